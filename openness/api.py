@@ -1,0 +1,103 @@
+"""The Python API, the same one the CLI uses: the only place that puts the stages together."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from openness import __version__
+from openness.errors import InvalidModelId, OpennessError, SourceError, UnknownProfile
+from openness.evidence import extract_evidence
+from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
+from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
+from openness.rubric.schema import Licences, Rubric, Vocabulary
+from openness.sources.interface import MetadataSource
+
+DEFAULT_JOBS = 8
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The rubric files and the profile that turn evidence into verdicts."""
+
+    rubric: Rubric
+    vocabulary: Vocabulary
+    licences: Licences
+    profile: str = "default"
+
+    @classmethod
+    def load(cls, profile: str = "default") -> "Judge":
+        """The packaged rubric under `profile`; raises UnknownProfile for a name it lacks."""
+        rubric = load_rubric()
+        if profile not in rubric.profiles:
+            known = ", ".join(rubric.profiles)
+            raise UnknownProfile(f"no profile named {profile!r} (known: {known})")
+        return cls(rubric, load_vocabulary(), load_licences(), profile)
+
+    @property
+    def ref(self) -> RubricRef:
+        """Which rubric, version and profile this judge applies."""
+        return RubricRef(id=self.rubric.id, version=self.rubric.version, profile=self.profile)
+
+
+def hub_source(endpoint: str | None = None, token: str | None = None) -> MetadataSource:
+    """A source reading the Hub at `endpoint` (default: HF_ENDPOINT or huggingface.co)."""
+    from openness.sources.hub import HubSource  # imported late: huggingface_hub is slow to import
+
+    return HubSource(endpoint=endpoint, token=token)
+
+
+def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge) -> Scorecard:
+    """Fetch, extract and judge one model; a source error becomes an error scorecard."""
+    try:
+        snapshot = source.fetch(ref)
+    except SourceError as exc:
+        return error_card(ref.repo_id, ref.revision, exc)
+    found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
+    axes = evaluate(judge.rubric, judge.profile, found.signals, found.evidence)
+    return Scorecard(
+        repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored",
+        license=found.license, gated=snapshot.gated, axes=axes, papers=list(found.papers),
+    )
+
+
+def error_card(repo_id: str, revision: str | None, exc: OpennessError) -> Scorecard:
+    """A scorecard that stands in the output for a model that could not be scored."""
+    message = str(exc)
+    return Scorecard(repo_id=repo_id, revision=revision, status="error",
+                     error=ErrorInfo(kind=exc.kind, message=message))
+
+
+def score_text(text: str, source: MetadataSource, judge: Judge) -> Scorecard:
+    """Score a model given as user text; an invalid id becomes an error scorecard."""
+    try:
+        ref = ModelRef.parse(text)
+    except InvalidModelId as exc:
+        return error_card(text, None, exc)
+    return score_ref(ref, source, judge)
+
+
+def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
+          endpoint: str | None = None, token: str | None = None,
+          source: MetadataSource | None = None) -> Scorecard:
+    """Score one model, e.g. `score("org/name")` or `score("org/name@v1.0")`.
+
+    Raises InvalidModelId for text that cannot be a model id; Hub failures come back as
+    a scorecard with status "error".
+    """
+    ref = ModelRef.parse(repo_id)
+    if revision:
+        ref = ModelRef(repo_id=ref.repo_id, revision=revision)
+    return score_ref(ref, source or hub_source(endpoint, token), Judge.load(profile))
+
+
+def compare(repo_ids: Iterable[str], *, profile: str = "default", endpoint: str | None = None,
+            token: str | None = None, source: MetadataSource | None = None,
+            jobs: int = DEFAULT_JOBS) -> Report:
+    """Score many models side by side; one that fails is in the report with its reason."""
+    judge = Judge.load(profile)
+    chosen = source or hub_source(endpoint, token)
+    texts = list(repo_ids)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1))) as pool:
+        cards = list(pool.map(lambda text: score_text(text, chosen, judge), texts))
+    return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards)

@@ -1,0 +1,83 @@
+"""Typed errors of each stage. They become one-line messages only at the CLI edge."""
+from __future__ import annotations
+
+
+class OpennessError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    kind = "error"
+    """A stable, machine-readable name, used in JSON output."""
+
+
+class InvalidModelId(OpennessError):
+    """The text given as a model id cannot be one."""
+
+    kind = "invalid_id"
+
+    def __init__(self, text: str, why: str) -> None:
+        super().__init__(f"{text!r} is not a model id: {why}")
+        self.text = text
+
+
+class SourceError(OpennessError):
+    """Fetching facts about a model failed."""
+
+    kind = "source_error"
+
+    def __init__(self, repo: str, message: str) -> None:
+        super().__init__(f"{repo}: {message}")
+        self.repo = repo
+
+
+class ModelNotFound(SourceError):
+    """No such repo, or a private one (the Hub answers both the same way)."""
+
+    kind = "not_found"
+
+
+class GatedModel(SourceError):
+    """The repo is gated and this caller has no access."""
+
+    kind = "gated"
+
+
+class ModelDisabled(SourceError):
+    """The Hub has disabled the repo."""
+
+    kind = "disabled"
+
+
+class RevisionNotFound(SourceError):
+    """The repo exists but not the revision asked for."""
+
+    kind = "revision_not_found"
+
+
+class RateLimited(SourceError):
+    """The Hub refused the call for now (HTTP 429)."""
+
+    kind = "rate_limited"
+
+
+class HubUnavailable(SourceError):
+    """The Hub answered with a server error or an unusable response."""
+
+    kind = "hub_error"
+
+
+class HubUnreachable(SourceError):
+    """No answer at all: refused connection, DNS failure, timeout."""
+
+    kind = "unreachable"
+
+
+class RubricError(OpennessError):
+    """A rubric file is missing, malformed or inconsistent."""
+
+    kind = "rubric_error"
+
+
+class UnknownProfile(RubricError):
+    """The profile asked for is not in the rubric."""
+
+    kind = "unknown_profile"

@@ -1,0 +1,66 @@
+"""Evidence: what a snapshot says, as signals for the rubric and items a reader can check."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from openness.evidence import extractors
+from openness.evidence.card import ParsedCard, parse_card
+from openness.evidence.licences import classify
+from openness.models import Evidence, LicenseVerdict, ModelSnapshot
+from openness.rubric.schema import Licences, Vocabulary
+
+
+@dataclass(frozen=True)
+class EvidenceSet:
+    """Everything extracted from one snapshot."""
+
+    signals: dict[str, Any]
+    evidence: tuple[Evidence, ...]
+    license: LicenseVerdict
+    papers: tuple[str, ...]
+
+
+def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
+    """Run every extractor over one snapshot. Pure: no I/O."""
+    card = parse_card(snapshot.card.text) if snapshot.card.status == "ok" and snapshot.card.text else None
+    licence, verdict = _licence(snapshot, licences)
+    parts = [
+        licence,
+        extractors.gate(snapshot),
+        extractors.weights(snapshot, card, vocab),
+        extractors.data(snapshot, card, vocab),
+        extractors.code(snapshot, card, vocab),
+    ]
+    signals: dict[str, Any] = {"card.status": snapshot.card.status}
+    evidence: list[Evidence] = []
+    for part in parts:
+        signals.update(part.signals)
+        evidence.extend(part.evidence)
+    return EvidenceSet(signals, tuple(evidence), verdict, tuple(extractors.papers(snapshot, card, vocab)))
+
+
+def _licence(snapshot: ModelSnapshot, licences: Licences) -> tuple[extractors.Extracted, LicenseVerdict]:
+    out = extractors.Extracted()
+    verdict, parts = classify(licences, snapshot.card_data, snapshot.tags)
+    out.signals.update({
+        "license.id": verdict.id or "none",
+        "license.label": verdict.label,
+        "license.class": verdict.license_class,
+        "license.class_title": verdict.class_title,
+    })
+    source = "cardData.license" if "license" in snapshot.card_data else "tags"
+    for part in parts:
+        how = f" via alias '{part.resolved_via.split(':', 1)[1]}'" if part.resolved_via else ""
+        declared = part.declared or "nothing"
+        out.add("license.class", source,
+                f"declares {declared}{how}: {part.label} is class {part.licence_class} ({part.reason})", "high")
+    if verdict.name or verdict.link:
+        out.add("license.class", "cardData.license_name/license_link",
+                f"name {verdict.name!r}, link {verdict.link!r}", "high")
+    for flag in verdict.flags:
+        out.add("license.class", "rubrics/licenses.yaml", f"flag: {flag}", "medium")
+    return out, verdict
+
+
+__all__ = ["EvidenceSet", "ParsedCard", "extract_evidence"]

@@ -1,0 +1,183 @@
+"""Frozen value types passed between the stages: reference -> snapshot -> evidence -> scorecard."""
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from openness.errors import InvalidModelId
+
+Strength = Literal["high", "medium", "low"]
+Word = Literal["open", "partial", "closed", "unknown"]
+AxisName = Literal["weights", "data", "code"]
+AXES: tuple[AxisName, ...] = ("weights", "data", "code")
+
+# The Hub's own rule for repo names: letters, digits, "-", "_", "."; no "--" or "..";
+# no leading or trailing "-" or "."; at most 96 characters.
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?"
+_REPO_ID = re.compile(rf"^(?:{_NAME}/)?{_NAME}$")
+_REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")
+
+
+class Frozen(BaseModel):
+    """Base of every value type: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ModelRef(Frozen):
+    """A model to score: a Hub repo id and an optional revision (branch, tag or commit)."""
+
+    repo_id: str
+    """`org/name` (or a bare legacy name) exactly as the user gave it."""
+    revision: str | None = None
+    """The revision after `@`, or None for the default branch."""
+
+    @classmethod
+    def parse(cls, text: str) -> "ModelRef":
+        """Parse `org/name` or `org/name@revision`; raise InvalidModelId with the reason."""
+        raw = text.strip()
+        repo_id, sep, revision = raw.partition("@")
+        if not repo_id:
+            raise InvalidModelId(text, "it is empty")
+        if sep and not revision:
+            raise InvalidModelId(text, "nothing follows '@'")
+        if "--" in repo_id or ".." in repo_id or not _REPO_ID.match(repo_id):
+            raise InvalidModelId(text, "expected org/name with letters, digits, '-', '_' or '.'")
+        if revision and (".." in revision or not _REVISION.match(revision)):
+            raise InvalidModelId(text, "the revision after '@' is not a valid branch, tag or commit")
+        return cls(repo_id=repo_id, revision=revision or None)
+
+    def __str__(self) -> str:
+        return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
+
+
+CardStatus = Literal["ok", "absent", "unreadable", "unavailable"]
+
+
+class CardFile(Frozen):
+    """What became of the model card (README.md) when we tried to read it."""
+
+    status: CardStatus
+    """ok: read; absent: the repo has no README.md; unreadable: not text;
+    unavailable: could not be fetched (network, server error)."""
+    text: str | None = None
+    """The card's text, front matter included, when status is ok."""
+    truncated: bool = False
+    """True when the card was longer than the bound we read."""
+    problem: str | None = None
+    """Why the card could not be read, for unreadable and unavailable."""
+
+
+class ModelSnapshot(Frozen):
+    """Facts fetched about one model, with no judgement. This is what a cache keeps."""
+
+    repo_id: str
+    """The repo id as the Hub spells it."""
+    requested_revision: str | None = None
+    """The revision asked for, if any."""
+    sha: str | None = None
+    """The commit the facts describe."""
+    gated: bool | str = False
+    """False, "auto" (click-through) or "manual" (the publisher approves each request)."""
+    card_data: dict[str, Any] = Field(default_factory=dict)
+    """The card's metadata (YAML front matter) as the Hub parsed it."""
+    tags: list[str] = Field(default_factory=list)
+    siblings: list[str] = Field(default_factory=list)
+    """Every file name in the repository at that commit."""
+    library_name: str | None = None
+    pipeline_tag: str | None = None
+    base_models: dict[str, Any] | None = None
+    """The Hub's `baseModels` field: {relation, models: [{id}]}."""
+    last_modified: str | None = None
+    card: CardFile
+    """The model card, or why it could not be read."""
+
+
+class Evidence(Frozen):
+    """One fact a reader can check by hand: where it was found, what it says, how strong."""
+
+    signal: str
+    """The signal this item supports, e.g. `license.class` or `code.training`."""
+    source: str
+    """Where: a metadata key, `siblings`, `tags`, or `README.md line N`."""
+    detail: str
+    """What was found, in words."""
+    strength: Strength
+    """high: metadata or file list; medium: card text; low: heuristic."""
+
+
+class AxisVerdict(Frozen):
+    """The verdict on one axis: word, level and the reasons and evidence behind them."""
+
+    level: Word
+    """open / partial / closed, or unknown when the scorer could not look."""
+    score: int | None
+    """0-4, or None when unknown."""
+    reasons: list[str]
+    """One line each; the first is the headline."""
+    evidence: list[Evidence]
+
+
+class LicenseVerdict(Frozen):
+    """The licence as declared and as classified."""
+
+    id: str | None
+    """The Hub `license:` value (joined with ' + ' for a compound licence), or None."""
+    name: str | None = None
+    """`license_name`, for `license: other`."""
+    link: str | None = None
+    """`license_link`, for `license: other`."""
+    label: str
+    """What to show a reader: the resolved licence name or the id."""
+    license_class: str = Field(serialization_alias="class")
+    """A-F, see rubrics/licenses.yaml."""
+    class_title: str
+    resolved_via: str | None = None
+    """How `other` was resolved: `alias:<key>`, or None."""
+    flags: list[str] = Field(default_factory=list)
+
+
+class ErrorInfo(Frozen):
+    """Why a model could not be scored."""
+
+    kind: str
+    """A stable name: not_found, gated, disabled, revision_not_found, rate_limited, hub_error, unreachable, ..."""
+    message: str
+
+
+class Scorecard(Frozen):
+    """The result for one model: three verdicts, or the error that stopped it."""
+
+    repo_id: str
+    revision: str | None
+    """The commit scored, or the revision asked for when scoring failed."""
+    status: Literal["scored", "error"]
+    error: ErrorInfo | None = None
+    license: LicenseVerdict | None = None
+    gated: bool | str = False
+    axes: dict[AxisName, AxisVerdict] = Field(default_factory=dict)
+    papers: list[str] = Field(default_factory=list)
+    """Papers the card links (arXiv and the like)."""
+
+
+class RubricRef(Frozen):
+    """Which rubric and profile judged a report."""
+
+    id: str
+    version: str
+    profile: str
+
+
+class Report(Frozen):
+    """Scorecards for one run, with what produced them."""
+
+    tool_version: str
+    rubric: RubricRef
+    scorecards: list[Scorecard]
+
+    @property
+    def all_scored(self) -> bool:
+        """True when no model ended in an error."""
+        return all(card.status == "scored" for card in self.scorecards)

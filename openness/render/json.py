@@ -1,0 +1,47 @@
+"""The JSON document: versioned, keys in a stable order, the same for every run."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openness.models import AXES, AxisVerdict, Report, Scorecard
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "openness"
+
+
+def report_document(report: Report) -> dict[str, Any]:
+    """The report as plain data, in the documented key order."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": report.tool_version},
+        "rubric": report.rubric.model_dump(),
+        "models": [_model(card) for card in report.scorecards],
+    }
+
+
+def render_json(report: Report) -> str:
+    """Indented JSON, one document, ending with a newline."""
+    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def _model(card: Scorecard) -> dict[str, Any]:
+    return {
+        "repo_id": card.repo_id,
+        "revision": card.revision,
+        "status": card.status,
+        "error": card.error.model_dump() if card.error else None,
+        "license": card.license.model_dump(by_alias=True) if card.license else None,
+        "gated": card.gated,
+        "axes": {axis: _axis(card.axes[axis]) for axis in AXES if axis in card.axes},
+        "papers": list(card.papers),
+    }
+
+
+def _axis(verdict: AxisVerdict) -> dict[str, Any]:
+    return {
+        "level": verdict.level,
+        "score": verdict.score,
+        "reasons": list(verdict.reasons),
+        "evidence": [e.model_dump(include={"source", "detail", "strength", "signal"}) for e in verdict.evidence],
+    }

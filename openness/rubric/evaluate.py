@@ -1,0 +1,84 @@
+"""Judges signals against the rubric: pure, no I/O, no rule of its own."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from openness.models import AXES, AxisName, AxisVerdict, Evidence
+from openness.rubric.schema import Axis, Condition, Profile, Rubric
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
+# A card that could not be read leaves an axis that needs it unjudged.
+_CARD_UNREAD = {"unreadable", "unavailable"}
+
+
+def fill(template: str, signals: dict[str, Any]) -> str:
+    """Fill {signal.name} placeholders; an unknown name stays visible rather than vanish."""
+    return _PLACEHOLDER.sub(lambda m: _show(signals.get(m.group(1), m.group(0))), template)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def holds(condition: Condition, signals: dict[str, Any]) -> bool:
+    """Whether one condition is met by the signals (a missing signal never meets it)."""
+    value = signals.get(condition.signal)
+    if value is None:
+        return False
+    if condition.min is not None:
+        return isinstance(value, (int, float)) and value >= condition.min
+    if condition.in_ is not None:
+        return str(value) in condition.in_
+    return bool(value == condition.is_)
+
+
+def evaluate(rubric: Rubric, profile_name: str, signals: dict[str, Any],
+             evidence: tuple[Evidence, ...]) -> dict[AxisName, AxisVerdict]:
+    """A verdict for each axis under the named profile."""
+    profile = rubric.profiles[profile_name]
+    return {axis: _judge_axis(rubric, axis, profile, signals, evidence) for axis in AXES}
+
+
+def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any],
+                evidence: tuple[Evidence, ...]) -> AxisVerdict:
+    axis = rubric.axes[name]
+    shown = [e for e in evidence if _belongs(e.signal, axis)]
+    if "card" in axis.needs and signals.get("card.status") in _CARD_UNREAD:
+        why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
+        return AxisVerdict(level="unknown", score=None, reasons=[why], evidence=shown)
+    level, reasons = _level(rubric, axis, signals)
+    word = profile.word(name, level)
+    if word == "open":
+        unmet = _first_unmet(rubric, profile.open_requires.get(name, []), signals)
+        if unmet:
+            word = "partial"
+            reasons.append(f"partial under this profile: {unmet}")
+    return AxisVerdict(level=word, score=level, reasons=reasons, evidence=shown)
+
+
+def _belongs(signal: str, axis: Axis) -> bool:
+    return any(signal == p or (p.endswith(".") and signal.startswith(p)) for p in axis.evidence_from)
+
+
+def _level(rubric: Rubric, axis: Axis, signals: dict[str, Any]) -> tuple[int, list[str]]:
+    """The highest level whose conditions all hold, its summary, and why not one higher."""
+    for index, level in enumerate(axis.levels):
+        if _first_unmet(rubric, level.requires, signals) is None:
+            why_not = _first_unmet(rubric, axis.levels[index - 1].requires, signals) if index else None
+            summary = fill(level.summary, {**signals, "why_not_higher": why_not or ""})
+            reasons = [f"level {level.level}: {summary}"]
+            if why_not and "{why_not_higher}" not in level.summary:
+                reasons.append(f"not level {axis.levels[index - 1].level}: {why_not}")
+            return level.level, reasons
+    raise AssertionError("validated: level 0 requires nothing")
+
+
+def _first_unmet(rubric: Rubric, names: list[str], signals: dict[str, Any]) -> str | None:
+    for name in names:
+        condition = rubric.conditions[name]
+        if not holds(condition, signals):
+            return fill(condition.unmet, signals)
+    return None

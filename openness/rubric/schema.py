@@ -1,0 +1,271 @@
+"""Pydantic shapes of the rubric files in rubrics/: the rubric, the licences, the vocabulary."""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from openness.models import AXES, AxisName, Word
+
+LicenceClass = Literal["A", "B", "C", "D", "E", "F"]
+# Most restrictive last: a compound licence takes the latest class among its parts.
+CLASS_ORDER: tuple[LicenceClass, ...] = ("A", "B", "C", "D", "E", "F")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---- openness.yaml ---------------------------------------------------------------------
+
+class Condition(_Data):
+    """A test of one signal: `min` (a number at least), `in` (one of), or `is` (equal)."""
+
+    signal: str
+    min: int | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+    is_: bool | str | None = Field(default=None, alias="is")
+    unmet: str
+    """The reason shown when the test fails; braces are filled from the signals."""
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "Condition":
+        tests = [t for t in (self.min, self.in_, self.is_) if t is not None]
+        if len(tests) != 1:
+            raise ValueError(f"condition on {self.signal} needs exactly one of min, in, is")
+        return self
+
+
+class Level(_Data):
+    """One level of an axis: the conditions that earn it and how to say it."""
+
+    level: int = Field(ge=0, le=4)
+    summary: str
+    requires: list[str]
+
+
+class Axis(_Data):
+    """One axis: its question, what it needs to be judged at all, its levels from 4 down."""
+
+    title: str
+    question: str
+    needs: list[Literal["card"]]
+    """Inputs without which the axis is unknown (could not look)."""
+    evidence_from: list[str]
+    """Signal names or prefixes (ending in '.') whose evidence this axis shows."""
+    levels: list[Level]
+
+    @field_validator("levels")
+    @classmethod
+    def _four_down_to_zero(cls, levels: list[Level]) -> list[Level]:
+        if [lv.level for lv in levels] != [4, 3, 2, 1, 0]:
+            raise ValueError("levels must be listed 4, 3, 2, 1, 0")
+        if levels[-1].requires:
+            raise ValueError("level 0 must require nothing")
+        return levels
+
+
+class Profile(_Data):
+    """Which word each level gets, and what an axis must also meet to be called open."""
+
+    description: str
+    words: dict[AxisName, dict[Word, list[int]]]
+    open_requires: dict[AxisName, list[str]] = Field(default_factory=dict)
+
+    @field_validator("words")
+    @classmethod
+    def _every_level_once(cls, words: dict[AxisName, dict[Word, list[int]]]) -> Any:
+        for axis in AXES:
+            levels = sorted(lv for group in words.get(axis, {}).values() for lv in group)
+            if levels != [0, 1, 2, 3, 4]:
+                raise ValueError(f"profile words for {axis} must name each level 0-4 once")
+        return words
+
+    def word(self, axis: AxisName, level: int) -> Word:
+        """The word this profile gives `level` on `axis`."""
+        for word, levels in self.words[axis].items():
+            if level in levels:
+                return word
+        raise AssertionError("validated: every level has a word")
+
+
+class Rubric(_Data):
+    """The whole rubric file."""
+
+    id: str
+    version: str
+    notes: str = ""
+    axes: dict[AxisName, Axis]
+    conditions: dict[str, Condition]
+    profiles: dict[str, Profile]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Rubric":
+        if set(self.axes) != set(AXES):
+            raise ValueError(f"the rubric must define exactly the axes {', '.join(AXES)}")
+        named = [c for ax in self.axes.values() for lv in ax.levels for c in lv.requires]
+        named += [c for p in self.profiles.values() for cs in p.open_requires.values() for c in cs]
+        missing = sorted(set(named) - set(self.conditions))
+        if missing:
+            raise ValueError(f"levels or profiles name undefined conditions: {', '.join(missing)}")
+        if "default" not in self.profiles:
+            raise ValueError("the rubric needs a 'default' profile")
+        return self
+
+
+# ---- licenses.yaml ---------------------------------------------------------------------
+
+class LicenceClassInfo(_Data):
+    """What a class means and the highest weights level it allows."""
+
+    title: str
+    max_weights_level: int = Field(ge=0, le=4)
+    meaning: str
+
+
+class LicenceEntry(_Data):
+    """One Hub licence id."""
+
+    licence_class: LicenceClass = Field(alias="class")
+    name: str
+    reason: str
+
+
+class Alias(_Data):
+    """A licence known by free-text `license_name` or a `license_link`, for `license: other`."""
+
+    key: str
+    name: str
+    licence_class: LicenceClass = Field(alias="class")
+    names: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    reason: str
+    flags: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def link_patterns(self) -> list[re.Pattern[str]]:
+        """The `links` regexes, compiled once."""
+        return [re.compile(p, re.IGNORECASE) for p in self.links]
+
+
+class Licences(_Data):
+    """The whole licences file."""
+
+    id: str
+    version: str
+    notes: str = ""
+    classes: dict[LicenceClass, LicenceClassInfo]
+    licenses: dict[str, LicenceEntry]
+    aliases: list[Alias]
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Licences":
+        if set(self.classes) != set(CLASS_ORDER):
+            raise ValueError("licences must describe each class A-F")
+        names = [n for a in self.aliases for n in a.names]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"alias names used twice: {', '.join(dupes)}")
+        for alias in self.aliases:
+            alias.link_patterns  # compile now: a bad regex fails at load, not mid-run
+        return self
+
+
+# ---- vocabulary.yaml -------------------------------------------------------------------
+
+class PatternWithReason(_Data):
+    """A regex and why matching it matters."""
+
+    pattern: str
+    reason: str
+    kind: str | None = None
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitively."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+class Corpus(_Data):
+    """A training corpus known by name."""
+
+    name: str
+    pattern: str
+    public: bool
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitively."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+class WeightFiles(_Data):
+    """How weight files are told apart from the rest."""
+
+    suffixes: dict[str, str]
+    not_weights: list[PatternWithReason]
+    training_state: list[PatternWithReason]
+    adapter: str
+
+
+class CardSections(_Data):
+    """Heading patterns of the card sections that matter."""
+
+    training_data: str
+    training_procedure: str
+
+
+class DataWords(_Data):
+    """What the data extractor recognises in prose."""
+
+    training_sentence: str
+    generic_phrases: list[str]
+    processing_words: str
+    size_phrase: str
+    corpora: list[Corpus]
+
+
+class CodeWords(_Data):
+    """What the code extractor recognises: hosts, frameworks, the words around links."""
+
+    hosts: str
+    frameworks: str
+    contexts: list[PatternWithReason]
+    repo_files: list[PatternWithReason]
+
+
+class Checkpoints(_Data):
+    """Card text that announces intermediate checkpoints."""
+
+    phrases: str
+
+
+class Vocabulary(_Data):
+    """The whole vocabulary file."""
+
+    id: str
+    version: str
+    weight_files: WeightFiles
+    card_sections: CardSections
+    data: DataWords
+    code: CodeWords
+    papers: str
+    checkpoints: Checkpoints
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> "Vocabulary":
+        texts = [self.weight_files.adapter, self.card_sections.training_data,
+                 self.card_sections.training_procedure, self.data.training_sentence,
+                 self.data.processing_words, self.data.size_phrase, self.code.hosts,
+                 self.code.frameworks, self.papers, self.checkpoints.phrases,
+                 *self.data.generic_phrases]
+        for text in texts:
+            re.compile(text)
+        for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
+                     *self.code.contexts, *self.code.repo_files]:
+            item.regex
+        for corpus in self.data.corpora:
+            corpus.regex
+        return self
