@@ -42,33 +42,36 @@ def declared_ids(card_data: dict[str, Any], tags: list[str]) -> list[str]:
     return [t.split(":", 1)[1].lower() for t in tags if t.lower().startswith("license:")]
 
 
-def find_alias(licences: Licences, name: str | None, link: str | None) -> Alias | None:
-    """The alias matching `license_name`, else the one whose link pattern matches `license_link`."""
+def find_aliases(licences: Licences, name: str | None, link: str | None) -> list[Alias]:
+    """Aliases matching `license_name` and `license_link`, each looked up on its own."""
+    found: list[Alias] = []
     if name:
         wanted = normalise_name(name)
-        for alias in licences.aliases:
-            if wanted in alias.names:
-                return alias
+        found += [a for a in licences.aliases if wanted in a.names][:1]
     if link:
-        for alias in licences.aliases:
-            if any(p.search(link) for p in alias.link_patterns):
-                return alias
-    return None
+        found += [a for a in licences.aliases if any(p.search(link) for p in a.link_patterns)][:1]
+    return found
 
 
 def classify_part(licences: Licences, declared: str, name: str | None, link: str | None) -> LicencePart:
     """Class of one declared id; `other` goes through the alias table."""
     entry = licences.licenses.get(declared)
     if declared == "other":
-        alias = find_alias(licences, name, link)
-        if alias:
+        aliases = find_aliases(licences, name, link)
+        if aliases:
+            # When name and link point to different licences, the stricter one holds
+            # (RUBRIC.md: take the more restrictive and flag the mismatch).
+            alias = max(aliases, key=lambda a: CLASS_ORDER.index(a.licence_class))
+            flags = list(alias.flags)
+            if len({a.key for a in aliases}) > 1:
+                flags.append("name-and-link-disagree")
             return LicencePart(declared, alias.name, alias.licence_class,
-                               alias.reason, f"alias:{alias.key}", tuple(alias.flags))
+                               alias.reason, f"alias:{alias.key}", tuple(flags))
         shown = f"other ({name})" if name else "other"
         return LicencePart(declared, shown, "F", _unresolved_reason(name, link))
     if entry is None:
         return LicencePart(declared, declared, "F", f"'{declared}' is not a licence id the Hub knows")
-    return LicencePart(declared, declared, entry.licence_class, entry.reason)
+    return LicencePart(declared, declared, entry.licence_class, entry.reason, flags=tuple(entry.flags))
 
 
 def _unresolved_reason(name: str | None, link: str | None) -> str:

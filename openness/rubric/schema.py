@@ -131,6 +131,7 @@ class LicenceEntry(_Data):
     licence_class: LicenceClass = Field(alias="class")
     name: str
     reason: str
+    flags: list[str] = Field(default_factory=list)
 
 
 class Alias(_Data):
