@@ -1,0 +1,73 @@
+"""Shared test set-up: an isolated Hugging Face environment and an in-process stand-in Hub.
+
+huggingface_hub reads its environment when it is imported, so the environment is fixed
+here, at the top of the first module pytest loads, before any test imports it.
+"""
+import atexit
+import os
+import shutil
+import tempfile
+
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_DISABLE_XET"] = "1"
+# No real token, cache or offline switch may leak in from the developer's machine.
+for _name in ("HF_HUB_OFFLINE", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH",
+              "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_ASSETS_CACHE", "HF_XET_CACHE"):
+    os.environ.pop(_name, None)
+_SESSION_HF_HOME = tempfile.mkdtemp(prefix="openness-hf-home-")
+os.environ["HF_HOME"] = _SESSION_HF_HOME
+atexit.register(shutil.rmtree, _SESSION_HF_HOME, ignore_errors=True)
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+TESTS_DIR = Path(__file__).resolve().parent
+if str(TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR))
+
+from hubstub import HubStub  # noqa: E402
+
+HUB_ROOT = TESTS_DIR / "fixtures" / "hub"
+
+
+@pytest.fixture(scope="session")
+def hub_root() -> Path:
+    """The synthetic Hub snapshot under tests/fixtures/hub."""
+    return HUB_ROOT
+
+
+@pytest.fixture(scope="session")
+def hub(hub_root):
+    """A HubStub serving hub_root for the whole session; its base URL is ``hub.url``."""
+    with HubStub(hub_root) as stub:
+        yield stub
+
+
+@pytest.fixture(scope="session")
+def hub_url(hub) -> str:
+    return hub.url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hub(request):
+    """Before each test that uses the stub: zero its counters and clear every fault knob."""
+    if "hub" in request.fixturenames:
+        stub = request.getfixturevalue("hub")
+        stub.reset_faults()
+        stub.reset_stats()
+    yield
+
+
+@pytest.fixture
+def hf_home(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty HF_HOME for this test (set in the environment).
+
+    huggingface_hub reads HF_HOME only at import, so this affects subprocesses and code
+    that reads the variable itself; in-process downloads should pass ``cache_dir=``.
+    """
+    home = tmp_path / "hf_home"
+    home.mkdir()
+    monkeypatch.setenv("HF_HOME", str(home))
+    return home

@@ -1,0 +1,365 @@
+"""A small in-process stand-in for the Hugging Face Hub, for the test suite.
+
+It answers the few endpoints the scorer uses, with the status codes and error headers
+the real Hub sends, so that the real ``huggingface_hub`` client (pointed at it with
+``endpoint=``) raises the same exceptions it would raise against huggingface.co:
+
+    GET       /api/models/{org}/{name}[/revision/{rev}]    model info (``expand=`` honoured)
+    GET       /api/datasets/{org}/{name}[/revision/{rev}]  dataset info
+    GET/HEAD  /{org}/{name}/resolve/{rev}/{path}           file bodies
+    GET/HEAD  /datasets/{org}/{name}/resolve/{rev}/{path}
+    GET       /__stats                                     request counts (not counted)
+
+Anything else answers 404. Standard library only.
+
+Repositories are read once from a directory laid out as::
+
+    root/models/<org>/<name>/info.json      the /api/models/<id> JSON; must hold "id"
+    root/models/<org>/<name>/files/<path>    bodies served under /resolve/
+    root/datasets/<org>/<name>/...           the same for datasets
+
+Statistics (``stats``) count every request but ``/__stats``, keyed "METHOD /path" with the
+path exactly as requested (no query string, case kept).
+
+Fault knobs are plain attributes that a test may change while the stub runs:
+``latency_s`` (seconds added to every request), ``fail_paths`` (path prefix -> HTTP
+status to answer instead) and ``rate_limited`` (every ``/api/`` call answers 429 with
+the Hub's ``RateLimit`` headers).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+__all__ = ["HubStub"]
+
+# The `expand` values the Hub accepts (as listed by huggingface_hub 2.4); others are a 400.
+MODEL_EXPAND = frozenset("""
+author baseModels cardData childrenModelCount config createdAt disabled downloads
+downloadsAllTime evalResults gated gguf inference inferenceProviderMapping lastModified
+library_name likes mask_token model-index pipeline_tag private resourceGroup safetensors
+sha siblings spaces tags transformersInfo trendingScore usedStorage widgetData
+""".split())
+DATASET_EXPAND = frozenset("""
+author cardData citation createdAt description disabled downloads downloadsAllTime gated
+lastModified likes mainSize paperswithcode_id private resourceGroup sha siblings tags
+trendingScore usedStorage
+""".split())
+
+RATE_LIMIT_HEADERS = {
+    "RateLimit": '"api";r=0;t=1',
+    "RateLimit-Policy": '"fixed window";"api";q=500;w=300',
+    "Retry-After": "1",
+}
+
+
+class _Repo:
+    """One model or dataset repository, read from disk once."""
+
+    def __init__(self, kind: str, folder: Path):
+        self.kind = kind
+        info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        self.id: str = info["id"]
+        files_dir = folder / "files"
+        self.files: dict[str, bytes] = {}
+        if files_dir.is_dir():
+            for p in sorted(files_dir.rglob("*")):
+                if p.is_file():
+                    self.files[p.relative_to(files_dir).as_posix()] = p.read_bytes()
+
+        if "sha" not in info:
+            h = hashlib.sha1(f"{kind}:{self.id}".encode())
+            for name, body in sorted(self.files.items()):
+                h.update(b"\0" + name.encode() + b"\0" + body)
+            info["sha"] = h.hexdigest()
+        info.setdefault("_id", hashlib.sha1(self.id.encode()).hexdigest()[:24])
+        info.setdefault("author", self.id.split("/")[0] if "/" in self.id else None)
+        info.setdefault("private", False)
+        info.setdefault("disabled", False)
+        info.setdefault("gated", False)
+        if kind == "model":
+            info.setdefault("modelId", self.id)
+
+        siblings = [dict(s) for s in info.get("siblings") or []]
+        listed = {s["rfilename"] for s in siblings}
+        siblings += [{"rfilename": n} for n in self.files if n not in listed]
+        info["siblings"] = siblings
+        self.listed = {s["rfilename"] for s in siblings}
+
+        # Extra branches: {"name": "sha"}; never sent as part of the info JSON.
+        self.branches: dict[str, str] = dict(info.pop("branches", None) or {})
+        self.info = info
+
+    @property
+    def sha(self) -> str:
+        return self.info["sha"]
+
+    def commit_for(self, revision: str | None) -> str | None:
+        """The commit a revision names, or None if this repo has no such revision."""
+        if revision in (None, "main", self.sha):
+            return self.sha
+        if revision in self.branches:
+            return self.branches[revision]
+        if revision in self.branches.values():
+            return revision
+        return None
+
+    def body(self, path: str) -> bytes | None:
+        if path in self.files:
+            return self.files[path]
+        if path in self.listed:  # listed but not on disk (weights): a small stand-in body
+            if path.endswith(".json"):
+                return json.dumps({"stand_in": f"{self.id}/{path}"}).encode() + b"\n"
+            return f"stand-in body of {self.id}/{path}\n".encode()
+        return None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+    stub: "HubStub"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "hubstub/1"
+    timeout = 30  # an idle keep-alive connection frees its thread after this long
+    server: _Server
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def do_GET(self):
+        self._handle(head=False)
+
+    def do_HEAD(self):
+        self._handle(head=True)
+
+    def do_POST(self):
+        self._handle(head=False)
+
+    def do_PUT(self):
+        self._handle(head=False)
+
+    def do_DELETE(self):
+        self._handle(head=False)
+
+    # -- replies ----------------------------------------------------------------------
+    def _reply(self, status: int, body: bytes, headers: dict[str, str], head: bool) -> None:
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _json(self, status: int, obj, head: bool, headers: dict[str, str] | None = None) -> None:
+        hdrs = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        self._reply(status, json.dumps(obj).encode(), hdrs, head)
+
+    def _error(self, status: int, code: str | None, message: str, head: bool,
+               extra: dict[str, str] | None = None) -> None:
+        headers = {"X-Error-Message": message}
+        if code:
+            headers["X-Error-Code"] = code
+        headers.update(extra or {})
+        self._json(status, {"error": message}, head, headers)
+
+    # -- dispatch -----------------------------------------------------------------------
+    def _handle(self, head: bool) -> None:
+        stub = self.server.stub
+        split = urlsplit(self.path)
+        raw_path = split.path
+        if raw_path == "/__stats":
+            return self._json(200, stub.stats, head)
+        key = f"{self.command} {raw_path}"
+        stub._enter(key)
+        try:
+            if stub.latency_s:
+                time.sleep(stub.latency_s)
+            if stub.rate_limited and raw_path.startswith("/api/"):
+                return self._error(429, None, "You have exceeded the rate limit for API calls.",
+                                   head, RATE_LIMIT_HEADERS)
+            decoded = unquote(raw_path).lower()
+            for prefix, status in list(stub.fail_paths.items()):
+                if decoded.startswith(unquote(prefix).lower()):
+                    extra = RATE_LIMIT_HEADERS if status == 429 else None
+                    return self._error(status, None, f"Injected failure ({status})", head, extra)
+            self._route(raw_path, parse_qs(split.query, keep_blank_values=True), head)
+        finally:
+            stub._leave()
+
+    def _route(self, raw_path: str, query: dict[str, list[str]], head: bool) -> None:
+        if self.command not in ("GET", "HEAD"):
+            return self._error(404, None, "Not Found", head)
+        segs = raw_path.split("/")[1:]
+        for prefix, kind in (("models", "model"), ("datasets", "dataset")):
+            if segs[:2] == ["api", prefix] and len(segs) >= 4:
+                rest = segs[2:]
+                revision = None
+                if len(rest) == 4 and rest[2] == "revision":
+                    revision, rest = unquote(rest[3]), rest[:2]
+                if len(rest) == 2 and all(rest):
+                    return self._info(kind, "/".join(unquote(s) for s in rest), revision, query, head)
+                return self._error(404, None, "Not Found", head)
+        kind = "model"
+        if segs and segs[0] == "datasets":
+            kind, segs = "dataset", segs[1:]
+        if len(segs) >= 5 and segs[2] == "resolve" and segs[0] and segs[1]:
+            repo_id = f"{unquote(segs[0])}/{unquote(segs[1])}"
+            return self._resolve(kind, repo_id, unquote(segs[3]), unquote("/".join(segs[4:])), head)
+        return self._error(404, None, "Not Found", head)
+
+    def _lookup(self, kind: str, repo_id: str, head: bool, extra=None) -> _Repo | None:
+        """The repo, or None after answering the error the Hub gives an anonymous caller."""
+        repo = self.server.stub._repos.get((kind, repo_id.lower()))
+        if repo is None or repo.info.get("private"):
+            self._error(401, "RepoNotFound", "Repository not found", head, extra)
+            return None
+        if repo.info.get("disabled"):
+            self._error(403, None, "Access to this resource is disabled.", head, extra)
+            return None
+        return repo
+
+    def _info(self, kind: str, repo_id: str, revision: str | None, query, head: bool) -> None:
+        repo = self._lookup(kind, repo_id, head)
+        if repo is None:
+            return
+        commit = repo.commit_for(revision)
+        if commit is None:
+            return self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", head)
+        info = dict(repo.info, sha=commit)
+        expand = query.get("expand")
+        if expand:
+            allowed = MODEL_EXPAND if kind == "model" else DATASET_EXPAND
+            bad = [e for e in expand if e not in allowed]
+            if bad:
+                return self._error(400, None, f'"expand" has an invalid value: {bad[0]}', head)
+            info = {k: info[k] for k in ("_id", "id", *expand) if k in info}
+        self._json(200, info, head)
+
+    def _resolve(self, kind: str, repo_id: str, revision: str, path: str, head: bool) -> None:
+        repo = self._lookup(kind, repo_id, head)
+        if repo is None:
+            return
+        commit = repo.commit_for(revision)
+        if commit is None:
+            return self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", head)
+        with_commit = {"X-Repo-Commit": commit}
+        if repo.info.get("gated") and path != "README.md" and not self.headers.get("Authorization"):
+            return self._error(
+                401, "GatedRepo",
+                f"Access to {kind} {repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.",
+                head, with_commit)
+        body = repo.body(path)
+        if body is None:
+            return self._error(404, "EntryNotFound", f"{path} does not exist on \"{revision}\"", head, with_commit)
+        headers = {
+            "Content-Type": "text/plain; charset=utf-8",
+            "ETag": f'"{hashlib.sha1(body).hexdigest()}"',
+            "Accept-Ranges": "bytes",
+            **with_commit,
+        }
+        self._reply(200, body, headers, head)
+
+
+class HubStub:
+    """An in-process Hub serving ``root`` on 127.0.0.1 (see the module docstring)."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.latency_s: float = 0.0
+        self.fail_paths: dict[str, int] = {}
+        self.rate_limited: bool = False
+        self.url: str | None = None
+        self._repos: dict[tuple[str, str], _Repo] = {}
+        for kind, sub in (("model", "models"), ("dataset", "datasets")):
+            base = self.root / sub
+            if base.is_dir():
+                for info in sorted(base.glob("*/*/info.json")):
+                    repo = _Repo(kind, info.parent)
+                    self._repos[(kind, repo.id.lower())] = repo
+        self._lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.reset_stats()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> str:
+        if self._server is not None:
+            return self.url  # type: ignore[return-value]
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.stub = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="hubstub", daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+        self.url = None
+
+    def __enter__(self) -> "HubStub":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- faults -----------------------------------------------------------------------------
+    def reset_faults(self) -> None:
+        self.latency_s = 0.0
+        self.fail_paths = {}
+        self.rate_limited = False
+
+    # -- statistics ----------------------------------------------------------------------------
+    def reset_stats(self) -> None:
+        with self._lock:
+            self._total = 0
+            self._by_path: dict[str, int] = {}
+            self._in_flight = 0
+            self._max_in_flight = 0
+
+    def _enter(self, key: str) -> None:
+        with self._lock:
+            self._total += 1
+            self._by_path[key] = self._by_path.get(key, 0) + 1
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    @property
+    def stats(self) -> dict:
+        with self._lock:
+            by_path = dict(self._by_path)
+            return {
+                "total": self._total,
+                "by_path": by_path,
+                "repeated": {p: n for p, n in by_path.items() if n > 1},
+                "max_in_flight": self._max_in_flight,
+            }
+
+    # -- helpers for tests ------------------------------------------------------------------------
+    def repo_ids(self, kind: str = "model") -> list[str]:
+        return sorted(r.id for (k, _), r in self._repos.items() if k == kind)
+
+    def sha_of(self, repo_id: str, kind: str = "model") -> str:
+        return self._repos[(kind, repo_id.lower())].sha

@@ -1,0 +1,199 @@
+"""The real CLI against the stand-in Hub (real HTTP on loopback) with synthetic cards."""
+from __future__ import annotations
+
+import pytest
+
+from helpers import axes, cli, cli_process
+
+
+@pytest.mark.parametrize(
+    ("repo_id", "expected", "licence_class"),
+    [
+        ("openlab/atlas-7b", ("open", "open", "open"), "A"),           # fully open
+        ("weightsco/breeze-7b", ("open", "closed", "closed"), "A"),    # open weights, closed data
+        ("gatedco/summit-8b", ("partial", "closed", "closed"), "D"),   # manual gate, community licence
+        ("railco/meadow-3b", ("partial", "partial", "closed"), "C"),   # RAIL
+        ("ncco/lumen-2b", ("partial", "closed", "closed"), "E"),       # non-commercial
+        ("aliasco/harbor-13b", ("partial", "closed", "closed"), "C"),  # license: other via alias
+        ("nocard/bare-1b", ("partial", "closed", "closed"), "F"),      # no card: no licence
+        ("cardonly/notes-only", ("closed", "closed", "closed"), "A"),  # README only, no weights
+        ("adapterco/tiny-lora", ("open", "closed", "closed"), "A"),    # adapter weights
+        ("oddco/binary-card", ("open", "unknown", "unknown"), "A"),    # card unreadable
+        ("oddco/mystery-other", ("partial", "closed", "closed"), "F"), # other, unresolvable
+    ],
+)
+def test_verdicts_of_synthetic_models(hub_url, repo_id, expected, licence_class):
+    run = cli("score", repo_id, "--format", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    model = run.model(repo_id)
+    assert model["status"] == "scored"
+    assert axes(model) == expected
+    assert model["license"]["class"] == licence_class
+
+
+def test_json_contract_keys_and_types(hub_url, hub):
+    doc = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub_url).json()
+    assert list(doc) == ["schema_version", "tool", "rubric", "models"]
+    assert doc["schema_version"] == 1
+    assert doc["tool"]["name"] == "openness" and doc["tool"]["version"]
+    assert doc["rubric"] == {"id": "openness", "version": doc["rubric"]["version"], "profile": "default"}
+    model = doc["models"][0]
+    assert list(model)[:7] == ["repo_id", "revision", "status", "error", "license", "gated", "axes"]
+    assert model["revision"] == hub.sha_of("openlab/atlas-7b")
+    for axis in model["axes"].values():
+        assert axis["level"] in {"open", "partial", "closed", "unknown"}
+        assert axis["score"] in {0, 1, 2, 3, 4}
+        assert axis["reasons"] and all(isinstance(r, str) for r in axis["reasons"])
+        for item in axis["evidence"]:
+            assert set(item) >= {"source", "detail", "strength"}
+            assert item["strength"] in {"high", "medium", "low"}
+
+
+def test_unknown_axis_has_no_score_and_says_why(hub_url):
+    model = cli("score", "oddco/binary-card", "-f", "json", endpoint=hub_url).model("oddco/binary-card")
+    data = model["axes"]["data"]
+    assert data == {**data, "level": "unknown", "score": None}
+    assert "could not read the model card" in data["reasons"][0]
+
+
+def test_evidence_names_licence_files_and_what_was_searched(hub_url):
+    model = cli("score", "weightsco/breeze-7b", "-f", "json", endpoint=hub_url).model("weightsco/breeze-7b")
+    weights = " ".join(e["detail"] for e in model["axes"]["weights"]["evidence"])
+    assert "apache-2.0" in weights and ".safetensors" in weights
+    assert "searched" in " ".join(model["axes"]["data"]["reasons"])
+    assert "searched" in " ".join(model["axes"]["code"]["reasons"])
+    sources = {e["source"] for e in model["axes"]["code"]["evidence"]}
+    assert any(s.startswith("README.md line ") for s in sources)
+
+
+def test_gate_prompt_is_evidence(hub_url):
+    model = cli("score", "gatedco/summit-8b", "-f", "json", endpoint=hub_url).model("gatedco/summit-8b")
+    assert model["gated"] == "manual"
+    sources = [e["source"] for e in model["axes"]["weights"]["evidence"]]
+    assert "cardData.extra_gated_prompt" in sources
+    assert any("manual approval" in r for r in model["axes"]["weights"]["reasons"])
+
+
+def test_alias_resolution_is_shown(hub_url):
+    model = cli("score", "aliasco/harbor-13b", "-f", "json", endpoint=hub_url).model("aliasco/harbor-13b")
+    assert model["license"]["id"] == "other"
+    assert model["license"]["resolved_via"].startswith("alias:")
+
+
+def test_adapter_repo_says_base_weights_are_needed(hub_url):
+    model = cli("score", "adapterco/tiny-lora", "-f", "json", endpoint=hub_url).model("adapterco/tiny-lora")
+    assert any("adapter weights only" in r for r in model["axes"]["weights"]["reasons"])
+
+
+def test_table_shows_three_axes_licence_and_gate(hub_url):
+    run = cli("score", "gatedco/summit-8b", endpoint=hub_url)
+    assert run.code == 0
+    lines = run.stdout.splitlines()
+    for axis, word in (("weights", "partial"), ("data", "closed"), ("code", "closed")):
+        row = next(line for line in lines if line.startswith(axis + " "))
+        assert word in row and "/4" in row
+    assert any(line.startswith("licence: llama3.1 (class D") for line in lines)
+    assert "gate: manual approval" in lines
+
+
+def test_details_lists_evidence_under_each_axis(hub_url):
+    plain = cli("score", "openlab/atlas-7b", endpoint=hub_url).stdout
+    detailed = cli("score", "openlab/atlas-7b", "--details", endpoint=hub_url).stdout
+    assert "[high] siblings:" not in plain
+    assert "[high] siblings:" in detailed
+    assert "openlab/atlas-train" in detailed and "README.md line" in detailed
+
+
+def test_markdown_has_a_table_per_model(hub_url):
+    out = cli("score", "openlab/atlas-7b", "ncco/lumen-2b", "-f", "markdown", endpoint=hub_url).stdout
+    assert out.count("| axis | verdict | level | reason |") == 2
+    assert "| weights | **partial** | 1/4 |" in out
+    assert "profile default" in out
+
+
+def test_same_result_in_every_format(hub_url):
+    doc = cli("score", "railco/meadow-3b", "-f", "json", endpoint=hub_url).model("railco/meadow-3b")
+    table = cli("score", "railco/meadow-3b", endpoint=hub_url).stdout
+    markdown = cli("score", "railco/meadow-3b", "-f", "markdown", endpoint=hub_url).stdout
+    for axis, verdict in doc["axes"].items():
+        assert f"| {axis} | **{verdict['level']}** | {verdict['score']}/4 |" in markdown
+        row = next(line for line in table.splitlines() if line.startswith(axis + " "))
+        assert row.split()[1:3] == [verdict["level"], f"{verdict['score']}/4"]
+
+
+@pytest.mark.parametrize(
+    ("repo_id", "kind"),
+    [("nobody/nothing", "not_found"), ("hiddenco/secret-model", "not_found"),
+     ("banned/gone-model", "disabled"), ("revco/pinned@no-such-branch", "revision_not_found")],
+)
+def test_unscorable_model_is_an_error_entry_with_exit_1(hub_url, repo_id, kind):
+    run = cli("score", repo_id, "-f", "json", endpoint=hub_url)
+    assert run.code == 1
+    model = run.json()["models"][0]
+    assert model["status"] == "error" and model["error"]["kind"] == kind
+    assert model["axes"] == {}
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_one_failure_does_not_sink_the_batch(hub_url):
+    run = cli("score", "openlab/atlas-7b", "nobody/nothing", "weightsco/breeze-7b", "-f", "json", endpoint=hub_url)
+    assert run.code == 1
+    models = run.json()["models"]
+    assert [m["repo_id"] for m in models] == ["openlab/atlas-7b", "nobody/nothing", "weightsco/breeze-7b"]
+    assert [m["status"] for m in models] == ["scored", "error", "scored"]
+    assert run.stderr.strip() == "openness: nobody/nothing: no such model on the Hub (or it is private)"
+
+
+def test_revision_by_branch_and_by_sha(hub_url, hub):
+    sha = hub.sha_of("revco/pinned")
+    by_sha = cli("score", f"revco/pinned@{sha}", "-f", "json", endpoint=hub_url).model("revco/pinned")
+    assert by_sha["revision"] == sha
+    by_branch = cli("score", "revco/pinned@v1", "-f", "json", endpoint=hub_url).model("revco/pinned")
+    assert by_branch["status"] == "scored" and by_branch["revision"] != sha
+
+
+@pytest.mark.parametrize("bad", ["a b/c", "../etc/passwd", "org/name@", "x/y/z", "org/na--me"])
+def test_invalid_id_exits_2_with_one_line(hub_url, bad):
+    run = cli("score", bad, endpoint=hub_url)
+    assert run.code == 2
+    assert run.stderr.count("\n") == 1 and "is not a model id" in run.stderr
+
+
+def test_unknown_profile_is_a_usage_error(hub_url):
+    run = cli("score", "openlab/atlas-7b", "--profile", "nope", endpoint=hub_url)
+    assert run.code == 2
+    assert run.stderr.strip().startswith("openness: no profile named 'nope'")
+
+
+def test_profile_changes_words_not_levels(hub_url):
+    default = cli("score", "railco/meadow-3b", "-f", "json", endpoint=hub_url).model("railco/meadow-3b")
+    crfm = cli("score", "railco/meadow-3b", "-f", "json", "-p", "crfm", endpoint=hub_url).model("railco/meadow-3b")
+    assert default["axes"]["weights"]["score"] == crfm["axes"]["weights"]["score"] == 2
+    assert (default["axes"]["weights"]["level"], crfm["axes"]["weights"]["level"]) == ("partial", "open")
+    osai = cli("score", "ncco/lumen-2b", "-f", "json", "-p", "osai", endpoint=hub_url)
+    assert osai.json()["rubric"]["profile"] == "osai"
+
+
+def test_console_entry_point_and_hub_endpoint_from_environment(hub_url):
+    run = cli_process("score", "weightsco/breeze-7b", "nobody/nothing", endpoint=hub_url)
+    assert run.code == 1
+    assert "weightsco/breeze-7b @" in run.stdout and "error (not_found)" in run.stdout
+    assert "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        "openness: nobody/nothing: no such model on the Hub (or it is private)"]
+
+
+def test_unreachable_hub_is_one_line_per_model_not_a_traceback():
+    run = cli_process("score", "a/b", "c/d", endpoint="http://127.0.0.1:9")
+    assert run.code == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 2 and all("could not reach the Hub" in line for line in lines)
+    assert "Traceback" not in run.stderr
+
+
+def test_version_and_help():
+    run = cli("--version")
+    assert run.code == 0 and run.stdout.startswith("openness ")
+    helptext = cli("score", "--help").stdout
+    for word in ("--format", "--details", "--profile", "org/name@revision"):
+        assert word in helptext
