@@ -48,16 +48,20 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
     app = typer.Typer(help=_HELP, add_completion=False, no_args_is_help=True,
                       pretty_exceptions_enable=False, rich_markup_mode=None)
 
-    @app.callback()
-    def _root(
-        version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-    ) -> None:
-        """How open is an AI model? Weights, data and code, judged separately, with evidence."""
-        if version:
+    def _print_version(value: bool) -> None:
+        if value:
             from openness import __version__
 
             print(f"openness {__version__}")
             raise typer.Exit()
+
+    @app.callback()
+    def _root(
+        version: Annotated[bool, typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True,
+            callback=_print_version)] = False,
+    ) -> None:
+        """How open is an AI model? Weights, data and code, judged separately, with evidence."""
 
     @app.command()
     def score(

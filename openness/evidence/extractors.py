@@ -178,12 +178,17 @@ def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) ->
     if size and not corpora:
         out.add("data.described", at(size), f"states a size: {quote(size.text)}", "medium")
     identified = [*(f"{k}" for k in named), *public]
+    unreleased = sorted(name for name, is_public in corpora.items() if not is_public)
+    if generic:
+        unreleased.append("generic phrases")
     out.signals.update({
         "data.datasets": len(named),
         "data.dataset_ids": ", ".join(named) or "none",
         "data.public_corpora": len(public),
         "data.identified_count": len(identified),
         "data.identified": listing(identified) or "nothing",
+        "data.unreleased": len(unreleased),
+        "data.unreleased_as": listing(unreleased) or "none",
         "data.section": bool(sections),
         "data.processing": processing is not None,
         "data.described": described,
@@ -214,7 +219,7 @@ def _corpora(lines: list[Line], vocab: Vocabulary, out: Extracted) -> dict[str, 
         line = next((ln for ln in lines if corpus.regex.search(plain(ln.text))), None)
         if line:
             found[corpus.name] = corpus.public
-            released = "a public corpus" if corpus.public else "a corpus that was never released"
+            released = "a public corpus" if corpus.public else "not a released, identifiable corpus"
             out.add("data.described", at(line), f"names {corpus.name}, {released}", "medium")
     return found
 

@@ -19,6 +19,8 @@ SIGNALS: dict[str, str] = {
     "data.public_corpora": "number of public corpora named in training-data prose",
     "data.identified_count": "datasets named by Hub id plus public corpora named",
     "data.identified": "what identifies the data, in words",
+    "data.unreleased": "named sources that were never released, plus 1 when the card falls back on generic phrases",
+    "data.unreleased_as": "those sources, in words",
     "data.section": "true when the card has a training-data section",
     "data.processing": "true when the card describes data processing (filtering, deduplication)",
     "data.described": "true when the card describes the training data beyond generic phrases",

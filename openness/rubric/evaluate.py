@@ -30,6 +30,8 @@ def holds(condition: Condition, signals: dict[str, Any]) -> bool:
         return False
     if condition.min is not None:
         return isinstance(value, (int, float)) and value >= condition.min
+    if condition.max is not None:
+        return isinstance(value, (int, float)) and value <= condition.max
     if condition.in_ is not None:
         return str(value) in condition.in_
     return bool(value == condition.is_)
@@ -50,6 +52,8 @@ def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[
         why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
         return AxisVerdict(level="unknown", score=None, reasons=[why], evidence=shown)
     level, reasons = _level(rubric, axis, signals)
+    reasons += [fill(rubric.conditions[c].met or "", signals) for c in axis.remarks
+                if holds(rubric.conditions[c], signals)]
     word = profile.word(name, level)
     if word == "open":
         unmet = _first_unmet(rubric, profile.open_requires.get(name, []), signals)

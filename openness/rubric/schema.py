@@ -21,20 +21,23 @@ class _Data(BaseModel):
 # ---- openness.yaml ---------------------------------------------------------------------
 
 class Condition(_Data):
-    """A test of one signal: `min` (a number at least), `in` (one of), or `is` (equal)."""
+    """A test of one signal: `min` / `max` (a number at least / at most), `in` (one of), or `is` (equal)."""
 
     signal: str
     min: int | None = None
+    max: int | None = None
     in_: list[str] | None = Field(default=None, alias="in")
     is_: bool | str | None = Field(default=None, alias="is")
     unmet: str
     """The reason shown when the test fails; braces are filled from the signals."""
+    met: str | None = None
+    """The remark shown when the test holds, for conditions used as axis remarks."""
 
     @model_validator(mode="after")
     def _one_test(self) -> "Condition":
-        tests = [t for t in (self.min, self.in_, self.is_) if t is not None]
+        tests = [t for t in (self.min, self.max, self.in_, self.is_) if t is not None]
         if len(tests) != 1:
-            raise ValueError(f"condition on {self.signal} needs exactly one of min, in, is")
+            raise ValueError(f"condition on {self.signal} needs exactly one of min, max, in, is")
         return self
 
 
@@ -56,6 +59,8 @@ class Axis(_Data):
     evidence_from: list[str]
     """Signal names or prefixes (ending in '.') whose evidence this axis shows."""
     levels: list[Level]
+    remarks: list[str] = Field(default_factory=list)
+    """Conditions whose `met` text is added to the reasons whenever they hold."""
 
     @field_validator("levels")
     @classmethod
@@ -106,10 +111,14 @@ class Rubric(_Data):
         if set(self.axes) != set(AXES):
             raise ValueError(f"the rubric must define exactly the axes {', '.join(AXES)}")
         named = [c for ax in self.axes.values() for lv in ax.levels for c in lv.requires]
+        named += [c for ax in self.axes.values() for c in ax.remarks]
         named += [c for p in self.profiles.values() for cs in p.open_requires.values() for c in cs]
         missing = sorted(set(named) - set(self.conditions))
         if missing:
             raise ValueError(f"levels or profiles name undefined conditions: {', '.join(missing)}")
+        silent = sorted(c for ax in self.axes.values() for c in ax.remarks if not self.conditions[c].met)
+        if silent:
+            raise ValueError(f"remarks need a `met` text: {', '.join(silent)}")
         if "default" not in self.profiles:
             raise ValueError("the rubric needs a 'default' profile")
         return self

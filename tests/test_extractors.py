@@ -1,0 +1,103 @@
+"""Evidence extraction: pure functions over a snapshot, checked on small synthetic cards."""
+from __future__ import annotations
+
+from openness.evidence import extract_evidence
+from openness.evidence.card import parse_card
+from openness.models import CardFile, ModelSnapshot
+from openness.rubric import load_licences, load_vocabulary
+
+VOCAB = load_vocabulary()
+LICENCES = load_licences()
+
+
+def snapshot(card: str | None, *, siblings=("README.md", "model.safetensors"), card_data=None,
+             tags=(), gated=False, library_name=None) -> ModelSnapshot:
+    status = "ok" if card is not None else "absent"
+    return ModelSnapshot(repo_id="t/m", sha="0" * 40, gated=gated, card_data=card_data or {},
+                         tags=list(tags), siblings=list(siblings), library_name=library_name,
+                         card=CardFile(status=status, text=card))
+
+
+def signals_of(card: str | None, **kw):
+    return extract_evidence(snapshot(card, **kw), VOCAB, LICENCES).signals
+
+
+def evidence_of(card: str | None, **kw):
+    return extract_evidence(snapshot(card, **kw), VOCAB, LICENCES).evidence
+
+
+def test_card_parser_skips_front_matter_and_code_and_numbers_lines():
+    text = "---\nlicense: mit\n---\n# Title\n\n```\n# not a heading https://github.com/a/b\n```\n## Data\nsee https://x.org/y\n"
+    card = parse_card(text)
+    assert [(s.title, s.first) for s in card.sections] == [("Title", 4), ("Data", 9)]
+    assert [(link.url, link.line.number) for link in card.links] == [("https://x.org/y", 10)]
+
+
+def test_weight_files_by_kind_and_trainer_files_excluded():
+    sig = signals_of(None, siblings=["a.safetensors", "b.gguf", "training_args.bin", "optimizer.pt", "x.json"])
+    assert sig["weights.files"] == 2
+    assert sig["weights.kinds"] == "gguf, safetensors"
+    assert sig["weights.training_state"] is True  # optimizer state published
+
+
+def test_adapter_only_repo():
+    sig = signals_of(None, siblings=["adapter_config.json", "adapter_model.safetensors"])
+    assert sig["weights.files"] == 1 and sig["weights.adapter_only"] is True
+
+
+def test_datasets_from_metadata_tags_and_links_deduplicated():
+    card = "## Training data\nWe used [it](https://huggingface.co/datasets/Org/Set) and more.\n"
+    sig = signals_of(card, card_data={"datasets": ["org/set", 7, "other/one"]}, tags=["dataset:tag/only"])
+    assert sig["data.datasets"] == 3
+    assert sig["data.dataset_ids"] == "org/set, other/one, tag/only"
+
+
+def test_generic_data_phrase_is_not_disclosure():
+    card = "# M\n\nThe model was trained on a mix of publicly available online data.\n"
+    sig = signals_of(card)
+    assert sig["data.described"] is False and sig["data.identified_count"] == 0
+    assert sig["data.unreleased"] == 1
+    assert any("generic phrase" in e.detail for e in evidence_of(card))
+
+
+def test_named_corpora_public_and_not():
+    card = "## Training Data\nWe trained on the Pile and WebText, deduplicated with MinHash.\n"
+    sig = signals_of(card)
+    assert sig["data.public_corpora"] == 1 and sig["data.unreleased"] == 1
+    assert sig["data.section"] is True and sig["data.processing"] is True
+
+
+def test_code_links_classified_by_the_words_around_them():
+    card = "\n".join([
+        "# M",
+        "- Training code and configs: https://github.com/lab/train-it",
+        "- Run inference with https://github.com/lab/serve-it",
+        "- Evaluation harness: https://gitlab.com/lab/eval-it",
+        "- Built with https://github.com/pytorch/pytorch",
+        "- Fine-tuning recipe: https://github.com/lab/recipes",
+        "- Mirror of training code https://github.com/lab/train-it/tree/main",
+    ])
+    sig = signals_of(card)
+    assert sig["code.training"] == 1 and sig["code.training_links"] == "lab/train-it"
+    assert sig["code.evaluation"] == 1 and sig["code.finetune"] == 1
+    assert any(e.signal == "code.frameworks" and "pytorch/pytorch" in e.detail for e in evidence_of(card))
+
+
+def test_training_script_in_repo_and_library_integration():
+    sig = signals_of(None, siblings=["train_lora.py", "modeling_m.py", "m.safetensors"], library_name="transformers")
+    assert sig["code.finetune"] == 1
+    assert sig["code.inference"] >= 2
+
+
+def test_checkpoint_announcement_is_low_strength_evidence():
+    card = "# M\n\nIntermediate checkpoints are available as branches.\n"
+    items = [e for e in evidence_of(card) if e.signal == "weights.training_state"]
+    assert items and items[0].strength == "low" and items[0].source == "README.md line 3"
+
+
+def test_every_evidence_item_points_somewhere_checkable():
+    card = "## Training data\nThe Pile. Code: https://github.com/a/b training code\n"
+    for item in evidence_of(card, card_data={"license": "mit", "datasets": ["a/b"]}):
+        assert item.source and item.detail
+        assert item.source.split(" ")[0] in {"cardData.license", "cardData.datasets", "gated", "siblings",
+                                              "README.md", "tags", "library_name"}

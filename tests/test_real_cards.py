@@ -1,0 +1,88 @@
+"""The issue's acceptance checks on real model cards, served by ../shared/hub/serve.py.
+
+The real cards are third-party text and stay in ../shared; these tests skip when it is
+not beside the repository (a user's clone).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import axes, cli_process
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SERVE = SHARED / "hub" / "serve.py"
+SNAPSHOT = SHARED / "hub" / "snapshot"
+
+pytestmark = pytest.mark.skipif(not SERVE.is_file(), reason="../shared/hub is not beside the repository")
+
+
+@pytest.fixture(scope="module")
+def real_hub(tmp_path_factory):
+    url_file = tmp_path_factory.mktemp("hub") / "url"
+    proc = subprocess.Popen([sys.executable, str(SERVE), "--root", str(SNAPSHOT), "--url-file", str(url_file)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if url_file.exists() and url_file.read_text().strip():
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the shared stand-in Hub did not start")
+        yield url_file.read_text().strip()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+EXPECTED = {
+    "mistralai/Mixtral-8x7B-v0.1": ("open", "closed", "closed"),
+    "allenai/OLMo-7B": ("open", "open", "open"),
+}
+
+
+@pytest.fixture(scope="module")
+def report(real_hub):
+    ids = [*EXPECTED, "bigscience/bloom", "microsoft/phi-2", "deepseek-ai/deepseek-llm-7b-chat", "nobody/unknown-model"]
+    run = cli_process("score", *ids, "--format", "json", endpoint=real_hub)
+    return run
+
+
+def test_archetypes(report):
+    for repo_id, expected in EXPECTED.items():
+        assert axes(report.model(repo_id)) == expected, repo_id
+
+
+def test_use_restricted_weights_are_partial(report):
+    assert report.model("bigscience/bloom")["axes"]["weights"]["level"] == "partial"
+    assert report.model("bigscience/bloom")["license"]["class"] == "C"
+    assert report.model("microsoft/phi-2")["axes"]["weights"]["level"] == "partial"
+    assert report.model("microsoft/phi-2")["license"]["class"] == "E"
+    deepseek = report.model("deepseek-ai/deepseek-llm-7b-chat")
+    assert deepseek["axes"]["weights"]["level"] == "partial"
+    assert deepseek["license"]["id"] == "other" and deepseek["license"]["resolved_via"].startswith("alias:")
+
+
+def test_mixtral_evidence_names_licence_files_and_searches(report):
+    model = report.model("mistralai/Mixtral-8x7B-v0.1")
+    details = " ".join(e["detail"] for e in model["axes"]["weights"]["evidence"])
+    assert "apache-2.0" in details and "model-00001-of-00002.safetensors" in details
+    for axis in ("data", "code"):
+        assert "searched" in " ".join(model["axes"][axis]["reasons"])
+
+
+def test_unknown_id_in_a_batch(report):
+    assert report.code == 1
+    assert report.model("nobody/unknown-model")["status"] == "error"
+    assert sum(m["status"] == "scored" for m in report.json()["models"]) == 5
+    assert report.stderr.strip().splitlines() == [
+        "openness: nobody/unknown-model: no such model on the Hub (or it is private)"]
+
+
+def test_single_unknown_id_exits_non_zero_with_one_line(real_hub):
+    run = cli_process("score", "nobody/unknown-model", endpoint=real_hub)
+    assert run.code == 1 and len(run.stderr.strip().splitlines()) == 1

@@ -1,0 +1,177 @@
+"""The rubric files load, agree with the extractors, and judge signals as RUBRIC.md says."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from openness.evidence.licences import classify, normalise_name
+from openness.evidence.signals import SIGNALS
+from openness.models import AXES
+from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
+from openness.rubric.schema import Rubric
+
+RUBRIC = load_rubric()
+LICENCES = load_licences()
+
+# A baseline in which every axis reaches level 4; each test takes something away.
+FULL = {
+    "card.status": "ok", "repo.files": 9, "weights.files": 2, "weights.kinds": "safetensors",
+    "weights.suffixes": ".safetensors", "weights.adapter_only": False, "weights.training_state": True,
+    "gate": "none", "license.id": "apache-2.0", "license.label": "apache-2.0", "license.class": "A",
+    "license.class_title": "OSI-approved", "data.datasets": 1, "data.dataset_ids": "o/d",
+    "data.public_corpora": 0, "data.identified_count": 1, "data.identified": "o/d",
+    "data.unreleased": 0, "data.unreleased_as": "none", "data.section": True, "data.processing": True,
+    "data.described": True, "data.described_as": "section", "data.searched": "everywhere",
+    "code.training": 1, "code.training_links": "o/t", "code.finetune": 0, "code.finetune_links": "none",
+    "code.evaluation": 1, "code.data_processing": 1, "code.inference": 3, "code.inference_links": "o/t",
+    "code.searched": "everywhere",
+}
+
+
+def judge(profile: str = "default", **changes):
+    signals = {**FULL, **{k.replace("__", "."): v for k, v in changes.items()}}
+    return evaluate(RUBRIC, profile, signals, ())
+
+
+def test_files_load_and_every_signal_is_produced():
+    assert set(RUBRIC.axes) == set(AXES)
+    assert {c.signal for c in RUBRIC.conditions.values()} <= set(SIGNALS)
+    assert load_vocabulary().id == "openness-vocabulary"
+    assert set(FULL) == set(SIGNALS) - {"code.frameworks"}
+
+
+def test_every_placeholder_names_a_signal():
+    texts = [lv.summary for ax in RUBRIC.axes.values() for lv in ax.levels]
+    texts += [c.unmet for c in RUBRIC.conditions.values()] + [c.met or "" for c in RUBRIC.conditions.values()]
+    names = {m for t in texts for m in re.findall(r"\{([a-z_.]+)\}", t)}
+    assert names - {"why_not_higher"} <= set(SIGNALS)
+
+
+def test_no_profile_calls_unknown_open():
+    for profile in RUBRIC.profiles.values():
+        for axis in AXES:
+            assert profile.word(axis, 0) == "closed"
+
+
+@pytest.mark.parametrize(
+    ("changes", "axis", "score", "word"),
+    [
+        ({}, "weights", 4, "open"),
+        ({"weights__training_state": False}, "weights", 3, "open"),
+        ({"license__class": "B", "weights__training_state": False}, "weights", 3, "open"),
+        ({"license__class": "C"}, "weights", 2, "partial"),
+        ({"license__class": "D", "gate": "auto"}, "weights", 2, "partial"),
+        ({"gate": "manual"}, "weights", 1, "partial"),
+        ({"license__class": "E"}, "weights", 1, "partial"),
+        ({"license__class": "F"}, "weights", 1, "partial"),
+        ({"weights__files": 0}, "weights", 0, "closed"),
+        ({}, "data", 4, "open"),
+        ({"code__data_processing": 0}, "data", 3, "open"),
+        ({"data__unreleased": 1}, "data", 2, "partial"),
+        ({"data__section": False}, "data", 2, "partial"),
+        ({"data__identified_count": 0, "data__datasets": 0}, "data", 1, "closed"),
+        ({"data__identified_count": 0, "data__datasets": 0, "data__described": False}, "data", 0, "closed"),
+        ({}, "code", 4, "open"),
+        ({"code__evaluation": 0}, "code", 3, "open"),
+        ({"code__training": 0, "code__finetune": 1}, "code", 2, "partial"),
+        ({"code__training": 0}, "code", 1, "closed"),
+        ({"code__training": 0, "code__inference": 0}, "code", 0, "closed"),
+    ],
+)
+def test_levels_follow_rubric(changes, axis, score, word):
+    verdict = judge(**changes)[axis]
+    assert (verdict.score, verdict.level) == (score, word)
+
+
+def test_reason_says_why_not_higher():
+    verdict = judge(license__class="C", license__label="some-rail")["weights"]
+    assert verdict.reasons[0].startswith("level 2:")
+    assert verdict.reasons[1] == ("not level 3: licence some-rail is class C (OSI-approved), "
+                                  "not OSI-approved or open-content")
+
+
+def test_unreadable_card_makes_card_axes_unknown_never_open():
+    for status in ("unreadable", "unavailable"):
+        verdicts = judge(card__status=status)
+        assert verdicts["weights"].level == "open"
+        assert (verdicts["data"].level, verdicts["data"].score) == ("unknown", None)
+        assert (verdicts["code"].level, verdicts["code"].score) == ("unknown", None)
+
+
+def test_absent_card_is_judged_not_unknown():
+    assert judge(card__status="absent")["data"].level == "open"
+
+
+@pytest.mark.parametrize(
+    ("profile", "changes", "axis", "word"),
+    [
+        ("crfm", {"license__class": "C"}, "weights", "open"),
+        ("default", {"gate": "auto"}, "weights", "open"),
+        ("osai", {"gate": "auto"}, "weights", "partial"),
+        ("osi", {"license__class": "B"}, "weights", "partial"),
+        ("osi", {"code__evaluation": 0}, "code", "partial"),
+        ("osi", {}, "code", "open"),
+    ],
+)
+def test_profiles(profile, changes, axis, word):
+    assert judge(profile, **changes)[axis].level == word
+
+
+def test_adapter_remark():
+    reasons = judge(weights__adapter_only=True)["weights"].reasons
+    assert any("adapter weights only" in r for r in reasons)
+
+
+def test_rubric_rejects_undefined_condition():
+    data = RUBRIC.model_dump(by_alias=True)
+    data["axes"]["code"]["levels"][0]["requires"] = ["noSuchCondition"]
+    with pytest.raises(ValueError, match="noSuchCondition"):
+        Rubric.model_validate(data)
+
+
+# ---- licences --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("card_data", "tags", "cls"),
+    [
+        ({"license": "apache-2.0"}, [], "A"),
+        ({"license": "cc-by-4.0"}, [], "B"),
+        ({"license": "bigscience-bloom-rail-1.0"}, [], "C"),
+        ({"license": "llama2"}, [], "D"),
+        ({"license": "gemma"}, [], "D"),
+        ({"license": "cc-by-nc-4.0"}, [], "E"),
+        ({"license": "unknown"}, [], "F"),
+        ({"license": "gpl"}, [], "F"),
+        ({}, [], "F"),
+        ({}, ["license:mit"], "A"),
+        ({"license": ["mit", "cc-by-nc-4.0"]}, [], "E"),
+        ({"license": 42}, [], "F"),
+        ({"license": "not-a-hub-id"}, [], "F"),
+        ({"license": "other"}, [], "F"),
+        ({"license": "other", "license_name": "deepseek"}, [], "C"),
+        ({"license": "other", "license_name": "Tongyi Qianwen"}, [], "D"),
+        ({"license": "other", "license_name": "microsoft-research-license"}, [], "E"),
+        ({"license": "other", "license_name": "Gemma Terms of Use"}, [], "D"),
+        ({"license": "other", "license_name": "llama3"}, [], "D"),
+        ({"license": "other", "license_link": "https://ai.google.dev/gemma/terms"}, [], "D"),
+        ({"license": "other", "license_name": "made-up-licence"}, [], "F"),
+    ],
+)
+def test_licence_classes(card_data, tags, cls):
+    verdict, _ = classify(LICENCES, card_data, tags)
+    assert verdict.license_class == cls
+
+
+def test_every_alias_name_is_normalised_and_classes_are_complete():
+    for alias in LICENCES.aliases:
+        assert all(normalise_name(n) == n for n in alias.names), alias.key
+    assert set(LICENCES.classes) == set("ABCDEF")
+    assert [LICENCES.classes[c].max_weights_level for c in "ABCDEF"] == [4, 4, 2, 2, 1, 1]
+
+
+@pytest.mark.parametrize("cls", list("ABCDEF"))
+def test_weights_never_exceed_the_licence_class_cap(cls):
+    """licenses.yaml's max_weights_level and the rubric's licence conditions agree."""
+    cap = LICENCES.classes[cls].max_weights_level
+    assert judge(license__class=cls)["weights"].score == cap
