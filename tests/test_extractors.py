@@ -101,3 +101,30 @@ def test_every_evidence_item_points_somewhere_checkable():
         assert item.source and item.detail
         assert item.source.split(" ")[0] in {"cardData.license", "cardData.datasets", "gated", "siblings",
                                               "README.md", "tags", "library_name"}
+
+
+def parents_of(**kw):
+    return [(p.repo_id, p.relation, p.relation_source)
+            for p in extract_evidence(snapshot(None, **kw), VOCAB, LICENCES).parents]
+
+
+def test_parent_relation_stated_in_card_wins():
+    assert parents_of(card_data={"base_model": "a/b", "base_model_relation": "quantized"}) == [
+        ("a/b", "quantized", "cardData.base_model_relation")]
+
+
+def test_parent_relation_from_hub_field_and_tags():
+    assert parents_of(card_data={"base_model": "a/b"}, tags=["base_model:finetune:a/b"]) == [
+        ("a/b", "finetune", "tags")]
+
+
+def test_parent_relation_inferred_like_the_hub():
+    assert parents_of(card_data={"base_model": ["a/b", "c/d"]})[0][1:] == ("merge", "inferred (several parents)")
+    assert parents_of(card_data={"base_model": "a/b"}, siblings=["adapter_model.safetensors"])[0][1] == "adapter"
+    assert parents_of(card_data={"base_model": "a/b"}, siblings=["m.Q4_K_M.gguf"])[0][1] == "quantized"
+    assert parents_of(card_data={"base_model": "a/b"})[0][1] == "finetune"
+
+
+def test_parents_tolerate_wrong_types():
+    assert parents_of(card_data={"base_model": [1, 2, None]}) == []
+    assert parents_of(card_data={"base_model": {"x": 1}}) == []

@@ -7,6 +7,7 @@ from typing import Any
 from openness.evidence import extractors
 from openness.evidence.card import ParsedCard, parse_card
 from openness.evidence.licences import classify
+from openness.evidence.lineage import DeclaredParent, declared_parents
 from openness.models import Evidence, LicenseVerdict, ModelSnapshot
 from openness.rubric.schema import Licences, Vocabulary
 
@@ -19,6 +20,7 @@ class EvidenceSet:
     evidence: tuple[Evidence, ...]
     license: LicenseVerdict
     papers: tuple[str, ...]
+    parents: tuple[DeclaredParent, ...]
 
 
 def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
@@ -37,7 +39,22 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     for part in parts:
         signals.update(part.signals)
         evidence.extend(part.evidence)
-    return EvidenceSet(signals, tuple(evidence), verdict, tuple(extractors.papers(snapshot, card, vocab)))
+    kinds = {k for k in str(signals["weights.kinds"]).split(", ") if k != "none"}
+    parents = declared_parents(snapshot, vocab, kinds, bool(signals["weights.adapter_only"]))
+    lineage = _lineage(parents)
+    signals.update(lineage.signals)
+    evidence.extend(lineage.evidence)
+    papers = tuple(extractors.papers(snapshot, card, vocab))
+    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents))
+
+
+def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:
+    out = extractors.Extracted()
+    out.signals["lineage.parents"] = len(parents)
+    for parent in parents:
+        out.add("lineage.parent", parent.source,
+                f"{parent.relation} of {parent.repo_id} (relation from {parent.relation_source})", "high")
+    return out
 
 
 def _licence(snapshot: ModelSnapshot, licences: Licences) -> tuple[extractors.Extracted, LicenseVerdict]:
@@ -63,4 +80,4 @@ def _licence(snapshot: ModelSnapshot, licences: Licences) -> tuple[extractors.Ex
     return out, verdict
 
 
-__all__ = ["EvidenceSet", "ParsedCard", "extract_evidence"]
+__all__ = ["DeclaredParent", "EvidenceSet", "ParsedCard", "extract_evidence"]

@@ -269,6 +269,9 @@ def code(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) ->
         by_kind["inference"].append(f"{snapshot.library_name} integration")
         out.add("code.inference", "library_name",
                 f"loads with the {snapshot.library_name} library (code that runs the model)", "high")
+    for section in _sections(card, vocab.card_sections.training_procedure):
+        out.add("code.procedure_section", f"README.md line {section.first}",
+                f"training-procedure section '{section.title}' ({len(section.lines)} lines)", "medium")
     links = card.links if card else ()
     out.signals.update({
         "code.training": len(by_kind["training"]),

@@ -35,5 +35,8 @@ SIGNALS: dict[str, str] = {
     "code.inference": "number of code sources of any kind (links, repo files, library integration)",
     "code.inference_links": "those sources",
     "code.frameworks": "general frameworks the card links (named, not counted as this model's code)",
+    "code.procedure_section": "training-procedure sections of the card (shown, not scored)",
+    "lineage.parents": "number of parent models the card or the Hub names",
+    "lineage.parent": "one parent and its relation (evidence)",
     "code.searched": "where code was looked for",
 }

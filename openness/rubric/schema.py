@@ -246,6 +246,14 @@ class CodeWords(_Data):
     repo_files: list[PatternWithReason]
 
 
+class LineageWords(_Data):
+    """How a parent relation is read or inferred."""
+
+    relations: list[str]
+    quantized_kinds: list[str]
+    quantized_names: str
+
+
 class Checkpoints(_Data):
     """Card text that announces intermediate checkpoints."""
 
@@ -261,6 +269,7 @@ class Vocabulary(_Data):
     card_sections: CardSections
     data: DataWords
     code: CodeWords
+    lineage: LineageWords
     papers: str
     checkpoints: Checkpoints
 
@@ -270,6 +279,7 @@ class Vocabulary(_Data):
                  self.card_sections.training_procedure, self.data.training_sentence,
                  self.data.processing_words, self.data.size_phrase, self.code.hosts,
                  self.code.frameworks, self.papers, self.checkpoints.phrases,
+                 self.lineage.quantized_names,
                  *self.data.generic_phrases]
         for text in texts:
             re.compile(text)
