@@ -4,14 +4,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from openness import __version__
-from openness.errors import InvalidModelId, OpennessError, SourceError, UnknownProfile
-from openness.evidence import extract_evidence
+from openness.errors import InvalidModelId, OpennessError, UnknownProfile
 from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
-from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
+from openness.rubric import load_licences, load_rubric, load_vocabulary
 from openness.rubric.schema import Licences, Rubric, Vocabulary
 from openness.sources.interface import MetadataSource
+
+if TYPE_CHECKING:
+    from openness.run import ScoringRun
 
 DEFAULT_JOBS = 8
 
@@ -48,17 +51,10 @@ def hub_source(endpoint: str | None = None, token: str | None = None) -> Metadat
 
 
 def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge) -> Scorecard:
-    """Fetch, extract and judge one model; a source error becomes an error scorecard."""
-    try:
-        snapshot = source.fetch(ref)
-    except SourceError as exc:
-        return error_card(ref.repo_id, ref.revision, exc)
-    found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
-    axes = evaluate(judge.rubric, judge.profile, found.signals, found.evidence)
-    return Scorecard(
-        repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored",
-        license=found.license, gated=snapshot.gated, axes=axes, papers=list(found.papers),
-    )
+    """Fetch, extract and judge one model with its lineage; a source error becomes an error scorecard."""
+    from openness.run import ScoringRun
+
+    return ScoringRun(source, judge).score(ref)
 
 
 def error_card(repo_id: str, revision: str | None, exc: OpennessError) -> Scorecard:
@@ -68,13 +64,13 @@ def error_card(repo_id: str, revision: str | None, exc: OpennessError) -> Scorec
                      error=ErrorInfo(kind=exc.kind, message=message))
 
 
-def score_text(text: str, source: MetadataSource, judge: Judge) -> Scorecard:
+def score_text(text: str, run: "ScoringRun") -> Scorecard:
     """Score a model given as user text; an invalid id becomes an error scorecard."""
     try:
         ref = ModelRef.parse(text)
     except InvalidModelId as exc:
         return error_card(text, None, exc)
-    return score_ref(ref, source, judge)
+    return run.score(ref)
 
 
 def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
@@ -95,9 +91,11 @@ def compare(repo_ids: Iterable[str], *, profile: str = "default", endpoint: str 
             token: str | None = None, source: MetadataSource | None = None,
             jobs: int = DEFAULT_JOBS) -> Report:
     """Score many models side by side; one that fails is in the report with its reason."""
+    from openness.run import ScoringRun
+
     judge = Judge.load(profile)
-    chosen = source or hub_source(endpoint, token)
+    run = ScoringRun(source or hub_source(endpoint, token), judge)
     texts = list(repo_ids)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1))) as pool:
-        cards = list(pool.map(lambda text: score_text(text, chosen, judge), texts))
+        cards = list(pool.map(lambda text: score_text(text, run), texts))
     return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards)

@@ -95,6 +95,16 @@ class ModelSnapshot(Frozen):
     """The model card, or why it could not be read."""
 
 
+class DatasetSnapshot(Frozen):
+    """Facts about one dataset repo on the Hub."""
+
+    id: str
+    license: Any = None
+    """`cardData.license` as the Hub gives it (string, list or absent)."""
+    gated: bool | str = False
+    tags: list[str] = Field(default_factory=list)
+
+
 class Evidence(Frozen):
     """One fact a reader can check by hand: where it was found, what it says, how strong."""
 
@@ -147,6 +157,31 @@ class ErrorInfo(Frozen):
     message: str
 
 
+class LineageEntry(Frozen):
+    """One ancestor of a model and what became of it."""
+
+    repo_id: str
+    relation: str
+    """finetune, adapter, quantized or merge: how the child relates to this parent."""
+    depth: int
+    """1 for a direct parent, 2 for a grandparent, ..."""
+    status: Literal["scored", "not_found", "gated", "cycle", "depth_cap", "error"]
+    axes: dict[AxisName, Word] = Field(default_factory=dict)
+    """The parent's own verdict words (joined with its own ancestors), when scored."""
+    reason: str | None = None
+    """Why a parent was not scored."""
+
+
+class DatasetEntry(Frozen):
+    """A dataset the model names, as found on the Hub."""
+
+    id: str
+    status: Literal["found", "missing", "error"]
+    license: str | None = None
+    license_class: str | None = Field(default=None, serialization_alias="class")
+    gated: bool | str = False
+
+
 class Scorecard(Frozen):
     """The result for one model: three verdicts, or the error that stopped it."""
 
@@ -160,6 +195,8 @@ class Scorecard(Frozen):
     axes: dict[AxisName, AxisVerdict] = Field(default_factory=dict)
     papers: list[str] = Field(default_factory=list)
     """Papers the card links (arXiv and the like)."""
+    lineage: list[LineageEntry] = Field(default_factory=list)
+    datasets: list[DatasetEntry] = Field(default_factory=list)
 
 
 class RubricRef(Frozen):

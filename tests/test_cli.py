@@ -17,7 +17,8 @@ from helpers import axes, cli, cli_process
         ("aliasco/harbor-13b", ("partial", "closed", "closed"), "C"),  # license: other via alias
         ("nocard/bare-1b", ("partial", "closed", "closed"), "F"),      # no card: no licence
         ("cardonly/notes-only", ("closed", "closed", "closed"), "A"),  # README only, no weights
-        ("adapterco/tiny-lora", ("open", "closed", "closed"), "A"),    # adapter weights
+        # an adapter that discloses nothing, on a fully open base: the join is partial
+        ("adapterco/tiny-lora", ("open", "partial", "partial"), "A"),
         ("oddco/binary-card", ("open", "unknown", "unknown"), "A"),    # card unreadable
         ("oddco/mystery-other", ("partial", "closed", "closed"), "F"), # other, unresolvable
     ],

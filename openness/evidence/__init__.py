@@ -21,6 +21,8 @@ class EvidenceSet:
     license: LicenseVerdict
     papers: tuple[str, ...]
     parents: tuple[DeclaredParent, ...]
+    datasets: tuple[str, ...]
+    """Dataset ids the model names, to be looked up on the Hub."""
 
 
 def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
@@ -45,7 +47,8 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     signals.update(lineage.signals)
     evidence.extend(lineage.evidence)
     papers = tuple(extractors.papers(snapshot, card, vocab))
-    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents))
+    datasets = tuple(extractors.datasets_named(snapshot, card))
+    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), datasets)
 
 
 def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:

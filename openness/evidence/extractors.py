@@ -184,6 +184,10 @@ def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) ->
     out.signals.update({
         "data.datasets": len(named),
         "data.dataset_ids": ", ".join(named) or "none",
+        # Until the datasets are looked up on the Hub, none counts as verified open.
+        "data.datasets_missing": 0,
+        "data.datasets_not_open": len(named),
+        "data.datasets_summary": "not looked up" if named else "no Hub datasets named",
         "data.public_corpora": len(public),
         "data.identified_count": len(identified),
         "data.identified": listing(identified) or "nothing",

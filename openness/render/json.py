@@ -35,6 +35,8 @@ def _model(card: Scorecard) -> dict[str, Any]:
         "gated": card.gated,
         "axes": {axis: _axis(card.axes[axis]) for axis in AXES if axis in card.axes},
         "papers": list(card.papers),
+        "lineage": [entry.model_dump() for entry in card.lineage],
+        "datasets": [entry.model_dump(by_alias=True) for entry in card.datasets],
     }
 
 

@@ -96,6 +96,17 @@ class Profile(_Data):
         raise AssertionError("validated: every level has a word")
 
 
+class LineageRules(_Data):
+    """How a derived model's verdicts combine with its parents'."""
+
+    max_depth: int = Field(ge=1, le=100)
+    join_level: int = Field(ge=0, le=4)
+    """The level given when own and parent words differ (RUBRIC.md: partial)."""
+    unresolved_cap: int = Field(ge=0, le=4)
+    """The highest level an axis keeps when a parent cannot be resolved."""
+    relations: dict[str, dict[AxisName, Literal["own", "parent", "join"]]]
+
+
 class Rubric(_Data):
     """The whole rubric file."""
 
@@ -105,6 +116,7 @@ class Rubric(_Data):
     axes: dict[AxisName, Axis]
     conditions: dict[str, Condition]
     profiles: dict[str, Profile]
+    lineage: LineageRules
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Rubric":

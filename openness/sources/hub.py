@@ -19,7 +19,7 @@ from openness.errors import (
     RevisionNotFound,
     SourceError,
 )
-from openness.models import CardFile, ModelRef, ModelSnapshot
+from openness.models import CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 
 # The keys the scorer reads; asking for just these keeps the answer small.
 EXPAND_KEYS = [
@@ -47,7 +47,12 @@ class HubSource:
         timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         from huggingface_hub import HfApi, constants
+        from huggingface_hub.utils import build_hf_headers
 
+        # Building headers once here, before any worker thread, lets huggingface_hub load
+        # its user-agent registry (one request a day, unless telemetry is off) a single
+        # time; threads racing to build their first headers would each request it.
+        build_hf_headers(token=False)
         self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
         self._token = token
         self._cache_dir = cache_dir
@@ -75,6 +80,20 @@ class HubSource:
             base_models=_dict_or_none(getattr(info, "base_models", None)),
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
             card=card,
+        )
+
+    def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
+        """The dataset's licence, gate and tags from `dataset_info`."""
+        try:
+            info = self._api.dataset_info(dataset_id, expand=["cardData", "gated", "tags"],
+                                          timeout=self._timeout)
+        except Exception as exc:
+            raise translate_error(exc, f"dataset {dataset_id}", what="dataset") from exc
+        card = _card_data(info)
+        return DatasetSnapshot(
+            id=info.id or dataset_id, license=card.get("license"),
+            gated=info.gated if info.gated in ("auto", "manual") else False,
+            tags=[t for t in (info.tags or []) if isinstance(t, str)],
         )
 
     def _model_info(self, ref: ModelRef) -> Any:
@@ -119,7 +138,7 @@ def read_card_file(path: Path, limit: int = MAX_CARD_BYTES) -> CardFile:
     return CardFile(status="ok", text=text, truncated=truncated)
 
 
-def translate_error(exc: BaseException, repo: str) -> SourceError:
+def translate_error(exc: BaseException, repo: str, what: str = "model") -> SourceError:
     """Turn a huggingface_hub or HTTP error into one of ours, subclasses first."""
     from huggingface_hub.errors import (
         DisabledRepoError,
@@ -132,7 +151,7 @@ def translate_error(exc: BaseException, repo: str) -> SourceError:
     if isinstance(exc, GatedRepoError):  # a subclass of RepositoryNotFoundError: first
         return GatedModel(repo, "gated: accept its conditions on the Hub and set HF_TOKEN")
     if isinstance(exc, RepositoryNotFoundError):
-        return ModelNotFound(repo, "no such model on the Hub (or it is private)")
+        return ModelNotFound(repo, f"no such {what} on the Hub (or it is private)")
     if isinstance(exc, RevisionNotFoundError):
         return RevisionNotFound(repo, "the repo has no such revision")
     if isinstance(exc, DisabledRepoError):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from openness.models import ModelRef, ModelSnapshot
+from openness.models import DatasetSnapshot, ModelRef, ModelSnapshot
 
 
 class MetadataSource(Protocol):
@@ -11,4 +11,8 @@ class MetadataSource(Protocol):
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         """Return a snapshot of `ref`, or raise a SourceError saying why not."""
+        ...
+
+    def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
+        """Return what the Hub says of a dataset, or raise a SourceError (ModelNotFound if absent)."""
         ...

@@ -1,0 +1,134 @@
+"""One scoring run: fetches each repo and dataset at most once, walks lineage, joins verdicts."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+from openness.errors import SourceError
+from openness.evidence import extract_evidence
+from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings
+from openness.models import LineageEntry, ModelRef, ModelSnapshot, Scorecard
+from openness.rubric import evaluate
+from openness.rubric.lineage import ParentOutcome, join_lineage
+from openness.sources.interface import MetadataSource
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """Computes each key once, even when several threads ask at the same moment.
+
+    The first caller computes; the others wait on its future. Failures are remembered
+    too, so a missing parent shared by many models costs one request, not one each.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[K, Future[V]] = {}
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The value for `key`, computing it if nobody has yet."""
+        with self._lock:
+            future = self._futures.get(key)
+            owner = future is None
+            if owner:
+                future = self._futures[key] = Future()
+        assert future is not None
+        if owner:
+            try:
+                future.set_result(compute())
+            except BaseException as exc:  # stored, then raised to every caller
+                future.set_exception(exc)
+        return future.result()
+
+
+class ScoringRun:
+    """Scores models against one source and judge, sharing fetches across the whole run."""
+
+    def __init__(self, source: MetadataSource, judge: "Judge") -> None:
+        self._source = source
+        self._judge = judge
+        self._snapshots: Memo[str, ModelSnapshot | SourceError] = Memo()
+        self._datasets: Memo[str, DatasetLookup] = Memo()
+
+    def score(self, ref: ModelRef) -> Scorecard:
+        """A model's scorecard, lineage and datasets included; errors become error cards."""
+        return self._score(ref, depth=0, path=())
+
+    def _snapshot(self, ref: ModelRef) -> ModelSnapshot | SourceError:
+        def fetch() -> ModelSnapshot | SourceError:
+            try:
+                return self._source.fetch(ref)
+            except SourceError as exc:
+                return exc
+        return self._snapshots.get(str(ref).lower(), fetch)
+
+    def _dataset(self, dataset_id: str) -> DatasetLookup:
+        def fetch() -> DatasetLookup:
+            try:
+                return self._source.fetch_dataset(dataset_id)
+            except SourceError as exc:
+                return exc
+        return self._datasets.get(dataset_id.lower(), fetch)
+
+    def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> Scorecard:
+        from openness.api import error_card
+
+        snapshot = self._snapshot(ref)
+        if isinstance(snapshot, SourceError):
+            return error_card(ref.repo_id, ref.revision, snapshot)
+        judge = self._judge
+        found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
+        entries = [dataset_entry(d, self._dataset(d), judge.licences) for d in found.datasets]
+        more = dataset_findings(entries, found.signals)
+        signals = {**found.signals, **more.signals}
+        evidence = found.evidence + tuple(more.evidence)
+        own = evaluate(judge.rubric, judge.profile, signals, evidence)
+        here = (*path, snapshot.repo_id.lower())
+        parents = [self._parent(p, depth + 1, here) for p in found.parents]
+        joined = join_lineage(judge.rubric, judge.profile, own, found.license, signals, evidence, parents)
+        return Scorecard(
+            repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
+            gated=snapshot.gated, axes=joined.axes, papers=list(found.papers),
+            lineage=_lineage_entries(parents, depth=1), datasets=entries,
+        )
+
+    def _parent(self, parent, depth: int, path: tuple[str, ...]) -> ParentOutcome:
+        key = parent.repo_id.lower()
+        if key in path:
+            return ParentOutcome(parent, "cycle", reason="is already an ancestor (a cycle), not followed")
+        if depth > self._judge.rubric.lineage.max_depth:
+            return ParentOutcome(parent, "depth_cap",
+                                 reason=f"lies beyond the depth cap of {self._judge.rubric.lineage.max_depth}")
+        try:
+            ref = ModelRef.parse(parent.repo_id)
+        except Exception as exc:  # a malformed id in someone's card
+            return ParentOutcome(parent, "error", reason=f"is not a valid repo id ({exc})")
+        card = self._score(ref, depth, path)
+        if card.status == "scored":
+            return ParentOutcome(parent, "scored", card=card)
+        kind = card.error.kind if card.error else "error"
+        status = kind if kind in ("not_found", "gated") else "error"
+        message = card.error.message.split(": ", 1)[-1] if card.error else "could not be fetched"
+        return ParentOutcome(parent, status, reason=f"could not be resolved: {message}")
+
+
+def _lineage_entries(parents: list[ParentOutcome], depth: int) -> list[LineageEntry]:
+    entries: list[LineageEntry] = []
+    for outcome in parents:
+        card = outcome.card if outcome.resolved else None
+        entries.append(LineageEntry(
+            repo_id=outcome.parent.repo_id, relation=outcome.parent.relation, depth=depth,
+            status=outcome.status,  # type: ignore[arg-type]
+            axes={axis: verdict.level for axis, verdict in card.axes.items()} if card else {},
+            reason=outcome.reason,
+        ))
+        if card:
+            entries += [e.model_copy(update={"depth": e.depth + depth}) for e in card.lineage]
+    return entries
+
+
+from openness.api import Judge  # noqa: E402  (the run needs the judge type; api imports run lazily)
