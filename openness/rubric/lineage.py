@@ -118,15 +118,23 @@ def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
 
 def _cap_unresolved(rubric: Rubric, profile: Profile, axis: AxisName, verdict: AxisVerdict,
                     parents: list[ParentOutcome]) -> AxisVerdict:
-    blocked = [p for p in parents if not p.resolved or (p.card and p.card.axes.get(axis)
-                                                         and p.card.axes[axis].score is None)]
+    blocked = [p for p in parents if _blocks(p, axis)]
     cap = rubric.lineage.unresolved_cap
     if not blocked or verdict.score is None or verdict.score <= cap:
         return verdict
-    why = "; ".join(f"{p.parent.repo_id} {p.reason or 'was not judged on this axis'}" for p in blocked)
+    why = "; ".join(f"{p.parent.repo_id} {p.reason or 'was not fully judged (see its lineage)'}" for p in blocked)
     reasons = [f"level {cap}: at most {profile.word(axis, cap)}, because a parent could not be judged ({why})",
                *verdict.reasons]
     return AxisVerdict(level=profile.word(axis, cap), score=cap, reasons=reasons, evidence=list(verdict.evidence))
+
+
+def _blocks(outcome: ParentOutcome, axis: AxisName) -> bool:
+    """A parent that was not resolved, was not judged on `axis`, or has an unresolved ancestor."""
+    card = outcome.card
+    if not outcome.resolved or card is None:
+        return True
+    verdict = card.axes.get(axis)
+    return verdict is None or verdict.score is None or any(e.status != "scored" for e in card.lineage)
 
 
 def _with_parent_evidence(verdict: AxisVerdict, axis: AxisName, parents: list[ParentOutcome]) -> AxisVerdict:
