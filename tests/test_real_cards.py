@@ -86,3 +86,33 @@ def test_unknown_id_in_a_batch(report):
 def test_single_unknown_id_exits_non_zero_with_one_line(real_hub):
     run = cli_process("score", "nobody/unknown-model", endpoint=real_hub)
     assert run.code == 1 and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_derived_models_inherit_from_their_parents(real_hub):
+    import json
+    import urllib.request
+
+    urllib.request.urlopen(real_hub + "/__reset").read()
+    ids = ["HuggingFaceH4/zephyr-7b-beta", "TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ",
+           "lmstudio-community/gemma-2-2b-it-GGUF", "mistralai/Mistral-7B-Instruct-v0.1",
+           "mistralai/Mistral-7B-v0.1"]
+    run = cli_process("score", *ids, "--format", "json", endpoint=real_hub)
+    stats = json.loads(urllib.request.urlopen(real_hub + "/__stats").read())
+    assert stats["repeated_paths"] == {}
+
+    zephyr = run.model("HuggingFaceH4/zephyr-7b-beta")
+    assert axes(zephyr) == ("open", "partial", "partial")
+    assert zephyr["lineage"][0]["repo_id"] == "mistralai/Mistral-7B-v0.1"
+    assert zephyr["lineage"][0]["relation"] == "finetune"
+    ultrachat = next(d for d in zephyr["datasets"] if d["id"] == "HuggingFaceH4/ultrachat_200k")
+    assert (ultrachat["status"], ultrachat["license"]) == ("found", "mit")
+
+    gptq = run.model("TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ")
+    assert axes(gptq) == ("open", "closed", "closed")
+    assert gptq["lineage"][0]["repo_id"] == "mistralai/Mixtral-8x7B-Instruct-v0.1"
+    assert gptq["axes"]["data"]["reasons"][0].startswith("inherited from quantized parent")
+
+    gguf = run.model("lmstudio-community/gemma-2-2b-it-GGUF")
+    assert gguf["axes"]["weights"]["level"] == "partial"
+    parent = gguf["lineage"][0]
+    assert (parent["repo_id"], parent["status"]) == ("google/gemma-2-2b-it", "not_found")
