@@ -21,7 +21,7 @@ evidence that decided it.
 
 \b
 Examples:
-  openness score mistralai/Mixtral-8x7B-v0.1
+  openness score org/model
   openness score org/model@v1.0 --details
   openness score org/a org/b --format markdown > openness.md
   openness score org/a --format json | jq '.models[0].axes'
