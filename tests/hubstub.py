@@ -228,13 +228,22 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return repo
 
-    def _info(self, kind: str, repo_id: str, revision: str | None, query, head: bool) -> None:
+    def _at_revision(self, kind: str, repo_id: str, revision: str | None, head: bool):
+        """(repo, commit), or None once the error reply is sent."""
         repo = self._lookup(kind, repo_id, head)
         if repo is None:
-            return
+            return None
         commit = repo.commit_for(revision)
         if commit is None:
-            return self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", head)
+            self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", head)
+            return None
+        return repo, commit
+
+    def _info(self, kind: str, repo_id: str, revision: str | None, query, head: bool) -> None:
+        found = self._at_revision(kind, repo_id, revision, head)
+        if found is None:
+            return
+        repo, commit = found
         info = dict(repo.info, sha=commit)
         expand = query.get("expand")
         if expand:
@@ -246,12 +255,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(200, info, head)
 
     def _resolve(self, kind: str, repo_id: str, revision: str, path: str, head: bool) -> None:
-        repo = self._lookup(kind, repo_id, head)
-        if repo is None:
+        found = self._at_revision(kind, repo_id, revision, head)
+        if found is None:
             return
-        commit = repo.commit_for(revision)
-        if commit is None:
-            return self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", head)
+        repo, commit = found
         with_commit = {"X-Repo-Commit": commit}
         if repo.info.get("gated") and path != "README.md" and not self.headers.get("Authorization"):
             return self._error(

@@ -29,11 +29,12 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     """Run every extractor over one snapshot. Pure: no I/O."""
     card = parse_card(snapshot.card.text) if snapshot.card.status == "ok" and snapshot.card.text else None
     licence, verdict = _licence(snapshot, licences)
+    named = extractors.datasets_named(snapshot, card)
     parts = [
         licence,
         extractors.gate(snapshot),
         extractors.weights(snapshot, card, vocab),
-        extractors.data(snapshot, card, vocab),
+        extractors.data(snapshot, card, vocab, named),
         extractors.code(snapshot, card, vocab),
     ]
     signals: dict[str, Any] = {"card.status": snapshot.card.status}
@@ -47,8 +48,7 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     signals.update(lineage.signals)
     evidence.extend(lineage.evidence)
     papers = tuple(extractors.papers(snapshot, card, vocab))
-    datasets = tuple(extractors.datasets_named(snapshot, card))
-    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), datasets)
+    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), tuple(named))
 
 
 def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:

@@ -151,11 +151,11 @@ def datasets_named(snapshot: ModelSnapshot, card: ParsedCard | None) -> dict[str
     return found
 
 
-def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) -> Extracted:
-    """Training data: datasets named by id, data sections, corpora in prose, processing."""
+def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary,
+         named: dict[str, str]) -> Extracted:
+    """Training data: datasets named by id (see datasets_named), data sections, corpora, processing."""
     out = Extracted()
     words = vocab.data
-    named = datasets_named(snapshot, card)
     for dataset_id, source in named.items():
         strength: Strength = "high" if not source.startswith("README") else "medium"
         out.add("data.datasets", source, f"names dataset {dataset_id}", strength)

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from openness.models import AXES, Report, Scorecard
-from openness.render.text import headline, markdown_cell
+from openness.render.text import gate_words, headline, markdown_cell
 
-GATE_WORDS = {False: "none", "auto": "automatic (click-through)", "manual": "manual approval"}
 
 
 def render_markdown(report: Report, *, details: bool = False) -> str:
@@ -22,7 +21,7 @@ def _section(card: Scorecard, details: bool) -> str:
     lic = card.license
     facts = (f"Revision `{card.revision or 'unknown'}` · licence {markdown_cell(lic.label) if lic else '?'}"
              + (f" (class {lic.license_class}: {markdown_cell(lic.class_title)})" if lic else "")
-             + f" · gate: {GATE_WORDS.get(card.gated, markdown_cell(str(card.gated)))}")
+             + f" · gate: {markdown_cell(gate_words(card.gated))}")
     rows = ["| axis | verdict | level | reason |", "|---|---|---|---|"]
     for axis in AXES:
         verdict = card.axes.get(axis)

@@ -4,10 +4,9 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from openness.models import AXES, Report, Scorecard
-from openness.render.text import headline, one_line, shorten
+from openness.render.text import gate_words, headline, one_line, shorten
 
 REASON_WIDTH = 100
-GATE_WORDS = {False: "none", "auto": "automatic (click-through)", "manual": "manual approval"}
 
 
 def render_table(report: Report, *, details: bool = False) -> str:
@@ -29,7 +28,7 @@ def _block(card: Scorecard, details: bool) -> str:
         for axis, verdict in ((a, card.axes[a]) for a in AXES if a in card.axes)
     ]
     table = tabulate(rows, headers=["axis", "verdict", "level", "reason"], tablefmt="simple")
-    head = f"{title}\nlicence: {lic}\ngate: {GATE_WORDS.get(card.gated, str(card.gated))}"
+    head = f"{title}\nlicence: {lic}\ngate: {gate_words(card.gated)}"
     parts = [head, table]
     if details:
         parts.append(_details(card))

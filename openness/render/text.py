@@ -26,6 +26,14 @@ def markdown_cell(text: str) -> str:
     return re.sub(r"([\\|`*_\[\]])", r"\\\1", flat)
 
 
+GATE_WORDS = {False: "none", "auto": "automatic (click-through)", "manual": "manual approval"}
+
+
+def gate_words(gated: bool | str) -> str:
+    """How a gate value reads to a person."""
+    return GATE_WORDS.get(gated, one_line(str(gated)))
+
+
 def headline(reasons: list[str]) -> str:
     """The first reason without its 'level N:' prefix."""
     first = reasons[0] if reasons else ""
