@@ -5,31 +5,54 @@ from enum import Enum
 from typing import assert_never
 
 from openness.models import Report
+from openness.render.arrange import GroupKey, SortKey, flatten, groups_of
 
 
 class Format(str, Enum):
     """Output formats; `render` must cover every member (a test loops over them)."""
 
     table = "table"
-    json = "json"
     markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
 
 
-def render(report: Report, fmt: Format, *, details: bool = False) -> str:
-    """The report in `fmt`, ending with a newline."""
+# What `--output FILE` implies when no --format is given.
+SUFFIX_FORMATS = {".md": Format.markdown, ".markdown": Format.markdown, ".csv": Format.csv,
+                  ".json": Format.json, ".html": Format.html, ".htm": Format.html,
+                  ".txt": Format.table}
+
+
+def render(report: Report, fmt: Format, *, details: bool = False, group_by: GroupKey | None = None) -> str:
+    """The report in `fmt`, ending with a newline.
+
+    `group_by` puts each group under its own heading in table, markdown and HTML, and
+    keeps the rows of a group together in CSV and JSON.
+    """
     if fmt is Format.table:
         from openness.render.terminal import render_table
 
-        return render_table(report, details=details)
-    if fmt is Format.json:
-        from openness.render.json import render_json
-
-        return render_json(report)
+        return render_table(report, details=details, group_by=group_by)
     if fmt is Format.markdown:
         from openness.render.markdown import render_markdown
 
-        return render_markdown(report, details=details)
+        return render_markdown(report, details=details, group_by=group_by)
+    if fmt is Format.html:
+        from openness.render.html import render_html
+
+        return render_html(report, group_by=group_by)
+    flat = report if group_by is None else report.model_copy(
+        update={"scorecards": flatten(groups_of(report.scorecards, group_by))})
+    if fmt is Format.json:
+        from openness.render.json import render_json
+
+        return render_json(flat)
+    if fmt is Format.csv:
+        from openness.render.csv import render_csv
+
+        return render_csv(flat)
     assert_never(fmt)
 
 
-__all__ = ["Format", "render"]
+__all__ = ["Format", "GroupKey", "SUFFIX_FORMATS", "SortKey", "render"]

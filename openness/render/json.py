@@ -8,6 +8,15 @@ from openness.models import AXES, AxisVerdict, Report, Scorecard
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "openness"
+SCHEMA_FILE = "report.schema.json"
+"""The JSON Schema of this document, shipped beside this module."""
+
+
+def json_schema_text() -> str:
+    """The JSON Schema (draft 2020-12) that every document of SCHEMA_VERSION satisfies."""
+    from importlib.resources import files
+
+    return files("openness.render").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def report_document(report: Report) -> dict[str, Any]:

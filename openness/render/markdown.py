@@ -1,48 +1,79 @@
-"""Markdown for documents: a GitHub table per model, evidence as lists with --details."""
+"""Markdown for documents: one GitHub comparison table, a legend, evidence with --details."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openness.models import AXES, Report, Scorecard
+from openness.render.arrange import GroupKey, groups_of
+from openness.render.rows import TABLE_HEADERS, table_cells
 from openness.render.text import gate_words, headline, markdown_cell
 
+LEGEND_WORDS = (
+    "**open** / **partial** / **closed**: the profile's word for the level reached on that axis; "
+    "**unknown**: the tool could not look (never counted as open).",
+    "**n/4**: the rubric level, 0-4, judged separately for weights, training data and training code.",
+    "**gate**: whether the Hub asks for a click-through or the publisher's approval before download.",
+)
 
 
-def render_markdown(report: Report, *, details: bool = False) -> str:
-    """A section per model; a footer naming the tool, rubric and profile."""
-    sections = [_section(card, details) for card in report.scorecards]
-    footer = (f"_Scored by openness {report.tool_version} with rubric {report.rubric.id} "
-              f"{report.rubric.version}, profile {report.rubric.profile}._")
-    return "\n\n".join(sections + [footer]) + "\n"
+def render_markdown(report: Report, *, details: bool = False, group_by: GroupKey | None = None) -> str:
+    """The comparison table (a table per group), a legend, evidence sections, a footer."""
+    parts = [markdown_table(report.scorecards, group_by), legend(report.scorecards)]
+    failures = [card for card in report.scorecards if card.status != "scored" and card.error]
+    if failures:
+        parts.append("**Not scored**\n\n" + "\n".join(
+            f"- {markdown_cell(c.error.message)}" for c in failures))  # type: ignore[union-attr]
+    if details:
+        parts += [section(card) for card in report.scorecards if card.status == "scored"]
+    parts.append(f"_Scored by openness {markdown_cell(report.tool_version)} with rubric "
+                 f"{markdown_cell(report.rubric.id)} {markdown_cell(report.rubric.version)}, "
+                 f"profile {markdown_cell(report.rubric.profile)}._")
+    return "\n\n".join(parts) + "\n"
 
 
-def _section(card: Scorecard, details: bool) -> str:
-    title = f"### {markdown_cell(card.repo_id)}"
-    if card.status == "error" and card.error:
-        return f"{title}\n\n**error** ({card.error.kind}): {markdown_cell(card.error.message)}"
+def markdown_table(cards: Sequence[Scorecard], group_by: GroupKey | None = None) -> str:
+    """A GitHub table, a row per model; under a `####` heading per group when grouped."""
+    tables = []
+    for group in groups_of(cards, group_by):
+        lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "---|" * len(TABLE_HEADERS)]
+        lines += ["| " + " | ".join(markdown_cell(cell) for cell in table_cells(card)) + " |"
+                  for card in group.cards]
+        table = "\n".join(lines)
+        tables.append(f"#### {markdown_cell(group.title)}\n\n{table}" if group.title else table)
+    return "\n\n".join(tables)
+
+
+def legend(cards: Sequence[Scorecard]) -> str:
+    """What the words, levels, licence classes and gates in the table mean."""
+    classes = sorted({(c.license.license_class, c.license.class_title) for c in cards if c.license})
+    lines = list(LEGEND_WORDS)
+    if classes:
+        lines.append("**licence classes**: " + "; ".join(
+            f"{letter}: {markdown_cell(title)}" for letter, title in classes) + ".")
+    return "**Legend**\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def section(card: Scorecard) -> str:
+    """One model's reasons and evidence under each axis."""
     lic = card.license
-    facts = (f"Revision `{card.revision or 'unknown'}` · licence {markdown_cell(lic.label) if lic else '?'}"
-             + (f" (class {lic.license_class}: {markdown_cell(lic.class_title)})" if lic else "")
+    facts = (f"Revision `{markdown_cell(card.revision or 'unknown')}` · licence "
+             + (f"{markdown_cell(lic.label)} (class {lic.license_class}: {markdown_cell(lic.class_title)})"
+                if lic else "?")
              + f" · gate: {markdown_cell(gate_words(card.gated))}")
-    rows = ["| axis | verdict | level | reason |", "|---|---|---|---|"]
+    out = [f"### {markdown_cell(card.repo_id)}", "", facts, ""]
     for axis in AXES:
         verdict = card.axes.get(axis)
         if verdict is None:
             continue
         level = "?" if verdict.score is None else f"{verdict.score}/4"
-        rows.append(f"| {axis} | **{verdict.level}** | {level} | {markdown_cell(headline(verdict.reasons))} |")
-    parts = [title, facts, "\n".join(rows)]
-    if details:
-        parts.append(_details(card))
-    return "\n\n".join(parts)
-
-
-def _details(card: Scorecard) -> str:
-    out: list[str] = []
-    for axis in AXES:
-        verdict = card.axes.get(axis)
-        if verdict is None:
-            continue
-        out.append(f"**{axis}: {verdict.level}**\n")
+        out.append(f"**{axis}: {verdict.level}** ({level}): {markdown_cell(headline(verdict.reasons))}\n")
         out += [f"- {markdown_cell(r)}" for r in verdict.reasons]
         out += [f"  - _{e.strength}_ · {markdown_cell(e.source)}: {markdown_cell(e.detail)}" for e in verdict.evidence]
         out.append("")
+    if card.lineage:
+        out.append("**lineage**\n")
+        out += [f"- {'  ' * (e.depth - 1)}{e.relation} of {markdown_cell(e.repo_id)}: "
+                + (" / ".join(e.axes.get(a, "?") for a in AXES) if e.status == "scored"
+                   else markdown_cell(e.status.replace("_", " ") + (f" ({e.reason})" if e.reason else "")))
+                for e in card.lineage]
     return "\n".join(out).rstrip()

@@ -1,33 +1,61 @@
-"""The terminal view: a block per model with a table of the three axes (tabulate)."""
+"""The terminal view (tabulate): one model as a block, several as one comparison table."""
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from tabulate import tabulate
 
 from openness.models import AXES, Report, Scorecard
+from openness.render.arrange import GroupKey, groups_of
+from openness.render.rows import TABLE_HEADERS, table_cells
 from openness.render.text import gate_words, headline, one_line, shorten
 
 REASON_WIDTH = 100
+CELL_WIDTH = 60
 
 
-def render_table(report: Report, *, details: bool = False) -> str:
-    """Every model in turn; with `details`, all reasons and the evidence under each axis."""
-    blocks = [_block(card, details) for card in report.scorecards]
+def render_table(report: Report, *, details: bool = False, group_by: GroupKey | None = None) -> str:
+    """A block for a single model; a comparison table for several, then what failed.
+
+    With `details`, every model's reasons and evidence follow.
+    """
+    cards = report.scorecards
     footer = f"rubric {report.rubric.id} {report.rubric.version}, profile {report.rubric.profile}"
-    return "\n\n".join(blocks) + f"\n\n{footer}\n"
+    if len(cards) == 1 and group_by is None:
+        return _block(cards[0], details) + f"\n\n{footer}\n"
+    parts = [_comparison(cards, group_by)]
+    failures = [card for card in cards if card.status != "scored" and card.error]
+    if failures:
+        parts.append("not scored:\n" + "\n".join(
+            f"  {one_line(c.error.message)}" for c in failures))  # type: ignore[union-attr]
+    if details:
+        parts += [_block(card, True) for card in cards if card.status == "scored"]
+    return "\n\n".join(parts) + f"\n\n{footer}\n"
+
+
+def _comparison(cards: Sequence[Scorecard], group_by: GroupKey | None) -> str:
+    tables = []
+    for group in groups_of(cards, group_by):
+        rows = [[shorten(one_line(cell), CELL_WIDTH) for cell in table_cells(card)] for card in group.cards]
+        table = tabulate(rows, headers=TABLE_HEADERS, tablefmt="simple", disable_numparse=True)
+        tables.append(f"{one_line(group.title)}\n{table}" if group.title else table)
+    return "\n\n".join(tables)
 
 
 def _block(card: Scorecard, details: bool) -> str:
     if card.status == "error" and card.error:
-        return f"{card.repo_id}\n  error ({card.error.kind}): {one_line(card.error.message)}"
-    title = card.repo_id + (f" @ {card.revision[:12]}" if card.revision else "")
+        return f"{one_line(card.repo_id)}\n  error ({card.error.kind}): {one_line(card.error.message)}"
+    title = one_line(card.repo_id) + (f" @ {one_line(card.revision[:12])}" if card.revision else "")
     licence = card.license
-    lic = f"{one_line(licence.label)} (class {licence.license_class}: {licence.class_title})" if licence else "?"
+    lic = (f"{one_line(licence.label)} (class {licence.license_class}: {one_line(licence.class_title)})"
+           if licence else "?")
     rows = [
         [axis, verdict.level, "?" if verdict.score is None else f"{verdict.score}/4",
          shorten(one_line(headline(verdict.reasons)), REASON_WIDTH)]
         for axis, verdict in ((a, card.axes[a]) for a in AXES if a in card.axes)
     ]
-    table = tabulate(rows, headers=["axis", "verdict", "level", "reason"], tablefmt="simple")
+    table = tabulate(rows, headers=["axis", "verdict", "level", "reason"], tablefmt="simple",
+                     disable_numparse=True)
     head = f"{title}\nlicence: {lic}\ngate: {gate_words(card.gated)}"
     parts = [head, table]
     if details:
@@ -46,6 +74,12 @@ def _details(card: Scorecard) -> str:
         lines += [f"    [{e.strength}] {one_line(e.source)}: {one_line(e.detail)}" for e in verdict.evidence]
         if not verdict.evidence:
             lines.append("    (no evidence items)")
+    if card.lineage:
+        lines.append("lineage:")
+        lines += [f"  {'  ' * (e.depth - 1)}{e.relation} of {one_line(e.repo_id)}: "
+                  + (" / ".join(e.axes.get(a, "?") for a in AXES) if e.status == "scored"
+                     else f"{e.status.replace('_', ' ')}" + (f" ({one_line(e.reason)})" if e.reason else ""))
+                  for e in card.lineage]
     if card.papers:
         lines.append("papers: " + ", ".join(one_line(p) for p in card.papers))
     return "\n".join(lines)

@@ -26,7 +26,8 @@ def markdown_cell(text: str) -> str:
     return re.sub(r"([\\|`*_\[\]])", r"\\\1", flat)
 
 
-GATE_WORDS = {False: "none", "auto": "automatic (click-through)", "manual": "manual approval"}
+# One table for every renderer, so a gate reads the same in each.
+GATE_WORDS = {False: "none", "auto": "click-through", "manual": "manual approval"}
 
 
 def gate_words(gated: bool | str) -> str:
