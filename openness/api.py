@@ -76,10 +76,23 @@ def score_text(text: str, run: "ScoringRun") -> Scorecard:
 def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
           endpoint: str | None = None, token: str | None = None,
           source: MetadataSource | None = None) -> Scorecard:
-    """Score one model, e.g. `score("org/name")` or `score("org/name@v1.0")`.
+    """Score one model on open weights, open data and open code.
 
-    Raises InvalidModelId for text that cannot be a model id; Hub failures come back as
-    a scorecard with status "error".
+    Args:
+        repo_id: `org/name`, or `org/name@revision`.
+        profile: which words the levels get: default, crfm, osai or osi.
+        revision: a branch, tag or commit; overrides one given after `@`.
+        endpoint: the Hub URL (default: HF_ENDPOINT, else https://huggingface.co).
+        token: a Hub token for private models (default: HF_TOKEN or `hf auth login`).
+        source: where snapshots come from, instead of the Hub (for tests and mirrors).
+
+    Returns:
+        A frozen Scorecard. Hub failures (not found, gated, unreachable) come back as a
+        scorecard with status "error" and the reason; nothing is raised for them.
+
+    Raises:
+        InvalidModelId: `repo_id` cannot be a model id.
+        UnknownProfile: no profile of that name.
     """
     ref = ModelRef.parse(repo_id)
     if revision:
@@ -87,15 +100,31 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
     return score_ref(ref, source or hub_source(endpoint, token), Judge.load(profile))
 
 
-def compare(repo_ids: Iterable[str], *, profile: str = "default", endpoint: str | None = None,
+def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint: str | None = None,
             token: str | None = None, source: MetadataSource | None = None,
             jobs: int = DEFAULT_JOBS) -> Report:
-    """Score many models side by side; one that fails is in the report with its reason."""
+    """Score many models side by side, concurrently, sharing fetches of common parents.
+
+    Args:
+        repo_ids: ids as for `score` (`org/name` or `org/name@revision`), in the order
+            the report should list them. A single string is one id.
+        profile, endpoint, token, source: as for `score`.
+        jobs: models fetched at once.
+
+    Returns:
+        A frozen Report, a scorecard per id in the order given. An id that cannot be
+        scored (invalid, missing, gated, Hub failure) is in it with status "error".
+        `report.to_markdown()`, `.to_csv()`, `.to_json()`, `.to_html()` and
+        `.to_pandas()` render it; a notebook shows it as a table.
+
+    Raises:
+        UnknownProfile: no profile of that name.
+    """
     from openness.run import ScoringRun
 
     judge = Judge.load(profile)
     run = ScoringRun(source or hub_source(endpoint, token), judge)
-    texts = list(repo_ids)
+    texts = [repo_ids] if isinstance(repo_ids, str) else list(repo_ids)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1))) as pool:
         cards = list(pool.map(lambda text: score_text(text, run), texts))
     return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards)

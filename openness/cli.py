@@ -9,8 +9,10 @@ Exit codes (also in `openness --help` and the README):
 """
 
 
+import contextlib
 import os
 import sys
+from dataclasses import dataclass
 from typing import Annotated, NoReturn
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -23,7 +25,8 @@ evidence that decided it.
 Examples:
   openness score org/model
   openness score org/model@v1.0 --details
-  openness score org/a org/b --format markdown > openness.md
+  openness score org/a org/b org/c --sort weights
+  openness score --from models.txt --output report.html
   openness score org/a --format json | jq '.models[0].axes'
 
 \b
@@ -35,6 +38,24 @@ Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
 printed); 2 bad input (invalid id, option or profile); 3 internal failure."""
 
 
+_SCORE_HELP = """Score models on open weights, open data and open code, each with its evidence.
+
+One model prints its verdicts and their reasons; several print one comparison table,
+a row per model. Models that cannot be scored stay in the table and get one line on
+stderr each.
+
+\b
+Examples:
+  openness score org/a org/b org/c --format markdown > comparison.md
+  openness score --from models.txt --sort data --group-by license-class
+  cat models.txt | openness score --from - --format csv > comparison.csv
+  openness score org/a org/b --output report.html     # format from the suffix
+
+\b
+A --from file holds one id per line; blank lines and text after '#' are ignored.
+Ids given twice are scored once."""
+
+
 def _fail(message: str, code: int) -> NoReturn:
     print(f"openness: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -43,7 +64,7 @@ def _fail(message: str, code: int) -> NoReturn:
 def _build_app():  # typer is imported only when a command runs: `--version` stays fast
     import typer
 
-    from openness.render import Format
+    from openness.render import Format, GroupKey, SortKey
 
     app = typer.Typer(help=_HELP, add_completion=False, no_args_is_help=True,
                       pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -63,46 +84,152 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
     ) -> None:
         """How open is an AI model? Weights, data and code, judged separately, with evidence."""
 
-    @app.command()
+    @app.command(help=_SCORE_HELP)
     def score(
-        models: Annotated[list[str], typer.Argument(
+        models: Annotated[list[str] | None, typer.Argument(
             help="Model ids on the Hub: org/name, or org/name@revision (branch, tag or commit).",
-            show_default=False)],
-        output_format: Annotated[Format, typer.Option(
-            "--format", "-f", help="table for people, json for programs, markdown for documents.",
-            case_sensitive=False)] = Format.table,
+            metavar="MODEL...", show_default=False)] = None,
+        from_file: Annotated[str | None, typer.Option(
+            "--from", metavar="FILE",
+            help="Read more ids from FILE, one per line ('#' starts a comment); '-' reads stdin.",
+            show_default=False)] = None,
+        output_format: Annotated[Format | None, typer.Option(
+            "--format", "-f", case_sensitive=False, show_default=False,
+            help="table (terminal), markdown, csv, json or html. "
+                 "Default: from the --output suffix, else table.")] = None,
+        output: Annotated[str | None, typer.Option(
+            "--output", "-o", metavar="FILE", show_default=False,
+            help="Write the report to FILE (replaced whole, never half-written) instead of stdout.")] = None,
         details: Annotated[bool, typer.Option(
             "--details", "-d", help="List every reason and the evidence behind each verdict.")] = False,
+        sort: Annotated[SortKey | None, typer.Option(
+            case_sensitive=False, show_default=False,
+            help="Order rows by model name, an axis or the licence class (most open first).")] = None,
+        group_by: Annotated[GroupKey | None, typer.Option(
+            "--group-by", case_sensitive=False, show_default=False,
+            help="One table per licence class, or per verdict on an axis.")] = None,
         profile: Annotated[str, typer.Option(
-            "--profile", "-p", help="Which words the levels get: default, crfm, osai or osi.")] = "default",
+            "--profile", "-p", metavar="NAME", help="Which words the levels get: default, crfm, osai or osi.")] = "default",
         endpoint: Annotated[str | None, typer.Option(
-            help="Hub endpoint URL. Default: HF_ENDPOINT, else https://huggingface.co.",
+            metavar="URL", help="Hub endpoint URL. Default: HF_ENDPOINT, else https://huggingface.co.",
             show_default=False)] = None,
-        jobs: Annotated[int, typer.Option(help="Models fetched at once.", min=1, max=64)] = 8,
+        jobs: Annotated[int, typer.Option(metavar="N", help="Models fetched at once.", min=1, max=64)] = 8,
     ) -> None:
-        """Score models on open weights, open data and open code, each with its evidence."""
-        raise SystemExit(run_score(models, output_format, details, profile, endpoint, jobs))
+        request = ScoreRequest(models=list(models or []), from_file=from_file, output_format=output_format,
+                               output=output, details=details, sort=sort, group_by=group_by,
+                               profile=profile, endpoint=endpoint, jobs=jobs)
+        raise SystemExit(run_score(request))
 
     return app
 
 
-def run_score(models: list[str], output_format: object, details: bool, profile: str,
-              endpoint: str | None, jobs: int) -> int:
-    """Score, print the report on stdout and failures on stderr; return the exit code."""
+@dataclass(frozen=True)
+class ScoreRequest:
+    """What `openness score` was asked to do, as parsed from the command line."""
+
+    models: list[str]
+    from_file: str | None = None
+    output_format: object = None
+    output: str | None = None
+    details: bool = False
+    sort: object = None
+    group_by: object = None
+    profile: str = "default"
+    endpoint: str | None = None
+    jobs: int = 8
+
+
+def parse_id_lines(text: str) -> list[str]:
+    """Ids from a list file: one per line; blank lines and everything after '#' ignored."""
+    ids = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            ids.append(entry)
+    return ids
+
+
+def _read_ids(request: ScoreRequest) -> list[str]:
+    """The ids from the arguments then --from, first occurrence kept; exits 2 when there are none."""
+    ids = list(request.models)
+    if request.from_file is not None:
+        try:
+            if request.from_file == "-":
+                text = sys.stdin.read()
+            else:
+                with open(request.from_file, encoding="utf-8-sig") as handle:
+                    text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read ids from {request.from_file}: {_os_reason(exc)}", EXIT_USAGE)
+        ids += parse_id_lines(text)
+    if not ids:
+        _fail("no model ids given: pass ids (org/name) or --from FILE", EXIT_USAGE)
+    return list(dict.fromkeys(ids))
+
+
+def _os_reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+
+
+def _choose_format(request: ScoreRequest):
+    from openness.render import SUFFIX_FORMATS, Format
+
+    if request.output_format is not None:
+        return request.output_format
+    if request.output:
+        return SUFFIX_FORMATS.get(os.path.splitext(request.output)[1].lower(), Format.table)
+    return Format.table
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, then rename."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix=".openness-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def run_score(request: ScoreRequest) -> int:
+    """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
     from openness.api import compare
     from openness.errors import UnknownProfile
-    from openness.render import Format, render
+    from openness.render import render
+    from openness.render.arrange import sort_cards
 
-    assert isinstance(output_format, Format)
+    ids = _read_ids(request)
+    fmt = _choose_format(request)
+    if request.output and not os.path.isdir(os.path.dirname(os.path.abspath(request.output))):
+        _fail(f"cannot write {request.output}: no such folder", EXIT_USAGE)
     try:
-        report = compare(models, profile=profile, endpoint=endpoint, jobs=jobs)
+        report = compare(ids, profile=request.profile, endpoint=request.endpoint, jobs=request.jobs)
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)
-    sys.stdout.write(render(report, output_format, details=details))
-    sys.stdout.flush()
+    if request.sort is not None:
+        report = report.model_copy(update={"scorecards": sort_cards(report.scorecards, request.sort)})
+    text = render(report, fmt, details=request.details, group_by=request.group_by)
+    if request.output:
+        try:
+            write_atomically(request.output, text)
+        except OSError as exc:
+            _fail(f"cannot write {request.output}: {_os_reason(exc)}", EXIT_USAGE)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
     failed = [card for card in report.scorecards if card.status == "error" and card.error]
     for card in failed:
         print(f"openness: {card.error.message}", file=sys.stderr)  # type: ignore[union-attr]
+    if request.output:
+        scored = len(report.scorecards) - len(failed)
+        print(f"openness: wrote {request.output} ({scored} of {len(report.scorecards)} models scored)",
+              file=sys.stderr)
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK

@@ -198,6 +198,13 @@ class Scorecard(Frozen):
     lineage: list[LineageEntry] = Field(default_factory=list)
     datasets: list[DatasetEntry] = Field(default_factory=list)
 
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the model's row, then its reasons and evidence."""
+        from openness.render.markdown import markdown_table, section
+
+        table = markdown_table([self])
+        return table + ("\n\n" + section(self) if self.status == "scored" else "") + "\n"
+
 
 class RubricRef(Frozen):
     """Which rubric and profile judged a report."""
@@ -208,7 +215,10 @@ class RubricRef(Frozen):
 
 
 class Report(Frozen):
-    """Scorecards for one run, with what produced them."""
+    """Scorecards for one run, with what produced them, and every way to show them.
+
+    In a notebook a report displays as its comparison table (`_repr_html_`).
+    """
 
     tool_version: str
     rubric: RubricRef
@@ -218,3 +228,66 @@ class Report(Frozen):
     def all_scored(self) -> bool:
         """True when no model ended in an error."""
         return all(card.status == "scored" for card in self.scorecards)
+
+    def __getitem__(self, repo_id: str) -> Scorecard:
+        """The scorecard of `repo_id` (as given to `compare`); KeyError if absent."""
+        for card in self.scorecards:
+            if card.repo_id == repo_id:
+                return card
+        raise KeyError(repo_id)
+
+    def sorted(self, by: str = "model") -> "Report":
+        """A copy with rows ordered by `model`, `weights`, `data`, `code` or `license`.
+
+        Axes and licence put the most open first; models that could not be scored go last.
+        """
+        from openness.render.arrange import SortKey, sort_cards
+
+        return self.model_copy(update={"scorecards": sort_cards(self.scorecards, SortKey(by))})
+
+    def to_table(self, *, details: bool = False, group_by: str | None = None) -> str:
+        """Plain text for a terminal: what `openness score` prints."""
+        return self._render("table", details=details, group_by=group_by)
+
+    def to_markdown(self, *, details: bool = False, group_by: str | None = None) -> str:
+        """A GitHub markdown table with a legend and a footer; `details` adds the evidence."""
+        return self._render("markdown", details=details, group_by=group_by)
+
+    def to_csv(self) -> str:
+        """One row per model with stable columns (see `openness.render.rows.COLUMNS`)."""
+        return self._render("csv")
+
+    def to_json(self) -> str:
+        """The versioned JSON document (schema: `openness/render/report.schema.json`)."""
+        return self._render("json")
+
+    def to_html(self, *, group_by: str | None = None) -> str:
+        """A standalone HTML page; every verdict opens onto its reasons and evidence."""
+        return self._render("html", group_by=group_by)
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per model, the CSV columns (needs `openness[pandas]`)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError("Report.to_pandas needs pandas: pip install 'openness[pandas]'") from exc
+        from openness.render.rows import COLUMNS, summary_row
+
+        frame = pd.DataFrame([summary_row(card) for card in self.scorecards], columns=list(COLUMNS))
+        for axis in AXES:
+            frame[f"{axis}_level"] = frame[f"{axis}_level"].astype("Int64")
+        return frame
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_html_(self) -> str:
+        from openness.render.html import render_table_fragment
+
+        return render_table_fragment(self)
+
+    def _render(self, fmt: str, *, details: bool = False, group_by: str | None = None) -> str:
+        from openness.render import Format, GroupKey, render
+
+        return render(self, Format(fmt), details=details,
+                      group_by=GroupKey(group_by) if group_by else None)

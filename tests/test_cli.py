@@ -105,19 +105,17 @@ def test_details_lists_evidence_under_each_axis(hub_url):
     assert "openlab/atlas-train" in detailed and "README.md line" in detailed
 
 
-def test_markdown_has_a_table_per_model(hub_url):
-    out = cli("score", "openlab/atlas-7b", "ncco/lumen-2b", "-f", "markdown", endpoint=hub_url).stdout
-    assert out.count("| axis | verdict | level | reason |") == 2
-    assert "| weights | **partial** | 1/4 |" in out
+def test_markdown_details_has_a_section_per_model(hub_url):
+    out = cli("score", "openlab/atlas-7b", "ncco/lumen-2b", "-f", "markdown", "-d", endpoint=hub_url).stdout
+    assert out.count("\n### ") == 2
+    assert "**weights: partial** (1/4)" in out
     assert "profile default" in out
 
 
-def test_same_result_in_every_format(hub_url):
+def test_same_result_in_table_and_json_for_one_model(hub_url):
     doc = cli("score", "railco/meadow-3b", "-f", "json", endpoint=hub_url).model("railco/meadow-3b")
     table = cli("score", "railco/meadow-3b", endpoint=hub_url).stdout
-    markdown = cli("score", "railco/meadow-3b", "-f", "markdown", endpoint=hub_url).stdout
     for axis, verdict in doc["axes"].items():
-        assert f"| {axis} | **{verdict['level']}** | {verdict['score']}/4 |" in markdown
         row = next(line for line in table.splitlines() if line.startswith(axis + " "))
         assert row.split()[1:3] == [verdict["level"], f"{verdict['score']}/4"]
 
@@ -178,7 +176,8 @@ def test_profile_changes_words_not_levels(hub_url):
 def test_console_entry_point_and_hub_endpoint_from_environment(hub_url):
     run = cli_process("score", "weightsco/breeze-7b", "nobody/nothing", endpoint=hub_url)
     assert run.code == 1
-    assert "weightsco/breeze-7b @" in run.stdout and "error (not_found)" in run.stdout
+    rows = {line.split()[0]: line for line in run.stdout.splitlines() if "/" in line.split(" ", 1)[0]}
+    assert "open 3/4" in rows["weightsco/breeze-7b"] and "not scored: not found" in rows["nobody/nothing"]
     assert "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines() == [
         "openness: nobody/nothing: no such model on the Hub (or it is private)"]
