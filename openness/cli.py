@@ -120,6 +120,13 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                profile=profile, endpoint=endpoint, jobs=jobs)
         raise SystemExit(run_score(request))
 
+    @app.command()
+    def schema() -> None:
+        """Print the JSON Schema of `--format json` output (draft 2020-12)."""
+        from openness.render.json import json_schema_text
+
+        sys.stdout.write(json_schema_text())
+
     return app
 
 

@@ -30,13 +30,13 @@ class Run:
         return next(m for m in self.json()["models"] if m["repo_id"] == repo_id)
 
 
-def cli(*args: str, endpoint: str | None = None) -> Run:
+def cli(*args: str, endpoint: str | None = None, stdin: str | None = None) -> Run:
     """Run `openness ARGS` in-process (the same typer app as the console script)."""
     extra = ["--endpoint", endpoint] if endpoint else []
     argv = list(args)
     if argv and argv[0] == "score":
         argv = argv[:1] + extra + argv[1:]
-    result = CliRunner().invoke(_build_app(), argv, prog_name="openness")
+    result = CliRunner().invoke(_build_app(), argv, prog_name="openness", input=stdin)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

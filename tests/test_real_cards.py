@@ -5,6 +5,8 @@ not beside the repository (a user's clone).
 """
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 import time
@@ -116,3 +118,30 @@ def test_derived_models_inherit_from_their_parents(real_hub):
     assert gguf["axes"]["weights"]["level"] == "partial"
     parent = gguf["lineage"][0]
     assert (parent["repo_id"], parent["status"]) == ("google/gemma-2-2b-it", "not_found")
+
+
+THREE_REAL = ["mistralai/Mixtral-8x7B-v0.1", "allenai/OLMo-7B", "bigscience/bloom"]
+
+
+def test_comparison_formats_on_real_cards(real_hub):
+    markdown = cli_process("score", *THREE_REAL, "-f", "markdown", endpoint=real_hub).stdout
+    table = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert table[0].startswith("| model | weights | data | code | licence | gate | parent |")
+    assert set(table[1]) <= {"|", "-"}
+    assert [row.split(" | ")[0].lstrip("| ") for row in table[2:]] == THREE_REAL
+
+    sheet = cli_process("score", *THREE_REAL, "-f", "csv", endpoint=real_hub).stdout
+    assert [row["repo_id"] for row in csv.DictReader(io.StringIO(sheet))] == THREE_REAL
+
+    html = cli_process("score", *THREE_REAL, "-f", "html", endpoint=real_hub).stdout
+    assert html.count("<table>") == 1 and html.count('<th scope="row">') == 3
+
+
+def test_python_api_agrees_with_the_cli_on_real_cards(real_hub):
+    import openness
+
+    report = openness.compare(THREE_REAL, endpoint=real_hub)
+    doc = cli_process("score", *THREE_REAL, "-f", "json", endpoint=real_hub).json()
+    assert [axes(m) for m in doc["models"]] == [
+        tuple(card.axes[a].level for a in ("weights", "data", "code")) for card in report.scorecards]
+    assert "<table>" in report._repr_html_()
