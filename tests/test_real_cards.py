@@ -145,3 +145,13 @@ def test_python_api_agrees_with_the_cli_on_real_cards(real_hub):
     assert [axes(m) for m in doc["models"]] == [
         tuple(card.axes[a].level for a in ("weights", "data", "code")) for card in report.scorecards]
     assert "<table>" in report._repr_html_()
+
+
+def test_committed_example_report_is_what_the_example_script_builds(real_hub, tmp_path):
+    """examples/neurips_2023.md must be regenerated when verdicts change (command in the script)."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "report.md"
+    source = "a stand-in Hub serving a snapshot of the real cards (revisions differ from the live Hub)"
+    subprocess.run([sys.executable, str(root / "examples" / "neurips_2023.py"), "--endpoint", real_hub,
+                    "--source", source, "-o", str(out)], check=True, timeout=120)
+    assert out.read_text(encoding="utf-8") == (root / "examples" / "neurips_2023.md").read_text(encoding="utf-8")
