@@ -1,0 +1,91 @@
+"""Retrying Hub calls: backoff on 429, 5xx and timeouts, honouring what the Hub says.
+
+`model_info` and `dataset_info` never retry by themselves, so every call the scorer makes
+goes through `call_with_retries`. The wait before the next attempt is, in order: the
+`Retry-After` header, the `t=` of a `RateLimit` header (IETF draft, as the Hub sends it),
+else exponential backoff with full jitter. A wait longer than `max_wait_s` is not worth
+sitting through: the error is raised at once and says when to try again.
+"""
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+T = TypeVar("T")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_RATELIMIT_RESET = re.compile(r"(?:^|[;,\s])t=(\d+)")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How many times to try, and how long to wait between tries."""
+
+    attempts: int = 5
+    """Tries in all, the first included."""
+    base_s: float = 0.25
+    """The first backoff step; each later one doubles, up to `cap_s`."""
+    cap_s: float = 8.0
+    max_wait_s: float = 60.0
+    """A server asking for a longer wait than this ends the retries."""
+
+
+class Retryable(Exception):
+    """Raised by a call to say: this failure may pass; here is what the server asked for."""
+
+    def __init__(self, cause: BaseException, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+
+
+def server_wait_s(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait (Retry-After or RateLimit t=), or None."""
+    retry_after = headers.get("retry-after")
+    if retry_after:
+        value = retry_after.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            return max(0.0, when - (time.time() if now is None else now))
+    for name in ("ratelimit", "ratelimit-reset"):
+        value = headers.get(name)
+        if not value:
+            continue
+        if value.strip().isdigit():
+            return float(value.strip())
+        match = _RATELIMIT_RESET.search(value)
+        if match:
+            return float(match.group(1))
+    return None
+
+
+def backoff_s(attempt: int, policy: RetryPolicy, rng: random.Random) -> float:
+    """Full-jitter exponential backoff for the attempt that just failed (1-based)."""
+    return rng.uniform(0, min(policy.cap_s, policy.base_s * 2 ** (attempt - 1)))
+
+
+def call_with_retries(call: Callable[[], T], policy: RetryPolicy, *,
+                      sleep: Callable[[float], None] = time.sleep,
+                      rng: random.Random | None = None) -> T:
+    """`call()`, tried again after each Retryable failure; the last failure's cause is raised."""
+    rng = rng or random.Random()
+    for attempt in range(1, policy.attempts + 1):
+        try:
+            return call()
+        except Retryable as failure:
+            asked = server_wait_s(failure.headers)
+            last = attempt == policy.attempts
+            if last or (asked is not None and asked > policy.max_wait_s):
+                raise failure.cause from None
+            sleep(asked if asked is not None else backoff_s(attempt, policy, rng))
+    raise AssertionError("unreachable: the loop returns or raises")
