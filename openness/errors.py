@@ -81,3 +81,16 @@ class UnknownProfile(RubricError):
     """The profile asked for is not in the rubric."""
 
     kind = "unknown_profile"
+
+
+class NotCached(SourceError):
+    """Offline, and the cache holds nothing for this repo."""
+
+    kind = "not_cached"
+
+
+# Answers that stay true for a while and are worth remembering (negative caching);
+# everything else (rate limits, server errors, timeouts) may pass at the next try.
+LASTING_ERRORS: dict[str, type[SourceError]] = {
+    cls.kind: cls for cls in (ModelNotFound, GatedModel, ModelDisabled, RevisionNotFound)
+}

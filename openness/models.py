@@ -99,6 +99,8 @@ class DatasetSnapshot(Frozen):
     """Facts about one dataset repo on the Hub."""
 
     id: str
+    sha: str | None = None
+    """The commit the facts describe."""
     license: Any = None
     """`cardData.license` as the Hub gives it (string, list or absent)."""
     gated: bool | str = False

@@ -6,26 +6,36 @@ the stored login, HF_HOME) unless given explicitly. Every call carries a timeout
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from openness.errors import (
     GatedModel,
     HubUnavailable,
     HubUnreachable,
+    InvalidModelId,
     ModelDisabled,
     ModelNotFound,
+    NotCached,
     RateLimited,
     RevisionNotFound,
     SourceError,
 )
+from openness.cache import DiskCache, is_commit
 from openness.models import CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
+
+T = TypeVar("T")
 
 # The keys the scorer reads; asking for just these keeps the answer small.
 EXPAND_KEYS = [
     "cardData", "gated", "siblings", "tags", "sha", "library_name",
     "pipeline_tag", "baseModels", "lastModified",
 ]
+# What a listing page can carry for each model (`baseModels` is single-model only: the
+# lineage then comes from `base_model` metadata and `base_model:` tags, as the Hub shows it).
+LIST_EXPAND_KEYS = [key for key in EXPAND_KEYS if key != "baseModels"]
 CARD_FILE = "README.md"
 DEFAULT_TIMEOUT_S = 10.0
 # Cards beyond this are read in part: a few real cards run to hundreds of KB, none
@@ -36,39 +46,60 @@ _MAX_BAD_BYTES_SHARE = 0.01
 
 
 class HubSource:
-    """Reads model info and the model card from a Hub, over HTTP, through huggingface_hub."""
+    """Reads model info and the model card from a Hub, over HTTP, through huggingface_hub.
+
+    With a DiskCache, a commit already fetched costs no request, and a branch looked up
+    within the cache's time-to-live neither. Every call retries by itself (see retry.py).
+    """
 
     def __init__(
         self,
         *,
         endpoint: str | None = None,
         token: str | None = None,
-        cache_dir: str | Path | None = None,
+        cache: DiskCache | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
+        retry: RetryPolicy = RetryPolicy(),
     ) -> None:
-        from huggingface_hub import HfApi, constants
-        from huggingface_hub.utils import build_hf_headers
-
-        # Building headers once here, before any worker thread, lets huggingface_hub load
-        # its user-agent registry (one request a day, unless telemetry is off) a single
-        # time; threads racing to build their first headers would each request it.
-        build_hf_headers(token=False)
-        self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
+        self._endpoint = endpoint
         self._token = token
-        self._cache_dir = cache_dir
+        self._cache = cache
         self._timeout = timeout
-        self._api = HfApi(endpoint=self.endpoint, token=token)
+        self._retry = retry
+        self._client_lock = threading.Lock()
+        self._client: Any = None
+        self._listed: dict[str, Any] = {}
+        """Model infos from listing pages, used instead of a model_info call each."""
 
     def __repr__(self) -> str:  # never show the token
-        return f"HubSource(endpoint={self.endpoint!r})"
+        return f"HubSource(endpoint={self._endpoint!r}, cache={self._cache!r})"
+
+    @property
+    def _hub(self) -> "_HubClient":
+        """huggingface_hub, imported and set up on the first real request only."""
+        with self._client_lock:
+            if self._client is None:
+                self._client = _HubClient(self._endpoint, self._token, self._timeout)
+            return self._client
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         """Model info at the requested revision, then the card pinned to its commit."""
-        info = self._model_info(ref)
+        cached = self._cached_model(ref)
+        if cached is not None:
+            return cached
+        listed = self._listed.get(ref.repo_id.lower()) if ref.revision is None else None
+        try:
+            info = listed or self._call(lambda: self._hub.model_info(ref), str(ref))
+        except SourceError as exc:
+            if self._cache:
+                self._cache.store_error("model", ref.repo_id, ref.revision, exc)
+            raise
+        repo_id = info.id or ref.repo_id
         siblings = [s.rfilename for s in (info.siblings or [])]
-        card = self._card(info.id or ref.repo_id, info.sha or ref.revision, siblings)
-        return ModelSnapshot(
-            repo_id=info.id or ref.repo_id,
+        known = self._cache.model(repo_id, info.sha) if self._cache and info.sha else None
+        card = known.card if known else self._card(repo_id, info.sha or ref.revision, siblings)
+        snapshot = ModelSnapshot(
+            repo_id=repo_id,
             requested_revision=ref.revision,
             sha=info.sha,
             gated=info.gated if info.gated in ("auto", "manual") else False,
@@ -81,54 +112,164 @@ class HubSource:
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
             card=card,
         )
+        if self._cache and info.sha and card.status in ("ok", "absent", "unreadable"):
+            self._cache.store_model(snapshot)
+            if not is_commit(ref.revision):
+                self._cache.store_ref("model", ref.repo_id, ref.revision, info.sha)
+        return snapshot
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
         """The dataset's licence, gate and tags from `dataset_info`."""
+        try:  # cards name datasets in prose too ("The Pile"): no request for what cannot be an id
+            ModelRef.parse(dataset_id)
+        except InvalidModelId:
+            raise ModelNotFound(f"dataset {dataset_id}", "not a Hub dataset id") from None
+        cache = self._cache
+        if cache:
+            answer = cache.ref("dataset", dataset_id, None)
+            if answer:
+                answer.raise_if_error(f"dataset {dataset_id}")
+                hit = cache.dataset(dataset_id, answer.sha or "")
+                if hit:
+                    return hit
+            if cache.offline:
+                raise NotCached(f"dataset {dataset_id}", "not in the cache, and the Hub is not used offline")
         try:
-            info = self._api.dataset_info(dataset_id, expand=["cardData", "gated", "tags"],
-                                          timeout=self._timeout)
-        except Exception as exc:
-            raise translate_error(exc, f"dataset {dataset_id}", what="dataset") from exc
+            info = self._call(lambda: self._hub.dataset_info(dataset_id), f"dataset {dataset_id}", what="dataset")
+        except SourceError as exc:
+            if cache:
+                cache.store_error("dataset", dataset_id, None, exc)
+            raise
         card = _card_data(info)
-        return DatasetSnapshot(
-            id=info.id or dataset_id, license=card.get("license"),
+        snapshot = DatasetSnapshot(
+            id=info.id or dataset_id, sha=_str_or_none(info.sha), license=card.get("license"),
             gated=info.gated if info.gated in ("auto", "manual") else False,
             tags=[t for t in (info.tags or []) if isinstance(t, str)],
         )
+        if cache and snapshot.sha:
+            cache.store_dataset(snapshot)
+            cache.store_ref("dataset", dataset_id, None, snapshot.sha)
+        return snapshot
 
-    def _model_info(self, ref: ModelRef) -> Any:
+    def list_models(self, *, author: str | None = None, search: str | None = None,
+                    filters: list[str] | None = None, limit: int | None = None) -> list[str]:
+        """Ids the Hub's listing gives, read page by page; each model's metadata is kept,
+        so scoring it then costs only its card (or nothing, when cached)."""
+        if self._cache and self._cache.offline:
+            raise NotCached("listing", "the Hub cannot be listed offline")
+        infos = self._call(lambda: list(self._hub.api.list_models(
+            author=author, search=search, filter=filters or None, limit=limit, expand=LIST_EXPAND_KEYS)),
+            "listing models")
+        ids = []
+        for info in infos:
+            if isinstance(getattr(info, "id", None), str):
+                self._listed[info.id.lower()] = info
+                ids.append(info.id)
+        return ids
+
+    def _cached_model(self, ref: ModelRef) -> ModelSnapshot | None:
+        cache = self._cache
+        if cache is None:
+            return None
+        sha = ref.revision if is_commit(ref.revision) else None
+        if sha is None:
+            answer = cache.ref("model", ref.repo_id, ref.revision)
+            if answer:
+                answer.raise_if_error(str(ref))
+                sha = answer.sha
+        hit = cache.model(ref.repo_id, sha) if sha else None
+        if hit is not None:
+            return hit.model_copy(update={"requested_revision": ref.revision})
+        if cache.offline:
+            raise NotCached(str(ref), "not in the cache, and the Hub is not used offline")
+        return None
+
+    def _call(self, call: Callable[[], T], repo: str, what: str = "model") -> T:
+        """`call()` with retries; what still fails becomes one of our typed errors."""
         try:
-            return self._api.model_info(
-                ref.repo_id, revision=ref.revision, expand=EXPAND_KEYS, timeout=self._timeout
-            )
+            return call_with_retries(lambda: _retryable(call), self._retry)
+        except SourceError:
+            raise
         except Exception as exc:  # translated into our own typed errors
-            raise translate_error(exc, str(ref)) from exc
+            raise translate_error(exc, repo, what=what) from exc
 
     def _card(self, repo_id: str, revision: str | None, siblings: list[str]) -> CardFile:
         if CARD_FILE not in siblings:
             return CardFile(status="absent")
-        from huggingface_hub import hf_hub_download
         from huggingface_hub.errors import EntryNotFoundError
 
         try:
-            path = hf_hub_download(
-                repo_id, CARD_FILE, revision=revision, endpoint=self.endpoint,
-                token=self._token, cache_dir=self._cache_dir, etag_timeout=self._timeout,
-            )
-        except EntryNotFoundError:
-            return CardFile(status="absent")
-        except Exception as exc:  # the model is still scored; data and code become unknown
-            problem = translate_error(exc, repo_id)
-            return CardFile(status="unavailable", problem=str(problem).split(": ", 1)[-1])
-        return read_card_file(Path(path))
+            raw, truncated = self._call(lambda: self._hub.read_file(repo_id, CARD_FILE, revision), repo_id)
+        except SourceError as exc:  # the model is still scored; data and code become unknown
+            if isinstance(exc.__cause__, EntryNotFoundError):
+                return CardFile(status="absent")
+            return CardFile(status="unavailable", problem=str(exc).split(": ", 1)[-1])
+        return card_from_bytes(raw, truncated)
 
 
-def read_card_file(path: Path, limit: int = MAX_CARD_BYTES) -> CardFile:
-    """Read at most `limit` bytes of a card; binary or mostly undecodable text is unreadable."""
-    with open(path, "rb") as fh:
-        raw = fh.read(limit + 1)
-    truncated = len(raw) > limit
-    raw = raw[:limit]
+class _HubClient:
+    """The calls the scorer makes, each one HTTP request, all through huggingface_hub."""
+
+    def __init__(self, endpoint: str | None, token: str | None, timeout: float) -> None:
+        from huggingface_hub import HfApi, constants
+        from huggingface_hub.utils import build_hf_headers
+
+        self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
+        self.timeout = timeout
+        self.api = HfApi(endpoint=self.endpoint, token=token)
+        # Built once, before worker threads exist: huggingface_hub loads its user-agent
+        # registry (a request, unless telemetry is off) the first time it builds headers.
+        self.headers = build_hf_headers(token=token)
+
+    def model_info(self, ref: ModelRef) -> Any:
+        return self.api.model_info(ref.repo_id, revision=ref.revision, expand=EXPAND_KEYS, timeout=self.timeout)
+
+    def dataset_info(self, dataset_id: str) -> Any:
+        return self.api.dataset_info(dataset_id, expand=["cardData", "gated", "tags", "sha"], timeout=self.timeout)
+
+    def read_file(self, repo_id: str, filename: str, revision: str | None,
+                  limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
+        """At most `limit` bytes of a file, in one GET (hf_hub_download would HEAD first)."""
+        from huggingface_hub import hf_hub_url
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        url = hf_hub_url(repo_id, filename, revision=revision or "main", endpoint=self.endpoint)
+        with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
+                                  follow_redirects=True) as response:
+            if response.status_code >= 400:
+                response.read()
+                hf_raise_for_status(response)
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    break
+        raw = b"".join(chunks)
+        return raw[:limit], len(raw) > limit
+
+
+def _retryable(call: Callable[[], T]) -> T:
+    """Run `call`, marking the failures worth another try: 429, 5xx, timeouts, lost connections."""
+    from huggingface_hub.errors import HfHubHTTPError
+
+    try:
+        return call()
+    except HfHubHTTPError as exc:
+        response = getattr(exc, "response", None)
+        if getattr(response, "status_code", None) in RETRY_STATUSES:
+            raise Retryable(exc, dict(response.headers)) from exc
+        raise
+    except Exception as exc:
+        # Timeouts and dropped connections may pass; a refused connection or an unknown
+        # host will not within seconds, and retrying them only makes the user wait.
+        if _is_transport_error(exc) and not _is_connect_error(exc):
+            raise Retryable(exc) from exc
+        raise
+
+
+def card_from_bytes(raw: bytes, truncated: bool) -> CardFile:
+    """The card as text; binary or mostly undecodable bytes make it unreadable."""
     if b"\x00" in raw:
         return CardFile(status="unreadable", problem="README.md is binary, not text")
     text = raw.decode("utf-8", errors="replace")
@@ -168,7 +309,12 @@ def translate_error(exc: BaseException, repo: str, what: str = "model") -> Sourc
 def _http_status_error(exc: Any, repo: str) -> SourceError:
     status = getattr(getattr(exc, "response", None), "status_code", None)
     if status == 429:
-        return RateLimited(repo, "the Hub's rate limit was reached; try again later or set HF_TOKEN")
+        from openness.sources.retry import server_wait_s
+
+        headers = {k.lower(): v for k, v in getattr(exc.response, "headers", {}).items()}
+        wait = server_wait_s(headers)
+        when = f"try again in {wait:.0f} s" if wait is not None else "try again later"
+        return RateLimited(repo, f"the Hub's rate limit was reached; {when}, or set HF_TOKEN")
     if status == 403:
         return ModelDisabled(repo, "access refused (HTTP 403): the repo may be disabled")
     if status == 401:
@@ -182,6 +328,14 @@ def _is_transport_error(exc: BaseException) -> bool:
     except ImportError:  # older huggingface_hub releases use httpx
         import httpx as http  # type: ignore[no-redef]
     return isinstance(exc, (http.TransportError, ConnectionError, TimeoutError))
+
+
+def _is_connect_error(exc: BaseException) -> bool:
+    try:
+        import httpx2 as http
+    except ImportError:
+        import httpx as http  # type: ignore[no-redef]
+    return isinstance(exc, (http.ConnectError, ConnectionRefusedError))
 
 
 def _short(exc: BaseException) -> str:

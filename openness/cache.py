@@ -1,0 +1,210 @@
+"""The disk cache: what was fetched, keyed by repo and commit, under HF_HOME.
+
+Layout, under `$HF_HOME/openness/v1/` (HF_HOME defaults to ~/.cache/huggingface, where
+Hub users expect caches to live):
+
+    models/<org>/<name>/<commit>.json      a ModelSnapshot (metadata and card); never expires
+    datasets/<org>/<name>/<commit>.json    a DatasetSnapshot; never expires
+    refs/models/<org>/<name>/<rev>.json    which commit a branch or tag named, or the lasting
+                                           error it gave (not found, gated, ...), and when;
+                                           trusted for `ttl_s` (offline: however old)
+
+A commit never changes, so entries keyed by one are kept for good; only the "what is the
+commit of main" answers expire. Every write goes to a temporary file that is renamed into
+place, so a reader (or an interrupted run) never sees half an entry. An entry that cannot
+be read is reported as a warning and fetched again.
+
+This module must not import huggingface_hub: a warm run answers from here alone.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeVar
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+
+from openness.errors import LASTING_ERRORS, SourceError
+from openness.models import DatasetSnapshot, ModelSnapshot
+
+log = logging.getLogger("openness.cache")
+
+Kind = Literal["model", "dataset"]
+M = TypeVar("M", bound=BaseModel)
+
+CACHE_VERSION = "v1"
+DEFAULT_REF_TTL_S = 3600.0
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+def is_commit(revision: str | None) -> bool:
+    """True for a full 40-hex commit id, which names the same files forever."""
+    return bool(revision and _COMMIT.match(revision))
+
+
+def default_cache_root() -> Path:
+    """`$HF_HOME/openness`, HF_HOME resolved the way huggingface_hub resolves it."""
+    hf_home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "huggingface")
+    return Path(os.path.expanduser(hf_home)) / "openness"
+
+
+def offline_from_environment() -> bool:
+    """HF_HUB_OFFLINE as huggingface_hub reads it (1, true, yes, on)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class RefAnswer:
+    """What a branch, tag or the default branch pointed to, or the lasting error it gave."""
+
+    sha: str | None = None
+    error_kind: str | None = None
+    error_message: str | None = None
+
+    def raise_if_error(self, repo: str) -> None:
+        if self.error_kind:
+            error = LASTING_ERRORS[self.error_kind](repo, self.error_message or self.error_kind)
+            raise error
+
+
+class DiskCache:
+    """Snapshots by commit, refs with a time-to-live. Thread-safe: writes are atomic renames."""
+
+    def __init__(self, root: Path | str | None = None, *, ref_ttl_s: float = DEFAULT_REF_TTL_S,
+                 refresh: bool = False, offline: bool = False) -> None:
+        self.root = Path(root) if root is not None else default_cache_root()
+        self._base = self.root / CACHE_VERSION
+        self.ref_ttl_s = ref_ttl_s
+        self.refresh = refresh
+        """Ignore what is cached (still write what is fetched)."""
+        self.offline = offline
+        """Answer from the cache only; a ref of any age is trusted."""
+
+    def __repr__(self) -> str:
+        return f"DiskCache({str(self.root)!r})"
+
+    # -- snapshots by commit ---------------------------------------------------------
+    def model(self, repo_id: str, sha: str) -> ModelSnapshot | None:
+        return self._read_model(self._snapshot_path("model", repo_id, sha), ModelSnapshot)
+
+    def dataset(self, dataset_id: str, sha: str) -> DatasetSnapshot | None:
+        return self._read_model(self._snapshot_path("dataset", dataset_id, sha), DatasetSnapshot)
+
+    def store_model(self, snapshot: ModelSnapshot) -> None:
+        if snapshot.sha:
+            self._write(self._snapshot_path("model", snapshot.repo_id, snapshot.sha), snapshot.model_dump_json())
+
+    def store_dataset(self, snapshot: DatasetSnapshot) -> None:
+        if snapshot.sha:
+            self._write(self._snapshot_path("dataset", snapshot.id, snapshot.sha), snapshot.model_dump_json())
+
+    # -- refs: which commit, or which lasting error --------------------------------------
+    def ref(self, kind: Kind, repo_id: str, revision: str | None) -> RefAnswer | None:
+        """The remembered answer for a revision, if fresh enough (any age when offline)."""
+        if self.refresh:
+            return None
+        path = self._ref_path(kind, repo_id, revision)
+        data = self._read_json(path)
+        if not isinstance(data, dict):
+            return None
+        try:
+            fetched_at = float(data["fetched_at"])
+            answer = RefAnswer(sha=data.get("sha"), error_kind=data.get("error_kind"),
+                               error_message=data.get("error_message"))
+        except (KeyError, TypeError, ValueError):
+            return self._broken(path, "unexpected content")
+        if answer.error_kind and answer.error_kind not in LASTING_ERRORS:
+            return self._broken(path, f"unknown error kind {answer.error_kind!r}")
+        if not answer.error_kind and not is_commit(answer.sha):
+            return self._broken(path, "no commit in it")
+        if not self.offline and time.time() - fetched_at > self.ref_ttl_s:
+            return None
+        return answer
+
+    def store_ref(self, kind: Kind, repo_id: str, revision: str | None, sha: str) -> None:
+        self._write(self._ref_path(kind, repo_id, revision),
+                    json.dumps({"sha": sha, "fetched_at": time.time()}))
+
+    def store_error(self, kind: Kind, repo_id: str, revision: str | None, error: SourceError) -> None:
+        """Remember a lasting error (not found, gated, ...); passing ones are not kept."""
+        if error.kind in LASTING_ERRORS:
+            message = str(error).split(": ", 1)[-1]
+            self._write(self._ref_path(kind, repo_id, revision), json.dumps(
+                {"error_kind": error.kind, "error_message": message, "fetched_at": time.time()}))
+
+    # -- files -----------------------------------------------------------------------
+    def _snapshot_path(self, kind: Kind, repo_id: str, sha: str) -> Path:
+        return self._base / f"{kind}s" / _safe_id(repo_id) / f"{sha}.json"
+
+    def _ref_path(self, kind: Kind, repo_id: str, revision: str | None) -> Path:
+        return self._base / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"
+
+    def _read_model(self, path: Path, model: type[M]) -> M | None:
+        if self.refresh:
+            return None
+        text = self._read_text(path)
+        if text is None:
+            return None
+        try:
+            return model.model_validate_json(text)
+        except ValidationError:
+            return self._broken(path, "unexpected content")
+
+    def _read_json(self, path: Path) -> object:
+        text = self._read_text(path)
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return self._broken(path, "not JSON")
+
+    def _read_text(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._broken(path, type(exc).__name__)
+
+    def _broken(self, path: Path, why: str) -> None:
+        log.warning("ignoring a broken cache entry (%s), fetching it again: %s", why, path)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+
+    def _write(self, path: Path, text: str) -> None:
+        """Write through a temporary file and an atomic rename; a failure is a warning only."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(temp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+        except OSError as exc:
+            log.warning("could not write to the cache (%s): %s", exc.strerror or type(exc).__name__, path)
+
+
+def _safe(part: str) -> str:
+    """A path segment that cannot climb out of its folder: '/', '..' and the like are quoted."""
+    quoted = quote(part, safe="-_.")
+    return quoted.replace(".", "%2E") if quoted.strip(".") == "" else quoted
+
+
+def _safe_id(repo_id: str) -> Path:
+    """The Hub treats ids without regard to case; so does the cache."""
+    return Path(*(_safe(part) for part in repo_id.lower().split("/")))
