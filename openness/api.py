@@ -1,7 +1,7 @@
 """The Python API, the same one the CLI uses: the only place that puts the stages together."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,7 +16,9 @@ from openness.sources.interface import MetadataSource
 if TYPE_CHECKING:
     from openness.run import ScoringRun
 
-DEFAULT_JOBS = 8
+# Requests in flight at once. Hub calls are small and latency-bound, so more than a
+# handful pays off; 16 stays far below what the Hub tolerates from one client.
+DEFAULT_JOBS = 16
 
 
 @dataclass(frozen=True)
@@ -43,18 +45,27 @@ class Judge:
         return RubricRef(id=self.rubric.id, version=self.rubric.version, profile=self.profile)
 
 
-def hub_source(endpoint: str | None = None, token: str | None = None) -> MetadataSource:
-    """A source reading the Hub at `endpoint` (default: HF_ENDPOINT or huggingface.co)."""
-    from openness.sources.hub import HubSource  # imported late: huggingface_hub is slow to import
+def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: bool = True,
+               refresh: bool = False, offline: bool | None = None) -> MetadataSource:
+    """A source reading the Hub at `endpoint` (default: HF_ENDPOINT or huggingface.co).
 
-    return HubSource(endpoint=endpoint, token=token)
+    With `cache`, what is fetched is kept under $HF_HOME/openness (see openness.cache);
+    `refresh` ignores what is there, `offline` (default: HF_HUB_OFFLINE) uses nothing else.
+    """
+    from openness.cache import DiskCache, offline_from_environment
+    from openness.sources.hub import HubSource
+
+    offline = offline_from_environment() if offline is None else offline
+    disk = DiskCache(refresh=refresh, offline=offline) if cache or offline else None
+    return HubSource(endpoint=endpoint, token=token, cache=disk)
 
 
 def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge) -> Scorecard:
     """Fetch, extract and judge one model with its lineage; a source error becomes an error scorecard."""
     from openness.run import ScoringRun
 
-    return ScoringRun(source, judge).score(ref)
+    with ScoringRun(source, judge) as run:
+        return run.score(ref)
 
 
 def error_card(repo_id: str, revision: str | None, exc: OpennessError) -> Scorecard:
@@ -74,8 +85,8 @@ def score_text(text: str, run: "ScoringRun") -> Scorecard:
 
 
 def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
-          endpoint: str | None = None, token: str | None = None,
-          source: MetadataSource | None = None) -> Scorecard:
+          endpoint: str | None = None, token: str | None = None, refresh: bool = False,
+          offline: bool | None = None, source: MetadataSource | None = None) -> Scorecard:
     """Score one model on open weights, open data and open code.
 
     Args:
@@ -84,6 +95,9 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
         revision: a branch, tag or commit; overrides one given after `@`.
         endpoint: the Hub URL (default: HF_ENDPOINT, else https://huggingface.co).
         token: a Hub token for private models (default: HF_TOKEN or `hf auth login`).
+        refresh: fetch again what is in the disk cache ($HF_HOME/openness).
+        offline: use only the disk cache (default: the HF_HUB_OFFLINE variable); what is
+            not there comes back as an error scorecard of kind "not_cached".
         source: where snapshots come from, instead of the Hub (for tests and mirrors).
 
     Returns:
@@ -97,19 +111,23 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
     ref = ModelRef.parse(repo_id)
     if revision:
         ref = ModelRef(repo_id=ref.repo_id, revision=revision)
-    return score_ref(ref, source or hub_source(endpoint, token), Judge.load(profile))
+    source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
+    return score_ref(ref, source, Judge.load(profile))
 
 
 def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint: str | None = None,
-            token: str | None = None, source: MetadataSource | None = None,
-            jobs: int = DEFAULT_JOBS) -> Report:
+            token: str | None = None, refresh: bool = False, offline: bool | None = None,
+            source: MetadataSource | None = None, jobs: int = DEFAULT_JOBS,
+            on_scored: Callable[[Scorecard], None] | None = None) -> Report:
     """Score many models side by side, concurrently, sharing fetches of common parents.
 
     Args:
         repo_ids: ids as for `score` (`org/name` or `org/name@revision`), in the order
             the report should list them. A single string is one id.
-        profile, endpoint, token, source: as for `score`.
-        jobs: models fetched at once.
+        profile, endpoint, token, refresh, offline, source: as for `score`.
+        jobs: Hub requests in flight at once, across models, parents and datasets.
+        on_scored: called with each scorecard as it is finished (for progress bars),
+            from worker threads.
 
     Returns:
         A frozen Report, a scorecard per id in the order given. An id that cannot be
@@ -123,8 +141,16 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     from openness.run import ScoringRun
 
     judge = Judge.load(profile)
-    run = ScoringRun(source or hub_source(endpoint, token), judge)
+    source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
     texts = [repo_ids] if isinstance(repo_ids, str) else list(repo_ids)
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1))) as pool:
-        cards = list(pool.map(lambda text: score_text(text, run), texts))
+
+    def one(text: str) -> Scorecard:
+        card = score_text(text, run)
+        if on_scored:
+            on_scored(card)
+        return card
+
+    with ScoringRun(source, judge, jobs=jobs) as run, \
+            ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1))) as pool:
+        cards = list(pool.map(one, texts))
     return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards)

@@ -12,7 +12,7 @@ Exit codes (also in `openness --help` and the README):
 import contextlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, NoReturn
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -51,9 +51,18 @@ Examples:
   cat models.txt | openness score --from - --format csv > comparison.csv
   openness score org/a org/b --output report.html     # format from the suffix
 
+  openness score --author EleutherAI --limit 20 --sort data
+  openness score --filter base_model:finetune:org/base --format csv
+
 \b
 A --from file holds one id per line; blank lines and text after '#' are ignored.
-Ids given twice are scored once."""
+Ids given twice are scored once.
+
+\b
+What is fetched is cached by commit under $HF_HOME/openness (default
+~/.cache/huggingface/openness): a second run over the same models makes no Hub
+request. Which commit a branch points to is trusted for an hour; --refresh fetches
+everything again, --offline (or HF_HUB_OFFLINE=1) never touches the network."""
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -64,7 +73,7 @@ def _fail(message: str, code: int) -> NoReturn:
 def _build_app():  # typer is imported only when a command runs: `--version` stays fast
     import typer
 
-    from openness.render import Format, GroupKey, SortKey
+    from openness.options import Format, GroupKey, SortKey
 
     app = typer.Typer(help=_HELP, add_completion=False, no_args_is_help=True,
                       pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -113,11 +122,34 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         endpoint: Annotated[str | None, typer.Option(
             metavar="URL", help="Hub endpoint URL. Default: HF_ENDPOINT, else https://huggingface.co.",
             show_default=False)] = None,
-        jobs: Annotated[int, typer.Option(metavar="N", help="Models fetched at once.", min=1, max=64)] = 8,
+        author: Annotated[str | None, typer.Option(
+            metavar="ORG", rich_help_panel="Models from the Hub's listing", show_default=False,
+            help="Every model of this user or organisation.")] = None,
+        search: Annotated[str | None, typer.Option(
+            metavar="TEXT", rich_help_panel="Models from the Hub's listing", show_default=False,
+            help="Models whose id contains TEXT.")] = None,
+        filters: Annotated[list[str] | None, typer.Option(
+            "--filter", metavar="TAG", rich_help_panel="Models from the Hub's listing", show_default=False,
+            help="Models carrying TAG (a library, task, licence:..., base_model:...); repeatable.")] = None,
+        limit: Annotated[int | None, typer.Option(
+            metavar="N", min=1, rich_help_panel="Models from the Hub's listing", show_default=False,
+            help="At most N models from the listing.")] = None,
+        jobs: Annotated[int, typer.Option(
+            metavar="N", min=1, max=64,
+            help="Hub requests in flight at once (models, parents and datasets).")] = 16,
+        refresh: Annotated[bool, typer.Option(
+            "--refresh", help="Fetch everything again instead of using the cache.")] = False,
+        offline: Annotated[bool, typer.Option(
+            "--offline", help="Use only the cache (also: HF_HUB_OFFLINE=1); "
+                              "models not in it are reported unscored.")] = False,
+        quiet: Annotated[bool, typer.Option(
+            "--quiet", "-q", help="No progress bar (there is none when stderr is not a terminal).")] = False,
     ) -> None:
         request = ScoreRequest(models=list(models or []), from_file=from_file, output_format=output_format,
                                output=output, details=details, sort=sort, group_by=group_by,
-                               profile=profile, endpoint=endpoint, jobs=jobs)
+                               profile=profile, endpoint=endpoint, jobs=jobs, author=author, search=search,
+                               filters=list(filters or []), limit=limit, refresh=refresh,
+                               offline=offline or None, quiet=quiet)
         raise SystemExit(run_score(request))
 
     @app.command()
@@ -143,7 +175,20 @@ class ScoreRequest:
     group_by: object = None
     profile: str = "default"
     endpoint: str | None = None
-    jobs: int = 8
+    jobs: int = 16
+    author: str | None = None
+    search: str | None = None
+    filters: list[str] = field(default_factory=list)
+    limit: int | None = None
+    refresh: bool = False
+    offline: bool | None = None
+    """True for --offline; None leaves it to HF_HUB_OFFLINE."""
+    quiet: bool = False
+
+    @property
+    def lists_models(self) -> bool:
+        """True when models come from the Hub's listing (--author, --search, --filter)."""
+        return bool(self.author or self.search or self.filters)
 
 
 def parse_id_lines(text: str) -> list[str]:
@@ -156,8 +201,8 @@ def parse_id_lines(text: str) -> list[str]:
     return ids
 
 
-def _read_ids(request: ScoreRequest) -> list[str]:
-    """The ids from the arguments then --from, first occurrence kept; exits 2 when there are none."""
+def _read_ids(request: ScoreRequest, listed: list[str]) -> list[str]:
+    """The ids from the arguments, --from, then the listing, first occurrence kept; exits 2 when none."""
     ids = list(request.models)
     if request.from_file is not None:
         try:
@@ -169,8 +214,11 @@ def _read_ids(request: ScoreRequest) -> list[str]:
         except (OSError, UnicodeDecodeError) as exc:
             _fail(f"cannot read ids from {request.from_file}: {_os_reason(exc)}", EXIT_USAGE)
         ids += parse_id_lines(text)
+    ids += listed
+    if not ids and request.lists_models:
+        _fail("the Hub's listing has no models matching --author/--search/--filter", EXIT_UNSCORED)
     if not ids:
-        _fail("no model ids given: pass ids (org/name) or --from FILE", EXIT_USAGE)
+        _fail("no model ids given: pass ids (org/name), --from FILE, or --author/--search/--filter", EXIT_USAGE)
     return list(dict.fromkeys(ids))
 
 
@@ -179,7 +227,7 @@ def _os_reason(exc: Exception) -> str:
 
 
 def _choose_format(request: ScoreRequest):
-    from openness.render import SUFFIX_FORMATS, Format
+    from openness.options import SUFFIX_FORMATS, Format
 
     if request.output_format is not None:
         return request.output_format
@@ -206,17 +254,29 @@ def write_atomically(path: str, text: str) -> None:
 
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
-    from openness.api import compare
-    from openness.errors import UnknownProfile
+    from openness.api import compare, hub_source
+    from openness.errors import SourceError, UnknownProfile
     from openness.render import render
     from openness.render.arrange import sort_cards
 
-    ids = _read_ids(request)
+    _warnings_to_stderr()
+    if request.limit and not request.lists_models:
+        _fail("--limit applies to --author, --search or --filter", EXIT_USAGE)
     fmt = _choose_format(request)
     if request.output and not os.path.isdir(os.path.dirname(os.path.abspath(request.output))):
         _fail(f"cannot write {request.output}: no such folder", EXIT_USAGE)
+    source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline)
+    listed: list[str] = []
+    if request.lists_models:
+        try:
+            listed = source.list_models(author=request.author, search=request.search,  # type: ignore[attr-defined]
+                                        filters=request.filters, limit=request.limit)
+        except SourceError as exc:
+            _fail(f"could not list models: {str(exc).split(': ', 1)[-1]}", EXIT_UNSCORED)
+    ids = _read_ids(request, listed)
     try:
-        report = compare(ids, profile=request.profile, endpoint=request.endpoint, jobs=request.jobs)
+        with _progress_bar(len(ids), request.quiet) as advance:
+            report = compare(ids, profile=request.profile, source=source, jobs=request.jobs, on_scored=advance)
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)
     if request.sort is not None:
@@ -240,6 +300,38 @@ def run_score(request: ScoreRequest) -> int:
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, quiet: bool):
+    """A rich progress bar on stderr for batches; nothing when quiet or not a terminal.
+
+    Yields the callback `compare` calls as each model is finished.
+    """
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda card: bar.update(task, advance=1, description=card.repo_id)
+
+
+def _warnings_to_stderr() -> None:
+    """Warnings from the library (a broken cache entry, say) as one `openness:` line each."""
+    import logging
+
+    class ToStderr(logging.Handler):  # sys.stderr looked up per line: tests swap it
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"openness: warning: {record.getMessage()}", file=sys.stderr)
+
+    logger = logging.getLogger("openness")
+    if not any(type(h).__name__ == "ToStderr" for h in logger.handlers):
+        logger.addHandler(ToStderr(logging.WARNING))
+        logger.propagate = False
 
 
 def main() -> None:

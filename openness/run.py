@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Generic, TypeVar
 
 from openness.errors import SourceError
@@ -21,68 +21,98 @@ V = TypeVar("V")
 class Memo(Generic[K, V]):
     """Computes each key once, even when several threads ask at the same moment.
 
-    The first caller computes; the others wait on its future. Failures are remembered
-    too, so a missing parent shared by many models costs one request, not one each.
+    The first caller starts the work (in `pool` when given, else inline); the others get
+    the same future. Failures are remembered too, so a missing parent shared by many
+    models costs one request, not one each.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._futures: dict[K, Future[V]] = {}
 
-    def get(self, key: K, compute: Callable[[], V]) -> V:
-        """The value for `key`, computing it if nobody has yet."""
+    def future(self, key: K, compute: Callable[[], V], pool: Executor | None = None) -> Future[V]:
+        """The future value for `key`, starting its computation if nobody has yet."""
         with self._lock:
             future = self._futures.get(key)
-            owner = future is None
-            if owner:
-                future = self._futures[key] = Future()
-        assert future is not None
-        if owner:
-            try:
-                future.set_result(compute())
-            except BaseException as exc:  # stored, then raised to every caller
-                future.set_exception(exc)
-        return future.result()
+            if future is not None:
+                return future
+            if pool is not None:
+                future = self._futures[key] = pool.submit(compute)
+                return future
+            future = self._futures[key] = Future()
+        try:
+            future.set_result(compute())
+        except BaseException as exc:  # stored, then raised to every caller
+            future.set_exception(exc)
+        return future
+
+    def get(self, key: K, compute: Callable[[], V], pool: Executor | None = None) -> V:
+        """The value for `key`, computing it if nobody has yet."""
+        return self.future(key, compute, pool).result()
 
 
 class ScoringRun:
-    """Scores models against one source and judge, sharing fetches across the whole run."""
+    """Scores models against one source and judge, sharing fetches across the whole run.
 
-    def __init__(self, source: MetadataSource, judge: "Judge") -> None:
+    Fetches run on a pool of `jobs` threads that only fetch (they never wait on other
+    work, so they cannot deadlock), which bounds the requests in flight. As soon as a
+    model's snapshot is read, its parents and datasets are requested together.
+    Use it as a context manager, so the pool is shut down.
+    """
+
+    def __init__(self, source: MetadataSource, judge: "Judge", *, jobs: int = 8) -> None:
         self._source = source
         self._judge = judge
+        self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="openness-fetch")
         self._snapshots: Memo[str, ModelSnapshot | SourceError] = Memo()
         self._datasets: Memo[str, DatasetLookup] = Memo()
+
+    def __enter__(self) -> "ScoringRun":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def score(self, ref: ModelRef) -> Scorecard:
         """A model's scorecard, lineage and datasets included; errors become error cards."""
         return self._score(ref, depth=0, path=())
 
-    def _snapshot(self, ref: ModelRef) -> ModelSnapshot | SourceError:
+    def _snapshot_future(self, ref: ModelRef) -> Future[ModelSnapshot | SourceError]:
         def fetch() -> ModelSnapshot | SourceError:
             try:
                 return self._source.fetch(ref)
             except SourceError as exc:
                 return exc
-        return self._snapshots.get(str(ref).lower(), fetch)
+        return self._snapshots.future(str(ref).lower(), fetch, self._pool)
 
-    def _dataset(self, dataset_id: str) -> DatasetLookup:
+    def _dataset_future(self, dataset_id: str) -> Future[DatasetLookup]:
         def fetch() -> DatasetLookup:
             try:
                 return self._source.fetch_dataset(dataset_id)
             except SourceError as exc:
                 return exc
-        return self._datasets.get(dataset_id.lower(), fetch)
+        return self._datasets.future(dataset_id.lower(), fetch, self._pool)
+
+    def _prefetch(self, parents, datasets) -> None:
+        """Ask for every parent and dataset at once; the walk below then mostly waits less."""
+        for parent in parents:
+            try:
+                self._snapshot_future(ModelRef.parse(parent.repo_id))
+            except Exception:  # an invalid id is reported when the walk reaches it
+                continue
+        for dataset_id in datasets:
+            self._dataset_future(dataset_id)
 
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> Scorecard:
         from openness.api import error_card
 
-        snapshot = self._snapshot(ref)
+        snapshot = self._snapshot_future(ref).result()
         if isinstance(snapshot, SourceError):
             return error_card(ref.repo_id, ref.revision, snapshot)
         judge = self._judge
         found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
-        entries = [dataset_entry(d, self._dataset(d), judge.licences) for d in found.datasets]
+        self._prefetch(found.parents if depth < judge.rubric.lineage.max_depth else (), found.datasets)
+        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in found.datasets]
         more = dataset_findings(entries, found.signals)
         signals = {**found.signals, **more.signals}
         evidence = found.evidence + tuple(more.evidence)

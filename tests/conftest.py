@@ -60,12 +60,12 @@ def _fresh_hub(request):
     yield
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def hf_home(tmp_path, monkeypatch) -> Path:
-    """A fresh, empty HF_HOME for this test (set in the environment).
+    """A fresh, empty HF_HOME for every test, so no test sees another's disk cache.
 
-    huggingface_hub reads HF_HOME only at import, so this affects subprocesses and code
-    that reads the variable itself; in-process downloads should pass ``cache_dir=``.
+    openness reads HF_HOME when it builds its cache, so this holds in-process and in
+    subprocesses alike.
     """
     home = tmp_path / "hf_home"
     home.mkdir()

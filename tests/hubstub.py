@@ -4,6 +4,7 @@ It answers the few endpoints the scorer uses, with the status codes and error he
 the real Hub sends, so that the real ``huggingface_hub`` client (pointed at it with
 ``endpoint=``) raises the same exceptions it would raise against huggingface.co:
 
+    GET       /api/models?author=&search=&filter=&limit=   listing, paged by a ``Link`` header
     GET       /api/models/{org}/{name}[/revision/{rev}]    model info (``expand=`` honoured)
     GET       /api/datasets/{org}/{name}[/revision/{rev}]  dataset info
     GET/HEAD  /{org}/{name}/resolve/{rev}/{path}           file bodies
@@ -23,8 +24,10 @@ path exactly as requested (no query string, case kept).
 
 Fault knobs are plain attributes that a test may change while the stub runs:
 ``latency_s`` (seconds added to every request), ``fail_paths`` (path prefix -> HTTP
-status to answer instead) and ``rate_limited`` (every ``/api/`` call answers 429 with
-the Hub's ``RateLimit`` headers).
+status to answer instead), ``fail_next`` (path prefix -> a list of statuses, one used up
+per matching request: transient faults), ``rate_limited`` (every ``/api/`` call answers
+429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the wait those headers ask
+for) and ``page_size`` (models per listing page).
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 __all__ = ["HubStub"]
 
@@ -186,11 +189,15 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(stub.latency_s)
             if stub.rate_limited and raw_path.startswith("/api/"):
                 return self._error(429, None, "You have exceeded the rate limit for API calls.",
-                                   head, RATE_LIMIT_HEADERS)
+                                   head, stub.rate_limit_headers())
             decoded = unquote(raw_path).lower()
+            status = stub._take_fault(decoded)
+            if status:
+                extra = stub.rate_limit_headers() if status == 429 else None
+                return self._error(status, None, f"Injected transient failure ({status})", head, extra)
             for prefix, status in list(stub.fail_paths.items()):
                 if decoded.startswith(unquote(prefix).lower()):
-                    extra = RATE_LIMIT_HEADERS if status == 429 else None
+                    extra = stub.rate_limit_headers() if status == 429 else None
                     return self._error(status, None, f"Injected failure ({status})", head, extra)
             self._route(raw_path, parse_qs(split.query, keep_blank_values=True), head)
         finally:
@@ -200,6 +207,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command not in ("GET", "HEAD"):
             return self._error(404, None, "Not Found", head)
         segs = raw_path.split("/")[1:]
+        if segs == ["api", "models"]:
+            return self._list_models(query, head)
         for prefix, kind in (("models", "model"), ("datasets", "dataset")):
             if segs[:2] == ["api", prefix] and len(segs) >= 4:
                 rest = segs[2:]
@@ -254,6 +263,31 @@ class _Handler(BaseHTTPRequestHandler):
             info = {k: info[k] for k in ("_id", "id", *expand) if k in info}
         self._json(200, info, head)
 
+    def _list_models(self, query: dict[str, list[str]], head: bool) -> None:
+        """Models matching author, search (in the id) and every filter (a tag), a page at a time."""
+        stub = self.server.stub
+        one = lambda key: (query.get(key) or [""])[0]  # noqa: E731
+        repos = sorted((r for (k, _), r in stub._repos.items() if k == "model" and not r.info.get("private")),
+                       key=lambda r: r.id.lower())
+        if one("author"):
+            repos = [r for r in repos if r.id.split("/")[0].lower() == one("author").lower()]
+        if one("search"):
+            repos = [r for r in repos if one("search").lower() in r.id.lower()]
+        for tag in query.get("filter", []):
+            repos = [r for r in repos if tag in (r.info.get("tags") or [])]
+        if one("limit"):
+            repos = repos[:int(one("limit"))]
+        start = int(one("cursor") or 0)
+        page = repos[start:start + stub.page_size]
+        keys = [k for k in query.get("expand", []) if k != "baseModels"] or ["id", "tags", "sha"]
+        body = [{k: v for k, v in dict(r.info, sha=r.sha).items() if k in ("_id", "id", *keys)} for r in page]
+        headers = {}
+        if start + stub.page_size < len(repos):
+            params = "&".join(f"{k}={quote(v)}" for k, vs in query.items() if k != "cursor" for v in vs)
+            host = self.headers.get("Host")
+            headers["Link"] = f'<http://{host}/api/models?{params}&cursor={start + stub.page_size}>; rel="next"'
+        self._json(200, body, head, headers)
+
     def _resolve(self, kind: str, repo_id: str, revision: str, path: str, head: bool) -> None:
         found = self._at_revision(kind, repo_id, revision, head)
         if found is None:
@@ -284,7 +318,10 @@ class HubStub:
         self.root = Path(root)
         self.latency_s: float = 0.0
         self.fail_paths: dict[str, int] = {}
+        self.fail_next: dict[str, list[int]] = {}
         self.rate_limited: bool = False
+        self.retry_after_s: int = 1
+        self.page_size: int = 50
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -332,7 +369,23 @@ class HubStub:
     def reset_faults(self) -> None:
         self.latency_s = 0.0
         self.fail_paths = {}
+        self.fail_next = {}
         self.rate_limited = False
+        self.retry_after_s = 1
+        self.page_size = 50
+
+    def rate_limit_headers(self) -> dict[str, str]:
+        """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""
+        return {**RATE_LIMIT_HEADERS, "RateLimit": f'"api";r=0;t={self.retry_after_s}',
+                "Retry-After": str(self.retry_after_s)}
+
+    def _take_fault(self, decoded_path: str) -> int | None:
+        """The next injected status for this path from ``fail_next``, used up as it is taken."""
+        with self._lock:
+            for prefix, statuses in self.fail_next.items():
+                if statuses and decoded_path.startswith(unquote(prefix).lower()):
+                    return statuses.pop(0)
+        return None
 
     # -- statistics ----------------------------------------------------------------------------
     def reset_stats(self) -> None:

@@ -145,12 +145,13 @@ def test_bad_input_lists_and_outputs_exit_2_with_one_line(hub_url, args, message
 @pytest.mark.parametrize(("suffix", "marker"), [(".md", "| model |"), (".csv", "repo_id,revision"),
                                                 (".json", '"schema_version"'), (".html", "<!doctype html>")])
 def test_output_file_takes_its_format_from_the_suffix(hub_url, tmp_path, suffix, marker):
-    target = tmp_path / f"report{suffix}"
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / f"report{suffix}"
     run = cli("score", *THREE, "--output", str(target), endpoint=hub_url)
     assert run.code == 0 and run.stdout == ""
     assert marker in target.read_text(encoding="utf-8")
     assert f"wrote {target} (3 of 3 models scored)" in run.stderr
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left behind
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary file left behind
 
 
 def test_explicit_format_wins_over_the_suffix(hub_url, tmp_path):

@@ -265,7 +265,7 @@ def test_stats_count_repeats_and_concurrency(api, hub):
 
 
 def test_stats_endpoint_is_not_counted_and_other_paths_404(hub):
-    status, _, _ = _raw(f"{hub.url}/api/models")
+    status, _, _ = _raw(f"{hub.url}/api/spaces")
     assert status == 404
     status, _, _ = _raw(f"{hub.url}/api/models/openlab/atlas-7b/tree/main")
     assert status == 404

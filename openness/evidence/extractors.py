@@ -219,8 +219,9 @@ def _data_lines(card: ParsedCard | None, vocab: Vocabulary) -> list[Line]:
 
 def _corpora(lines: list[Line], vocab: Vocabulary, out: Extracted) -> dict[str, bool]:
     found: dict[str, bool] = {}
+    flat = [(ln, text) for ln in lines if vocab.data.any_corpus.search(text := plain(ln.text))]
     for corpus in vocab.data.corpora:
-        line = next((ln for ln in lines if corpus.regex.search(plain(ln.text))), None)
+        line = next((ln for ln, text in flat if corpus.regex.search(text)), None)
         if line:
             found[corpus.name] = corpus.public
             released = "a public corpus" if corpus.public else "not a released, identifiable corpus"
@@ -235,7 +236,7 @@ def _first_match(lines: list[Line], pattern: str) -> Line | None:
 
 def _generic(lines: list[Line], phrases: list[str]) -> Line | None:
     rules = [re.compile(p, re.IGNORECASE) for p in phrases]
-    return next((ln for ln in lines if any(r.search(plain(ln.text)) for r in rules)), None)
+    return next((ln for ln in lines if any(r.search(text) for text in (plain(ln.text),) for r in rules)), None)
 
 
 def _described_as(sections: list[Section], corpora: dict[str, bool], size: Line | None) -> str:

@@ -1,27 +1,11 @@
 """Renderers: pure functions from a Report to text. The CLI decides where the text goes."""
 from __future__ import annotations
 
-from enum import Enum
 from typing import assert_never
 
 from openness.models import Report
-from openness.render.arrange import GroupKey, SortKey, flatten, groups_of
-
-
-class Format(str, Enum):
-    """Output formats; `render` must cover every member (a test loops over them)."""
-
-    table = "table"
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    html = "html"
-
-
-# What `--output FILE` implies when no --format is given.
-SUFFIX_FORMATS = {".md": Format.markdown, ".markdown": Format.markdown, ".csv": Format.csv,
-                  ".json": Format.json, ".html": Format.html, ".htm": Format.html,
-                  ".txt": Format.table}
+from openness.options import SUFFIX_FORMATS, Format, GroupKey, SortKey
+from openness.render.arrange import flatten, groups_of
 
 
 def render(report: Report, fmt: Format, *, details: bool = False, group_by: GroupKey | None = None) -> str:

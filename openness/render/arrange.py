@@ -3,33 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 from openness.models import AxisName, Scorecard
+from openness.options import GroupKey, SortKey
 
 # Words in the order a reader scans for "what could we use": most open first, and
 # "unknown" (could not look) after "closed" so that it never reads as better than closed.
 WORD_ORDER = ("open", "partial", "closed", "unknown")
 NOT_SCORED = "not scored"
-
-
-class SortKey(str, Enum):
-    """What `--sort` orders rows by; axes and licence put the most open first."""
-
-    model = "model"
-    weights = "weights"
-    data = "data"
-    code = "code"
-    license = "license"
-
-
-class GroupKey(str, Enum):
-    """What `--group-by` splits the table by."""
-
-    license_class = "license-class"
-    weights = "weights"
-    data = "data"
-    code = "code"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def rubric_dir() -> Path:
 
 def _load(path: Path, model: type[_M]) -> _M:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when the wheel has it: ten times faster, same safe subset
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return model.model_validate(data)
     except OSError as exc:
         raise RubricError(f"cannot read {path}: {exc.strerror}") from exc

@@ -248,6 +248,11 @@ class DataWords(_Data):
     size_phrase: str
     corpora: list[Corpus]
 
+    @cached_property
+    def any_corpus(self) -> re.Pattern[str]:
+        """One pattern matching wherever any corpus does: lines without a hit are skipped."""
+        return re.compile("|".join(f"(?:{c.pattern})" for c in self.corpora) or r"(?!)", re.IGNORECASE)
+
 
 class CodeWords(_Data):
     """What the code extractor recognises: hosts, frameworks, the words around links."""

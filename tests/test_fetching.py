@@ -1,0 +1,216 @@
+"""Fetching fast and once: one request per card, the disk cache, retries, listings,
+bounded concurrency, progress and start-up. All against the in-process stand-in Hub."""
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import cli
+
+KIDS = [f"kids/child-{n:02d}" for n in range(1, 9)]
+THREE = ["openlab/atlas-7b", "railco/meadow-3b", "ncco/lumen-2b"]
+
+
+def requests(hub) -> dict[str, int]:
+    return hub.stats["by_path"]
+
+
+def test_card_is_one_get_by_commit(hub_url, hub):
+    assert cli("score", *THREE, endpoint=hub_url).code == 0
+    paths = requests(hub)
+    assert not [p for p in paths if p.startswith("HEAD ")]
+    for repo_id in THREE:
+        assert paths[f"GET /{repo_id}/resolve/{hub.sha_of(repo_id)}/README.md"] == 1
+    assert hub.stats["repeated"] == {}
+
+
+def test_warm_rerun_makes_no_request(hub_url, hub):
+    ids = [*THREE, *KIDS, "adapterco/tiny-lora", "nobody/nothing"]
+    cold = cli("score", *ids, "-f", "json", endpoint=hub_url)
+    assert hub.stats["total"] > 0 and hub.stats["repeated"] == {}
+    hub.reset_stats()
+    warm = cli("score", *ids, "-f", "json", endpoint=hub_url)
+    assert hub.stats["total"] == 0
+    assert warm.json()["models"] == cold.json()["models"]  # not-found remembered too
+    assert warm.code == cold.code == 1
+
+
+def test_expired_branch_lookup_costs_one_model_info_not_the_card(hub_url, hub, hf_home):
+    cli("score", "openlab/atlas-7b", endpoint=hub_url)
+    for ref in (hf_home / "openness").rglob("refs/models/**/*.json"):
+        data = json.loads(ref.read_text())
+        ref.write_text(json.dumps({**data, "fetched_at": 0}))
+    hub.reset_stats()
+    assert cli("score", "openlab/atlas-7b", endpoint=hub_url).code == 0
+    assert list(requests(hub)) == ["GET /api/models/openlab/atlas-7b"]
+
+
+def test_refresh_fetches_everything_again(hub_url, hub):
+    cli("score", *THREE, endpoint=hub_url)
+    cold = hub.stats["total"]
+    hub.reset_stats()
+    assert cli("score", *THREE, "--refresh", endpoint=hub_url).code == 0
+    assert hub.stats["total"] == cold
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_offline_with_an_empty_cache_names_what_it_could_not_score(hub_url, hub, monkeypatch, how):
+    if how == "environment":
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    args = ["--offline"] if how == "flag" else []
+    run = cli("score", *THREE, *args, "-f", "json", endpoint=hub_url)
+    assert run.code == 1 and hub.stats["total"] == 0
+    assert {m["error"]["kind"] for m in run.json()["models"]} == {"not_cached"}
+    assert len(run.stderr.strip().splitlines()) == 3 and "not in the cache" in run.stderr
+
+
+def test_offline_uses_the_cache_however_old(hub_url, hub, hf_home):
+    online = cli("score", *THREE, "-f", "json", endpoint=hub_url).json()
+    for ref in (hf_home / "openness").rglob("refs/**/*.json"):
+        ref.write_text(json.dumps({**json.loads(ref.read_text()), "fetched_at": 0}))
+    hub.reset_stats()
+    offline = cli("score", *THREE, "--offline", "-f", "json", endpoint=hub_url)
+    assert offline.code == 0 and hub.stats["total"] == 0
+    assert offline.json()["models"] == online["models"]
+
+
+def test_broken_cache_entry_is_a_warning_and_a_refetch(hub_url, hub, hf_home):
+    cli("score", "openlab/atlas-7b", endpoint=hub_url)
+    snapshot = next((hf_home / "openness").rglob("models/openlab/atlas-7b/*.json"))
+    snapshot.write_text('{"repo_id": "openlab/atlas-7b", "truncated...')
+    hub.reset_stats()
+    run = cli("score", "openlab/atlas-7b", endpoint=hub_url)
+    assert run.code == 0
+    assert run.stderr.startswith("openness: warning: ignoring a broken cache entry")
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert hub.stats["total"] >= 1
+    json.loads(snapshot.read_text())  # rewritten whole
+
+
+def test_cache_lives_under_hf_home_without_temporary_files_or_the_token(hub_url, hf_home, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_SeCrEtT0kenThatMustNotLeak")
+    assert cli("score", *THREE, endpoint=hub_url).code == 0
+    files = [p for p in hf_home.rglob("*") if p.is_file()]
+    assert files and all(p.is_relative_to(hf_home / "openness" / "v1") for p in files)
+    assert not [p for p in files if p.name.startswith(".tmp-")]
+    assert not [p for p in files if "hf_SeCrEtT0ken" in p.read_text(encoding="utf-8")]
+
+
+def test_transient_5xx_and_429_are_retried(hub_url, hub):
+    hub.retry_after_s = 0
+    hub.fail_next = {"/api/models/openlab/atlas-7b": [503, 429],
+                     f"/openlab/atlas-7b/resolve/{hub.sha_of('openlab/atlas-7b')}/README.md": [502]}
+    run = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert run.model("openlab/atlas-7b")["axes"]["data"]["level"] == "open"  # the card was read
+    assert requests(hub)["GET /api/models/openlab/atlas-7b"] == 3
+
+
+def test_retry_after_is_honoured(hub_url, hub):
+    hub.retry_after_s = 1
+    hub.fail_next = {"/api/models/openlab/atlas-7b": [429]}
+    started = time.monotonic()
+    assert cli("score", "openlab/atlas-7b", endpoint=hub_url).code == 0
+    assert time.monotonic() - started >= 1.0
+
+
+def test_a_long_rate_limit_fails_at_once_and_says_when(hub_url, hub):
+    hub.retry_after_s = 600
+    hub.rate_limited = True
+    started = time.monotonic()
+    run = cli("score", "openlab/atlas-7b", endpoint=hub_url)
+    assert run.code == 1 and time.monotonic() - started < 5
+    assert "rate limit" in run.stderr and "try again in 600 s" in run.stderr
+    assert hub.stats["total"] == 1
+
+
+def test_listing_by_author_reads_pages_not_one_call_per_model(hub_url, hub):
+    hub.page_size = 3
+    run = cli("score", "--author", "kids", "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert sorted(m["repo_id"] for m in run.json()["models"]) == sorted(["kids/parent", *KIDS])
+    paths = requests(hub)
+    assert paths["GET /api/models"] == 3  # 9 models, 3 per page
+    assert not [p for p in paths if p.startswith("GET /api/models/kids/")]
+    assert hub.stats["repeated"] == {"GET /api/models": 3}  # the same path, a different page each
+
+
+def test_listing_search_filter_and_limit(hub_url):
+    run = cli("score", "--search", "child-0", "--limit", "2", "-f", "csv", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert run.stdout.count("\nkids/child-0") == 2
+    nothing = cli("score", "--filter", "no-model-has-this-tag", endpoint=hub_url)
+    assert nothing.code == 1 and "no models matching" in nothing.stderr
+
+
+def test_limit_without_a_listing_is_a_usage_error(hub_url):
+    run = cli("score", "openlab/atlas-7b", "--limit", "3", endpoint=hub_url)
+    assert run.code == 2 and "--limit applies to" in run.stderr
+
+
+@pytest.mark.parametrize(("jobs", "most"), [(1, 1), (3, 3)])
+def test_jobs_bounds_the_requests_in_flight(hub_url, hub, jobs, most):
+    hub.latency_s = 0.05
+    assert cli("score", *KIDS, "--jobs", str(jobs), endpoint=hub_url).code == 0
+    assert hub.stats["max_in_flight"] == most
+
+
+def test_a_slow_model_does_not_hold_up_the_others(hub_url, hub):
+    hub.fail_next = {"/api/models/openlab/atlas-7b": [503] * 3}
+    hub.retry_after_s = 0
+    started = time.monotonic()
+    run = cli("score", "openlab/atlas-7b", *KIDS, "-f", "json", endpoint=hub_url)
+    assert run.code == 0 and time.monotonic() - started < 10
+    assert all(m["status"] == "scored" for m in run.json()["models"])
+
+
+def run_on_a_terminal(args: list[str], endpoint: str) -> str:
+    """Run the CLI with stderr on a pseudo-terminal; what it wrote there."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "HF_ENDPOINT": endpoint, "COLUMNS": "100"}
+    proc = subprocess.Popen([sys.executable, "-m", "openness", *args], stdout=subprocess.DEVNULL,
+                            stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only(hub_url, hub):
+    hub.latency_s = 0.02
+    shown = run_on_a_terminal(["score", *KIDS, "--jobs", "2"], hub_url)
+    assert "scoring" in shown and "/8" in shown
+    quiet = run_on_a_terminal(["score", *KIDS, "--refresh", "--quiet"], hub_url)
+    assert "scoring" not in quiet
+    piped = cli("score", *KIDS, "--refresh", endpoint=hub_url)  # stderr not a terminal
+    assert piped.stderr == ""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["score", "--help"]])
+def test_version_and_help_import_nothing_heavy(args):
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "openness", *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    modules = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    packages = {name.split(".")[0] for name in modules}
+    # typer brings pydantic along for --help; the scorer's own weight stays out
+    assert not packages & {"huggingface_hub", "httpx2", "httpx", "yaml", "jinja2", "tabulate"}
+    assert not modules & {"openness.models", "openness.api", "openness.run", "openness.render"}
+    if args == ["--version"]:
+        assert not packages & {"typer", "pydantic", "rich"}
