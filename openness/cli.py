@@ -2,9 +2,11 @@
 
 Exit codes (also in `openness --help` and the README):
   0  every model was scored
-  1  at least one model could not be scored (not found, gated, Hub failure); the others
-     are still in the output, and each failure has one line on stderr
-  2  bad input: an invalid model id, an unknown option or profile, no ids
+  1  at least one model could not be scored (not found, gated, Hub failure, not cached
+     when offline), or a listing found nothing; the other models are still in the
+     output, and each failure has one line on stderr
+  2  bad input: an invalid model id, an unknown option or profile, no ids, an unreadable
+     --from file, an --output that cannot be written
   3  the tool itself failed (broken rubric files, an internal error)
 """
 
