@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from openness.errors import LASTING_ERRORS, SourceError
+from openness.files import write_atomically
 from openness.models import DatasetSnapshot, ModelSnapshot
 
 log = logging.getLogger("openness.cache")
@@ -186,15 +186,7 @@ class DiskCache:
         """Write through a temporary file and an atomic rename; a failure is a warning only."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(temp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            write_atomically(path, text)
         except OSError as exc:
             log.warning("could not write to the cache (%s): %s", exc.strerror or type(exc).__name__, path)
 

@@ -238,26 +238,11 @@ def _choose_format(request: ScoreRequest):
     return Format.table
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".openness-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
     from openness.api import compare, hub_source
     from openness.errors import SourceError, UnknownProfile
+    from openness.files import write_atomically
     from openness.render import render
     from openness.render.arrange import sort_cards
 
