@@ -123,7 +123,7 @@ class HubSource:
         try:  # cards name datasets in prose too ("The Pile"): no request for what cannot be an id
             ModelRef.parse(dataset_id)
         except InvalidModelId:
-            raise ModelNotFound(f"dataset {dataset_id}", "not a Hub dataset id") from None
+            raise SourceError(f"dataset {dataset_id}", "not a Hub dataset id") from None
         cache = self._cache
         if cache:
             answer = cache.ref("dataset", dataset_id, None)
