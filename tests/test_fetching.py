@@ -214,3 +214,11 @@ def test_version_and_help_import_nothing_heavy(args):
     assert not modules & {"openness.models", "openness.api", "openness.run", "openness.render"}
     if args == ["--version"]:
         assert not packages & {"typer", "pydantic", "rich"}
+
+
+def test_dataset_named_in_prose_is_not_looked_up_or_called_missing(hub_url, hub):
+    run = cli("score", "oddco/prose-datasets", "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    statuses = {d["id"]: d["status"] for d in run.model("oddco/prose-datasets")["datasets"]}
+    assert statuses == {"A Web Crawl of 2023": "error", "openlab/atlas-corpus": "found"}
+    assert [p for p in requests(hub) if "/api/datasets/" in p] == ["GET /api/datasets/openlab/atlas-corpus"]
