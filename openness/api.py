@@ -56,7 +56,7 @@ def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: 
     from openness.sources.hub import HubSource
 
     offline = offline_from_environment() if offline is None else offline
-    disk = DiskCache(refresh=refresh, offline=offline) if cache or offline else None
+    disk = DiskCache(endpoint=endpoint, refresh=refresh, offline=offline) if cache or offline else None
     return HubSource(endpoint=endpoint, token=token, cache=disk)
 
 

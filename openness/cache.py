@@ -1,7 +1,8 @@
 """The disk cache: what was fetched, keyed by repo and commit, under HF_HOME.
 
-Layout, under `$HF_HOME/openness/v1/` (HF_HOME defaults to ~/.cache/huggingface, where
-Hub users expect caches to live):
+Layout, under `$HF_HOME/openness/v1/<endpoint>/` (HF_HOME defaults to
+~/.cache/huggingface, where Hub users expect caches to live; <endpoint> is `huggingface.co`
+or the host of another Hub):
 
     models/<org>/<name>/<commit>.json      a ModelSnapshot (metadata and card); never expires
     datasets/<org>/<name>/<commit>.json    a DatasetSnapshot; never expires
@@ -27,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,6 +42,7 @@ Kind = Literal["model", "dataset"]
 M = TypeVar("M", bound=BaseModel)
 
 CACHE_VERSION = "v1"
+DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_REF_TTL_S = 3600.0
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
@@ -55,6 +57,12 @@ def default_cache_root() -> Path:
     hf_home = os.environ.get("HF_HOME") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "huggingface")
     return Path(os.path.expanduser(hf_home)) / "openness"
+
+
+def endpoint_folder(endpoint: str | None) -> str:
+    """`huggingface.co`, or the host, port and path of another endpoint as one folder name."""
+    url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
+    return _safe((url.netloc + url.path.rstrip("/")).lower() or "default")
 
 
 def offline_from_environment() -> bool:
@@ -79,10 +87,11 @@ class RefAnswer:
 class DiskCache:
     """Snapshots by commit, refs with a time-to-live. Thread-safe: writes are atomic renames."""
 
-    def __init__(self, root: Path | str | None = None, *, ref_ttl_s: float = DEFAULT_REF_TTL_S,
-                 refresh: bool = False, offline: bool = False) -> None:
+    def __init__(self, root: Path | str | None = None, *, endpoint: str | None = None,
+                 ref_ttl_s: float = DEFAULT_REF_TTL_S, refresh: bool = False, offline: bool = False) -> None:
         self.root = Path(root) if root is not None else default_cache_root()
-        self._base = self.root / CACHE_VERSION
+        # Each Hub gets its own tree: `org/name` on a mirror need not be `org/name` on the Hub.
+        self._base = self.root / CACHE_VERSION / endpoint_folder(endpoint)
         self.ref_ttl_s = ref_ttl_s
         self.refresh = refresh
         """Ignore what is cached (still write what is fetched)."""
@@ -99,9 +108,11 @@ class DiskCache:
     def dataset(self, dataset_id: str, sha: str) -> DatasetSnapshot | None:
         return self._read_model(self._snapshot_path("dataset", dataset_id, sha), DatasetSnapshot)
 
-    def store_model(self, snapshot: ModelSnapshot) -> None:
+    def store_model(self, snapshot: ModelSnapshot, *, as_id: str | None = None) -> None:
+        """Keep a snapshot under its commit (and under `as_id`, a name it was asked for)."""
         if snapshot.sha:
-            self._write(self._snapshot_path("model", snapshot.repo_id, snapshot.sha), snapshot.model_dump_json())
+            path = self._snapshot_path("model", as_id or snapshot.repo_id, snapshot.sha)
+            self._write(path, snapshot.model_dump_json())
 
     def store_dataset(self, snapshot: DatasetSnapshot) -> None:
         if snapshot.sha:

@@ -222,3 +222,36 @@ def test_dataset_named_in_prose_is_not_looked_up_or_called_missing(hub_url, hub)
     statuses = {d["id"]: d["status"] for d in run.model("oddco/prose-datasets")["datasets"]}
     assert statuses == {"A Web Crawl of 2023": "error", "openlab/atlas-corpus": "found"}
     assert [p for p in requests(hub) if "/api/datasets/" in p] == ["GET /api/datasets/openlab/atlas-corpus"]
+
+
+def test_each_endpoint_has_its_own_cache_tree():
+    from openness.cache import endpoint_folder
+
+    assert endpoint_folder("https://huggingface.co") == "huggingface.co"
+    assert endpoint_folder("http://127.0.0.1:8080/") == "127.0.0.1%3A8080"
+    assert endpoint_folder("https://mirror.example/hub") != endpoint_folder("https://mirror.example/other")
+
+
+def test_listing_snapshots_do_not_replace_full_ones_in_the_cache(hub_url, hf_home):
+    assert cli("score", "--author", "kids", endpoint=hub_url).code == 0
+    assert not list((hf_home / "openness").rglob("models/kids/*/*.json"))  # no baseModels in a listing
+
+
+def test_a_refused_token_is_not_remembered_as_not_found(hub_url, hub):
+    hub.fail_paths = {"/api/models/openlab/atlas-7b": 401}
+    refused = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub_url)
+    assert refused.code == 1 and "HF_TOKEN" in refused.stderr
+    assert refused.model("openlab/atlas-7b")["error"]["kind"] == "hub_error"
+    hub.reset_faults()
+    assert cli("score", "openlab/atlas-7b", endpoint=hub_url).code == 0
+
+
+def test_output_file_gets_ordinary_permissions(hub_url, tmp_path):
+    target = tmp_path / "report.md"
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert cli("score", "openlab/atlas-7b", "-o", str(target), endpoint=hub_url).code == 0
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    target.chmod(0o640)
+    assert cli("score", "openlab/atlas-7b", "-o", str(target), endpoint=hub_url).code == 0
+    assert target.stat().st_mode & 0o777 == 0o640

@@ -112,8 +112,12 @@ class HubSource:
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
             card=card,
         )
-        if self._cache and info.sha and card.status in ("ok", "absent", "unreadable"):
+        # A listing carries no `baseModels`: such a snapshot is good for this run but must
+        # not stand in the cache for the full one.
+        if self._cache and info.sha and not listed and card.status in ("ok", "absent", "unreadable"):
             self._cache.store_model(snapshot)
+            if ref.repo_id.lower() != repo_id.lower():  # a renamed repo: found under either name
+                self._cache.store_model(snapshot, as_id=ref.repo_id)
             if not is_commit(ref.revision):
                 self._cache.store_ref("model", ref.repo_id, ref.revision, info.sha)
         return snapshot
@@ -317,8 +321,8 @@ def _http_status_error(exc: Any, repo: str) -> SourceError:
         return RateLimited(repo, f"the Hub's rate limit was reached; {when}, or set HF_TOKEN")
     if status == 403:
         return ModelDisabled(repo, "access refused (HTTP 403): the repo may be disabled")
-    if status == 401:
-        return ModelNotFound(repo, "no such model on the Hub (or it is private)")
+    if status == 401:  # a missing repo says so in X-Error-Code; a bare 401 is about the token
+        return HubUnavailable(repo, "the Hub refused the credentials (HTTP 401): check HF_TOKEN")
     return HubUnavailable(repo, f"the Hub answered HTTP {status}")
 
 
