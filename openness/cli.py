@@ -244,7 +244,6 @@ def run_score(request: ScoreRequest) -> int:
     from openness.errors import SourceError, UnknownProfile
     from openness.files import write_atomically
     from openness.render import render
-    from openness.render.arrange import sort_cards
 
     _warnings_to_stderr()
     if request.limit and not request.lists_models:
@@ -267,7 +266,7 @@ def run_score(request: ScoreRequest) -> int:
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)
     if request.sort is not None:
-        report = report.model_copy(update={"scorecards": sort_cards(report.scorecards, request.sort)})
+        report = report.sorted(request.sort.value)  # type: ignore[attr-defined]
     text = render(report, fmt, details=request.details, group_by=request.group_by)
     if request.output:
         try:

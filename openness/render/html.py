@@ -10,7 +10,8 @@ from typing import Any
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, level_text, licence_text, parents_text
+from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_text,
+                                  parents_text)
 from openness.render.text import gate_words, headline, one_line
 
 WORD_MEANINGS = {
@@ -54,7 +55,7 @@ def _view(report: Report, group_by: GroupKey | None, title: str | None) -> dict[
         "groups": [{"title": g.title, "rows": [_row(card) for card in g.cards]}
                    for g in groups_of(cards, group_by)],
         "words": WORD_MEANINGS,
-        "classes": sorted({(c.license.license_class, c.license.class_title) for c in cards if c.license}),
+        "classes": licence_classes(cards),
         "tool_version": report.tool_version,
         "rubric": report.rubric,
     }
@@ -84,11 +85,8 @@ def _row(card: Scorecard) -> dict[str, Any]:
         "link": safe_url(lic.link) if lic else None,
     }
     row["gate"] = gate_words(card.gated)
-    row["parents"] = {"summary": one_line(parents_text(card)), "lines": [
-        f"{'· ' * (e.depth - 1)}{e.relation} of {one_line(e.repo_id)}: "
-        + (" / ".join(e.axes.get(a, "?") for a in AXES) if e.status == "scored"
-           else e.status.replace("_", " ") + (f" ({one_line(e.reason)})" if e.reason else ""))
-        for e in card.lineage]}
+    row["parents"] = {"summary": one_line(parents_text(card)),
+                      "lines": [f"{'· ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]}
     return row
 
 

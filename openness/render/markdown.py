@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, table_cells
+from openness.render.rows import TABLE_HEADERS, licence_classes, lineage_text, table_cells
 from openness.render.text import gate_words, headline, markdown_cell
 
 LEGEND_WORDS = (
@@ -45,7 +45,7 @@ def markdown_table(cards: Sequence[Scorecard], group_by: GroupKey | None = None)
 
 def legend(cards: Sequence[Scorecard]) -> str:
     """What the words, levels, licence classes and gates in the table mean."""
-    classes = sorted({(c.license.license_class, c.license.class_title) for c in cards if c.license})
+    classes = licence_classes(cards)
     lines = list(LEGEND_WORDS)
     if classes:
         lines.append("**licence classes**: " + "; ".join(
@@ -72,8 +72,5 @@ def section(card: Scorecard) -> str:
         out.append("")
     if card.lineage:
         out.append("**lineage**\n")
-        out += [f"- {'  ' * (e.depth - 1)}{e.relation} of {markdown_cell(e.repo_id)}: "
-                + (" / ".join(e.axes.get(a, "?") for a in AXES) if e.status == "scored"
-                   else markdown_cell(e.status.replace("_", " ") + (f" ({e.reason})" if e.reason else "")))
-                for e in card.lineage]
+        out += [f"- {'  ' * (e.depth - 1)}{markdown_cell(lineage_text(e))}" for e in card.lineage]
     return "\n".join(out).rstrip()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openness.models import AXES, AxisVerdict, Scorecard
+from collections.abc import Sequence
+
+from openness.models import AXES, AxisVerdict, LineageEntry, Scorecard
 from openness.render.text import gate_words
 
 # CSV and pandas columns, in this order, for every model; a new column goes at the end.
@@ -42,6 +44,20 @@ def parents_text(card: Scorecard) -> str:
         f"{entry.relation} of {entry.repo_id}" + ("" if entry.status == "scored" else f" ({entry.status.replace('_', ' ')})")
         for entry in parents
     )
+
+
+def lineage_text(entry: LineageEntry) -> str:
+    """`finetune of org/base: open / partial / closed`, or why the ancestor was not scored."""
+    if entry.status == "scored":
+        outcome = " / ".join(entry.axes.get(axis, "?") for axis in AXES)
+    else:
+        outcome = entry.status.replace("_", " ") + (f" ({entry.reason})" if entry.reason else "")
+    return f"{entry.relation} of {entry.repo_id}: {outcome}"
+
+
+def licence_classes(cards: Sequence[Scorecard]) -> list[tuple[str, str]]:
+    """(letter, title) of every licence class in the cards, A first: what a legend explains."""
+    return sorted({(c.license.license_class, c.license.class_title) for c in cards if c.license})
 
 
 def summary_row(card: Scorecard) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from tabulate import tabulate
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, table_cells
+from openness.render.rows import TABLE_HEADERS, lineage_text, table_cells
 from openness.render.text import gate_words, headline, one_line, shorten
 
 REASON_WIDTH = 100
@@ -76,10 +76,7 @@ def _details(card: Scorecard) -> str:
             lines.append("    (no evidence items)")
     if card.lineage:
         lines.append("lineage:")
-        lines += [f"  {'  ' * (e.depth - 1)}{e.relation} of {one_line(e.repo_id)}: "
-                  + (" / ".join(e.axes.get(a, "?") for a in AXES) if e.status == "scored"
-                     else f"{e.status.replace('_', ' ')}" + (f" ({one_line(e.reason)})" if e.reason else ""))
-                  for e in card.lineage]
+        lines += [f"  {'  ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]
     if card.papers:
         lines.append("papers: " + ", ".join(one_line(p) for p in card.papers))
     return "\n".join(lines)
