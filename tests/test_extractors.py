@@ -128,3 +128,68 @@ def test_parent_relation_inferred_like_the_hub():
 def test_parents_tolerate_wrong_types():
     assert parents_of(card_data={"base_model": [1, 2, None]}) == []
     assert parents_of(card_data={"base_model": {"x": 1}}) == []
+
+
+def code_evidence(card: str):
+    return {(e.signal, e.detail.split(":")[0]) for e in evidence_of(card) if e.signal.startswith("code.")}
+
+
+def test_a_known_framework_the_card_says_trained_the_model_is_training_code():
+    card = "# M\n\nThe model was trained on our corpus using the\n[Neo library](https://github.com/lab/gpt-neox). It is fast.\n"
+    sig = signals_of(card)
+    assert sig["code.training"] == 1 and sig["code.training_links"] == "lab/gpt-neox"
+
+
+def test_a_known_framework_only_named_is_not_this_models_code():
+    sig = signals_of("# M\n\n- Library: [Neo](https://github.com/lab/gpt-neox)\n")
+    assert sig["code.training"] == 0 and sig["code.inference"] == 0
+    assert ("code.frameworks", "lab/gpt-neox") in code_evidence("# M\n\n- Library: [Neo](https://github.com/lab/gpt-neox)\n")
+
+
+def test_a_framework_under_a_training_heading_counts():
+    card = "# Training\n## Software\n- Orchestration: [MD](https://github.com/fork/Megatron-DeepSpeed)\n"
+    assert signals_of(card)["code.training_links"] == "fork/Megatron-DeepSpeed"
+
+
+def test_a_fine_tuning_codebase_as_the_cards_repository_is_stage_code():
+    card = "### Model Sources\n- **Repository:** https://github.com/lab/alignment-handbook\n"
+    sig = signals_of(card)
+    assert sig["code.finetune"] == 1 and sig["code.training"] == 0
+
+
+def test_a_pretraining_framework_used_for_a_preference_step_is_stage_code():
+    card = "# M\n\nWe then aligned the model with a DPO trainer built on [kit](https://github.com/lab/EasyLM).\n"
+    sig = signals_of(card)
+    assert sig["code.finetune"] == 1 and sig["code.training"] == 0
+
+
+def test_fine_tuning_offered_to_users_is_usage_code():
+    card = "\n".join([
+        "## Fine-tuning",
+        "You can fine-tune the model on your own data with [scripts](https://github.com/lab/tune).",
+        "Tools such as [LF](https://github.com/x/LLaMA-Factory) offer fine-tuning frameworks.",
+    ])
+    sig = signals_of(card)
+    assert sig["code.finetune"] == 0 and sig["code.training"] == 0 and sig["code.inference"] == 1
+
+
+def test_recipes_for_using_the_model_are_not_a_training_recipe():
+    card = ("# M\n\nFeedback goes to the [README](https://github.com/lab/models). For recipes on how to use "
+            "the model in applications, go [here](https://github.com/lab/recipes).\n")
+    sig = signals_of(card)
+    assert sig["code.finetune"] == 0 and sig["code.inference"] == 2
+
+
+def test_reproducible_environments_are_not_reproducing_training():
+    card = "# Env\n\nUse [lock](https://github.com/o/lock) to get reproducible lock files for environments.\n"
+    assert signals_of(card)["code.training"] == 0
+
+
+def test_pictures_and_data_files_on_code_hosts_are_not_code():
+    card = "\n".join([
+        "# M",
+        "![banner](https://github.com/lab/train-it/blob/main/banner.png?raw=true)",
+        "Training code: see the [list of domains](https://github.com/lab/train-it/blob/master/domains.txt).",
+        "Our [records](https://github.com/lab/train-it/tree/master/data) are public.",
+    ])
+    assert signals_of(card)["code.inference"] == 0

@@ -8,6 +8,7 @@ from openness.evidence import extractors
 from openness.evidence.card import ParsedCard, parse_card
 from openness.evidence.licences import classify
 from openness.evidence.lineage import DeclaredParent, declared_parents
+from openness.evidence.prose import read_prose
 from openness.models import Evidence, LicenseVerdict, ModelSnapshot
 from openness.rubric.schema import Licences, Vocabulary
 
@@ -28,6 +29,7 @@ class EvidenceSet:
 def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
     """Run every extractor over one snapshot. Pure: no I/O."""
     card = parse_card(snapshot.card.text) if snapshot.card.status == "ok" and snapshot.card.text else None
+    prose = read_prose(card) if card else None
     licence, verdict = _licence(snapshot, licences)
     named = extractors.datasets_named(snapshot, card)
     parts = [
@@ -35,7 +37,7 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
         extractors.gate(snapshot),
         extractors.weights(snapshot, card, vocab),
         extractors.data(snapshot, card, vocab, named),
-        extractors.code(snapshot, card, vocab),
+        extractors.code(snapshot, prose, vocab),
     ]
     signals: dict[str, Any] = {"card.status": snapshot.card.status}
     evidence: list[Evidence] = []

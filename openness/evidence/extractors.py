@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openness.evidence.card import Line, ParsedCard, Section, plain
+from openness.evidence.prose import Prose
 from openness.models import Evidence, ModelSnapshot, Strength
-from openness.rubric.schema import Vocabulary
+from openness.rubric.schema import PatternWithReason, Vocabulary
 
 _HF_DATASET_LINK = re.compile(r"huggingface\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
@@ -260,11 +261,12 @@ def _data_searched(card: ParsedCard | None) -> str:
 _KIND_RANK = ("training", "data_processing", "finetune", "evaluation", "inference")
 
 
-def code(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) -> Extracted:
+def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> Extracted:
     """Code links by what the text around them says, code files in the repo, library integration."""
     out = Extracted()
+    card = prose.card if prose else None
     by_kind: dict[str, list[str]] = defaultdict(list)
-    host_links = _code_links(card, vocab, out, by_kind)
+    host_links = _code_links(prose, vocab, out, by_kind)
     for rule in vocab.code.repo_files:
         names = [n for n in snapshot.siblings if rule.regex.search(n)]
         if names and rule.kind:
@@ -293,32 +295,35 @@ def code(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) ->
     return out
 
 
-def _code_links(card: ParsedCard | None, vocab: Vocabulary, out: Extracted, by_kind: dict[str, list[str]]) -> int:
+def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, by_kind: dict[str, list[str]]) -> int:
     """Classify each code-host link once per repository and kind; return how many links were read."""
-    if card is None:
+    if prose is None:
         return 0
     host = re.compile(vocab.code.hosts, re.IGNORECASE)
-    framework = re.compile(vocab.code.frameworks, re.IGNORECASE)
+    not_code = re.compile(vocab.code.not_code, re.IGNORECASE)
     seen: set[tuple[str, str]] = set()
     count = 0
-    for link in card.links:
+    for link in prose.card.links:
         repo = _repo_of(link.url) if host.search(link.url.split("/")[2] if "//" in link.url else "") else None
-        if not repo:
+        if not repo or not_code.search(link.url):
             continue
         count += 1
-        if framework.search(repo):
-            if ("framework", repo) not in seen:
-                seen.add(("framework", repo))
-                out.add("code.frameworks", at(link.line), f"{repo} is a general framework, not this model's code", "low")
-            continue
-        kind, reason = _link_kind(link.line, vocab)
+        sentence = prose.sentence(link.line, link.url)
+        framework = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
+        if framework:
+            kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab)
+        else:
+            kind, reason = _link_kind(f"{link.line.section} {sentence}", vocab)
         if (kind, repo.lower()) in seen:
             continue
         seen.add((kind, repo.lower()))
+        if kind == "framework":
+            out.add("code.frameworks", at(link.line), f"{repo}: {reason}", "low")
+            continue
         by_kind[kind].append(repo)
         strength: Strength = "low" if reason is None else "medium"
         out.add(f"code.{kind}", at(link.line),
-                f"{repo}: {reason or 'a code repository, not described as training code'} {quote(link.line.text, 100)}",
+                f"{repo}: {reason or 'a code repository, not described as training code'} {quote(sentence, 100)}",
                 strength)
     return count
 
@@ -330,12 +335,33 @@ def _repo_of(url: str) -> str | None:
     return f"{match.group(1)}/{match.group(2).removesuffix('.git')}"
 
 
-def _link_kind(line: Line, vocab: Vocabulary) -> tuple[str, str | None]:
-    context = f"{line.section} {plain(line.text)}"
+_OFFERED = "offers users a way to fine-tune the model further, not the code that trained it"
+
+
+def _link_kind(context: str, vocab: Vocabulary) -> tuple[str, str | None]:
+    if re.search(vocab.code.offered_to_users, context, re.IGNORECASE):
+        return "inference", _OFFERED
     for rule in vocab.code.contexts:
         if rule.regex.search(context):
             return rule.kind or "inference", rule.reason
     return "inference", None
+
+
+def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[str, ...],
+                   vocab: Vocabulary) -> tuple[str, str]:
+    """A known framework counts as this model's code only when the card says it trained the model.
+
+    The stage comes from the framework (a fine-tuning codebase covers fine-tuning only) and
+    from the words around it (a pretraining codebase used for a DPO step is fine-tuning code).
+    """
+    if framework.kind is None:
+        return "framework", f"{framework.reason}, not this model's code"
+    said, why = _link_kind(sentence, vocab)
+    trained = re.compile(vocab.code.trained_with, re.IGNORECASE)
+    if why == _OFFERED or not (said in ("training", "finetune") or any(trained.search(t) for t in (sentence, *headings))):
+        return "framework", f"{framework.reason}; named, but not said to have trained this model"
+    kind = "finetune" if "finetune" in (said, framework.kind) else framework.kind
+    return kind, f"{framework.reason}; the card says the model was trained with it"
 
 
 # ---- papers ----------------------------------------------------------------------------

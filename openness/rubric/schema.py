@@ -258,7 +258,14 @@ class CodeWords(_Data):
     """What the code extractor recognises: hosts, frameworks, the words around links."""
 
     hosts: str
-    frameworks: str
+    not_code: str
+    """Links into a code host that are pictures or data, not code."""
+    frameworks: list[PatternWithReason]
+    """Known frameworks by "owner/name"; with a `kind`, a codebase that trains models."""
+    trained_with: str
+    """Words saying the model was trained with the linked framework."""
+    offered_to_users: str
+    """Words offering users a way to fine-tune the model: usage code, not training code."""
     contexts: list[PatternWithReason]
     repo_files: list[PatternWithReason]
 
@@ -295,13 +302,13 @@ class Vocabulary(_Data):
         texts = [self.weight_files.adapter, self.card_sections.training_data,
                  self.card_sections.training_procedure, self.data.training_sentence,
                  self.data.processing_words, self.data.size_phrase, self.code.hosts,
-                 self.code.frameworks, self.papers, self.checkpoints.phrases,
+                 self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names,
                  *self.data.generic_phrases]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
-                     *self.code.contexts, *self.code.repo_files]:
+                     *self.code.frameworks, *self.code.contexts, *self.code.repo_files]:
             item.regex
         for corpus in self.data.corpora:
             corpus.regex

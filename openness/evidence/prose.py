@@ -1,0 +1,106 @@
+"""The words around a card line: its paragraph, the sentence holding a phrase, the headings above.
+
+Cards wrap prose at any width and put several sentences (and links) on one line, so a line
+alone is the wrong unit for "what does the text around this link say". Here a paragraph is
+rebuilt from wrapped lines, and the sentence holding a link or a name is cut out of it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openness.evidence.card import Line, ParsedCard, plain
+
+# A line that opens a block of its own: a list item, a table row, an HTML block, a heading.
+# Any other line continues the paragraph above it (a wrapped line or a list item's tail).
+_BLOCK_START = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|\||<(tr|td|th|li|p|h[1-6]|div|table|details|summary)\b|#)",
+                          re.IGNORECASE)
+# Bare URLs are dropped from a sentence: their words (".../alignment-handbook") are not
+# what the text says about them.
+_URL = re.compile(r"https?://\S+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|<br\s*/?>", re.IGNORECASE)
+# "e.g. arXiv" or "et al. 2023" do not end a sentence.
+_ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|fig|al|no|incl|resp)\.$", re.IGNORECASE)
+# A run-on line (a wide table, an HTML block) can hold thousands of characters without a
+# full stop: the words near a link are what describe it, so a sentence is cut to this window.
+_WINDOW = 300
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    """The paragraph's raw lines joined by single spaces."""
+    starts: dict[int, int]
+    """Line number -> offset of that line's text in `text`."""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """A card's paragraphs and heading paths, for asking what the words around a line say."""
+
+    card: ParsedCard
+    paragraphs: dict[int, _Paragraph]
+    """Line number -> the paragraph the line belongs to."""
+
+    def sentence(self, line: Line, needle: str | None = None) -> str:
+        """The sentence holding `needle` on `line` (or every sentence on the line), markup removed."""
+        para = self.paragraphs.get(line.number)
+        if para is None:
+            return _words(line.text)
+        start = para.starts[line.number]
+        at = line.text.find(needle) if needle else -1
+        if at >= 0:
+            return _words(_sentence_around(para.text, start + at, start + at + len(needle or "")))
+        return _words(_sentence_around(para.text, start, start + len(line.text)))
+
+    def headings(self, number: int) -> tuple[str, ...]:
+        """Titles of every section holding line `number`, outermost first."""
+        return tuple(s.title for s in self.card.sections if s.first < number <= s.last)
+
+
+def read_prose(card: ParsedCard) -> Prose:
+    """Group a card's lines into paragraphs (once per card)."""
+    paragraphs: dict[int, _Paragraph] = {}
+    headings = {s.first for s in card.sections}
+    for block in _blocks(card.lines, headings):
+        text, starts, offset = [], {}, 0
+        for line in block:
+            starts[line.number] = offset
+            text.append(line.text)
+            offset += len(line.text) + 1
+        para = _Paragraph(" ".join(text), starts)
+        paragraphs.update({line.number: para for line in block})
+    return Prose(card, paragraphs)
+
+
+def _blocks(lines: tuple[Line, ...], headings: set[int]) -> list[list[Line]]:
+    """Runs of consecutive lines that read as one paragraph (a heading stands alone)."""
+    blocks: list[list[Line]] = []
+    previous: Line | None = None
+    for line in lines:
+        blank = not line.text.strip()
+        joins = (previous is not None and not blank and line.number == previous.number + 1
+                 and previous.number not in headings and line.number not in headings
+                 and not _BLOCK_START.match(line.text))
+        if joins and blocks:
+            blocks[-1].append(line)
+        elif not blank:
+            blocks.append([line])
+        previous = None if blank else line
+    return blocks
+
+
+def _words(text: str) -> str:
+    return plain(_URL.sub(" ", plain(text)))
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The stretch of `text` between the sentence ends around [start, end), at most _WINDOW each side."""
+    left, right = 0, len(text)
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() <= start and not _ABBREVIATION.search(text[:match.start()]):
+            left = match.end()
+        elif match.start() >= end and not _ABBREVIATION.search(text[:match.start()]):
+            right = match.start()
+            break
+    return text[max(left, start - _WINDOW):min(right, end + _WINDOW)]
