@@ -113,7 +113,7 @@ class ScoringRun:
         found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
         self._prefetch(found.parents if depth < judge.rubric.lineage.max_depth else (), found.datasets)
         entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in found.datasets]
-        more = dataset_findings(entries, found.signals)
+        more = dataset_findings(entries)
         signals = {**found.signals, **more.signals}
         evidence = found.evidence + tuple(more.evidence)
         own = evaluate(judge.rubric, judge.profile, signals, evidence)

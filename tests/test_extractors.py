@@ -193,3 +193,44 @@ def test_pictures_and_data_files_on_code_hosts_are_not_code():
         "Our [records](https://github.com/lab/train-it/tree/master/data) are public.",
     ])
     assert signals_of(card)["code.inference"] == 0
+
+
+def test_dataset_links_by_their_words_and_files():
+    card = "\n".join([
+        "# M",
+        "- Pretraining [Data](https://hf.co/datasets/lab/pre-mix) and [Logs](https://x.org/l).",
+        "- [Benchmark](https://huggingface.co/datasets/lab/bench-set) | [Pretrain Dataset](https://huggingface.co/datasets/lab/corpus)",
+        "![badge](https://huggingface.co/datasets/huggingface/badges/resolve/main/b.svg)",
+        "## News",
+        "- Check out our other project [Thing](https://huggingface.co/datasets/lab/other-project).",
+        "## How to use",
+        "We fine-tune it on [a small set](https://huggingface.co/datasets/lab/tiny-sft) by default.",
+    ])
+    sig = signals_of(card, card_data={"datasets": ["lab/main", "openai_humaneval"]})
+    assert sig["data.dataset_ids"] == "lab/main, lab/pre-mix, lab/corpus"
+    set_aside = {e.detail.split(",")[0] for e in evidence_of(card, card_data={"datasets": ["openai_humaneval"]})
+                 if "but" in e.detail and e.signal == "data.datasets"}
+    assert set_aside == {"names dataset openai_humaneval", "names dataset lab/bench-set",
+                         "names dataset huggingface/badges", "names dataset lab/other-project",
+                         "names dataset lab/tiny-sft"}
+
+
+def test_a_corpus_kept_out_of_the_data_is_no_source():
+    card = ("## Training data\nWe scraped forums. Note that all Wikipedia pages were removed, so the model was\n"
+            "not trained on any part of Wikipedia. The scrape has not been publicly released.\n")
+    sig = signals_of(card)
+    assert sig["data.public_corpora"] == 0 and sig["data.identified_count"] == 0
+    assert sig["data.unreleased_as"] == "data the card says is not released"
+
+
+def test_a_closed_source_given_as_an_example_of_a_public_corpus_is_a_part_of_it():
+    card = ("## Training data\nThe Pile is a large public dataset. It holds texts from many sources: web\n"
+            "pages (e.g. Common Crawl), books (e.g. Gutenberg) and code.\n")
+    sig = signals_of(card)
+    assert sig["data.unreleased"] == 0 and "The Pile" in sig["data.identified"]
+    assert any("only as an example of what The Pile contains" in e.detail for e in evidence_of(card))
+
+
+def test_a_closed_source_named_on_its_own_is_still_withheld():
+    sig = signals_of("## Training data\nWe trained on The Pile and on Common Crawl (2023 snapshots).\n")
+    assert sig["data.unreleased_as"] == "Common Crawl"

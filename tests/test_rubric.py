@@ -72,7 +72,8 @@ def test_no_profile_calls_unknown_open():
         ({"code__data_processing": 0}, "data", 3, "open"),
         ({"data__datasets_not_open": 1}, "data", 3, "open"),
         ({"data__unreleased": 1}, "data", 2, "partial"),
-        ({"data__section": False}, "data", 2, "partial"),
+        ({"data__described": False}, "data", 2, "partial"),
+        ({"data__section": False}, "data", 3, "open"),
         ({"data__identified_count": 0, "data__datasets": 0}, "data", 1, "closed"),
         ({"data__identified_count": 0, "data__datasets": 0, "data__described": False}, "data", 0, "closed"),
         ({}, "code", 4, "open"),
@@ -178,3 +179,15 @@ def test_weights_never_exceed_the_licence_class_cap(cls):
     """licenses.yaml's max_weights_level and the rubric's licence conditions agree."""
     cap = LICENCES.classes[cls].max_weights_level
     assert judge(license__class=cls)["weights"].score == cap
+
+
+def test_a_dataset_the_hub_does_not_know_stays_identified_but_is_not_verified_open():
+    from openness.evidence.datasets import dataset_findings
+    from openness.models import DatasetEntry
+
+    found = dataset_findings([DatasetEntry(id="o/gone", status="missing"),
+                              DatasetEntry(id="o/here", status="found", license="mit", license_class="A")])
+    assert found.signals["data.datasets_missing"] == 1 and found.signals["data.datasets_not_open"] == 1
+    assert "data.unreleased" not in found.signals and "not on this Hub: o/gone" in found.signals["data.datasets_summary"]
+    verdict = judge(**{k.replace(".", "__"): v for k, v in found.signals.items()})["data"]
+    assert (verdict.score, verdict.level) == (3, "open")

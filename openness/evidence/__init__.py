@@ -31,12 +31,12 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     card = parse_card(snapshot.card.text) if snapshot.card.status == "ok" and snapshot.card.text else None
     prose = read_prose(card) if card else None
     licence, verdict = _licence(snapshot, licences)
-    named = extractors.datasets_named(snapshot, card)
+    named = extractors.datasets_named(snapshot, prose, vocab)
     parts = [
         licence,
         extractors.gate(snapshot),
         extractors.weights(snapshot, card, vocab),
-        extractors.data(snapshot, card, vocab, named),
+        extractors.data(snapshot, prose, vocab, named),
         extractors.code(snapshot, prose, vocab),
     ]
     signals: dict[str, Any] = {"card.status": snapshot.card.status}
@@ -50,7 +50,7 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     signals.update(lineage.signals)
     evidence.extend(lineage.evidence)
     papers = tuple(extractors.papers(snapshot, card, vocab))
-    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), tuple(named))
+    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), tuple(named.found))
 
 
 def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:

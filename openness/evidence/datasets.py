@@ -1,7 +1,6 @@
 """What the Hub says of the datasets a model names: found or missing, licence class, gate."""
 from __future__ import annotations
 
-from typing import Any
 
 from openness.errors import ModelNotFound, SourceError
 from openness.evidence.extractors import Extracted, listing
@@ -25,8 +24,14 @@ def dataset_entry(dataset_id: str, found: DatasetLookup, licences: Licences) -> 
                         gated=found.gated)
 
 
-def dataset_findings(entries: list[DatasetEntry], signals: dict[str, Any]) -> Extracted:
-    """Signals and evidence from the dataset lookups, refining what the card alone said."""
+def dataset_findings(entries: list[DatasetEntry]) -> Extracted:
+    """Signals and evidence from the dataset lookups, refining what the card alone said.
+
+    A named id the Hub does not know still identifies the data and says where the
+    publisher put it (the Hub answers the same for a deleted, private or unmirrored
+    dataset), so it stays identified (D3 asks for that); it cannot be verified as
+    downloadable under open terms, so it counts against D4 (`data.datasets_not_open`).
+    """
     out = Extracted()
     missing = [e.id for e in entries if e.status == "missing"]
     not_open = [e.id for e in entries if not _is_open(e)]
@@ -36,18 +41,13 @@ def dataset_findings(entries: list[DatasetEntry], signals: dict[str, Any]) -> Ex
     licences = sorted({e.license or "no licence" for e in found})
     summary = (f"{len(found)} of {len(entries)} on the Hub" + (f", {', '.join(licences)}" if licences else "")
                if entries else "no Hub datasets named")
-    unreleased = int(signals.get("data.unreleased", 0)) + len(missing)
+    if missing:
+        summary += f"; not on this Hub: {listing(missing)}"
     out.signals.update({
         "data.datasets_missing": len(missing),
         "data.datasets_not_open": len(not_open),
         "data.datasets_summary": summary,
-        "data.identified_count": int(signals.get("data.identified_count", 0)) - len(missing),
-        "data.unreleased": unreleased,
     })
-    if missing:
-        before = signals.get("data.unreleased_as", "none")
-        named = listing(missing) + " (not on the Hub)"
-        out.signals["data.unreleased_as"] = named if before == "none" else f"{before}, {named}"
     return out
 
 
@@ -57,7 +57,7 @@ def _is_open(entry: DatasetEntry) -> bool:
 
 def _describe(entry: DatasetEntry) -> str:
     if entry.status == "missing":
-        return f"{entry.id} does not exist on the Hub (or is private)"
+        return f"{entry.id} is not on this Hub (deleted, private or not mirrored): identified, not verified"
     if entry.status == "error":
         return f"{entry.id} could not be looked up"
     gate = {False: "no gate", "auto": "click-through gate", "manual": "manual approval gate"}[entry.gated]

@@ -10,12 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from openness.evidence.card import Line, ParsedCard, Section, plain
+from openness.evidence.card import Line, Link, ParsedCard, Section, plain
 from openness.evidence.prose import Prose
 from openness.models import Evidence, ModelSnapshot, Strength
-from openness.rubric.schema import PatternWithReason, Vocabulary
+from openness.rubric.schema import Corpus, PatternWithReason, Vocabulary
 
-_HF_DATASET_LINK = re.compile(r"huggingface\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
+_HF_DATASET_LINK = re.compile(r"(?:huggingface|hf)\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
 _MAX_LISTED = 4
 
@@ -130,14 +130,36 @@ def gate(snapshot: ModelSnapshot) -> Extracted:
 
 # ---- data ------------------------------------------------------------------------------
 
-def datasets_named(snapshot: ModelSnapshot, card: ParsedCard | None) -> dict[str, str]:
-    """Dataset ids the model names, each with where it was first found (metadata first)."""
-    found: dict[str, str] = {}
+@dataclass
+class NamedDatasets:
+    """Hub dataset ids a card names as training data, and those it names for other reasons."""
 
-    def note(dataset_id: str, source: str) -> None:
+    found: dict[str, str] = field(default_factory=dict)
+    """Dataset id -> where it was first named (metadata first)."""
+    set_aside: list[tuple[str, str, str]] = field(default_factory=list)
+    """(dataset id, where, why it is not training data)."""
+
+
+def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> NamedDatasets:
+    """Dataset ids the model names as its training data.
+
+    Benchmarks are set aside even when listed in metadata; a Hub dataset linked from the
+    card counts unless the words around it make it a benchmark or results table, or offer
+    it to users for their own fine-tuning (a usage guide, not this model's training).
+    """
+    named = NamedDatasets()
+    benchmark = re.compile(vocab.data.benchmarks, re.IGNORECASE)
+
+    def note(dataset_id: str, source: str, why_not: str | None = None) -> None:
         dataset_id = dataset_id.strip().strip("/")
-        if dataset_id and dataset_id.lower() not in {k.lower() for k in found}:
-            found[dataset_id] = source
+        known = {k.lower() for k in named.found} | {k.lower() for k, _, _ in named.set_aside}
+        if not dataset_id or dataset_id.lower() in known:
+            return
+        why_not = why_not or ("a benchmark, not training data" if benchmark.search(dataset_id) else None)
+        if why_not:
+            named.set_aside.append((dataset_id, source, why_not))
+        else:
+            named.found[dataset_id] = source
 
     value = snapshot.card_data.get("datasets")
     for item in value if isinstance(value, list) else [value]:
@@ -146,26 +168,55 @@ def datasets_named(snapshot: ModelSnapshot, card: ParsedCard | None) -> dict[str
     for tag in snapshot.tags:
         if tag.startswith("dataset:"):
             note(tag.split(":", 1)[1], "tags")
-    for line in card.lines if card else ():
-        for match in _HF_DATASET_LINK.finditer(line.text):
-            note(match.group(1), at(line))
-    return found
+    data_lines = {line.number for line in _data_lines(prose, vocab)}
+    for link in prose.card.links if prose else ():
+        match = _HF_DATASET_LINK.search(link.url)
+        if match:
+            note(match.group(1), at(link.line), _link_not_training(prose, link, data_lines, vocab))  # type: ignore[arg-type]
+    return named
 
 
-def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary,
-         named: dict[str, str]) -> Extracted:
+def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vocabulary) -> str | None:
+    """Why a Hub dataset link is not training data, or None when it reads as training data.
+
+    The link text says most ("Benchmark", "Pretrain Dataset"); without one, the sentence.
+    Outside the card's data lines, the words around the link must speak of data.
+    """
+    words = vocab.data
+    if re.search(words.media_files, link.url, re.IGNORECASE):
+        return "a picture or recording hosted in a dataset repository, not training data"
+    sentence = prose.sentence(link.line, link.url)
+    label = prose.anchor(link) or sentence
+    if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE):
+        return "linked as a benchmark or results, not training data"
+    usage = re.compile(vocab.card_sections.usage, re.IGNORECASE)
+    if re.search(vocab.code.offered_to_users, sentence, re.IGNORECASE) or any(
+            usage.search(h) for h in prose.headings(link.line.number)):
+        return "linked in a usage guide for users' own fine-tuning, not this model's training data"
+    if link.line.number not in data_lines and not re.search(
+            words.data_words, f"{link.line.section} {label} {sentence}", re.IGNORECASE):
+        return "linked outside the training-data text, with no word of data around it"
+    return None
+
+
+def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
+         datasets: NamedDatasets) -> Extracted:
     """Training data: datasets named by id (see datasets_named), data sections, corpora, processing."""
     out = Extracted()
     words = vocab.data
+    card = prose.card if prose else None
+    named = datasets.found
     for dataset_id, source in named.items():
         strength: Strength = "high" if not source.startswith("README") else "medium"
         out.add("data.datasets", source, f"names dataset {dataset_id}", strength)
+    for dataset_id, source, why_not in datasets.set_aside:
+        out.add("data.datasets", source, f"names dataset {dataset_id}, but {why_not}", "low")
     sections = _sections(card, vocab.card_sections.training_data)
     for section in sections:
         out.add("data.section", f"README.md line {section.first}",
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
-    lines = _data_lines(card, vocab)
-    corpora = _corpora(lines, vocab, out)
+    lines = _data_lines(prose, vocab)
+    corpora = _corpora(lines, prose, vocab, out)
     public = sorted(name for name, is_public in corpora.items() if is_public)
     processing = _first_match(lines, words.processing_words)
     if processing:
@@ -174,6 +225,9 @@ def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary,
     generic = _generic(lines, words.generic_phrases)
     if generic and not corpora and not named:
         out.add("data.described", at(generic), f"only a generic phrase: {quote(generic.text)}", "medium")
+    withheld = _first_match(lines, words.withheld)
+    if withheld:
+        out.add("data.unreleased", at(withheld), f"says data is kept back: {quote(withheld.text)}", "medium")
     section_words = sum(len(s.text.split()) for s in sections)
     described = bool(corpora) or bool(size) or section_words >= 25
     if size and not corpora:
@@ -182,6 +236,8 @@ def data(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary,
     unreleased = sorted(name for name, is_public in corpora.items() if not is_public)
     if generic:
         unreleased.append("generic phrases")
+    if withheld:
+        unreleased.append("data the card says is not released")
     out.signals.update({
         "data.datasets": len(named),
         "data.dataset_ids": ", ".join(named) or "none",
@@ -208,26 +264,53 @@ def _sections(card: ParsedCard | None, heading_pattern: str) -> list[Section]:
     return [s for s in card.sections if rule.search(s.title)] if card else []
 
 
-def _data_lines(card: ParsedCard | None, vocab: Vocabulary) -> list[Line]:
-    """Lines that speak about training data: in data or training sections, or saying 'trained on'."""
-    if card is None:
+def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
+    """Lines that speak about training data: in data or training sections, or in a sentence saying 'trained on'."""
+    if prose is None:
         return []
     pattern = f"{vocab.card_sections.training_data}|{vocab.card_sections.training_procedure}"
-    in_sections = {line.number for s in _sections(card, pattern) for line in s.lines}
+    in_sections = {line.number for s in _sections(prose.card, pattern) for line in s.lines}
     sentence = re.compile(vocab.data.training_sentence, re.IGNORECASE)
-    return [line for line in card.lines if line.number in in_sections or sentence.search(line.text)]
+    return [line for line in prose.card.lines
+            if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line))]
 
 
-def _corpora(lines: list[Line], vocab: Vocabulary, out: Extracted) -> dict[str, bool]:
+def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, bool]:
+    """Corpora named as training sources; a name kept out of the data or given as a part of another is not one."""
     found: dict[str, bool] = {}
     flat = [(ln, text) for ln in lines if vocab.data.any_corpus.search(text := plain(ln.text))]
     for corpus in vocab.data.corpora:
-        line = next((ln for ln, text in flat if corpus.regex.search(text)), None)
-        if line:
+        for line, text in flat:
+            match = corpus.regex.search(text)
+            if not match:
+                continue
+            why_not = _not_a_source(prose, line, match.group(0), corpus, vocab) if prose else None
+            if why_not:
+                out.add("data.described", at(line), f"names {corpus.name}, but {why_not}", "low")
+                continue
             found[corpus.name] = corpus.public
             released = "a public corpus" if corpus.public else "not a released, identifiable corpus"
-            out.add("data.described", at(line), f"names {corpus.name}, {released}", "medium")
+            out.add("data.described", at(line), f"names {corpus.name}, {released} ({corpus.reason})", "medium")
+            break
     return found
+
+
+def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vocabulary) -> str | None:
+    """Why a corpus named on `line` is not a training source of its own, or None when it is."""
+    words = vocab.data
+    sentence = prose.sentence(line, name)
+    match = corpus.regex.search(sentence)
+    if not match:
+        return None
+    before, after = sentence[:match.start()][-80:], sentence[match.end():][:80]
+    if re.search(words.excluded_before, before, re.IGNORECASE) or re.search(words.excluded_after, after, re.IGNORECASE):
+        return f"as kept out of the training data: {quote(sentence, 100)}"
+    if not corpus.public and re.search(words.component_before, before, re.IGNORECASE):
+        paragraph = prose.paragraph(line)
+        holder = next((c.name for c in words.corpora if c.public and c.regex.search(paragraph)), None)
+        if holder:
+            return f"only as an example of what {holder} contains: {quote(sentence, 100)}"
+    return None
 
 
 def _first_match(lines: list[Line], pattern: str) -> Line | None:

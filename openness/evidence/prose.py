@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openness.evidence.card import Line, ParsedCard, plain
+from openness.evidence.card import Line, Link, ParsedCard, plain
 
 # A line that opens a block of its own: a list item, a table row, an HTML block, a heading.
 # Any other line continues the paragraph above it (a wrapped line or a list item's tail).
@@ -52,6 +52,19 @@ class Prose:
         if at >= 0:
             return _words(_sentence_around(para.text, start + at, start + at + len(needle or "")))
         return _words(_sentence_around(para.text, start, start + len(line.text)))
+
+    def anchor(self, link: Link) -> str | None:
+        """The text a markdown or HTML link is written on (`[text](url)`, `<a href=url>text</a>`)."""
+        url = re.escape(link.url)
+        match = (re.search(rf"\[([^\[\]]*)\]\(\s*<?{url}", link.line.text)
+                 or re.search(rf"<a\b[^>]*href=[\"']?{url}[^>]*>(.*?)</a>", link.line.text, re.IGNORECASE))
+        text = _words(match.group(1)) if match else ""
+        return text if re.search(r"\w", text) else None
+
+    def paragraph(self, line: Line) -> str:
+        """The whole paragraph holding `line`, markup removed."""
+        para = self.paragraphs.get(line.number)
+        return _words(para.text if para else line.text)
 
     def headings(self, number: int) -> tuple[str, ...]:
         """Titles of every section holding line `number`, outermost first."""

@@ -216,6 +216,8 @@ class Corpus(_Data):
     name: str
     pattern: str
     public: bool
+    reason: str
+    """Why the corpus is (or is not) public: shown with the evidence."""
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -237,6 +239,8 @@ class CardSections(_Data):
 
     training_data: str
     training_procedure: str
+    usage: str
+    """Headings of usage guides: what is linked there is offered to users."""
 
 
 class DataWords(_Data):
@@ -246,6 +250,21 @@ class DataWords(_Data):
     generic_phrases: list[str]
     processing_words: str
     size_phrase: str
+    withheld: str
+    """A statement that training data is kept back."""
+    benchmarks: str
+    """Dataset ids of benchmarks: evaluation, not training data."""
+    media_files: str
+    """Files hosted in a dataset repo that are pictures or recordings, not data."""
+    data_words: str
+    """Words around a dataset link, outside the data text, that make it training data."""
+    evaluation_context: str
+    """Words that make a dataset link a benchmark, not training data."""
+    excluded_before: str
+    excluded_after: str
+    """Words before / after a corpus name saying it was kept out of the data."""
+    component_before: str
+    """Words before a corpus name giving it as an example of a part of a larger corpus."""
     corpora: list[Corpus]
 
     @cached_property
@@ -301,7 +320,9 @@ class Vocabulary(_Data):
     def _patterns_compile(self) -> "Vocabulary":
         texts = [self.weight_files.adapter, self.card_sections.training_data,
                  self.card_sections.training_procedure, self.data.training_sentence,
-                 self.data.processing_words, self.data.size_phrase, self.code.hosts,
+                 self.data.processing_words, self.data.size_phrase, self.data.withheld, self.data.benchmarks, self.data.media_files, self.data.data_words, self.card_sections.usage,
+                 self.data.evaluation_context, self.data.excluded_before, self.data.excluded_after,
+                 self.data.component_before, self.code.hosts,
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names,
                  *self.data.generic_phrases]
