@@ -60,19 +60,27 @@ def test_adapter_relation_inferred_from_files(lineage_report):
     assert model["axes"]["data"]["level"] == "partial"
 
 
-def test_missing_parent_is_named_and_caps_at_partial(lineage_report):
+def test_missing_parent_is_named_and_caps_the_joined_axes_at_partial(lineage_report):
     model = lineage_report.model("lineage/orphan-ft")
     entry = model["lineage"][0]
     assert (entry["repo_id"], entry["status"]) == ("lineage/does-not-exist", "not_found")
-    assert model["axes"]["weights"]["level"] == "partial"  # own apache-2.0 would be open
-    assert "could not be judged" in model["axes"]["weights"]["reasons"][0]
+    for axis in ("data", "code"):
+        assert model["axes"][axis]["score"] <= 2
+
+
+def test_missing_parent_leaves_own_weights_with_the_unchecked_licence_named(lineage_report):
+    weights = lineage_report.model("lineage/orphan-ft")["axes"]["weights"]
+    assert weights["level"] == "open"  # its own files, no gate, apache-2.0
+    assert any("could not be judged, so its licence was not checked" in r for r in weights["reasons"])
 
 
 @pytest.mark.parametrize("repo_id", ["lineage/cycle-a", "lineage/self-parent"])
 def test_cycles_are_cut_and_reported(lineage_report, repo_id):
     model = lineage_report.model(repo_id)
     assert any(entry["status"] == "cycle" for entry in model["lineage"])
-    assert model["axes"]["weights"]["score"] <= 2
+    assert any("could not be judged" in r for r in model["axes"]["weights"]["reasons"])
+    for axis in ("data", "code"):
+        assert model["axes"][axis]["score"] <= 2
 
 
 def test_missing_and_gated_datasets(lineage_report):

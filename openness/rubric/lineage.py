@@ -56,7 +56,7 @@ def join_lineage(rubric: Rubric, profile_name: str, own: dict[AxisName, AxisVerd
             axes[axis] = _inherit(axis, axes[axis], parents) or axes[axis]
         elif rule == "join":
             axes[axis] = _join(rubric, profile, axis, axes[axis], parents)
-        axes[axis] = _cap_unresolved(rubric, profile, axis, axes[axis], parents)
+        axes[axis] = _cap_unresolved(rubric, profile, axis, axes[axis], parents, rule)
         axes[axis] = _with_parent_evidence(axes[axis], axis, parents)
     return Joined(axes, licence)
 
@@ -117,12 +117,18 @@ def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
 
 
 def _cap_unresolved(rubric: Rubric, profile: Profile, axis: AxisName, verdict: AxisVerdict,
-                    parents: list[ParentOutcome]) -> AxisVerdict:
+                    parents: list[ParentOutcome], rule: str) -> AxisVerdict:
     blocked = [p for p in parents if _blocks(p, axis)]
     cap = rubric.lineage.unresolved_cap
-    if not blocked or verdict.score is None or verdict.score <= cap:
+    if not blocked or verdict.score is None:
         return verdict
     why = "; ".join(f"{p.parent.repo_id} {p.reason or 'was not fully judged (see its lineage)'}" for p in blocked)
+    if rule not in rubric.lineage.unresolved_cap_on:
+        # Judged on the model's own evidence; say what could not be checked up the chain.
+        note = f"a parent could not be judged, so its licence was not checked ({why})"
+        return verdict.model_copy(update={"reasons": [*verdict.reasons, note]})
+    if verdict.score <= cap:
+        return verdict
     reasons = [f"level {cap}: at most {profile.word(axis, cap)}, because a parent could not be judged ({why})",
                *verdict.reasons]
     return AxisVerdict(level=profile.word(axis, cap), score=cap, reasons=reasons, evidence=list(verdict.evidence))

@@ -104,6 +104,8 @@ class LineageRules(_Data):
     """The level given when own and parent words differ (RUBRIC.md: partial)."""
     unresolved_cap: int = Field(ge=0, le=4)
     """The highest level an axis keeps when a parent cannot be resolved."""
+    unresolved_cap_on: list[Literal["own", "parent", "join"]]
+    """The rules whose axes take that cap: those that need the parent's verdict."""
     relations: dict[str, dict[AxisName, Literal["own", "parent", "join"]]]
 
 
