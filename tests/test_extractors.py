@@ -234,3 +234,39 @@ def test_a_closed_source_given_as_an_example_of_a_public_corpus_is_a_part_of_it(
 def test_a_closed_source_named_on_its_own_is_still_withheld():
     sig = signals_of("## Training data\nWe trained on The Pile and on Common Crawl (2023 snapshots).\n")
     assert sig["data.unreleased_as"] == "Common Crawl"
+
+
+def licence_of(card: str, **kw):
+    return extract_evidence(snapshot(card, **kw), VOCAB, LICENCES).license
+
+
+def test_a_licence_stated_in_text_fills_in_for_missing_metadata():
+    verdict = licence_of("# M\n\nThe model weights are released under the Apache 2.0 license.\n")
+    assert (verdict.license_class, verdict.flags) == ("A", ["licence-from-card-text"])
+
+
+def test_stricter_terms_in_the_text_win_over_metadata_and_are_flagged():
+    card = "## License\nUse of the model must follow the Acme Model Community License; commercial use needs an application.\n"
+    verdict = licence_of(card, card_data={"license": "apache-2.0"})
+    assert verdict.license_class == "D" and "card-text-disagrees" in verdict.flags
+    assert "card text" in verdict.label
+
+
+def test_a_licence_link_in_the_text_resolves_through_the_aliases():
+    card = ("## License\nThis code repository is licensed under the MIT License. The use of the base models is "
+            "subject to its [License](https://github.com/deepseek-ai/Some-Model/blob/main/LICENSE-MODEL).\n")
+    verdict = licence_of(card, card_data={"license": "mit"})
+    assert verdict.license_class == "C"
+    sources = [e.source for e in evidence_of(card, card_data={"license": "mit"}) if "card text states" in e.detail]
+    assert sources == ["README.md line 2"]
+
+
+def test_news_code_and_data_licences_say_nothing_of_the_weights():
+    card = "\n".join([
+        "## News",
+        "- The model community license was updated to v2.",
+        "## Data",
+        "The model was trained on a dataset licensed for non-commercial research only.",
+    ])
+    verdict = licence_of(card, card_data={"license": "apache-2.0"})
+    assert (verdict.license_class, verdict.flags) == ("A", [])

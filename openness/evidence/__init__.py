@@ -10,7 +10,7 @@ from openness.evidence.licences import classify
 from openness.evidence.lineage import DeclaredParent, declared_parents
 from openness.evidence.prose import read_prose
 from openness.models import Evidence, LicenseVerdict, ModelSnapshot
-from openness.rubric.schema import Licences, Vocabulary
+from openness.rubric.schema import CLASS_ORDER, Licences, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     """Run every extractor over one snapshot. Pure: no I/O."""
     card = parse_card(snapshot.card.text) if snapshot.card.status == "ok" and snapshot.card.text else None
     prose = read_prose(card) if card else None
-    licence, verdict = _licence(snapshot, licences)
+    licence, verdict = _licence(snapshot, licences, extractors.licence_statements(prose, licences))
     named = extractors.datasets_named(snapshot, prose, vocab)
     parts = [
         licence,
@@ -62,9 +62,11 @@ def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:
     return out
 
 
-def _licence(snapshot: ModelSnapshot, licences: Licences) -> tuple[extractors.Extracted, LicenseVerdict]:
+def _licence(snapshot: ModelSnapshot, licences: Licences,
+             stated: list[extractors.LicenceStatement]) -> tuple[extractors.Extracted, LicenseVerdict]:
     out = extractors.Extracted()
     verdict, parts = classify(licences, snapshot.card_data, snapshot.tags)
+    verdict = _with_card_text(verdict, stated, licences)
     out.signals.update({
         "license.id": verdict.id or "none",
         "license.label": verdict.label,
@@ -80,9 +82,34 @@ def _licence(snapshot: ModelSnapshot, licences: Licences) -> tuple[extractors.Ex
     if verdict.name or verdict.link:
         out.add("license.class", "cardData.license_name/license_link",
                 f"name {verdict.name!r}, link {verdict.link!r}", "high")
+    for item in stated:
+        out.add("license.class", item.source,
+                f"card text states {item.name} (class {item.licence_class}: {item.reason}): "
+                f"{extractors.quote(item.sentence, 120)}", "medium")
     for flag in verdict.flags:
         out.add("license.class", "rubrics/licenses.yaml", f"flag: {flag}", "medium")
     return out, verdict
+
+
+def _with_card_text(verdict: LicenseVerdict, stated: list[extractors.LicenceStatement],
+                    licences: Licences) -> LicenseVerdict:
+    """RUBRIC.md: take the more restrictive of metadata and card text, and flag the mismatch.
+
+    Metadata that resolves to nothing (class F) gives way to what the text states.
+    """
+    if not stated:
+        return verdict
+    strictest = max(stated, key=lambda s: CLASS_ORDER.index(s.licence_class))  # type: ignore[arg-type]
+    text_class = strictest.licence_class
+    if verdict.license_class == "F":
+        flag = "licence-from-card-text"
+    elif CLASS_ORDER.index(text_class) > CLASS_ORDER.index(verdict.license_class):  # type: ignore[arg-type]
+        flag = "card-text-disagrees"
+    else:
+        return verdict
+    return verdict.model_copy(update={
+        "license_class": text_class, "class_title": licences.classes[text_class].title,  # type: ignore[index]
+        "label": f"{verdict.label}; card text: {strictest.name}", "flags": sorted({*verdict.flags, flag})})
 
 
 __all__ = ["DeclaredParent", "EvidenceSet", "ParsedCard", "extract_evidence"]

@@ -13,7 +13,7 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, plain
 from openness.evidence.prose import Prose
 from openness.models import Evidence, ModelSnapshot, Strength
-from openness.rubric.schema import Corpus, PatternWithReason, Vocabulary
+from openness.rubric.schema import Corpus, Licences, PatternWithReason, Vocabulary
 
 _HF_DATASET_LINK = re.compile(r"(?:huggingface|hf)\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
@@ -103,6 +103,57 @@ def _training_state(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Voc
             out.add("weights.training_state", at(line), f"announces checkpoints: {quote(line.text)}", "low")
             return True
     return found
+
+
+# ---- licence in the card text ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LicenceStatement:
+    """A sentence of the card that states a licence for the model, classified."""
+
+    source: str
+    sentence: str
+    licence_class: str
+    name: str
+    reason: str
+
+
+def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceStatement]:
+    """Licences the card's prose states for the model or its weights (links via aliases, words via phrases)."""
+    if prose is None:
+        return []
+    words = licences.text
+    found: list[LicenceStatement] = []
+    seen: set[tuple[int, str]] = set()
+    for line in prose.card.lines:
+        if not re.search(words.licence_words, line.text, re.IGNORECASE) or any(
+                re.search(words.history_headings, h, re.IGNORECASE) for h in prose.headings(line.number)):
+            continue
+        for sentence in dict.fromkeys(_licence_sentences(prose, line)):
+            if not (re.search(words.licence_words, sentence, re.IGNORECASE)
+                    and re.search(words.model_words, sentence, re.IGNORECASE)
+                    and not re.search(words.not_about_weights, sentence, re.IGNORECASE)):
+                continue
+            for cls, name, reason in _licences_in(sentence, line, prose, licences):
+                if (line.number, name) not in seen:
+                    seen.add((line.number, name))
+                    found.append(LicenceStatement(at(line), sentence, cls, name, reason))
+    return found
+
+
+def _licence_sentences(prose: Prose, line: Line) -> list[str]:
+    """Each sentence on the line that holds a licence word (a line may hold several)."""
+    pieces = re.split(r"(?<=[.!?。；])\s*", line.text)
+    return [prose.sentence(line, piece) for piece in pieces if piece.strip()]
+
+
+def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences) -> list[tuple[str, str, str]]:
+    out = [(p.licence_class, p.name, p.reason) for p in licences.text.phrases if p.regex.search(sentence)]
+    for link in prose.card.links:
+        if link.line == line and prose.sentence(line, link.url) == sentence:
+            out += [(a.licence_class, a.name, f"linked: {a.reason}") for a in licences.aliases
+                    if any(p.search(link.url) for p in a.link_patterns)]
+    return out
 
 
 # ---- gate ------------------------------------------------------------------------------

@@ -174,6 +174,31 @@ class Alias(_Data):
         return [re.compile(p, re.IGNORECASE) for p in self.links]
 
 
+class LicencePhrase(_Data):
+    """Words in a card's text that state a licence of a known class."""
+
+    pattern: str
+    licence_class: LicenceClass = Field(alias="class")
+    name: str
+    reason: str
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitively."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+class LicenceText(_Data):
+    """How the card's prose is read for a licence statement about the weights."""
+
+    licence_words: str
+    history_headings: str
+    """Headings of news and changelogs: licence statements there are history."""
+    model_words: str
+    not_about_weights: str
+    phrases: list[LicencePhrase]
+
+
 class Licences(_Data):
     """The whole licences file."""
 
@@ -183,6 +208,7 @@ class Licences(_Data):
     classes: dict[LicenceClass, LicenceClassInfo]
     licenses: dict[str, LicenceEntry]
     aliases: list[Alias]
+    text: LicenceText
 
     @model_validator(mode="after")
     def _complete(self) -> "Licences":
@@ -194,6 +220,10 @@ class Licences(_Data):
             raise ValueError(f"alias names used twice: {', '.join(dupes)}")
         for alias in self.aliases:
             alias.link_patterns  # compile now: a bad regex fails at load, not mid-run
+        for text in (self.text.licence_words, self.text.history_headings, self.text.model_words, self.text.not_about_weights):
+            re.compile(text)
+        for phrase in self.text.phrases:
+            phrase.regex
         return self
 
 
