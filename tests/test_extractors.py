@@ -270,3 +270,11 @@ def test_news_code_and_data_licences_say_nothing_of_the_weights():
     ])
     verdict = licence_of(card, card_data={"license": "apache-2.0"})
     assert (verdict.license_class, verdict.flags) == ("A", [])
+
+
+def test_checkpoints_as_step_revisions_or_a_linked_repository():
+    for card in ("# M\n\nLoad another checkpoint with `revision=step20000-tokens84B`.\n",
+                 "# M\n\n154 checkpoints are saved every 1,000 steps.\n",
+                 "# M\n\nGet the checkpoints [here](https://huggingface.co/lab/model-intermediate).\n"):
+        assert signals_of(card)["weights.training_state"] is True, card
+    assert signals_of("# M\n\nThe final checkpoint is the main branch.\n")["weights.training_state"] is False
