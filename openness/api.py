@@ -14,7 +14,7 @@ from openness.rubric.schema import Licences, Rubric, Vocabulary
 from openness.sources.interface import MetadataSource
 
 if TYPE_CHECKING:
-    from openness.run import ScoringRun
+    from openness.run import ScoringRun, Trace
 
 # Requests in flight at once. Hub calls are small and latency-bound, so more than a
 # handful pays off; 16 stays far below what the Hub tolerates from one client.
@@ -113,6 +113,22 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
         ref = ModelRef(repo_id=ref.repo_id, revision=revision)
     source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
     return score_ref(ref, source, Judge.load(profile))
+
+
+def trace(repo_id: str, *, profile: str = "default", endpoint: str | None = None, token: str | None = None,
+          offline: bool | None = None, source: MetadataSource | None = None) -> "Trace":
+    """Score one model and keep what `openness explain` shows: its own signals and evidence.
+
+    Raises:
+        InvalidModelId: `repo_id` cannot be a model id.
+        UnknownProfile: no profile of that name.
+    """
+    from openness.run import ScoringRun
+
+    ref = ModelRef.parse(repo_id)
+    judge = Judge.load(profile)
+    with ScoringRun(source or hub_source(endpoint, token, offline=offline), judge) as run:
+        return run.trace(ref)
 
 
 def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint: str | None = None,

@@ -161,6 +161,17 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
 
         sys.stdout.write(json_schema_text())
 
+    @app.command()
+    def explain(
+        model: Annotated[str, typer.Argument(help="A model id: org/name, or org/name@revision.", metavar="MODEL")],
+        profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME",
+                                             help="Which words the levels get.")] = "default",
+        endpoint: Annotated[str | None, typer.Option(metavar="URL", show_default=False,
+                                                     help="Hub endpoint URL.")] = None,
+    ) -> None:
+        """Show how each verdict was reached: evidence -> signal -> rubric condition -> level."""
+        raise SystemExit(run_explain(model, profile, endpoint))
+
     return app
 
 
@@ -286,6 +297,21 @@ def run_score(request: ScoreRequest) -> int:
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
+
+
+def run_explain(model: str, profile: str, endpoint: str | None) -> int:
+    """Print the path from evidence to verdicts for one model; the exit code as for `score`."""
+    from openness.api import Judge, hub_source, trace
+    from openness.errors import InvalidModelId, UnknownProfile
+    from openness.render.explain import render_explain
+
+    _warnings_to_stderr()
+    try:
+        found = trace(model, profile=profile, source=hub_source(endpoint))
+    except (InvalidModelId, UnknownProfile) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    sys.stdout.write(render_explain(found, Judge.load(profile).rubric, profile))
+    return EXIT_OK if found.card.status == "scored" else EXIT_UNSCORED
 
 
 @contextlib.contextmanager

@@ -4,12 +4,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from openness.errors import SourceError
-from openness.evidence import extract_evidence
+from openness.evidence import EvidenceSet, extract_evidence
 from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings
-from openness.models import LineageEntry, ModelRef, ModelSnapshot, Scorecard
+from openness.models import (AxisName, AxisVerdict, DatasetEntry, Evidence, LineageEntry, ModelRef,
+                             ModelSnapshot, Scorecard)
 from openness.rubric import evaluate
 from openness.rubric.lineage import ParentOutcome, join_lineage
 from openness.sources.interface import MetadataSource
@@ -103,6 +105,26 @@ class ScoringRun:
         for dataset_id in datasets:
             self._dataset_future(dataset_id)
 
+    def trace(self, ref: ModelRef) -> "Trace":
+        """A model's scorecard with the signals and evidence of its own stage, for explaining it."""
+        card = self.score(ref)
+        snapshot = self._snapshot_future(ref).result()
+        if isinstance(snapshot, SourceError):
+            return Trace(card, {}, (), {})
+        stage = self._own_stage(snapshot, prefetch_parents=False)
+        return Trace(card, stage.signals, stage.evidence, stage.verdicts)
+
+    def _own_stage(self, snapshot: ModelSnapshot, prefetch_parents: bool) -> "_OwnStage":
+        """Evidence, dataset lookups and verdicts of the model's own card, before lineage."""
+        judge = self._judge
+        found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
+        self._prefetch(found.parents if prefetch_parents else (), found.datasets)
+        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in found.datasets]
+        more = dataset_findings(entries)
+        signals = {**found.signals, **more.signals}
+        evidence = found.evidence + tuple(more.evidence)
+        return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence))
+
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> Scorecard:
         from openness.api import error_card
 
@@ -110,13 +132,8 @@ class ScoringRun:
         if isinstance(snapshot, SourceError):
             return error_card(ref.repo_id, ref.revision, snapshot)
         judge = self._judge
-        found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
-        self._prefetch(found.parents if depth < judge.rubric.lineage.max_depth else (), found.datasets)
-        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in found.datasets]
-        more = dataset_findings(entries)
-        signals = {**found.signals, **more.signals}
-        evidence = found.evidence + tuple(more.evidence)
-        own = evaluate(judge.rubric, judge.profile, signals, evidence)
+        stage = self._own_stage(snapshot, prefetch_parents=depth < judge.rubric.lineage.max_depth)
+        found, entries, signals, evidence, own = stage.found, stage.entries, stage.signals, stage.evidence, stage.verdicts
         here = (*path, snapshot.repo_id.lower())
         parents = [self._parent(p, depth + 1, here) for p in found.parents]
         joined = join_lineage(judge.rubric, judge.profile, own, found.license, signals, evidence, parents)
@@ -144,6 +161,27 @@ class ScoringRun:
         status = kind if kind in ("not_found", "gated") else "error"
         message = card.error.message.split(": ", 1)[-1] if card.error else "could not be fetched"
         return ParentOutcome(parent, status, reason=f"could not be resolved: {message}")
+
+
+@dataclass(frozen=True)
+class _OwnStage:
+    found: EvidenceSet
+    entries: list[DatasetEntry]
+    signals: dict[str, Any]
+    evidence: tuple[Evidence, ...]
+    verdicts: dict[AxisName, AxisVerdict]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What `openness explain` shows: the final scorecard and how the model's own stage was judged."""
+
+    card: Scorecard
+    signals: dict[str, Any]
+    """Every signal of the model's own card (after dataset lookups), by name."""
+    evidence: tuple[Evidence, ...]
+    own: dict[AxisName, AxisVerdict]
+    """Verdicts of the model's own stage, before its parents were joined in."""
 
 
 def _lineage_entries(parents: list[ParentOutcome], depth: int) -> list[LineageEntry]:

@@ -276,6 +276,8 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     generic = _generic(lines, words.generic_phrases)
     if generic and not corpora and not named:
         out.add("data.described", at(generic), f"only a generic phrase: {quote(generic.text)}", "medium")
+    elif generic:
+        out.add("data.unreleased", at(generic), f"part of the data only in generic words: {quote(generic.text)}", "medium")
     withheld = _first_match(lines, words.withheld)
     if withheld:
         out.add("data.unreleased", at(withheld), f"says data is kept back: {quote(withheld.text)}", "medium")

@@ -43,3 +43,24 @@ SIGNALS: dict[str, str] = {
     "lineage.parent": "one parent and its relation (evidence)",
     "code.searched": "where code was looked for",
 }
+
+# The evidence items (by signal name, or prefix ending in '.') that each tested signal is
+# computed from: `openness explain` puts every item under the rubric condition it fed.
+FED_BY: dict[str, tuple[str, ...]] = {
+    "weights.files": ("weights.files", "weights.adapter_only"),
+    "weights.training_state": ("weights.training_state",),
+    "gate": ("gate",),
+    "license.class": ("license.class", "lineage.parent"),
+    "data.datasets": ("data.datasets",),
+    "data.datasets_not_open": ("data.datasets",),
+    "data.identified_count": ("data.datasets", "data.described"),
+    "data.unreleased": ("data.described", "data.unreleased"),
+    "data.section": ("data.section",),
+    "data.processing": ("data.processing",),
+    "data.described": ("data.described", "data.section"),
+    "code.training": ("code.training",),
+    "code.finetune": ("code.finetune",),
+    "code.evaluation": ("code.evaluation",),
+    "code.data_processing": ("code.data_processing",),
+    "code.inference": ("code.",),
+}

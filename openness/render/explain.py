@@ -1,0 +1,123 @@
+"""`openness explain`: the path from each piece of evidence to each level, for checking by hand.
+
+For every axis: the levels the rubric tried, from 4 down to the one reached; under each,
+its conditions (met or not), the signal value each tested, and the evidence items that
+signal was computed from; then the word the profile gives the level, and, for a derived
+model, how the parents changed it. Pure: a Trace in, text out.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from openness.evidence.signals import FED_BY
+from openness.models import AXES, AxisName, AxisVerdict, Evidence
+from openness.rubric.evaluate import fill, holds
+from openness.rubric.schema import Condition, Rubric
+from openness.run import Trace
+
+_MARK = {True: "met    ", False: "NOT met"}
+
+
+def render_explain(trace: Trace, rubric: Rubric, profile: str) -> str:
+    """The whole explanation of one model, as plain text."""
+    card = trace.card
+    if card.status != "scored":
+        return f"{card.repo_id}: could not be scored: {card.error.message if card.error else 'unknown error'}\n"
+    head = [f"{card.repo_id} @ {(card.revision or '?')[:12]}: how each verdict was reached "
+            f"(rubric {rubric.id} {rubric.version}, profile {profile})",
+            "Each axis tries the levels from 4 down; the first level whose conditions all hold is the",
+            "level reached. Under each condition: the signal it tests, its value, and the evidence",
+            "items (where they were found) that the value was computed from.", ""]
+    if card.license:
+        head.insert(1, f"licence: {card.license.label} (class {card.license.license_class}: {card.license.class_title})")
+    body = [line for axis in AXES for line in _axis(trace, rubric, profile, axis)]
+    return "\n".join(head + body) + "\n"
+
+
+def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[str]:
+    axis, own, final = rubric.axes[name], trace.own.get(name), trace.card.axes.get(name)
+    if own is None or final is None:
+        return []
+    lines = [f"== {name}: {final.level} (level {_score(final)} of 4) =="]
+    if own.score is None:
+        return [*lines, f"  not judged: {own.reasons[0]}", ""]
+    shown: set[int] = set()
+    for level in axis.levels:
+        if level.level < own.score:
+            break
+        reached = level.level == own.score
+        verdict = "reached: every condition holds" if reached else "not reached"
+        lines.append(f"  level {level.level}: {verdict}")
+        if not level.requires:
+            lines.append("    (needs nothing: the floor)")
+        for condition_name in level.requires:
+            lines += _condition(rubric, condition_name, trace, shown)
+    above = next((lv for lv in axis.levels if lv.level == own.score + 1), None)
+    if above:
+        unmet = next(c for c in above.requires if not holds(rubric.conditions[c], trace.signals))
+        lines.append(f"  not level {above.level}: {fill(rubric.conditions[unmet].unmet, trace.signals)}")
+    lines.append(f"  word: level {own.score} is '{rubric.profiles[profile].word(name, own.score)}' "
+                 f"under profile {profile}")
+    lines += [f"  remark: {r}" for r in own.reasons[1:] if not r.startswith("not level")]
+    lines += _lineage(own, final)
+    lines += _unused(trace.evidence, axis.evidence_from, shown)
+    return [*lines, ""]
+
+
+def _condition(rubric: Rubric, name: str, trace: Trace, shown: set[int]) -> list[str]:
+    condition = rubric.conditions[name]
+    met = holds(condition, trace.signals)
+    value = trace.signals.get(condition.signal, "(not produced)")
+    lines = [f"    {_MARK[met]} {name}: {condition.signal} = {_show(value)} (needs {_test(condition)})"]
+    if not met:
+        lines.append(f"            because {fill(condition.unmet, trace.signals)}")
+    fed = [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]
+    for index in fed:
+        if index not in shown:
+            shown.add(index)
+            item = trace.evidence[index]
+            lines.append(f"            <- [{item.strength}] {item.source}: {item.detail}")
+    if fed and all(i in shown for i in fed) and not lines[-1].startswith("            <-"):
+        lines.append("            <- (its evidence is listed above)")
+    return lines
+
+
+def _feeds(item: Evidence, signal: str) -> bool:
+    return any(item.signal == f or (f.endswith(".") and item.signal.startswith(f)) for f in FED_BY.get(signal, (signal,)))
+
+
+def _test(condition: Condition) -> str:
+    if condition.min is not None:
+        return f">= {condition.min}"
+    if condition.max is not None:
+        return f"<= {condition.max}"
+    if condition.in_ is not None:
+        return "one of " + ", ".join(condition.in_)
+    return _show(condition.is_)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _score(verdict: AxisVerdict) -> str:
+    return "?" if verdict.score is None else str(verdict.score)
+
+
+def _lineage(own: AxisVerdict, final: AxisVerdict) -> list[str]:
+    if (own.score, own.level) == (final.score, final.level) and own.reasons == final.reasons:
+        return []
+    lines = [f"  lineage: the model's own card gives level {_score(own)} ({own.level}); "
+             f"with its parents the verdict is level {_score(final)} ({final.level}):"]
+    return lines + [f"    - {reason}" for reason in final.reasons]
+
+
+def _unused(evidence: tuple[Evidence, ...], prefixes: list[str], shown: set[int]) -> list[str]:
+    """Evidence of this axis that fed no condition shown above (named frameworks, set-aside links)."""
+    rest = [e for i, e in enumerate(evidence) if i not in shown
+            and any(e.signal == p or (p.endswith(".") and e.signal.startswith(p)) for p in prefixes)]
+    if not rest:
+        return []
+    return ["  also read (fed no condition above):"] + [f"    - [{e.strength}] {e.source}: {e.detail}" for e in rest]
