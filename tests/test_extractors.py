@@ -278,3 +278,14 @@ def test_checkpoints_as_step_revisions_or_a_linked_repository():
                  "# M\n\nGet the checkpoints [here](https://huggingface.co/lab/model-intermediate).\n"):
         assert signals_of(card)["weights.training_state"] is True, card
     assert signals_of("# M\n\nThe final checkpoint is the main branch.\n")["weights.training_state"] is False
+
+
+def test_data_linked_per_training_stage_describes_the_data():
+    card = "\n".join([
+        "# M",
+        "- **Pretraining** [Code](https://github.com/lab/pre), [Data](https://hf.co/datasets/lab/pre-mix)",
+        "- **SFT** [Data](https://hf.co/datasets/lab/sft-mix)",
+    ])
+    sig = signals_of(card)
+    assert sig["data.described"] is True and sig["data.identified_count"] == 2
+    assert signals_of("# M\n\n[Data released](https://hf.co/datasets/lab/pairs).\n")["data.described"] is False

@@ -189,6 +189,8 @@ class NamedDatasets:
     """Dataset id -> where it was first named (metadata first)."""
     set_aside: list[tuple[str, str, str]] = field(default_factory=list)
     """(dataset id, where, why it is not training data)."""
+    staged: list[tuple[str, str]] = field(default_factory=list)
+    """(dataset id, where) of links in a sentence naming a training stage."""
 
 
 def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> NamedDatasets:
@@ -223,7 +225,10 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     for link in prose.card.links if prose else ():
         match = _HF_DATASET_LINK.search(link.url)
         if match:
-            note(match.group(1), at(link.line), _link_not_training(prose, link, data_lines, vocab))  # type: ignore[arg-type]
+            why_not = _link_not_training(prose, link, data_lines, vocab)  # type: ignore[arg-type]
+            note(match.group(1), at(link.line), why_not)
+            if not why_not and re.search(vocab.data.stage_words, prose.sentence(link.line, link.url), re.IGNORECASE):  # type: ignore[union-attr]
+                named.staged.append((match.group(1), at(link.line)))
     return named
 
 
@@ -281,8 +286,10 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     withheld = _first_match(lines, words.withheld)
     if withheld:
         out.add("data.unreleased", at(withheld), f"says data is kept back: {quote(withheld.text)}", "medium")
+    for dataset_id, source in datasets.staged:
+        out.add("data.described", source, f"links {dataset_id} as the data of a named training stage", "medium")
     section_words = sum(len(s.text.split()) for s in sections)
-    described = bool(corpora) or bool(size) or section_words >= 25
+    described = bool(corpora) or bool(size) or section_words >= 25 or bool(datasets.staged)
     if size and not corpora:
         out.add("data.described", at(size), f"states a size: {quote(size.text)}", "medium")
     identified = [*(f"{k}" for k in named), *public]

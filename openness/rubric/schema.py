@@ -297,6 +297,8 @@ class DataWords(_Data):
     """Words before / after a corpus name saying it was kept out of the data."""
     component_before: str
     """Words before a corpus name giving it as an example of a part of a larger corpus."""
+    stage_words: str
+    """Words naming a training stage, around a dataset link."""
     corpora: list[Corpus]
 
     @cached_property
@@ -354,7 +356,7 @@ class Vocabulary(_Data):
                  self.card_sections.training_procedure, self.data.training_sentence,
                  self.data.processing_words, self.data.size_phrase, self.data.withheld, self.data.benchmarks, self.data.media_files, self.data.data_words, self.card_sections.usage,
                  self.data.evaluation_context, self.data.excluded_before, self.data.excluded_after,
-                 self.data.component_before, self.code.hosts,
+                 self.data.component_before, self.data.stage_words, self.code.hosts,
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names,
                  *self.data.generic_phrases]
