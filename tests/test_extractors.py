@@ -289,3 +289,9 @@ def test_data_linked_per_training_stage_describes_the_data():
     sig = signals_of(card)
     assert sig["data.described"] is True and sig["data.identified_count"] == 2
     assert signals_of("# M\n\n[Data released](https://hf.co/datasets/lab/pairs).\n")["data.described"] is False
+
+
+def test_a_repository_for_both_training_and_inference_is_training_code():
+    card = ("# M\n\nWe recommend our research repository (https://github.com/lab/gen-models),\n"
+            "which is suited to both training and inference.\n")
+    assert signals_of(card)["code.training_links"] == "lab/gen-models"
