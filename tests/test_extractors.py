@@ -295,3 +295,8 @@ def test_a_repository_for_both_training_and_inference_is_training_code():
     card = ("# M\n\nWe recommend our research repository (https://github.com/lab/gen-models),\n"
             "which is suited to both training and inference.\n")
     assert signals_of(card)["code.training_links"] == "lab/gen-models"
+
+
+def test_a_generic_phrase_may_carry_a_word_or_two_but_needs_the_word_data():
+    assert signals_of("## Training data\nTrained on our internal Orca-style dataset.\n")["data.unreleased"] == 1
+    assert signals_of("## Training\nWe trained it on our in-house Dataflow Unit.\n")["data.unreleased"] == 0
