@@ -23,7 +23,7 @@ from openness.errors import (
     SourceError,
 )
 from openness.cache import DiskCache, is_commit
-from openness.models import CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
@@ -38,9 +38,6 @@ EXPAND_KEYS = [
 LIST_EXPAND_KEYS = [key for key in EXPAND_KEYS if key != "baseModels"]
 CARD_FILE = "README.md"
 DEFAULT_TIMEOUT_S = 10.0
-# Cards beyond this are read in part: a few real cards run to hundreds of KB, none
-# that matters needs more, and a hostile one must not fill memory.
-MAX_CARD_BYTES = 1_000_000
 # Share of undecodable bytes above which a card is "not text" rather than "a bit off".
 _MAX_BAD_BYTES_SHARE = 0.01
 
