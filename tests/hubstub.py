@@ -140,6 +140,14 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     stub: "HubStub"
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that stops reading early (a bounded README read) or times out is
+        # normal here; anything else is still printed.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -492,6 +500,11 @@ class HubStub:
         with self._lock:
             self._repos[(kind, repo.id.lower())] = repo
         return repo.id
+
+    def remove_repo(self, repo_id: str, kind: str = "model") -> None:
+        """Stop serving a repo added with ``add_repo``."""
+        with self._lock:
+            self._repos.pop((kind, repo_id.lower()), None)
 
     def repo_ids(self, kind: str = "model") -> list[str]:
         return sorted(r.id for (k, _), r in self._repos.items() if k == kind)
