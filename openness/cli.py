@@ -8,6 +8,7 @@ Exit codes (also in `openness --help` and the README):
   2  bad input: an invalid model id, an unknown option or profile, no ids, an unreadable
      --from file, an --output that cannot be written
   3  the tool itself failed (broken rubric files, an internal error)
+  130  interrupted (Ctrl-C); no report is written, the cache stays consistent
 """
 
 
@@ -17,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Annotated, NoReturn
 
-EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _HELP = """How open is an AI model, really? Scores Hugging Face Hub models on three separate
 axes: open weights, open training data, open training code. Every verdict carries the
@@ -265,6 +266,8 @@ def run_score(request: ScoreRequest) -> int:
             report = compare(ids, profile=request.profile, source=source, jobs=request.jobs, on_scored=advance)
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)
+    except KeyboardInterrupt:
+        _interrupted()
     if request.sort is not None:
         report = report.sorted(request.sort.value)  # type: ignore[attr-defined]
     text = render(report, fmt, details=request.details, group_by=request.group_by)
@@ -286,6 +289,18 @@ def run_score(request: ScoreRequest) -> int:
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: say so and leave at once, without waiting for requests in flight.
+
+    Everything the cache holds was renamed into place whole, so what was fetched before
+    the interrupt is kept and nothing half-written is ever read; no report is written.
+    """
+    print("openness: interrupted; no report written (what was already fetched stays cached)",
+          file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(EXIT_INTERRUPTED)  # threads still waiting on the network would delay a normal exit
 
 
 @contextlib.contextmanager
@@ -332,7 +347,7 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # never a traceback for users; OPENNESS_DEBUG=1 shows it
         if os.environ.get("OPENNESS_DEBUG"):
             raise

@@ -70,8 +70,10 @@ class ScoringRun:
     def __enter__(self) -> "ScoringRun":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # After Ctrl-C nobody wants the answers in flight: leave without waiting for them.
+        interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
+        self._pool.shutdown(wait=not interrupted, cancel_futures=True)
 
     def score(self, ref: ModelRef) -> Scorecard:
         """A model's scorecard, lineage and datasets included; errors become error cards."""

@@ -6,6 +6,7 @@ the stored login, HF_HOME) unless given explicitly. Every call carries a timeout
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -262,9 +263,10 @@ def _retryable(call: Callable[[], T]) -> T:
             raise Retryable(exc, dict(response.headers)) from exc
         raise
     except Exception as exc:
-        # Timeouts and dropped connections may pass; a refused connection or an unknown
-        # host will not within seconds, and retrying them only makes the user wait.
-        if _is_transport_error(exc) and not _is_connect_error(exc):
+        # Timeouts, dropped connections and garbled answers (a proxy's error page, a cut
+        # body) may pass; a refused connection or an unknown host will not within
+        # seconds, and retrying them only makes the user wait.
+        if isinstance(exc, json.JSONDecodeError) or (_is_transport_error(exc) and not _is_connect_error(exc)):
             raise Retryable(exc) from exc
         raise
 
@@ -300,6 +302,8 @@ def translate_error(exc: BaseException, repo: str, what: str = "model") -> Sourc
         return ModelDisabled(repo, "the Hub has disabled this repo")
     if isinstance(exc, HfHubHTTPError):
         return _http_status_error(exc, repo)
+    if _is_timeout(exc):
+        return HubUnreachable(repo, "the Hub did not answer in time (timed out, after retries)")
     if _is_transport_error(exc):
         return HubUnreachable(repo, f"could not reach the Hub ({_short(exc)})")
     if isinstance(exc, (ValueError, KeyError, TypeError)):
@@ -329,6 +333,14 @@ def _is_transport_error(exc: BaseException) -> bool:
     except ImportError:  # older huggingface_hub releases use httpx
         import httpx as http  # type: ignore[no-redef]
     return isinstance(exc, (http.TransportError, ConnectionError, TimeoutError))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    try:
+        import httpx2 as http
+    except ImportError:
+        import httpx as http  # type: ignore[no-redef]
+    return isinstance(exc, (http.TimeoutException, TimeoutError))
 
 
 def _is_connect_error(exc: BaseException) -> bool:
