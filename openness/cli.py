@@ -38,7 +38,8 @@ HF_TOKEN (or `hf auth login`) a token for gated or private models, HF_HOME the c
 
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
-printed); 2 bad input (invalid id, option or profile); 3 internal failure."""
+printed); 2 bad input (invalid id, option or profile); 3 internal failure;
+130 interrupted. The README lists each error and what to do about it."""
 
 
 _SCORE_HELP = """Score models on open weights, open data and open code, each with its evidence.
@@ -53,7 +54,9 @@ Examples:
   openness score --from models.txt --sort data --group-by license-class
   cat models.txt | openness score --from - --format csv > comparison.csv
   openness score org/a org/b --output report.html     # format from the suffix
+  openness score https://huggingface.co/org/a/tree/v1.0
 
+\b
   openness score --author EleutherAI --limit 20 --sort data
   openness score --filter base_model:finetune:org/base --format csv
 
@@ -99,7 +102,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
     @app.command(help=_SCORE_HELP)
     def score(
         models: Annotated[list[str] | None, typer.Argument(
-            help="Model ids on the Hub: org/name, or org/name@revision (branch, tag or commit).",
+            help="Model ids on the Hub: org/name, org/name@revision (branch, tag or commit), "
+                 "or a huggingface.co URL.",
             metavar="MODEL...", show_default=False)] = None,
         from_file: Annotated[str | None, typer.Option(
             "--from", metavar="FILE",
