@@ -64,6 +64,10 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
             "license_name": ["x"], "license_link": 7, "language": {"en": True},
             "base_model_relation": ["finetune"], "pipeline_tag": 5, "tags": "not-a-list"}),
         {"README.md": b"# Wrong types\n" + TRAINING}),
+    "hostile/odd-answers": (  # what a broken or hostile endpoint might send
+        _info("hostile/odd-answers", {"license": "mit"}, sha="../../../../escaped-the-cache",
+              siblings=[{"rfilename": "model.safetensors"}, {"rfilename": "README.md"}]),
+        {"README.md": b"# Odd\n" + TRAINING}),
     "hostile/markup-card": (
         _info("hostile/markup-card", {"license": "other", "license_name": "=HYPERLINK(\"http://x\")|<b>bold</b>",
                                       "license_link": "javascript:alert(1)"}),
@@ -140,6 +144,14 @@ def test_fields_of_the_wrong_type_are_ignored_not_believed(hostile_report, hub):
     assert card.lineage == []  # base_model [1, 2, 3] names no parent
     assert card.axes["weights"].level != "open"  # licence 42 is no licence
     assert not any(path.startswith("GET /api/models/1") for path in hub.stats["by_path"])
+
+
+def test_a_commit_id_that_is_not_one_is_neither_cached_nor_used_in_paths(hub, hostile_ids, hf_home):
+    run = cli("score", "hostile/odd-answers", "-f", "json", endpoint=hub.url)
+    assert run.code == 0 and run.model("hostile/odd-answers")["revision"] is None
+    written = [p for p in hf_home.rglob("*") if p.is_file()]
+    assert all(p.resolve().is_relative_to((hf_home / "openness").resolve()) for p in written)
+    assert not any("escaped" in p.name for p in written)
 
 
 def test_markup_in_a_card_is_shown_as_text_in_every_format(hostile_report):

@@ -92,14 +92,15 @@ class HubSource:
             if self._cache:
                 self._cache.store_error("model", ref.repo_id, ref.revision, exc)
             raise
-        repo_id = info.id or ref.repo_id
-        siblings = [s.rfilename for s in (info.siblings or [])]
-        known = self._cache.model(repo_id, info.sha) if self._cache and info.sha else None
-        card = known.card if known else self._card(repo_id, info.sha or ref.revision, siblings)
+        repo_id = info.id if isinstance(info.id, str) and info.id else ref.repo_id
+        sha = _commit_or_none(info.sha)
+        siblings = [s.rfilename for s in (info.siblings or []) if isinstance(s.rfilename, str)]
+        known = self._cache.model(repo_id, sha) if self._cache and sha else None
+        card = known.card if known else self._card(repo_id, sha or ref.revision, siblings)
         snapshot = ModelSnapshot(
             repo_id=repo_id,
             requested_revision=ref.revision,
-            sha=info.sha,
+            sha=sha,
             gated=info.gated if info.gated in ("auto", "manual") else False,
             card_data=_card_data(info),
             tags=[t for t in (info.tags or []) if isinstance(t, str)],
@@ -112,12 +113,12 @@ class HubSource:
         )
         # A listing carries no `baseModels`: such a snapshot is good for this run but must
         # not stand in the cache for the full one.
-        if self._cache and info.sha and not listed and card.status in ("ok", "absent", "unreadable"):
+        if self._cache and sha and not listed and card.status in ("ok", "absent", "unreadable"):
             self._cache.store_model(snapshot)
             if ref.repo_id.lower() != repo_id.lower():  # a renamed repo: found under either name
                 self._cache.store_model(snapshot, as_id=ref.repo_id)
             if not is_commit(ref.revision):
-                self._cache.store_ref("model", ref.repo_id, ref.revision, info.sha)
+                self._cache.store_ref("model", ref.repo_id, ref.revision, sha)
         return snapshot
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
@@ -144,7 +145,8 @@ class HubSource:
             raise
         card = _card_data(info)
         snapshot = DatasetSnapshot(
-            id=info.id or dataset_id, sha=_str_or_none(info.sha), license=card.get("license"),
+            id=info.id if isinstance(info.id, str) and info.id else dataset_id, sha=_commit_or_none(info.sha),
+            license=card.get("license"),
             gated=info.gated if info.gated in ("auto", "manual") else False,
             tags=[t for t in (info.tags or []) if isinstance(t, str)],
         )
@@ -364,6 +366,12 @@ def _card_data(info: Any) -> dict[str, Any]:
         return dict(data.to_dict())
     except Exception:  # metadata that the library itself cannot serialise
         return {}
+
+
+def _commit_or_none(value: Any) -> str | None:
+    """The commit id the Hub gave, if it is one: it names cache files and URLs, so anything
+    else (from a broken or hostile endpoint) is dropped and the answer is not cached."""
+    return value.lower() if isinstance(value, str) and is_commit(value.lower()) else None
 
 
 def _str_or_none(value: Any) -> str | None:
