@@ -14,6 +14,12 @@ from openness.rubric import evaluate
 from openness.rubric.lineage import ParentOutcome, join_lineage
 from openness.sources.interface import MetadataSource
 
+# A card may name any number of parents and datasets; real ones name a handful (a merge
+# a dozen at most). Beyond these nothing is fetched, so one hostile card cannot make a
+# run send thousands of requests; what was left out is reported, not dropped.
+MAX_PARENTS = 16
+MAX_DATASETS = 32
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -113,14 +119,20 @@ class ScoringRun:
             return error_card(ref.repo_id, ref.revision, snapshot)
         judge = self._judge
         found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
-        self._prefetch(found.parents if depth < judge.rubric.lineage.max_depth else (), found.datasets)
-        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in found.datasets]
+        followed = found.parents[:MAX_PARENTS]
+        looked_up = found.datasets[:MAX_DATASETS]
+        self._prefetch(followed if depth < judge.rubric.lineage.max_depth else (), looked_up)
+        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in looked_up]
+        entries += [dataset_entry(d, _too_many("dataset", d, MAX_DATASETS), judge.licences)
+                    for d in found.datasets[MAX_DATASETS:]]
         more = dataset_findings(entries, found.signals)
         signals = {**found.signals, **more.signals}
         evidence = found.evidence + tuple(more.evidence)
         own = evaluate(judge.rubric, judge.profile, signals, evidence)
         here = (*path, snapshot.repo_id.lower())
-        parents = [self._parent(p, depth + 1, here) for p in found.parents]
+        parents = [self._parent(p, depth + 1, here) for p in followed]
+        parents += [ParentOutcome(p, "error", reason=f"not followed: the card names more than {MAX_PARENTS} parents")
+                    for p in found.parents[MAX_PARENTS:]]
         joined = join_lineage(judge.rubric, judge.profile, own, found.license, signals, evidence, parents)
         return Scorecard(
             repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
@@ -146,6 +158,10 @@ class ScoringRun:
         status = kind if kind in ("not_found", "gated") else "error"
         message = card.error.message.split(": ", 1)[-1] if card.error else "could not be fetched"
         return ParentOutcome(parent, status, reason=f"could not be resolved: {message}")
+
+
+def _too_many(kind: str, name: str, limit: int) -> SourceError:
+    return SourceError(f"{kind} {name}", f"not looked up: the card names more than {limit} {kind}s")
 
 
 def _lineage_entries(parents: list[ParentOutcome], depth: int) -> list[LineageEntry]:

@@ -68,6 +68,10 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
         _info("hostile/odd-answers", {"license": "mit"}, sha="../../../../escaped-the-cache",
               siblings=[{"rfilename": "model.safetensors"}, {"rfilename": "README.md"}]),
         {"README.md": b"# Odd\n" + TRAINING}),
+    "hostile/many-parents": (
+        _info("hostile/many-parents", {"license": "mit", "base_model": [f"nobody/p{i}" for i in range(500)],
+                                       "datasets": [f"nobody/d{i}" for i in range(500)]}),
+        {"README.md": b"# Many\n"}),
     "hostile/markup-card": (
         _info("hostile/markup-card", {"license": "other", "license_name": "=HYPERLINK(\"http://x\")|<b>bold</b>",
                                       "license_link": "javascript:alert(1)"}),
@@ -144,6 +148,16 @@ def test_fields_of_the_wrong_type_are_ignored_not_believed(hostile_report, hub):
     assert card.lineage == []  # base_model [1, 2, 3] names no parent
     assert card.axes["weights"].level != "open"  # licence 42 is no licence
     assert not any(path.startswith("GET /api/models/1") for path in hub.stats["by_path"])
+
+
+def test_a_card_naming_hundreds_of_parents_and_datasets_costs_a_bounded_number_of_requests(hub, hostile_ids):
+    hub.reset_stats()
+    card = compare(["hostile/many-parents"], endpoint=hub.url)["hostile/many-parents"]
+    assert hub.stats["total"] <= 2 + 16 + 32
+    assert len(card.lineage) == 500 and len(card.datasets) == 500
+    assert card.lineage[-1].reason == "not followed: the card names more than 16 parents"
+    assert card.datasets[-1].status == "error"
+    assert card.axes["weights"].level != "open"  # parents that could not be checked cap it
 
 
 def test_a_commit_id_that_is_not_one_is_neither_cached_nor_used_in_paths(hub, hostile_ids, hf_home):
