@@ -30,14 +30,18 @@ class FrontMatter:
     """Why the block was set aside, in words; None when read or absent."""
 
 
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"alias at line {line}")
+        self.line = line
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases: no expansion, so no exponential blow-up."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "uses YAML aliases (*name), which are not read", event.start_mark)
+            raise _AliasRefused(self.peek_event().start_mark.line + 2)  # 1-based, after the `---`
         return super().compose_node(parent, index)
 
 
@@ -54,6 +58,9 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(None, end + 1, f"the front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
         data = yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+    except _AliasRefused as exc:
+        return FrontMatter(None, end + 1, f"the front matter uses YAML aliases (*name, README.md line "
+                                          f"{exc.line}), which are never expanded")
     except yaml.YAMLError as exc:
         return FrontMatter(None, end + 1, f"the front matter is not valid YAML ({_first_line(exc)})")
     except RecursionError:

@@ -326,6 +326,8 @@ def _http_status_error(exc: Any, repo: str) -> SourceError:
         return ModelDisabled(repo, "access refused (HTTP 403): the repo may be disabled")
     if status == 401:  # a missing repo says so in X-Error-Code; a bare 401 is about the token
         return HubUnavailable(repo, "the Hub refused the credentials (HTTP 401): check HF_TOKEN")
+    if isinstance(status, int) and status >= 500:
+        return HubUnavailable(repo, f"the Hub answered HTTP {status} (a server error) to every try; try again later")
     return HubUnavailable(repo, f"the Hub answered HTTP {status}")
 
 
