@@ -166,7 +166,12 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             on_scored(card)
         return card
 
-    with ScoringRun(source, judge, jobs=jobs) as run, \
-            ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1))) as pool:
-        cards = list(pool.map(one, texts))
+    with ScoringRun(source, judge, jobs=jobs) as run:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1)))
+        try:
+            cards = list(pool.map(one, texts))
+        except KeyboardInterrupt:  # do not wait for models still being scored
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards)

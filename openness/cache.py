@@ -44,12 +44,12 @@ M = TypeVar("M", bound=BaseModel)
 CACHE_VERSION = "v1"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_REF_TTL_S = 3600.0
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def is_commit(revision: str | None) -> bool:
     """True for a full 40-hex commit id, which names the same files forever."""
-    return bool(revision and _COMMIT.match(revision))
+    return bool(revision and _COMMIT.fullmatch(revision))
 
 
 def default_cache_root() -> Path:
@@ -154,7 +154,7 @@ class DiskCache:
 
     # -- files -----------------------------------------------------------------------
     def _snapshot_path(self, kind: Kind, repo_id: str, sha: str) -> Path:
-        return self._base / f"{kind}s" / _safe_id(repo_id) / f"{sha}.json"
+        return self._base / f"{kind}s" / _safe_id(repo_id) / f"{_safe(sha)}.json"
 
     def _ref_path(self, kind: Kind, repo_id: str, revision: str | None) -> Path:
         return self._base / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"

@@ -8,6 +8,7 @@ Exit codes (also in `openness --help` and the README):
   2  bad input: an invalid model id, an unknown option or profile, no ids, an unreadable
      --from file, an --output that cannot be written
   3  the tool itself failed (broken rubric files, an internal error)
+  130  interrupted (Ctrl-C); no report is written, the cache stays consistent
 """
 
 
@@ -17,7 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Annotated, NoReturn
 
-EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _HELP = """How open is an AI model, really? Scores Hugging Face Hub models on three separate
 axes: open weights, open training data, open training code. Every verdict carries the
@@ -37,7 +38,8 @@ HF_TOKEN (or `hf auth login`) a token for gated or private models, HF_HOME the c
 
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
-printed); 2 bad input (invalid id, option or profile); 3 internal failure."""
+printed); 2 bad input (invalid id, option or profile); 3 internal failure;
+130 interrupted. The README lists each error and what to do about it."""
 
 
 _SCORE_HELP = """Score models on open weights, open data and open code, each with its evidence.
@@ -52,7 +54,9 @@ Examples:
   openness score --from models.txt --sort data --group-by license-class
   cat models.txt | openness score --from - --format csv > comparison.csv
   openness score org/a org/b --output report.html     # format from the suffix
+  openness score https://huggingface.co/org/a/tree/v1.0
 
+\b
   openness score --author EleutherAI --limit 20 --sort data
   openness score --filter base_model:finetune:org/base --format csv
 
@@ -98,7 +102,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
     @app.command(help=_SCORE_HELP)
     def score(
         models: Annotated[list[str] | None, typer.Argument(
-            help="Model ids on the Hub: org/name, or org/name@revision (branch, tag or commit).",
+            help="Model ids on the Hub: org/name, org/name@revision (branch, tag or commit), "
+                 "or a huggingface.co URL.",
             metavar="MODEL...", show_default=False)] = None,
         from_file: Annotated[str | None, typer.Option(
             "--from", metavar="FILE",
@@ -276,6 +281,8 @@ def run_score(request: ScoreRequest) -> int:
             report = compare(ids, profile=request.profile, source=source, jobs=request.jobs, on_scored=advance)
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)
+    except KeyboardInterrupt:
+        _interrupted()
     if request.sort is not None:
         report = report.sorted(request.sort.value)  # type: ignore[attr-defined]
     text = render(report, fmt, details=request.details, group_by=request.group_by)
@@ -310,8 +317,25 @@ def run_explain(model: str, profile: str, endpoint: str | None) -> int:
         found = trace(model, profile=profile, source=hub_source(endpoint))
     except (InvalidModelId, UnknownProfile) as exc:
         _fail(str(exc), EXIT_USAGE)
+    except KeyboardInterrupt:
+        _interrupted()
     sys.stdout.write(render_explain(found, Judge.load(profile).rubric, profile))
-    return EXIT_OK if found.card.status == "scored" else EXIT_UNSCORED
+    if found.card.status != "scored" and found.card.error:
+        print(f"openness: {found.card.error.message}", file=sys.stderr)
+        return EXIT_UNSCORED
+    return EXIT_OK
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: say so and leave at once, without waiting for requests in flight.
+
+    Everything the cache holds was renamed into place whole, so what was fetched before
+    the interrupt is kept and nothing half-written is ever read; no report is written.
+    """
+    print("openness: interrupted; no report written (what was already fetched stays cached)",
+          file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(EXIT_INTERRUPTED)  # threads still waiting on the network would delay a normal exit
 
 
 @contextlib.contextmanager
@@ -358,7 +382,7 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # never a traceback for users; OPENNESS_DEBUG=1 shows it
         if os.environ.get("OPENNESS_DEBUG"):
             raise

@@ -2,6 +2,15 @@
 from __future__ import annotations
 
 
+_QUOTED_MAX = 60
+
+
+def quoted(text: str) -> str:
+    """User or card text as a message shows it: escaped (no control characters reach a
+    terminal) and cut short (a 10,000-character id is not repeated whole)."""
+    return repr(text if len(text) <= _QUOTED_MAX else f"{text[:_QUOTED_MAX]}…")
+
+
 class OpennessError(Exception):
     """Base of every error this package raises on purpose."""
 
@@ -15,8 +24,9 @@ class InvalidModelId(OpennessError):
     kind = "invalid_id"
 
     def __init__(self, text: str, why: str) -> None:
-        super().__init__(f"{text!r} is not a model id: {why}")
+        super().__init__(f"{quoted(text)} is not a model id: {why}")
         self.text = text
+        self.why = why
 
 
 class SourceError(OpennessError):

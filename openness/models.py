@@ -1,23 +1,17 @@
 """Frozen value types passed between the stages: reference -> snapshot -> evidence -> scorecard."""
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.errors import InvalidModelId
+from openness.ids import parse_model_text
 
 Strength = Literal["high", "medium", "low"]
 Word = Literal["open", "partial", "closed", "unknown"]
 AxisName = Literal["weights", "data", "code"]
 AXES: tuple[AxisName, ...] = ("weights", "data", "code")
 
-# The Hub's own rule for repo names: letters, digits, "-", "_", "."; no "--" or "..";
-# no leading or trailing "-" or "."; at most 96 characters.
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?"
-_REPO_ID = re.compile(rf"^(?:{_NAME}/)?{_NAME}$")
-_REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")
 
 
 class Frozen(BaseModel):
@@ -36,24 +30,19 @@ class ModelRef(Frozen):
 
     @classmethod
     def parse(cls, text: str) -> "ModelRef":
-        """Parse `org/name` or `org/name@revision`; raise InvalidModelId with the reason."""
-        raw = text.strip()
-        repo_id, sep, revision = raw.partition("@")
-        if not repo_id:
-            raise InvalidModelId(text, "it is empty")
-        if sep and not revision:
-            raise InvalidModelId(text, "nothing follows '@'")
-        if "--" in repo_id or ".." in repo_id or not _REPO_ID.match(repo_id):
-            raise InvalidModelId(text, "expected org/name with letters, digits, '-', '_' or '.'")
-        if revision and (".." in revision or not _REVISION.match(revision)):
-            raise InvalidModelId(text, "the revision after '@' is not a valid branch, tag or commit")
-        return cls(repo_id=repo_id, revision=revision or None)
+        """Parse `org/name`, `org/name@revision` or a huggingface.co URL (`/tree/<rev>`
+        included); raise InvalidModelId with the reason."""
+        repo_id, revision = parse_model_text(text)
+        return cls(repo_id=repo_id, revision=revision)
 
     def __str__(self) -> str:
         return f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id
 
 
 CardStatus = Literal["ok", "absent", "unreadable", "unavailable"]
+MAX_CARD_BYTES = 1_000_000
+"""Cards beyond this are read in part: a few real cards run to hundreds of KB, none that
+matters needs more, and a hostile one must not fill memory."""
 
 
 class CardFile(Frozen):

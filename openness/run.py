@@ -16,6 +16,12 @@ from openness.rubric import evaluate
 from openness.rubric.lineage import ParentOutcome, join_lineage
 from openness.sources.interface import MetadataSource
 
+# A card may name any number of parents and datasets; real ones name a handful (a merge
+# a dozen at most). Beyond these nothing is fetched, so one hostile card cannot make a
+# run send thousands of requests; what was left out is reported, not dropped.
+MAX_PARENTS = 16
+MAX_DATASETS = 32
+
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -72,8 +78,10 @@ class ScoringRun:
     def __enter__(self) -> "ScoringRun":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # After Ctrl-C nobody wants the answers in flight: leave without waiting for them.
+        interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
+        self._pool.shutdown(wait=not interrupted, cancel_futures=True)
 
     def score(self, ref: ModelRef) -> Scorecard:
         """A model's scorecard, lineage and datasets included; errors become error cards."""
@@ -118,8 +126,11 @@ class ScoringRun:
         """Evidence, dataset lookups and verdicts of the model's own card, before lineage."""
         judge = self._judge
         found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
-        self._prefetch(found.parents if prefetch_parents else (), found.datasets)
-        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in found.datasets]
+        looked_up = found.datasets[:MAX_DATASETS]
+        self._prefetch(found.parents[:MAX_PARENTS] if prefetch_parents else (), looked_up)
+        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in looked_up]
+        entries += [dataset_entry(d, _too_many("dataset", d, MAX_DATASETS), judge.licences)
+                    for d in found.datasets[MAX_DATASETS:]]
         more = dataset_findings(entries)
         signals = {**found.signals, **more.signals}
         evidence = found.evidence + tuple(more.evidence)
@@ -134,8 +145,11 @@ class ScoringRun:
         judge = self._judge
         stage = self._own_stage(snapshot, prefetch_parents=depth < judge.rubric.lineage.max_depth)
         found, entries, signals, evidence, own = stage.found, stage.entries, stage.signals, stage.evidence, stage.verdicts
+        followed = found.parents[:MAX_PARENTS]
         here = (*path, snapshot.repo_id.lower())
-        parents = [self._parent(p, depth + 1, here) for p in found.parents]
+        parents = [self._parent(p, depth + 1, here) for p in followed]
+        parents += [ParentOutcome(p, "error", reason=f"not followed: the card names more than {MAX_PARENTS} parents")
+                    for p in found.parents[MAX_PARENTS:]]
         joined = join_lineage(judge.rubric, judge.profile, own, found.license, signals, evidence, parents)
         return Scorecard(
             repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
@@ -182,6 +196,10 @@ class Trace:
     evidence: tuple[Evidence, ...]
     own: dict[AxisName, AxisVerdict]
     """Verdicts of the model's own stage, before its parents were joined in."""
+
+
+def _too_many(kind: str, name: str, limit: int) -> SourceError:
+    return SourceError(f"{kind} {name}", f"not looked up: the card names more than {limit} {kind}s")
 
 
 def _lineage_entries(parents: list[ParentOutcome], depth: int) -> list[LineageEntry]:

@@ -25,9 +25,16 @@ path exactly as requested (no query string, case kept).
 Fault knobs are plain attributes that a test may change while the stub runs:
 ``latency_s`` (seconds added to every request), ``fail_paths`` (path prefix -> HTTP
 status to answer instead), ``fail_next`` (path prefix -> a list of statuses, one used up
-per matching request: transient faults), ``rate_limited`` (every ``/api/`` call answers
-429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the wait those headers ask
-for) and ``page_size`` (models per listing page).
+per matching request: transient faults; instead of a status, "reset" closes the
+connection unanswered, "truncated" sends less than its Content-Length, "invalid_json" a
+broken body, "hang" nothing for ``hang_s``), ``fail_rate`` (that share of requests gets a
+503, drawn from ``fail_seed``, the path and its count), ``rate_limited`` (every ``/api/``
+call answers 429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the wait those
+headers ask for) and ``page_size`` (models per listing page).
+
+``tokens`` maps a token to the repo ids it may read (private repos, gated files); a
+request with any other token gets the Hub's 401 for bad credentials. ``add_repo`` serves
+a repo built in a test.
 """
 from __future__ import annotations
 
@@ -62,18 +69,23 @@ RATE_LIMIT_HEADERS = {
 
 
 class _Repo:
-    """One model or dataset repository, read from disk once."""
+    """One model or dataset repository: its info JSON and its files."""
 
-    def __init__(self, kind: str, folder: Path):
-        self.kind = kind
+    @classmethod
+    def from_folder(cls, kind: str, folder: Path) -> "_Repo":
         info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
-        self.id: str = info["id"]
         files_dir = folder / "files"
-        self.files: dict[str, bytes] = {}
+        files = {}
         if files_dir.is_dir():
-            for p in sorted(files_dir.rglob("*")):
-                if p.is_file():
-                    self.files[p.relative_to(files_dir).as_posix()] = p.read_bytes()
+            files = {p.relative_to(files_dir).as_posix(): p.read_bytes()
+                     for p in sorted(files_dir.rglob("*")) if p.is_file()}
+        return cls(kind, info, files)
+
+    def __init__(self, kind: str, info: dict, files: dict[str, bytes]):
+        self.kind = kind
+        info = json.loads(json.dumps(info))  # a private copy
+        self.id: str = info["id"]
+        self.files: dict[str, bytes] = dict(files)
 
         if "sha" not in info:
             h = hashlib.sha1(f"{kind}:{self.id}".encode())
@@ -128,6 +140,14 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     stub: "HubStub"
 
+    def handle_error(self, request, client_address) -> None:
+        # A client that stops reading early (a bounded README read) or times out is
+        # normal here; anything else is still printed.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -175,6 +195,31 @@ class _Handler(BaseHTTPRequestHandler):
         headers.update(extra or {})
         self._json(status, {"error": message}, head, headers)
 
+    def _broken(self, mode: str) -> None:
+        """A reply that breaks the protocol the way flaky networks and proxies do."""
+        self.close_connection = True
+        if mode == "reset":  # the connection closes with no reply at all
+            return
+        if mode == "hang":  # no reply until long after any sane client timeout
+            time.sleep(self.server.stub.hang_s)
+            return
+        if mode == "invalid_json":
+            body = b'{"id": "broken", <html>502 Bad Gateway</html>'
+            return self._reply(200, body, {"Content-Type": "application/json"}, head=False)
+        if mode == "truncated":  # promises more bytes than it sends, then hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "4096")
+            self.end_headers()
+            self.wfile.write(b'{"id": "cut-sh')
+            self.wfile.flush()
+            return
+        raise ValueError(f"unknown fault mode {mode!r}")
+
+    def _token(self) -> str | None:
+        auth = self.headers.get("Authorization") or ""
+        return auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+
     # -- dispatch -----------------------------------------------------------------------
     def _handle(self, head: bool) -> None:
         stub = self.server.stub
@@ -192,9 +237,13 @@ class _Handler(BaseHTTPRequestHandler):
                                    head, stub.rate_limit_headers())
             decoded = unquote(raw_path).lower()
             status = stub._take_fault(decoded)
+            if isinstance(status, str):
+                return self._broken(status)
             if status:
                 extra = stub.rate_limit_headers() if status == 429 else None
                 return self._error(status, None, f"Injected transient failure ({status})", head, extra)
+            if stub._random_fault(key):
+                return self._error(503, None, "Injected random failure (503)", head)
             for prefix, status in list(stub.fail_paths.items()):
                 if decoded.startswith(unquote(prefix).lower()):
                     extra = stub.rate_limit_headers() if status == 429 else None
@@ -228,8 +277,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _lookup(self, kind: str, repo_id: str, head: bool, extra=None) -> _Repo | None:
         """The repo, or None after answering the error the Hub gives an anonymous caller."""
-        repo = self.server.stub._repos.get((kind, repo_id.lower()))
-        if repo is None or repo.info.get("private"):
+        stub = self.server.stub
+        token = self._token()
+        if token is not None and token not in stub.tokens:  # the Hub refuses unknown tokens outright
+            self._error(401, None, "Invalid credentials in Authorization header", head, extra)
+            return None
+        repo = stub._repos.get((kind, repo_id.lower()))
+        readable = repo is not None and (
+            not repo.info.get("private") or repo.id.lower() in stub.tokens.get(token or "", ()))
+        if not readable:
             self._error(401, "RepoNotFound", "Repository not found", head, extra)
             return None
         if repo.info.get("disabled"):
@@ -294,7 +350,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         repo, commit = found
         with_commit = {"X-Repo-Commit": commit}
-        if repo.info.get("gated") and path != "README.md" and not self.headers.get("Authorization"):
+        granted = repo.id.lower() in self.server.stub.tokens.get(self._token() or "", ())
+        if repo.info.get("gated") and path != "README.md" and not granted:
             return self._error(
                 401, "GatedRepo",
                 f"Access to {kind} {repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.",
@@ -318,7 +375,11 @@ class HubStub:
         self.root = Path(root)
         self.latency_s: float = 0.0
         self.fail_paths: dict[str, int] = {}
-        self.fail_next: dict[str, list[int]] = {}
+        self.fail_next: dict[str, list[int | str]] = {}
+        self.fail_rate: float = 0.0
+        self.fail_seed: int = 1
+        self.hang_s: float = 3.0
+        self.tokens: dict[str, set[str]] = {}
         self.rate_limited: bool = False
         self.retry_after_s: int = 1
         self.page_size: int = 50
@@ -328,7 +389,7 @@ class HubStub:
             base = self.root / sub
             if base.is_dir():
                 for info in sorted(base.glob("*/*/info.json")):
-                    repo = _Repo(kind, info.parent)
+                    repo = _Repo.from_folder(kind, info.parent)
                     self._repos[(kind, repo.id.lower())] = repo
         self._lock = threading.Lock()
         self._server: _Server | None = None
@@ -370,6 +431,10 @@ class HubStub:
         self.latency_s = 0.0
         self.fail_paths = {}
         self.fail_next = {}
+        self.fail_rate = 0.0
+        self.fail_seed = 1
+        self.hang_s = 3.0
+        self.tokens = {}
         self.rate_limited = False
         self.retry_after_s = 1
         self.page_size = 50
@@ -379,7 +444,18 @@ class HubStub:
         return {**RATE_LIMIT_HEADERS, "RateLimit": f'"api";r=0;t={self.retry_after_s}',
                 "Retry-After": str(self.retry_after_s)}
 
-    def _take_fault(self, decoded_path: str) -> int | None:
+    def _random_fault(self, key: str) -> bool:
+        """Whether this request draws a 503 under ``fail_rate``. The draw depends only on
+        the seed, the path and how often it was asked, not on thread timing, so a test
+        with a given seed fails the same requests every run."""
+        if not self.fail_rate:
+            return False
+        with self._lock:
+            nth = self._by_path.get(key, 0)
+        digest = hashlib.sha256(f"{self.fail_seed}:{key}:{nth}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64 < self.fail_rate
+
+    def _take_fault(self, decoded_path: str) -> int | str | None:
         """The next injected status for this path from ``fail_next``, used up as it is taken."""
         with self._lock:
             for prefix, statuses in self.fail_next.items():
@@ -418,6 +494,18 @@ class HubStub:
             }
 
     # -- helpers for tests ------------------------------------------------------------------------
+    def add_repo(self, info: dict, files: dict[str, bytes] | None = None, kind: str = "model") -> str:
+        """Serve one more repo from now on (``info`` as in info.json); returns its id."""
+        repo = _Repo(kind, info, files or {})
+        with self._lock:
+            self._repos[(kind, repo.id.lower())] = repo
+        return repo.id
+
+    def remove_repo(self, repo_id: str, kind: str = "model") -> None:
+        """Stop serving a repo added with ``add_repo``."""
+        with self._lock:
+            self._repos.pop((kind, repo_id.lower()), None)
+
     def repo_ids(self, kind: str = "model") -> list[str]:
         return sorted(r.id for (k, _), r in self._repos.items() if k == kind)
 

@@ -151,11 +151,24 @@ def test_revision_by_branch_and_by_sha(hub_url, hub):
     assert by_branch["status"] == "scored" and by_branch["revision"] != sha
 
 
-@pytest.mark.parametrize("bad", ["a b/c", "../etc/passwd", "org/name@", "x/y/z", "org/na--me"])
+@pytest.mark.parametrize("bad", ["a b/c", "../etc/passwd", "org/name@", "x/y/z", "org/na--me", "",
+                                 "org/" + "n" * 5000, "組織/模型", "org/\x1b]0;title\x07name",
+                                 "https://huggingface.co/datasets/org/corpus"])
 def test_invalid_id_exits_2_with_one_line(hub_url, bad):
-    run = cli("score", bad, endpoint=hub_url)
+    run = cli("score", bad, "openlab/atlas-7b", "-f", "json", endpoint=hub_url)
     assert run.code == 2
     assert run.stderr.count("\n") == 1 and "is not a model id" in run.stderr
+    assert len(run.stderr) < 250 and "\x1b" not in run.stderr and "\x07" not in run.stderr
+    assert run.model("openlab/atlas-7b")["status"] == "scored"  # the rest of the batch is scored
+
+
+def test_a_hub_url_is_scored_as_the_id_it_names(hub_url, hub):
+    sha = hub.sha_of("revco/pinned")
+    run = cli("score", "https://huggingface.co/openlab/atlas-7b",
+              f"https://huggingface.co/revco/pinned/tree/{sha}", "-f", "json", endpoint=hub_url)
+    assert run.code == 0
+    assert [(m["repo_id"], m["revision"]) for m in run.json()["models"]] == [
+        ("openlab/atlas-7b", hub.sha_of("openlab/atlas-7b")), ("revco/pinned", sha)]
 
 
 def test_unknown_profile_is_a_usage_error(hub_url):

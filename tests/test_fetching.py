@@ -94,8 +94,9 @@ def test_broken_cache_entry_is_a_warning_and_a_refetch(hub_url, hub, hf_home):
     json.loads(snapshot.read_text())  # rewritten whole
 
 
-def test_cache_lives_under_hf_home_without_temporary_files_or_the_token(hub_url, hf_home, monkeypatch):
+def test_cache_lives_under_hf_home_without_temporary_files_or_the_token(hub, hub_url, hf_home, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_SeCrEtT0kenThatMustNotLeak")
+    hub.tokens = {"hf_SeCrEtT0kenThatMustNotLeak": set()}
     assert cli("score", *THREE, endpoint=hub_url).code == 0
     files = [p for p in hf_home.rglob("*") if p.is_file()]
     assert files and all(p.is_relative_to(hf_home / "openness" / "v1") for p in files)

@@ -211,10 +211,65 @@ def test_gated_repo_readme_is_public_other_files_are_not(hub, tmp_path):
     with pytest.raises(GatedRepoError) as exc:
         hf_hub_download("gatedco/summit-8b", "config.json", endpoint=hub.url, cache_dir=tmp_path)
     assert exc.value.response.status_code == 401
-    # any Authorization header passes the stand-in's gate
+    # a token granted the repo passes the gate; an unknown token is refused outright
+    hub.tokens = {"hf_stub_granted": {"gatedco/summit-8b"}}
     ok = hf_hub_download("gatedco/summit-8b", "config.json", endpoint=hub.url,
-                         cache_dir=tmp_path, token="hf_stub_not_a_real_token")
+                         cache_dir=tmp_path, token="hf_stub_granted")
     assert json.loads(Path(ok).read_text(encoding="utf-8"))
+    with pytest.raises(HfHubHTTPError) as refused:
+        hf_hub_download("gatedco/summit-8b", "config.json", endpoint=hub.url,
+                        cache_dir=tmp_path / "other", token="hf_stub_unknown")
+    assert refused.value.response.status_code == 401
+
+
+def test_private_repo_is_readable_with_a_granted_token_only(api, hub):
+    hub.tokens = {"hf_stub_granted": {"hiddenco/secret-model"}, "hf_stub_other": set()}
+    with pytest.raises(RepositoryNotFoundError):
+        api.model_info("hiddenco/secret-model", timeout=5)
+    with pytest.raises(RepositoryNotFoundError):
+        api.model_info("hiddenco/secret-model", timeout=5, token="hf_stub_other")
+    assert api.model_info("hiddenco/secret-model", timeout=5, token="hf_stub_granted").id == "hiddenco/secret-model"
+
+
+def test_random_faults_depend_on_seed_and_path_only(hub):
+    hub.fail_rate, hub.fail_seed = 0.5, 7
+
+    def statuses():
+        hub.reset_stats()
+        return [urlopen_status(f"{hub.url}/api/models/openlab/atlas-7b") for _ in range(12)]
+
+    first = statuses()
+    assert 503 in first and 200 in first
+    assert statuses() == first
+
+
+@pytest.mark.parametrize("mode", ["reset", "truncated", "invalid_json"])
+def test_broken_replies(hub, mode):
+    import http.client
+
+    hub.fail_next = {"/api/models/openlab/atlas-7b": [mode]}
+    host, port = hub.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+    conn.request("GET", "/api/models/openlab/atlas-7b")
+    if mode == "reset":
+        with pytest.raises(http.client.RemoteDisconnected):
+            conn.getresponse()
+        return
+    response = conn.getresponse()
+    if mode == "truncated":
+        with pytest.raises(http.client.IncompleteRead):
+            response.read()
+    else:
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(response.read())
+
+
+def urlopen_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def test_binary_readme_is_served_byte_exact(hub, hub_root, tmp_path):

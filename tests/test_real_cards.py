@@ -23,11 +23,11 @@ SNAPSHOT = SHARED / "hub" / "snapshot"
 pytestmark = pytest.mark.skipif(not SERVE.is_file(), reason="../shared/hub is not beside the repository")
 
 
-@pytest.fixture(scope="module")
-def real_hub(tmp_path_factory):
-    url_file = tmp_path_factory.mktemp("hub") / "url"
-    proc = subprocess.Popen([sys.executable, str(SERVE), "--root", str(SNAPSHOT), "--url-file", str(url_file)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _serve(folder: Path, *options: str):
+    """Run serve.py over the real-card snapshot; yields its URL."""
+    url_file = folder / "url"
+    proc = subprocess.Popen([sys.executable, str(SERVE), "--root", str(SNAPSHOT), "--url-file", str(url_file),
+                             *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
             if url_file.exists() and url_file.read_text().strip():
@@ -39,6 +39,17 @@ def real_hub(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def real_hub(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("hub"))
+
+
+@pytest.fixture(scope="module")
+def flaky_hub(tmp_path_factory):
+    """The same Hub answering one request in five with a 503."""
+    yield from _serve(tmp_path_factory.mktemp("flaky-hub"), "--fail-rate", "0.2")
 
 
 EXPECTED = {
@@ -155,3 +166,18 @@ def test_committed_example_report_is_what_the_example_script_builds(real_hub, tm
     subprocess.run([sys.executable, str(root / "examples" / "neurips_2023.py"), "--endpoint", real_hub,
                     "--source", source, "-o", str(out)], check=True, timeout=120)
     assert out.read_text(encoding="utf-8") == (root / "examples" / "neurips_2023.md").read_text(encoding="utf-8")
+
+
+def _real_ids(count: int) -> list[str]:
+    infos = sorted(SNAPSHOT.glob("models/*/*/info.json"))
+    return [f"{p.parent.parent.name}/{p.parent.name}" for p in infos][:count]
+
+
+def test_a_batch_of_twenty_is_scored_whole_when_one_request_in_five_fails(real_hub, flaky_hub, tmp_path):
+    ids = _real_ids(20)
+    clean = cli_process("score", *ids, "-f", "json", endpoint=real_hub)
+    flaky = cli_process("score", *ids, "-f", "json", "--refresh", endpoint=flaky_hub)
+    assert flaky.code == clean.code == 0, flaky.stderr
+    assert [m["status"] for m in flaky.json()["models"]] == ["scored"] * 20
+    for model in clean.json()["models"]:
+        assert flaky.model(model["repo_id"])["axes"] == model["axes"], model["repo_id"]

@@ -16,7 +16,7 @@ LICENCES = load_licences()
 
 # A baseline in which every axis reaches level 4; each test takes something away.
 FULL = {
-    "card.status": "ok", "repo.files": 9, "weights.files": 2, "weights.kinds": "safetensors",
+    "card.status": "ok", "card.truncated": False, "repo.files": 9, "weights.files": 2, "weights.kinds": "safetensors",
     "weights.suffixes": ".safetensors", "weights.adapter_only": False, "weights.training_state": True,
     "gate": "none", "license.id": "apache-2.0", "license.label": "apache-2.0", "license.class": "A",
     "license.class_title": "OSI-approved", "data.datasets": 1, "data.dataset_ids": "o/d",

@@ -6,10 +6,11 @@ from typing import Any
 
 from openness.evidence import extractors
 from openness.evidence.card import ParsedCard, parse_card
+from openness.evidence.frontmatter import read_front_matter
 from openness.evidence.licences import classify
 from openness.evidence.lineage import DeclaredParent, declared_parents
 from openness.evidence.prose import read_prose
-from openness.models import Evidence, LicenseVerdict, ModelSnapshot
+from openness.models import MAX_CARD_BYTES, Evidence, LicenseVerdict, ModelSnapshot
 from openness.rubric.schema import CLASS_ORDER, Licences, Vocabulary
 
 
@@ -28,11 +29,13 @@ class EvidenceSet:
 
 def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
     """Run every extractor over one snapshot. Pure: no I/O."""
+    snapshot, about_card = _card_facts(snapshot)
     card = parse_card(snapshot.card.text) if snapshot.card.status == "ok" and snapshot.card.text else None
     prose = read_prose(card) if card else None
     licence, verdict = _licence(snapshot, licences, extractors.licence_statements(prose, licences))
     named = extractors.datasets_named(snapshot, prose, vocab)
     parts = [
+        about_card,
         licence,
         extractors.gate(snapshot),
         extractors.weights(snapshot, card, vocab),
@@ -51,6 +54,32 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     evidence.extend(lineage.evidence)
     papers = tuple(extractors.papers(snapshot, card, vocab))
     return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), tuple(named.found))
+
+
+def _card_facts(snapshot: ModelSnapshot) -> tuple[ModelSnapshot, extractors.Extracted]:
+    """What limits the reading of the card: a cut, or metadata taken from its own front matter.
+
+    Returns the snapshot to read (with the front matter as metadata when the Hub sent
+    none) and the signals and evidence that say so.
+    """
+    out = extractors.Extracted()
+    card = snapshot.card
+    out.signals["card.truncated"] = card.truncated
+    if card.truncated:
+        out.add("card.status", "README.md",
+                f"longer than {MAX_CARD_BYTES:,} bytes: only that much was read, so evidence further down was not seen",
+                "high")
+    if card.status != "ok" or not card.text or snapshot.card_data:
+        return snapshot, out
+    front = read_front_matter(card.text)
+    where = f"README.md lines 1-{front.last_line}"
+    if front.problem:
+        out.add("card.status", where if front.last_line else "README.md", f"metadata not read: {front.problem}", "high")
+    elif front.data:
+        out.add("card.status", where, "the Hub sent no card metadata; the card's own front matter was read instead",
+                "medium")
+        snapshot = snapshot.model_copy(update={"card_data": front.data})
+    return snapshot, out
 
 
 def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:

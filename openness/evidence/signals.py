@@ -3,6 +3,7 @@ from __future__ import annotations
 
 SIGNALS: dict[str, str] = {
     "card.status": "ok, absent, unreadable or unavailable: what became of README.md",
+    "card.truncated": "true when README.md was longer than the bound read (1,000,000 bytes)",
     "repo.files": "number of files in the repository",
     "weights.files": "number of weight files (adapter weights included)",
     "weights.kinds": "the kinds of weight file, e.g. 'safetensors, gguf'",

@@ -6,6 +6,7 @@ the stored login, HF_HOME) unless given explicitly. Every call carries a timeout
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ from openness.errors import (
     SourceError,
 )
 from openness.cache import DiskCache, is_commit
-from openness.models import CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
@@ -38,9 +39,6 @@ EXPAND_KEYS = [
 LIST_EXPAND_KEYS = [key for key in EXPAND_KEYS if key != "baseModels"]
 CARD_FILE = "README.md"
 DEFAULT_TIMEOUT_S = 10.0
-# Cards beyond this are read in part: a few real cards run to hundreds of KB, none
-# that matters needs more, and a hostile one must not fill memory.
-MAX_CARD_BYTES = 1_000_000
 # Share of undecodable bytes above which a card is "not text" rather than "a bit off".
 _MAX_BAD_BYTES_SHARE = 0.01
 
@@ -94,14 +92,15 @@ class HubSource:
             if self._cache:
                 self._cache.store_error("model", ref.repo_id, ref.revision, exc)
             raise
-        repo_id = info.id or ref.repo_id
-        siblings = [s.rfilename for s in (info.siblings or [])]
-        known = self._cache.model(repo_id, info.sha) if self._cache and info.sha else None
-        card = known.card if known else self._card(repo_id, info.sha or ref.revision, siblings)
+        repo_id = info.id if isinstance(info.id, str) and info.id else ref.repo_id
+        sha = _commit_or_none(info.sha)
+        siblings = [s.rfilename for s in (info.siblings or []) if isinstance(s.rfilename, str)]
+        known = self._cache.model(repo_id, sha) if self._cache and sha else None
+        card = known.card if known else self._card(repo_id, sha or ref.revision, siblings)
         snapshot = ModelSnapshot(
             repo_id=repo_id,
             requested_revision=ref.revision,
-            sha=info.sha,
+            sha=sha,
             gated=info.gated if info.gated in ("auto", "manual") else False,
             card_data=_card_data(info),
             tags=[t for t in (info.tags or []) if isinstance(t, str)],
@@ -114,12 +113,12 @@ class HubSource:
         )
         # A listing carries no `baseModels`: such a snapshot is good for this run but must
         # not stand in the cache for the full one.
-        if self._cache and info.sha and not listed and card.status in ("ok", "absent", "unreadable"):
+        if self._cache and sha and not listed and card.status in ("ok", "absent", "unreadable"):
             self._cache.store_model(snapshot)
             if ref.repo_id.lower() != repo_id.lower():  # a renamed repo: found under either name
                 self._cache.store_model(snapshot, as_id=ref.repo_id)
             if not is_commit(ref.revision):
-                self._cache.store_ref("model", ref.repo_id, ref.revision, info.sha)
+                self._cache.store_ref("model", ref.repo_id, ref.revision, sha)
         return snapshot
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
@@ -146,7 +145,8 @@ class HubSource:
             raise
         card = _card_data(info)
         snapshot = DatasetSnapshot(
-            id=info.id or dataset_id, sha=_str_or_none(info.sha), license=card.get("license"),
+            id=info.id if isinstance(info.id, str) and info.id else dataset_id, sha=_commit_or_none(info.sha),
+            license=card.get("license"),
             gated=info.gated if info.gated in ("auto", "manual") else False,
             tags=[t for t in (info.tags or []) if isinstance(t, str)],
         )
@@ -265,9 +265,10 @@ def _retryable(call: Callable[[], T]) -> T:
             raise Retryable(exc, dict(response.headers)) from exc
         raise
     except Exception as exc:
-        # Timeouts and dropped connections may pass; a refused connection or an unknown
-        # host will not within seconds, and retrying them only makes the user wait.
-        if _is_transport_error(exc) and not _is_connect_error(exc):
+        # Timeouts, dropped connections and garbled answers (a proxy's error page, a cut
+        # body) may pass; a refused connection or an unknown host will not within
+        # seconds, and retrying them only makes the user wait.
+        if isinstance(exc, json.JSONDecodeError) or (_is_transport_error(exc) and not _is_connect_error(exc)):
             raise Retryable(exc) from exc
         raise
 
@@ -303,6 +304,8 @@ def translate_error(exc: BaseException, repo: str, what: str = "model") -> Sourc
         return ModelDisabled(repo, "the Hub has disabled this repo")
     if isinstance(exc, HfHubHTTPError):
         return _http_status_error(exc, repo)
+    if _is_timeout(exc):
+        return HubUnreachable(repo, "the Hub did not answer in time (timed out, after retries)")
     if _is_transport_error(exc):
         return HubUnreachable(repo, f"could not reach the Hub ({_short(exc)})")
     if isinstance(exc, (ValueError, KeyError, TypeError)):
@@ -323,6 +326,8 @@ def _http_status_error(exc: Any, repo: str) -> SourceError:
         return ModelDisabled(repo, "access refused (HTTP 403): the repo may be disabled")
     if status == 401:  # a missing repo says so in X-Error-Code; a bare 401 is about the token
         return HubUnavailable(repo, "the Hub refused the credentials (HTTP 401): check HF_TOKEN")
+    if isinstance(status, int) and status >= 500:
+        return HubUnavailable(repo, f"the Hub answered HTTP {status} (a server error) to every try; try again later")
     return HubUnavailable(repo, f"the Hub answered HTTP {status}")
 
 
@@ -332,6 +337,14 @@ def _is_transport_error(exc: BaseException) -> bool:
     except ImportError:  # older huggingface_hub releases use httpx
         import httpx as http  # type: ignore[no-redef]
     return isinstance(exc, (http.TransportError, ConnectionError, TimeoutError))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    try:
+        import httpx2 as http
+    except ImportError:
+        import httpx as http  # type: ignore[no-redef]
+    return isinstance(exc, (http.TimeoutException, TimeoutError))
 
 
 def _is_connect_error(exc: BaseException) -> bool:
@@ -355,6 +368,12 @@ def _card_data(info: Any) -> dict[str, Any]:
         return dict(data.to_dict())
     except Exception:  # metadata that the library itself cannot serialise
         return {}
+
+
+def _commit_or_none(value: Any) -> str | None:
+    """The commit id the Hub gave, if it is one: it names cache files and URLs, so anything
+    else (from a broken or hostile endpoint) is dropped and the answer is not cached."""
+    return value.lower() if isinstance(value, str) and is_commit(value.lower()) else None
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -1,0 +1,257 @@
+"""Hostile and broken repos: each gets a verdict with a reason or an error of its own.
+
+Cards are written by anyone. The repos here are built in the test (hub.add_repo), each
+broken in one way, and the last tests run them all in one batch beside sound models:
+nothing crashes, nothing hangs, and the sound models are scored as if alone.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from helpers import cli, cli_process
+
+from openness import compare
+from openness.models import MAX_CARD_BYTES
+
+SOUND = ["openlab/atlas-7b", "railco/meadow-3b"]
+ALIAS_BOMB = b"""---
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+license: apache-2.0
+---
+# Bomb
+
+A card whose metadata block would expand to hundreds of millions of strings.
+"""
+TRAINING = b"\n## Training data\n\nTrained on [a corpus](https://huggingface.co/datasets/lineage/sft-open).\n"
+
+
+def _info(repo_id: str, card_data=None, **extra) -> dict:
+    info = {"id": repo_id, "tags": ["transformers"], "library_name": "transformers",
+            "siblings": [{"rfilename": "model.safetensors"}, {"rfilename": "config.json"}], **extra}
+    if card_data is not None:
+        info["cardData"] = card_data
+    return info
+
+
+HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
+    "hostile/huge-card": (
+        _info("hostile/huge-card", {"license": "apache-2.0"}),
+        {"README.md": b"# Huge\n" + TRAINING + b"filler line of a very long card\n" * 100_000}),
+    "hostile/latin1-card": (
+        _info("hostile/latin1-card", {"license": "mit"}),
+        {"README.md": ("# Modèle\n\nEntraîné sur des données publiées, réglé à la main. " * 40).encode("latin-1")}),
+    "hostile/empty-card": (_info("hostile/empty-card", {"license": "mit"}), {"README.md": b""}),
+    "hostile/list-front-matter": (
+        _info("hostile/list-front-matter"),
+        {"README.md": b"---\n- apache-2.0\n- mit\n---\n# A card\n" + TRAINING}),
+    "hostile/alias-bomb": (_info("hostile/alias-bomb"), {"README.md": ALIAS_BOMB}),
+    "hostile/front-matter-only": (
+        _info("hostile/front-matter-only"),
+        {"README.md": b"---\nlicense: apache-2.0\ndatasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
+    "hostile/wrong-types": (
+        _info("hostile/wrong-types", {
+            "license": 42, "datasets": {"lineage/sft-open": 1}, "base_model": [1, 2, 3],
+            "license_name": ["x"], "license_link": 7, "language": {"en": True},
+            "base_model_relation": ["finetune"], "pipeline_tag": 5, "tags": "not-a-list"}),
+        {"README.md": b"# Wrong types\n" + TRAINING}),
+    "hostile/odd-answers": (  # what a broken or hostile endpoint might send
+        _info("hostile/odd-answers", {"license": "mit"}, sha="../../../../escaped-the-cache",
+              siblings=[{"rfilename": "model.safetensors"}, {"rfilename": "README.md"}]),
+        {"README.md": b"# Odd\n" + TRAINING}),
+    "hostile/many-parents": (
+        _info("hostile/many-parents", {"license": "mit", "base_model": [f"nobody/p{i}" for i in range(500)],
+                                       "datasets": [f"nobody/d{i}" for i in range(500)]}),
+        {"README.md": b"# Many\n"}),
+    "hostile/markup-card": (
+        _info("hostile/markup-card", {"license": "other", "license_name": "=HYPERLINK(\"http://x\")|<b>bold</b>",
+                                      "license_link": "javascript:alert(1)"}),
+        {"README.md": b"# [red]Rich markup[/red] \x1b[31mANSI\x1b[0m <script>alert(1)</script>\n" + TRAINING}),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_ids(hub):
+    ids = [hub.add_repo(info, files) for info, files in HOSTILE.values()]
+    yield ids
+    for repo_id in ids:  # other modules see the fixture Hub as it was
+        hub.remove_repo(repo_id)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(hub, hostile_ids):
+    return compare(hostile_ids, endpoint=hub.url)
+
+
+def test_every_hostile_repo_is_scored_with_reasons(hostile_report, hostile_ids):
+    assert [card.repo_id for card in hostile_report.scorecards] == hostile_ids
+    for card in hostile_report.scorecards:
+        assert card.status == "scored", card
+        assert all(verdict.reasons for verdict in card.axes.values())
+
+
+def test_a_huge_card_is_read_in_part_and_the_verdict_says_so(hostile_report):
+    card = hostile_report["hostile/huge-card"]
+    for axis in ("data", "code"):
+        assert any(f"longer than the {MAX_CARD_BYTES:,} bytes read" in r for r in card.axes[axis].reasons)
+    assert any("only that much was read" in e.detail for e in card.axes["data"].evidence)
+    assert card.axes["data"].level != "unknown"  # what was read still counts
+    assert any(d.id == "lineage/sft-open" for d in card.datasets)
+
+
+def test_a_card_that_is_not_utf8_leaves_data_and_code_unknown_with_the_reason(hostile_report):
+    card = hostile_report["hostile/latin1-card"]
+    assert card.axes["weights"].level == "open"  # metadata still judged
+    for axis in ("data", "code"):
+        assert card.axes[axis].level == "unknown"
+        assert "could not read the model card (unreadable)" in card.axes[axis].reasons[0]
+
+
+def test_an_empty_card_is_read_and_found_empty(hostile_report):
+    card = hostile_report["hostile/empty-card"]
+    assert card.axes["data"].level == "closed" and card.axes["code"].level == "closed"
+
+
+def test_front_matter_that_is_not_a_mapping_is_set_aside_with_a_reason(hostile_report):
+    card = hostile_report["hostile/list-front-matter"]
+    details = [e.detail for e in card.axes["weights"].evidence]
+    assert "metadata not read: the front matter is a list, not a mapping of fields" in details
+    assert card.license.id is None
+
+
+def test_a_yaml_alias_bomb_is_refused_not_expanded(hostile_report):
+    card = hostile_report["hostile/alias-bomb"]
+    details = " ".join(e.detail for e in card.axes["weights"].evidence)
+    assert "uses YAML aliases" in details
+    assert card.license.id is None  # nothing from the refused block is believed
+
+
+def test_front_matter_stands_in_when_the_hub_sends_no_metadata(hostile_report):
+    card = hostile_report["hostile/front-matter-only"]
+    assert card.license.id == "apache-2.0" and card.license.license_class == "A"
+    assert any(e.source == "README.md lines 1-5" and "front matter was read" in e.detail
+               for e in card.axes["weights"].evidence)
+    assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+def test_fields_of_the_wrong_type_are_ignored_not_believed(hostile_report, hub):
+    card = hostile_report["hostile/wrong-types"]
+    assert card.lineage == []  # base_model [1, 2, 3] names no parent
+    assert card.axes["weights"].level != "open"  # licence 42 is no licence
+    assert not any(path.startswith("GET /api/models/1") for path in hub.stats["by_path"])
+
+
+def test_a_card_naming_hundreds_of_parents_and_datasets_costs_a_bounded_number_of_requests(hub, hostile_ids):
+    hub.reset_stats()
+    card = compare(["hostile/many-parents"], endpoint=hub.url)["hostile/many-parents"]
+    assert hub.stats["total"] <= 2 + 16 + 32
+    assert len(card.lineage) == 500 and len(card.datasets) == 500
+    assert card.lineage[-1].reason == "not followed: the card names more than 16 parents"
+    assert card.datasets[-1].status == "error"
+    assert card.axes["data"].level != "open"  # parents that could not be checked cap the join
+
+
+def test_a_commit_id_that_is_not_one_is_neither_cached_nor_used_in_paths(hub, hostile_ids, hf_home):
+    run = cli("score", "hostile/odd-answers", "-f", "json", endpoint=hub.url)
+    assert run.code == 0 and run.model("hostile/odd-answers")["revision"] is None
+    written = [p for p in hf_home.rglob("*") if p.is_file()]
+    assert all(p.resolve().is_relative_to((hf_home / "openness").resolve()) for p in written)
+    assert not any("escaped" in p.name for p in written)
+
+
+def test_markup_in_a_card_is_shown_as_text_in_every_format(hostile_report):
+    html = hostile_report.to_html()
+    assert "<script>alert" not in html and "<b>bold" not in html and 'href="javascript' not in html
+    assert "\x1b" not in hostile_report.to_table()
+    rows = list(csv.reader(io.StringIO(hostile_report.to_csv())))
+    assert any("=HYPERLINK" in cell for row in rows for cell in row)
+    assert not any(cell[:1] in ("=", "+", "-", "@") for row in rows for cell in row)
+    for line in hostile_report.to_markdown().splitlines():
+        if line.startswith("| hostile/markup-card"):
+            assert "\\|<b>" in line or "\\|&lt;b&gt;" in line
+
+
+# -- the Hub's answers about whole repos --------------------------------------------------------
+
+TOKEN = "hf_stubTokenThatMustNeverBeShown1234"
+
+
+@pytest.mark.parametrize(("repo", "kind", "words"), [
+    ("nobody/no-such-model", "not_found", "no such model on the Hub (or it is private)"),
+    ("hiddenco/secret-model", "not_found", "no such model on the Hub (or it is private)"),
+    ("banned/gone-model", "disabled", "disabled"),
+    ("lineage/base-open@no-such-branch", "revision_not_found", "the repo has no such revision"),
+])
+def test_repos_that_cannot_be_read_get_one_error_line_each(hub, repo, kind, words):
+    run = cli("score", repo, "openlab/atlas-7b", "-f", "json", endpoint=hub.url)
+    assert run.code == 1
+    assert [line for line in run.stderr.splitlines()] == [f"openness: {repo}: {words}"] or \
+        (kind == "disabled" and run.stderr.count("\n") == 1 and words in run.stderr)
+    entries = {m["repo_id"]: m for m in run.json()["models"]}
+    assert entries[repo.split("@")[0]]["error"]["kind"] == kind
+    assert entries["openlab/atlas-7b"]["status"] == "scored"
+
+
+def test_a_private_repo_is_scored_with_a_token_that_may_read_it(hub, monkeypatch):
+    hub.tokens = {TOKEN: {"hiddenco/secret-model"}}
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    run = cli("score", "hiddenco/secret-model", "-f", "json", endpoint=hub.url)
+    assert run.code == 0 and run.json()["models"][0]["status"] == "scored"
+
+
+@pytest.mark.parametrize("token", [None, TOKEN])
+def test_a_gated_repo_is_judged_with_or_without_a_token(hub, monkeypatch, token):
+    hub.tokens = {TOKEN: {"gatedco/summit-8b"}}
+    if token:
+        monkeypatch.setenv("HF_TOKEN", token)
+    run = cli("score", "gatedco/summit-8b", "-f", "json", endpoint=hub.url)
+    model = run.json()["models"][0]
+    assert run.code == 0 and model["status"] == "scored" and model["gated"] == "manual"
+    assert any("manual approval" in reason for reason in model["axes"]["weights"]["reasons"])
+
+
+def test_a_token_the_hub_refuses_is_named_as_the_cause_without_showing_it(hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_stubRevokedToken0000")
+    run = cli("score", "openlab/atlas-7b", endpoint=hub.url)
+    assert run.code == 1
+    assert "check HF_TOKEN" in run.stderr and "hf_stubRevokedToken0000" not in run.stderr + run.stdout
+
+
+# -- all of it in one batch ---------------------------------------------------------------------
+
+LINEAGE_TRAPS = ["lineage/self-parent", "lineage/cycle-a", "deep/long-00"]
+UNREADABLE = ["nobody/no-such-model", "hiddenco/secret-model", "banned/gone-model",
+              "lineage/base-open@no-such-branch", "oddco/binary-card", "nocard/bare-1b", "gatedco/summit-8b"]
+BAD_IDS = ["", "org/my model", "../../etc/passwd", "a/b/c", "org/" + "n" * 300, "org/modèle"]
+
+
+def test_one_batch_of_everything_hostile_leaves_the_sound_models_untouched(hub, hostile_ids, tmp_path):
+    alone = cli_process("score", *SOUND, "-f", "json", endpoint=hub.url)
+    batch = tmp_path / "batch.txt"
+    everything = SOUND + hostile_ids + LINEAGE_TRAPS + UNREADABLE
+    batch.write_text("\n".join(everything) + "\n", encoding="utf-8")
+    run = cli_process("score", "--from", str(batch), *BAD_IDS, "-f", "json", "--refresh",
+                      endpoint=hub.url, timeout=120)
+    assert run.code == 2  # bad ids were given; everything else is still in the report
+    assert "Traceback" not in run.stderr
+    models = run.json()["models"]
+    by_id = {m["repo_id"]: m for m in models}
+    for repo in SOUND:
+        assert by_id[repo]["axes"] == next(m for m in alone.json()["models"] if m["repo_id"] == repo)["axes"]
+    for repo in hostile_ids + LINEAGE_TRAPS + ["oddco/binary-card", "nocard/bare-1b", "gatedco/summit-8b"]:
+        assert by_id[repo]["status"] == "scored"
+    failed = [m for m in models if m["status"] == "error"]
+    assert {m["error"]["kind"] for m in failed} == {"not_found", "disabled", "revision_not_found", "invalid_id"}
+    assert len(run.stderr.splitlines()) == len(failed)  # one line per model that was not scored
+    for fmt in ("table", "markdown", "csv", "html"):
+        again = cli_process("score", "--from", str(batch), *BAD_IDS, "-f", fmt, "--offline", endpoint=hub.url)
+        assert again.code == 2 and "Traceback" not in again.stderr and again.stdout
