@@ -132,10 +132,12 @@ def gate(snapshot: ModelSnapshot) -> Extracted:
 def datasets_named(snapshot: ModelSnapshot, card: ParsedCard | None) -> dict[str, str]:
     """Dataset ids the model names, each with where it was first found (metadata first)."""
     found: dict[str, str] = {}
+    seen: set[str] = set()  # lower-case ids: a set, so that a card naming thousands stays linear
 
     def note(dataset_id: str, source: str) -> None:
         dataset_id = dataset_id.strip().strip("/")
-        if dataset_id and dataset_id.lower() not in {k.lower() for k in found}:
+        if dataset_id and dataset_id.lower() not in seen:
+            seen.add(dataset_id.lower())
             found[dataset_id] = source
 
     value = snapshot.card_data.get("datasets")
@@ -300,6 +302,9 @@ def _code_links(card: ParsedCard | None, vocab: Vocabulary, out: Extracted, by_k
     host = re.compile(vocab.code.hosts, re.IGNORECASE)
     framework = re.compile(vocab.code.frameworks, re.IGNORECASE)
     seen: set[tuple[str, str]] = set()
+    # What a line says, read once per line: a card may put thousands of links on one
+    # line, and reading the whole line again for each of them is quadratic.
+    contexts: dict[int, tuple[str, str | None, str]] = {}
     count = 0
     for link in card.links:
         repo = _repo_of(link.url) if host.search(link.url.split("/")[2] if "//" in link.url else "") else None
@@ -311,14 +316,17 @@ def _code_links(card: ParsedCard | None, vocab: Vocabulary, out: Extracted, by_k
                 seen.add(("framework", repo))
                 out.add("code.frameworks", at(link.line), f"{repo} is a general framework, not this model's code", "low")
             continue
-        kind, reason = _link_kind(link.line, vocab)
+        line = link.line
+        if line.number not in contexts:
+            contexts[line.number] = (*_link_kind(line, vocab), quote(line.text, 100))
+        kind, reason, quoted = contexts[line.number]
         if (kind, repo.lower()) in seen:
             continue
         seen.add((kind, repo.lower()))
         by_kind[kind].append(repo)
         strength: Strength = "low" if reason is None else "medium"
-        out.add(f"code.{kind}", at(link.line),
-                f"{repo}: {reason or 'a code repository, not described as training code'} {quote(link.line.text, 100)}",
+        out.add(f"code.{kind}", at(line),
+                f"{repo}: {reason or 'a code repository, not described as training code'} {quoted}",
                 strength)
     return count
 
