@@ -5,10 +5,19 @@ import re
 from dataclasses import dataclass, field
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# No `\s*#*\s*$` for the closing `#`s: after a lazy `(.*?)` it backtracks cubically on a
+# heading followed by a long run of spaces (seconds for 1,000 of them). `plain` drops the
+# `#`s and the spaces anyway.
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+# Line breaks as an editor, git and GitHub count them for "README.md line N".
+# str.splitlines() would also break at \x0c, \x1c-\x1e, \x85, \u2028 and \u2029,
+# so a card holding them would get evidence pointing at the wrong lines.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}|`]+")
-_MARKUP = re.compile(r"<[^>]{0,200}>|[*_`>#|]|!\[|\]\([^)]*\)|\[|\]")
+# Bounded repeats: an unbounded `\]\([^)]*\)` scans to the end of the line from every
+# `](`, which is quadratic on a long line of them.
+_MARKUP = re.compile(r"<[^>]{0,200}>|[*_`>#|]|!\[|\]\([^)]{0,200}\)|\[|\]")
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,15 @@ def body_start(lines: list[str]) -> int:
     return 0  # unclosed front matter: treat everything as body rather than lose it
 
 
+def split_lines(text: str) -> list[str]:
+    """The card's physical lines, split at \\n, \\r\\n and \\r only; no empty last line."""
+    raw = _LINE_BREAK.split(text)
+    return raw[:-1] if raw[-1] == "" else raw
+
+
 def parse_card(text: str) -> ParsedCard:
     """Split a card into body lines (outside code fences), sections and links."""
-    raw = text.splitlines()
+    raw = split_lines(text)
     start = body_start(raw)
     lines: list[Line] = []
     headings: list[tuple[int, str, int]] = []  # (rank, title, index into lines)
@@ -100,13 +115,17 @@ def _heading(text: str) -> tuple[int, str] | None:
 
 
 def _sections(lines: list[Line], headings: list[tuple[int, str, int]]) -> tuple[Section, ...]:
+    # Where each section ends, in one pass: a heading closes every open section of the
+    # same or a lower rank (the open ones, bottom to top, have rising ranks). Looking
+    # ahead from each heading instead costs quadratic time on a card of many headings.
+    ends = [len(lines)] * len(headings)
+    still_open: list[int] = []
+    for pos, (rank, _, index) in enumerate(headings):
+        while still_open and headings[still_open[-1]][0] >= rank:
+            ends[still_open.pop()] = index
+        still_open.append(pos)
     sections = []
-    for pos, (rank, title, index) in enumerate(headings):
-        end = len(lines)
-        for later_rank, _, later_index in headings[pos + 1:]:
-            if later_rank <= rank:
-                end = later_index
-                break
+    for (rank, title, index), end in zip(headings, ends):
         body = tuple(lines[index + 1:end])
         last = body[-1].number if body else lines[index].number
         sections.append(Section(title, rank, lines[index].number, last, body))

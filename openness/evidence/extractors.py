@@ -202,12 +202,13 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     """
     named = NamedDatasets()
     benchmark = re.compile(vocab.data.benchmarks, re.IGNORECASE)
+    seen: set[str] = set()  # lower-case ids: a set, so that a card naming thousands stays linear
 
     def note(dataset_id: str, source: str, why_not: str | None = None) -> None:
         dataset_id = dataset_id.strip().strip("/")
-        known = {k.lower() for k in named.found} | {k.lower() for k, _, _ in named.set_aside}
-        if not dataset_id or dataset_id.lower() in known:
+        if not dataset_id or dataset_id.lower() in seen:
             return
+        seen.add(dataset_id.lower())
         why_not = why_not or ("a benchmark, not training data" if benchmark.search(dataset_id) else None)
         if why_not:
             named.set_aside.append((dataset_id, source, why_not))

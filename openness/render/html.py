@@ -5,6 +5,7 @@ default, with no call site that could forget to. The view built here is plain te
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +14,8 @@ from openness.render.arrange import GroupKey, groups_of
 from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_text,
                                   parents_text)
 from openness.render.text import gate_words, headline, one_line
+
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 WORD_MEANINGS = {
     "open": "meets this profile's bar for open on that axis",
@@ -62,9 +65,11 @@ def _view(report: Report, group_by: GroupKey | None, title: str | None) -> dict[
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL if it is plain http(s), else None: a card must not plant `javascript:` links."""
-    if url and url.strip().lower().startswith(("https://", "http://")):
-        return url.strip()
+    """The URL if it is plain http(s), else None: a card must not plant `javascript:` links,
+    nor control characters, spaces or lone surrogates inside one."""
+    url = url.strip() if url else ""
+    if url.lower().startswith(("https://", "http://")) and not _NOT_IN_URL.search(url):
+        return url
     return None
 
 

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from openness.models import AXES, AxisVerdict, Report, Scorecard
+from openness.render.text import SURROGATE
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "openness"
@@ -30,8 +31,13 @@ def report_document(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    """Indented JSON, one document, ending with a newline."""
-    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"
+    """Indented JSON, one document, ending with a newline.
+
+    Text is kept exactly as the card gave it; a lone surrogate, which UTF-8 cannot
+    encode, is written as its `\\udXXXX` escape, so that it still reads back the same.
+    """
+    text = json.dumps(report_document(report), indent=2, ensure_ascii=False)
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _model(card: Scorecard) -> dict[str, Any]:

@@ -7,11 +7,15 @@ import re
 # move the cursor, recolour or retitle the user's terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+# A lone surrogate (from a `\ud800` escape in card metadata, JSON or YAML) is a valid
+# Python str but cannot be written as UTF-8: printing or saving the report would fail.
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:
-    """Control characters dropped and all whitespace, newlines too, as single spaces."""
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    """Control characters dropped, lone surrogates as U+FFFD, all whitespace, newlines
+    too, as single spaces."""
+    return _SPACES.sub(" ", SURROGATE.sub("\ufffd", _CONTROL.sub("", text))).strip()
 
 
 def shorten(text: str, width: int) -> str:
