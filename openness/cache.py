@@ -112,11 +112,19 @@ class DiskCache:
         """Keep a snapshot under its commit (and under `as_id`, a name it was asked for)."""
         if snapshot.sha:
             path = self._snapshot_path("model", as_id or snapshot.repo_id, snapshot.sha)
-            self._write(path, snapshot.model_dump_json())
+            self._write_snapshot(path, snapshot)
 
     def store_dataset(self, snapshot: DatasetSnapshot) -> None:
         if snapshot.sha:
-            self._write(self._snapshot_path("dataset", snapshot.id, snapshot.sha), snapshot.model_dump_json())
+            self._write_snapshot(self._snapshot_path("dataset", snapshot.id, snapshot.sha), snapshot)
+
+    def _write_snapshot(self, path: Path, snapshot: ModelSnapshot | DatasetSnapshot) -> None:
+        try:
+            text = snapshot.model_dump_json()
+        except ValueError as exc:  # text JSON cannot hold, such as a lone surrogate from a card
+            log.warning("not cached, it cannot be written as JSON (%s): %s", type(exc).__name__, path)
+            return
+        self._write(path, text)
 
     # -- refs: which commit, or which lasting error --------------------------------------
     def ref(self, kind: Kind, repo_id: str, revision: str | None) -> RefAnswer | None:

@@ -72,6 +72,9 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
         _info("hostile/many-parents", {"license": "mit", "base_model": [f"nobody/p{i}" for i in range(500)],
                                        "datasets": [f"nobody/d{i}" for i in range(500)]}),
         {"README.md": b"# Many\n"}),
+    "hostile/surrogate": (  # "\ud800" in the Hub's JSON is a lone surrogate, which UTF-8 cannot encode
+        _info("hostile/surrogate", {"license": "other", "license_name": "bad \ud800 name"}),
+        {"README.md": b"# Surrogate\n"}),
     "hostile/markup-card": (
         _info("hostile/markup-card", {"license": "other", "license_name": "=HYPERLINK(\"http://x\")|<b>bold</b>",
                                       "license_link": "javascript:alert(1)"}),
@@ -251,7 +254,15 @@ def test_one_batch_of_everything_hostile_leaves_the_sound_models_untouched(hub, 
         assert by_id[repo]["status"] == "scored"
     failed = [m for m in models if m["status"] == "error"]
     assert {m["error"]["kind"] for m in failed} == {"not_found", "disabled", "revision_not_found", "invalid_id"}
-    assert len(run.stderr.splitlines()) == len(failed)  # one line per model that was not scored
+    errors = [line for line in run.stderr.splitlines() if not line.startswith("openness: warning:")]
+    assert len(errors) == len(failed)  # one line per model that was not scored
     for fmt in ("table", "markdown", "csv", "html"):
         again = cli_process("score", "--from", str(batch), *BAD_IDS, "-f", fmt, "--offline", endpoint=hub.url)
         assert again.code == 2 and "Traceback" not in again.stderr and again.stdout
+
+
+def test_a_lone_surrogate_in_metadata_is_scored_printed_and_not_cached(hub, hostile_ids):
+    for fmt in ("table", "json", "csv", "markdown", "html"):
+        run = cli_process("score", "hostile/surrogate", "-f", fmt, endpoint=hub.url)
+        assert run.code == 0 and "Traceback" not in run.stderr and run.stdout
+    assert "not cached, it cannot be written as JSON" in run.stderr

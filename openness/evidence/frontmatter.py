@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from openness.evidence.card import split_lines
+
 MAX_FRONT_MATTER_CHARS = 64_000
 """Real front matter runs to a few KB; model-index tables to a few tens."""
 
@@ -47,7 +49,7 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 def read_front_matter(text: str) -> FrontMatter:
     """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be."""
-    lines = text.splitlines()
+    lines = split_lines(text)  # numbered as the card parser numbers them
     if not lines or lines[0].strip() != "---":
         return FrontMatter(None, 0)
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
