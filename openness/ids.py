@@ -33,12 +33,12 @@ def parse_model_text(text: str) -> tuple[str, str | None]:
     """
     raw = text.strip()
     if not raw:
-        raise _invalid(text, "it is empty")
+        raise InvalidModelId(text, "it is empty")
     if _looks_like_url(raw):
         return _from_url(text, raw)
     repo_id, sep, revision = raw.partition("@")
     if sep and not revision:
-        raise _invalid(text, "nothing follows '@'")
+        raise InvalidModelId(text, "nothing follows '@'")
     check_repo_id(text, repo_id)
     if sep:
         check_revision(text, revision)
@@ -49,15 +49,15 @@ def check_repo_id(text: str, repo_id: str) -> None:
     """Raise InvalidModelId unless `repo_id` is `org/name` (or a bare legacy `name`)."""
     why = _repo_id_problem(repo_id)
     if why:
-        raise _invalid(text, why)
+        raise InvalidModelId(text, why)
 
 
 def check_revision(text: str, revision: str) -> None:
     """Raise InvalidModelId unless `revision` can be a branch, tag or commit."""
     if len(revision) > MAX_REVISION:
-        raise _invalid(text, f"the revision is longer than {MAX_REVISION} characters")
+        raise InvalidModelId(text, f"the revision is longer than {MAX_REVISION} characters")
     if ".." in revision or not _REVISION.fullmatch(revision):
-        raise _invalid(text, "the revision is not a valid branch, tag or commit")
+        raise InvalidModelId(text, "the revision is not a valid branch, tag or commit")
 
 
 def _repo_id_problem(repo_id: str) -> str | None:
@@ -93,22 +93,22 @@ def _from_url(text: str, raw: str) -> tuple[str, str | None]:
     """The repo and revision a Hub URL points at: /org/name[/tree/rev[/...]]."""
     url = urlsplit(raw if "://" in raw else f"https://{raw}")
     if url.scheme not in ("http", "https"):
-        raise _invalid(text, f"only https:// Hub URLs are understood, not {url.scheme}://")
+        raise InvalidModelId(text, f"only https:// Hub URLs are understood, not {url.scheme}://")
     if (url.hostname or "").lower() not in HUB_HOSTS:
-        raise _invalid(text, "not a huggingface.co URL; give the id as org/name")
+        raise InvalidModelId(text, "not a huggingface.co URL; give the id as org/name")
     parts = [unquote(p) for p in url.path.split("/") if p]
     if parts and parts[0] in _OTHER_REPO_KINDS:
-        raise _invalid(text, f"the URL is of {_OTHER_REPO_KINDS[parts[0]]}, not a model")
+        raise InvalidModelId(text, f"the URL is of {_OTHER_REPO_KINDS[parts[0]]}, not a model")
     if parts and parts[0] == "models":  # /models/org/name is how some pages link
         parts = parts[1:]
     if len(parts) < 2:
-        raise _invalid(text, "the URL does not name a model (expected huggingface.co/org/name)")
+        raise InvalidModelId(text, "the URL does not name a model (expected huggingface.co/org/name)")
     repo_id, rest = "/".join(parts[:2]), parts[2:]
     check_repo_id(text, repo_id)
     if not rest:
         return repo_id, None
     if rest[0] not in _REVISION_PARTS or len(rest) < 2:
-        raise _invalid(text, f"the URL goes on past org/name with '/{rest[0]}'; "
+        raise InvalidModelId(text, f"the URL goes on past org/name with '/{rest[0]}'; "
                              "expected /tree/<revision> or nothing")
     revision = _revision_in(rest[1:])
     check_revision(text, revision)
@@ -120,7 +120,3 @@ def _revision_in(parts: list[str]) -> str:
     if parts[0] == "refs" and len(parts) >= 3:
         return "/".join(parts[:3])
     return parts[0]
-
-
-def _invalid(text: str, why: str) -> InvalidModelId:
-    return InvalidModelId(text, why)

@@ -331,28 +331,25 @@ def _http_status_error(exc: Any, repo: str) -> SourceError:
     return HubUnavailable(repo, f"the Hub answered HTTP {status}")
 
 
-def _is_transport_error(exc: BaseException) -> bool:
+def _http() -> Any:
+    """The HTTP package huggingface_hub runs on (imported only once a request has failed)."""
     try:
         import httpx2 as http
     except ImportError:  # older huggingface_hub releases use httpx
         import httpx as http  # type: ignore[no-redef]
-    return isinstance(exc, (http.TransportError, ConnectionError, TimeoutError))
+    return http
+
+
+def _is_transport_error(exc: BaseException) -> bool:
+    return isinstance(exc, (_http().TransportError, ConnectionError, TimeoutError))
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    try:
-        import httpx2 as http
-    except ImportError:
-        import httpx as http  # type: ignore[no-redef]
-    return isinstance(exc, (http.TimeoutException, TimeoutError))
+    return isinstance(exc, (_http().TimeoutException, TimeoutError))
 
 
 def _is_connect_error(exc: BaseException) -> bool:
-    try:
-        import httpx2 as http
-    except ImportError:
-        import httpx as http  # type: ignore[no-redef]
-    return isinstance(exc, (http.ConnectError, ConnectionRefusedError))
+    return isinstance(exc, (_http().ConnectError, ConnectionRefusedError))
 
 
 def _short(exc: BaseException) -> str:
