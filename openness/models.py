@@ -96,6 +96,47 @@ class DatasetSnapshot(Frozen):
     tags: list[str] = Field(default_factory=list)
 
 
+RepoStatus = Literal["ok", "not_found", "rate_limited", "unavailable", "not_cached", "off"]
+
+
+class CodeRepoSnapshot(Frozen):
+    """What a code host says of one repository a card links, with no judgement. Cached by tree sha.
+
+    A lookup that fails is a snapshot too (status other than ok, with `problem`): the
+    verdict then rests on the card alone and says why, and the batch goes on.
+    """
+
+    repo: str
+    """`owner/name` as the card links it (GitHub treats it without regard to case)."""
+    host: str = "github.com"
+    status: RepoStatus
+    """ok: read; not_found: gone or private; rate_limited: the host's rate limit was reached;
+    unavailable: could not be read (network, server error); not_cached: offline and not in
+    the cache; off: lookups of code repositories were turned off."""
+    full_name: str | None = None
+    """`owner/name` as the host names it now (differs after a rename)."""
+    license_spdx: str | None = None
+    """The host's detected licence: an SPDX id, `NOASSERTION` (a licence it could not
+    match), or None (no licence file)."""
+    fork: bool = False
+    archived: bool = False
+    default_branch: str | None = None
+    tree_sha: str | None = None
+    """The commit tree the file list describes."""
+    files: list[str] = Field(default_factory=list)
+    """Paths of the files (blobs) in the recursive tree, at most MAX_REPO_FILES."""
+    files_truncated: bool = False
+    """True when the host cut the tree or it held more than MAX_REPO_FILES files."""
+    readme: str | None = None
+    """The README's text, at most MAX_REPO_README_BYTES."""
+    problem: str | None = None
+    """Why the repository could not be read, when status is not ok."""
+
+
+MAX_REPO_FILES = 20_000
+MAX_REPO_README_BYTES = 200_000
+
+
 class Evidence(Frozen):
     """One fact a reader can check by hand: where it was found, what it says, how strong."""
 

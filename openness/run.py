@@ -10,17 +10,20 @@ from typing import Any, Generic, TypeVar
 from openness.errors import SourceError
 from openness.evidence import EvidenceSet, extract_evidence
 from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings
-from openness.models import (AxisName, AxisVerdict, DatasetEntry, Evidence, LineageEntry, ModelRef,
-                             ModelSnapshot, Scorecard)
+from openness.evidence.repos import repo_findings
+from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, Evidence, LineageEntry,
+                             ModelRef, ModelSnapshot, Scorecard)
 from openness.rubric import evaluate
 from openness.rubric.lineage import ParentOutcome, join_lineage
-from openness.sources.interface import MetadataSource
+from openness.sources.interface import CodeHost, MetadataSource
 
 # A card may name any number of parents and datasets; real ones name a handful (a merge
 # a dozen at most). Beyond these nothing is fetched, so one hostile card cannot make a
 # run send thousands of requests; what was left out is reported, not dropped.
 MAX_PARENTS = 16
 MAX_DATASETS = 32
+# Code repositories read per model: real cards link a few of their own.
+MAX_REPOS = 8
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -68,12 +71,15 @@ class ScoringRun:
     Use it as a context manager, so the pool is shut down.
     """
 
-    def __init__(self, source: MetadataSource, judge: "Judge", *, jobs: int = 8) -> None:
+    def __init__(self, source: MetadataSource, judge: "Judge", *, jobs: int = 8,
+                 code_host: CodeHost | None = None) -> None:
         self._source = source
+        self._code_host = code_host
         self._judge = judge
         self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="openness-fetch")
         self._snapshots: Memo[str, ModelSnapshot | SourceError] = Memo()
         self._datasets: Memo[str, DatasetLookup] = Memo()
+        self._repos: Memo[str, CodeRepoSnapshot] = Memo()
 
     def __enter__(self) -> "ScoringRun":
         return self
@@ -103,6 +109,11 @@ class ScoringRun:
                 return exc
         return self._datasets.future(dataset_id.lower(), fetch, self._pool)
 
+    def _repo_future(self, repo: str) -> Future[CodeRepoSnapshot]:
+        host = self._code_host
+        assert host is not None
+        return self._repos.future(repo.lower(), lambda: host.fetch_repo(repo), self._pool)
+
     def _prefetch(self, parents, datasets) -> None:
         """Ask for every parent and dataset at once; the walk below then mostly waits less."""
         for parent in parents:
@@ -127,13 +138,18 @@ class ScoringRun:
         judge = self._judge
         found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
         looked_up = found.datasets[:MAX_DATASETS]
+        repos = found.code.lookups()[:MAX_REPOS] if self._code_host else []
+        for repo in repos:
+            self._repo_future(repo)
         self._prefetch(found.parents[:MAX_PARENTS] if prefetch_parents else (), looked_up)
         entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in looked_up]
         entries += [dataset_entry(d, _too_many("dataset", d, MAX_DATASETS), judge.licences)
                     for d in found.datasets[MAX_DATASETS:]]
         more = dataset_findings(entries)
-        signals = {**found.signals, **more.signals}
-        evidence = found.evidence + tuple(more.evidence)
+        read = {repo: self._repo_future(repo).result() for repo in repos}
+        code = repo_findings(found.code, read, judge.vocabulary, judge.licences)
+        signals = {**found.signals, **more.signals, **code.signals}
+        evidence = found.evidence + tuple(more.evidence) + tuple(code.evidence)
         return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence))
 
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> Scorecard:

@@ -26,7 +26,7 @@ FULL = {
     "data.described": True, "data.described_as": "section", "data.searched": "everywhere",
     "code.training": 1, "code.training_links": "o/t", "code.finetune": 0, "code.finetune_links": "none",
     "code.evaluation": 1, "code.data_processing": 1, "code.inference": 3, "code.inference_links": "o/t",
-    "code.searched": "everywhere",
+    "code.searched": "everywhere", "code.repos_unchecked": 0, "code.repos_unchecked_as": "none",
 }
 
 
@@ -39,7 +39,7 @@ def test_files_load_and_every_signal_is_produced():
     assert set(RUBRIC.axes) == set(AXES)
     assert {c.signal for c in RUBRIC.conditions.values()} <= set(SIGNALS)
     assert load_vocabulary().id == "openness-vocabulary"
-    evidence_only = {"code.frameworks", "code.procedure_section", "lineage.parent", "lineage.parents"}
+    evidence_only = {"code.frameworks", "code.procedure_section", "code.repository", "lineage.parent", "lineage.parents"}
     assert set(FULL) == set(SIGNALS) - evidence_only
 
 

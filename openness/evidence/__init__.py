@@ -25,6 +25,8 @@ class EvidenceSet:
     parents: tuple[DeclaredParent, ...]
     datasets: tuple[str, ...]
     """Dataset ids the model names, to be looked up on the Hub."""
+    code: extractors.CodeFindings
+    """Code sources by kind and the code-host links behind them (repositories to read)."""
 
 
 def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
@@ -34,13 +36,14 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     prose = read_prose(card) if card else None
     licence, verdict = _licence(snapshot, licences, extractors.licence_statements(prose, licences))
     named = extractors.datasets_named(snapshot, prose, vocab)
+    code_part, code_found = extractors.code(snapshot, prose, vocab)
     parts = [
         about_card,
         licence,
         extractors.gate(snapshot),
         extractors.weights(snapshot, card, vocab),
         extractors.data(snapshot, prose, vocab, named),
-        extractors.code(snapshot, prose, vocab),
+        code_part,
     ]
     signals: dict[str, Any] = {"card.status": snapshot.card.status}
     evidence: list[Evidence] = []
@@ -53,7 +56,7 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
     signals.update(lineage.signals)
     evidence.extend(lineage.evidence)
     papers = tuple(extractors.papers(snapshot, card, vocab))
-    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), tuple(named.found))
+    return EvidenceSet(signals, tuple(evidence), verdict, papers, tuple(parents), tuple(named.found), code_found)
 
 
 def _card_facts(snapshot: ModelSnapshot) -> tuple[ModelSnapshot, extractors.Extracted]:

@@ -405,12 +405,64 @@ def _data_searched(card: ParsedCard | None) -> str:
 _KIND_RANK = ("training", "data_processing", "finetune", "evaluation", "inference")
 
 
-def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> Extracted:
+@dataclass(frozen=True)
+class CodeLink:
+    """A code-host repository the card links, and what the words around the link say it is."""
+
+    host: str
+    """The code host, e.g. `github.com`."""
+    repo: str
+    """`owner/name`."""
+    kind: str
+    """training, data_processing, finetune, evaluation, inference, or framework (a known
+    general library or a codebase only named)."""
+    reason: str | None
+    """Why the words make it that kind; None when they do not describe it at all."""
+    source: str
+    """Where the link stands (`README.md line N`)."""
+    sentence: str
+
+
+@dataclass
+class CodeFindings:
+    """Code sources by kind (the signals are counted from these) and the links behind them."""
+
+    by_kind: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    links: list[CodeLink] = field(default_factory=list)
+    searched: str = ""
+
+    def lookups(self) -> list[str]:
+        """GitHub repositories worth reading: linked, and not a known framework or general library."""
+        seen: dict[str, None] = {}
+        for link in self.links:
+            if link.host == "github.com" and link.kind != "framework":
+                seen.setdefault(link.repo.lower(), None)
+        return list(seen)
+
+
+def code_signals(found: CodeFindings) -> dict[str, Any]:
+    """The code.* signals, counted from the sources found by kind."""
+    by_kind = found.by_kind
+    return {
+        "code.training": len(by_kind["training"]),
+        "code.training_links": listing(by_kind["training"]) or "none",
+        "code.finetune": len(by_kind["finetune"]),
+        "code.finetune_links": listing(by_kind["finetune"]) or "none",
+        "code.evaluation": len(by_kind["evaluation"]),
+        "code.data_processing": len(by_kind["data_processing"]),
+        "code.inference": sum(len(v) for v in by_kind.values()),
+        "code.inference_links": listing([x for k in _KIND_RANK for x in by_kind[k]]) or "none",
+        "code.searched": found.searched,
+    }
+
+
+def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tuple[Extracted, CodeFindings]:
     """Code links by what the text around them says, code files in the repo, library integration."""
     out = Extracted()
+    found = CodeFindings()
     card = prose.card if prose else None
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    host_links = _code_links(prose, vocab, out, by_kind)
+    by_kind = found.by_kind
+    host_links = _code_links(prose, vocab, out, found)
     for rule in vocab.code.repo_files:
         names = [n for n in snapshot.siblings if rule.regex.search(n)]
         if names and rule.kind:
@@ -424,22 +476,15 @@ def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> Ext
         out.add("code.procedure_section", f"README.md line {section.first}",
                 f"training-procedure section '{section.title}' ({len(section.lines)} lines)", "medium")
     links = card.links if card else ()
-    out.signals.update({
-        "code.training": len(by_kind["training"]),
-        "code.training_links": listing(by_kind["training"]) or "none",
-        "code.finetune": len(by_kind["finetune"]),
-        "code.finetune_links": listing(by_kind["finetune"]) or "none",
-        "code.evaluation": len(by_kind["evaluation"]),
-        "code.data_processing": len(by_kind["data_processing"]),
-        "code.inference": sum(len(v) for v in by_kind.values()),
-        "code.inference_links": listing([x for k in _KIND_RANK for x in by_kind[k]]) or "none",
-        "code.searched": (f"{len(links)} link(s) in the card ({host_links} to code hosts), "
-                          f"{len(snapshot.siblings)} repository file(s), library_name"),
-    })
-    return out
+    found.searched = (f"{len(links)} link(s) in the card ({host_links} to code hosts), "
+                      f"{len(snapshot.siblings)} repository file(s), library_name")
+    out.signals.update(code_signals(found))
+    # Until linked repositories are read (openness/evidence/repos.py), none is unchecked.
+    out.signals.update({"code.repos_unchecked": 0, "code.repos_unchecked_as": "none"})
+    return out, found
 
 
-def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, by_kind: dict[str, list[str]]) -> int:
+def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: CodeFindings) -> int:
     """Classify each code-host link once per repository and kind; return how many links were read."""
     if prose is None:
         return 0
@@ -448,7 +493,8 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, by_kind:
     seen: set[tuple[str, str]] = set()
     count = 0
     for link in prose.card.links:
-        repo = _repo_of(link.url) if host.search(link.url.split("/")[2] if "//" in link.url else "") else None
+        domain = link.url.split("/")[2].lower() if "//" in link.url else ""
+        repo = _repo_of(link.url) if host.search(domain) else None
         if not repo or not_code.search(link.url):
             continue
         count += 1
@@ -461,10 +507,11 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, by_kind:
         if (kind, repo.lower()) in seen:
             continue
         seen.add((kind, repo.lower()))
+        found.links.append(CodeLink(domain.removeprefix("www."), repo, kind, reason, at(link.line), sentence))
         if kind == "framework":
             out.add("code.frameworks", at(link.line), f"{repo}: {reason}", "low")
             continue
-        by_kind[kind].append(repo)
+        found.by_kind[kind].append(repo)
         strength: Strength = "low" if reason is None else "medium"
         out.add(f"code.{kind}", at(link.line),
                 f"{repo}: {reason or 'a code repository, not described as training code'} {quote(sentence, 100)}",

@@ -43,6 +43,9 @@ SIGNALS: dict[str, str] = {
     "lineage.parents": "number of parent models the card or the Hub names",
     "lineage.parent": "one parent and its relation (evidence)",
     "code.searched": "where code was looked for",
+    "code.repository": "what a linked code repository holds and its licence (evidence)",
+    "code.repos_unchecked": "linked repositories that could not be read (rate limit, offline, lookups off)",
+    "code.repos_unchecked_as": "those repositories",
 }
 
 # The evidence items (by signal name, or prefix ending in '.') that each tested signal is

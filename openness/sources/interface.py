@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from openness.models import DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.models import CodeRepoSnapshot, DatasetSnapshot, ModelRef, ModelSnapshot
 
 
 class MetadataSource(Protocol):
@@ -15,4 +15,13 @@ class MetadataSource(Protocol):
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
         """Return what the Hub says of a dataset, or raise a SourceError (ModelNotFound if absent)."""
+        ...
+
+
+class CodeHost(Protocol):
+    """Reads repositories that cards link (GitHub's REST API, or a stand-in)."""
+
+    def fetch_repo(self, repo: str) -> CodeRepoSnapshot:
+        """What the host holds for `owner/name`. Never raises for a failed lookup: the
+        snapshot's status and problem say what went wrong (not found, rate limit, ...)."""
         ...
