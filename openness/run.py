@@ -150,7 +150,8 @@ class ScoringRun:
         code = repo_findings(found.code, read, judge.vocabulary, judge.licences)
         signals = {**found.signals, **more.signals, **code.signals}
         evidence = found.evidence + tuple(more.evidence) + tuple(code.evidence)
-        return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence))
+        return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence),
+                         read)
 
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> Scorecard:
         from openness.api import error_card
@@ -200,6 +201,8 @@ class _OwnStage:
     signals: dict[str, Any]
     evidence: tuple[Evidence, ...]
     verdicts: dict[AxisName, AxisVerdict]
+    repos: dict[str, CodeRepoSnapshot]
+    """The linked code repositories read, by lower-case `owner/name`."""
 
 
 @dataclass(frozen=True)
