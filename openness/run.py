@@ -147,7 +147,7 @@ class ScoringRun:
                     for d in found.datasets[MAX_DATASETS:]]
         more = dataset_findings(entries)
         read = {repo: self._repo_future(repo).result() for repo in repos}
-        code = repo_findings(found.code, read, judge.vocabulary, judge.licences)
+        code = repo_findings(found.code, read, judge.vocabulary, judge.licences, snapshot.repo_id)
         signals = {**found.signals, **more.signals, **code.signals}
         evidence = found.evidence + tuple(more.evidence) + tuple(code.evidence)
         return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence),

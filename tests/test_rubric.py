@@ -27,6 +27,8 @@ FULL = {
     "code.training": 1, "code.training_links": "o/t", "code.finetune": 0, "code.finetune_links": "none",
     "code.evaluation": 1, "code.data_processing": 1, "code.inference": 3, "code.inference_links": "o/t",
     "code.searched": "everywhere", "code.repos_unchecked": 0, "code.repos_unchecked_as": "none",
+    "code.some_stage": 1, "code.training_not_open": 0, "code.training_not_open_as": "none",
+    "code.licences": "o/t: MIT (class A)",
 }
 
 
@@ -79,8 +81,10 @@ def test_no_profile_calls_unknown_open():
         ({}, "code", 4, "open"),
         ({"code__evaluation": 0}, "code", 3, "open"),
         ({"code__training": 0, "code__finetune": 1}, "code", 2, "partial"),
-        ({"code__training": 0}, "code", 1, "closed"),
-        ({"code__training": 0, "code__inference": 0}, "code", 0, "closed"),
+        # RUBRIC.md C2: training code under a licence that is not open.
+        ({"code__training_not_open": 1}, "code", 2, "partial"),
+        ({"code__training": 0, "code__some_stage": 0}, "code", 1, "closed"),
+        ({"code__training": 0, "code__some_stage": 0, "code__inference": 0}, "code", 0, "closed"),
     ],
 )
 def test_levels_follow_rubric(changes, axis, score, word):

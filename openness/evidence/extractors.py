@@ -421,6 +421,9 @@ class CodeLink:
     source: str
     """Where the link stands (`README.md line N`)."""
     sentence: str
+    own: bool = False
+    """True when the card presents it as the model's own code (a "Codebase:" field, a link
+    written "GitHub" or "Code")."""
 
 
 @dataclass
@@ -447,6 +450,7 @@ def code_signals(found: CodeFindings) -> dict[str, Any]:
         "code.training": len(by_kind["training"]),
         "code.training_links": listing(by_kind["training"]) or "none",
         "code.finetune": len(by_kind["finetune"]),
+        "code.some_stage": len(by_kind["finetune"]) + len(by_kind["training"]),
         "code.finetune_links": listing(by_kind["finetune"]) or "none",
         "code.evaluation": len(by_kind["evaluation"]),
         "code.data_processing": len(by_kind["data_processing"]),
@@ -468,6 +472,7 @@ def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tup
         if names and rule.kind:
             by_kind[rule.kind].append(listing(names, 2))
             out.add(f"code.{rule.kind}", "siblings", f"{rule.reason}: {listing(names)}", "high")
+    _release_statements(prose, vocab, out, found)
     if snapshot.library_name:
         by_kind["inference"].append(f"{snapshot.library_name} integration")
         out.add("code.inference", "library_name",
@@ -480,8 +485,31 @@ def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tup
                       f"{len(snapshot.siblings)} repository file(s), library_name")
     out.signals.update(code_signals(found))
     # Until linked repositories are read (openness/evidence/repos.py), none is unchecked.
-    out.signals.update({"code.repos_unchecked": 0, "code.repos_unchecked_as": "none"})
+    out.signals.update({"code.repos_unchecked": 0, "code.repos_unchecked_as": "none", "code.training_not_open": 0,
+                        "code.training_not_open_as": "none", "code.licences": "not read"})
     return out, found
+
+
+def _release_statements(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: CodeFindings) -> None:
+    """A card saying in prose that its training code is released (the first such sentence counts).
+
+    It counts as training code the card vouches for; where it is, and under which licence,
+    the card's links and the model's own repository say (a reason names what was not checked).
+    """
+    if prose is None:
+        return
+    not_yet = re.compile(vocab.code.release_not_yet, re.IGNORECASE)
+    for line in prose.card.lines:
+        for rule in vocab.code.release_statements:
+            if not rule.regex.search(line.text):
+                continue
+            sentence = prose.sentence(line)
+            match = rule.regex.search(sentence)
+            if match is None or not_yet.search(sentence[max(0, match.start() - 60):match.end()]):
+                continue
+            found.by_kind[rule.kind or "training"].append("released as the card states")
+            out.add(f"code.{rule.kind or 'training'}", at(line), f"{rule.reason}: {quote(sentence, 160)}", "medium")
+            return
 
 
 def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: CodeFindings) -> int:
@@ -507,7 +535,10 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
         if (kind, repo.lower()) in seen:
             continue
         seen.add((kind, repo.lower()))
-        found.links.append(CodeLink(domain.removeprefix("www."), repo, kind, reason, at(link.line), sentence))
+        anchor = prose.anchor(link) or ""
+        own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
+                   or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
+        found.links.append(CodeLink(domain.removeprefix("www."), repo, kind, reason, at(link.line), sentence, own))
         if kind == "framework":
             out.add("code.frameworks", at(link.line), f"{repo}: {reason}", "low")
             continue
@@ -526,12 +557,12 @@ def _repo_of(url: str) -> str | None:
     return f"{match.group(1)}/{match.group(2).removesuffix('.git')}"
 
 
-_OFFERED = "offers users a way to fine-tune the model further, not the code that trained it"
+OFFERED = "offers users a way to fine-tune the model further, not the code that trained it"
 
 
 def _link_kind(context: str, vocab: Vocabulary) -> tuple[str, str | None]:
     if re.search(vocab.code.offered_to_users, context, re.IGNORECASE):
-        return "inference", _OFFERED
+        return "inference", OFFERED
     for rule in vocab.code.contexts:
         if rule.regex.search(context):
             return rule.kind or "inference", rule.reason
@@ -549,7 +580,7 @@ def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[
         return "framework", f"{framework.reason}, not this model's code"
     said, why = _link_kind(sentence, vocab)
     trained = re.compile(vocab.code.trained_with, re.IGNORECASE)
-    if why == _OFFERED or not (said in ("training", "finetune") or any(trained.search(t) for t in (sentence, *headings))):
+    if why == OFFERED or not (said in ("training", "finetune") or any(trained.search(t) for t in (sentence, *headings))):
         return "framework", f"{framework.reason}; named, but not said to have trained this model"
     kind = "finetune" if "finetune" in (said, framework.kind) else framework.kind
     return kind, f"{framework.reason}; the card says the model was trained with it"

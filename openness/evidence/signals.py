@@ -46,6 +46,10 @@ SIGNALS: dict[str, str] = {
     "code.repository": "what a linked code repository holds and its licence (evidence)",
     "code.repos_unchecked": "linked repositories that could not be read (rate limit, offline, lookups off)",
     "code.repos_unchecked_as": "those repositories",
+    "code.some_stage": "training or fine-tuning code sources of any licence (training plus fine-tuning)",
+    "code.training_not_open": "training code repositories whose licence is known and not open (not class A or B)",
+    "code.training_not_open_as": "those repositories and their licences",
+    "code.licences": "the licences of the repositories that hold training or fine-tuning code",
 }
 
 # The evidence items (by signal name, or prefix ending in '.') that each tested signal is
@@ -62,8 +66,10 @@ FED_BY: dict[str, tuple[str, ...]] = {
     "data.section": ("data.section",),
     "data.processing": ("data.processing",),
     "data.described": ("data.described", "data.section"),
-    "code.training": ("code.training",),
+    "code.training": ("code.training", "code.repository"),
     "code.finetune": ("code.finetune",),
+    "code.some_stage": ("code.training", "code.finetune", "code.repository"),
+    "code.training_not_open": ("code.repository",),
     "code.evaluation": ("code.evaluation",),
     "code.data_processing": ("code.data_processing",),
     "code.inference": ("code.",),

@@ -307,6 +307,15 @@ class DataWords(_Data):
         return re.compile("|".join(f"(?:{c.pattern})" for c in self.corpora) or r"(?!)", re.IGNORECASE)
 
 
+class RepoTree(_Data):
+    """What the files of a linked code repository say it holds (RUBRIC.md: judge a repository by its tree)."""
+
+    ignore: str
+    """Paths that are not the model's training code: documentation, pictures, tests, user examples."""
+    files: list[PatternWithReason]
+    """Path patterns with the kind of code they show, checked in order; the first that matches decides."""
+
+
 class CodeWords(_Data):
     """What the code extractor recognises: hosts, frameworks, the words around links."""
 
@@ -321,6 +330,15 @@ class CodeWords(_Data):
     """Words offering users a way to fine-tune the model: usage code, not training code."""
     contexts: list[PatternWithReason]
     repo_files: list[PatternWithReason]
+    repo_tree: RepoTree
+    release_statements: list[PatternWithReason]
+    """Card prose stating that the model's own (training) code is released."""
+    release_not_yet: str
+    """Words that make a release statement a promise or a negation."""
+    code_fields: str
+    """A card field naming the model's own code ("Codebase:", "Training code:")."""
+    own_code_anchor: str
+    """Link text naming the model's own code ("GitHub", "Code")."""
 
 
 class LineageWords(_Data):
@@ -363,7 +381,8 @@ class Vocabulary(_Data):
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
-                     *self.code.frameworks, *self.code.contexts, *self.code.repo_files]:
+                     *self.code.frameworks, *self.code.contexts, *self.code.repo_files,
+                     *self.code.repo_tree.files, *self.code.release_statements]:
             item.regex
         for corpus in self.data.corpora:
             corpus.regex
