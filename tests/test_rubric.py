@@ -41,7 +41,7 @@ def test_files_load_and_every_signal_is_produced():
     assert set(RUBRIC.axes) == set(AXES)
     assert {c.signal for c in RUBRIC.conditions.values()} <= set(SIGNALS)
     assert load_vocabulary().id == "openness-vocabulary"
-    evidence_only = {"code.frameworks", "code.procedure_section", "code.repository", "lineage.parent", "lineage.parents"}
+    evidence_only = {"code.frameworks", "code.procedure_section", "code.repository", "code.not_code", "lineage.parent", "lineage.parents"}
     assert set(FULL) == set(SIGNALS) - evidence_only
 
 

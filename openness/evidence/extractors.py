@@ -473,6 +473,7 @@ def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tup
             by_kind[rule.kind].append(listing(names, 2))
             out.add(f"code.{rule.kind}", "siblings", f"{rule.reason}: {listing(names)}", "high")
     _release_statements(prose, vocab, out, found)
+    _framework_tags(snapshot, vocab, out, found)
     if snapshot.library_name:
         by_kind["inference"].append(f"{snapshot.library_name} integration")
         out.add("code.inference", "library_name",
@@ -488,6 +489,21 @@ def code(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tup
     out.signals.update({"code.repos_unchecked": 0, "code.repos_unchecked_as": "none", "code.training_not_open": 0,
                         "code.training_not_open_as": "none", "code.licences": "not read"})
     return out, found
+
+
+def _framework_tags(snapshot: ModelSnapshot, vocab: Vocabulary, out: Extracted, found: CodeFindings) -> None:
+    """A training codebase in the Hub tags (the tool adds its own tag): the model was trained with it.
+
+    RUBRIC.md: a framework the model was trained with, without this model's recipe, is C2;
+    so a codebase tag counts for the stage the codebase covers, never as complete code.
+    General libraries (no `kind`) say nothing about this model's own code.
+    """
+    for tag in snapshot.tags:
+        framework = next((f for f in vocab.code.frameworks if f.kind and f.regex.search(tag.lower())), None)
+        if framework and ":" not in tag:
+            found.by_kind["finetune"].append(f"{tag} (Hub tag)")
+            out.add("code.finetune", "tags", f"tagged {tag}: {framework.reason}; no recipe of this model is named",
+                    "medium")
 
 
 def _release_statements(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: CodeFindings) -> None:
@@ -527,9 +543,16 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
             continue
         count += 1
         sentence = prose.sentence(link.line, link.url)
+        before = link.line.text[:max(0, link.line.text.find(link.url))][-160:]
+        if re.search(vocab.code.data_object_before, before, re.IGNORECASE):
+            out.add("code.not_code", at(link.line),
+                    f"{repo}: linked as what the model was trained on (data), not code {quote(sentence, 100)}", "medium")
+            continue
         framework = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
         if framework:
             kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab)
+        elif re.search(vocab.code.usage_paths, link.url, re.IGNORECASE):
+            kind, reason = "inference", "a notebook or guide for users, not the model's own recipe"
         else:
             kind, reason = _link_kind(f"{link.line.section} {sentence}", vocab)
         if (kind, repo.lower()) in seen:

@@ -43,6 +43,7 @@ SIGNALS: dict[str, str] = {
     "lineage.parents": "number of parent models the card or the Hub names",
     "lineage.parent": "one parent and its relation (evidence)",
     "code.searched": "where code was looked for",
+    "code.not_code": "a code-host link that is a data set's page (the object of 'trained on'), not code",
     "code.repository": "what a linked code repository holds and its licence (evidence)",
     "code.repos_unchecked": "linked repositories that could not be read (rate limit, offline, lookups off)",
     "code.repos_unchecked_as": "those repositories",
