@@ -9,7 +9,11 @@ says so in one line and exits 0. It starts shared/hub/serve.py on the real-card 
 runs `openness score --format json` once over every labelled model the snapshot holds
 (fresh HF_HOME, no HF_TOKEN, telemetry and Xet off, as shared/eval/agreement.py does),
 compares each axis word with the label, and writes benchmarks/DISAGREEMENTS.md: the
-per-axis agreement and one line per disagreement with its diagnosis.
+per-axis agreement and Cohen's kappa, for all models and for each organisation half (`dev`,
+where rules were developed, and `held`, kept out of development; see org_halves.py), beside
+the figures recorded before (benchmarks/agreement-before.yaml), and one line per
+disagreement with its diagnosis. When shared/github holds the stand-in GitHub, it is
+started too and GITHUB_API_URL points at it, as shared/eval/agreement.py does.
 
 Diagnoses are judgements made by reading each card, kept in benchmarks/diagnoses.yaml
 keyed by model and axis: `scorer` (the scorer is wrong, and why), `card` (the card lacks
@@ -32,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from org_halves import half, kappa  # noqa: E402  (a script beside this one)
 
 ROOT = Path(__file__).resolve().parents[1]
 AXES = ("weights", "data", "code")
@@ -65,10 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {args.shared} has no hub/serve.py or eval/calibration.csv")
         return 0
     labels = _labels(labels_file, _snapshot_ids(snapshot))
-    report = _score(serve, snapshot, args.openness, sorted(labels))
+    github = (args.shared / "github" / "serve.py", args.shared / "github" / "snapshot")
+    report = _score(serve, snapshot, args.openness, sorted(labels), github)
     diagnoses = yaml.safe_load(args.diagnoses.read_text(encoding="utf-8")) or {}
     rows = _compare(labels, report, diagnoses)
-    args.output.write_text(_markdown(rows, labels_file, args), encoding="utf-8")
+    before = yaml.safe_load(args.before.read_text(encoding="utf-8")) if args.before.is_file() else {}
+    args.output.write_text(_markdown(rows, labels_file, before or {}), encoding="utf-8")
     stale = _stale(rows, diagnoses)
     for key in stale:
         print(f"diagnosis without a disagreement: {key}", file=sys.stderr)
@@ -84,6 +93,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--labels", type=Path, help="default: SHARED/eval/calibration.csv")
     ap.add_argument("--diagnoses", type=Path, default=ROOT / "benchmarks" / "diagnoses.yaml")
     ap.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "DISAGREEMENTS.md")
+    ap.add_argument("--before", type=Path, default=ROOT / "benchmarks" / "agreement-before.yaml",
+                    help="agreement recorded before the current rules, shown beside today's")
     ap.add_argument("--openness", default=str(Path(sys.executable).with_name("openness")),
                     help="the openness executable (default: beside this Python)")
     ap.add_argument("--check", action="store_true", help="exit 1 on undiagnosed or stale entries")
@@ -102,26 +113,34 @@ def _labels(path: Path, present: set[str]) -> dict[str, dict[str, str]]:
             for r in rows if r["repo_id"] in present}
 
 
-def _score(serve: Path, snapshot: Path, openness: str, ids: list[str]) -> dict[str, dict]:
-    """The JSON report's models by id, scored through a fresh stand-in Hub."""
+def _score(serve: Path, snapshot: Path, openness: str, ids: list[str],
+           github: tuple[Path, Path]) -> dict[str, dict]:
+    """The JSON report's models by id, scored through a fresh stand-in Hub (and GitHub, when present)."""
     work = Path(tempfile.mkdtemp(prefix="openness-disagreements-"))
-    url_file = work / "url"
-    hub = subprocess.Popen([sys.executable, str(serve), "--root", str(snapshot), "--url-file", str(url_file)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    servers = [_start(serve, snapshot, work / "hub-url")]
+    secrets = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
+    env = {k: v for k, v in os.environ.items() if k not in secrets}
     try:
-        url = _wait_for(url_file)
-        env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
-        env.update(HF_ENDPOINT=url, HF_HOME=str(work / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1",
-                   HF_HUB_DISABLE_XET="1")
+        env.update(HF_ENDPOINT=_wait_for(work / "hub-url"), HF_HOME=str(work / "hf-home"),
+                   HF_HUB_DISABLE_TELEMETRY="1", HF_HUB_DISABLE_XET="1")
+        if github[0].is_file() and github[1].is_dir():
+            servers.append(_start(*github, work / "github-url"))
+            env.update(GITHUB_API_URL=_wait_for(work / "github-url"))
         run = subprocess.run([openness, "score", *ids, "--format", "json", "--quiet"], env=env,
                              capture_output=True, text=True, timeout=600)
     finally:
-        hub.terminate()
-        hub.wait(timeout=10)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
     if not run.stdout.strip():
         raise SystemExit(f"openness printed no report (exit {run.returncode}): {run.stderr[-500:]}")
     return {m["repo_id"]: m for m in json.loads(run.stdout)["models"]}
+
+
+def _start(serve: Path, snapshot: Path, url_file: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(serve), "--root", str(snapshot), "--url-file", str(url_file)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _wait_for(url_file: Path) -> str:
@@ -130,7 +149,7 @@ def _wait_for(url_file: Path) -> str:
         if url_file.is_file() and url_file.read_text().strip():
             return url_file.read_text().strip()
         time.sleep(0.05)
-    raise SystemExit("the stand-in Hub did not start")
+    raise SystemExit(f"the stand-in server writing {url_file.name} did not start")
 
 
 def _compare(labels: dict[str, dict[str, str]], report: dict[str, dict], diagnoses: dict) -> list[Row]:
@@ -151,16 +170,32 @@ def _stale(rows: list[Row], diagnoses: dict) -> list[str]:
             if (model, axis) not in disagreeing]
 
 
-def _figures(rows: list[Row]) -> dict[str, tuple[int, int]]:
-    return {axis: (sum(r.word == r.label for r in rows if r.axis == axis), sum(r.axis == axis for r in rows))
-            for axis in AXES}
+def _figures(rows: list[Row], which: str = "all") -> dict[str, tuple[int, int, float]]:
+    """Per axis: (agreeing, counted, Cohen's kappa) over one organisation half, or all."""
+    out = {}
+    for axis in AXES:
+        pairs = [(r.label, r.word) for r in rows if r.axis == axis and which in ("all", half(r.model))]
+        out[axis] = (sum(a == b for a, b in pairs), len(pairs), kappa(pairs))
+    return out
 
 
 def _figures_line(rows: list[Row]) -> str:
-    return ", ".join(f"{axis} {100 * a / n:.0f}% ({a}/{n})" for axis, (a, n) in _figures(rows).items() if n)
+    return ", ".join(f"{axis} {100 * a / n:.0f}% ({a}/{n}, kappa {k:.2f})"
+                     for axis, (a, n, k) in _figures(rows).items() if n)
 
 
-def _markdown(rows: list[Row], labels_file: Path, args: argparse.Namespace) -> str:
+def _agreement_table(rows: list[Row], before: dict) -> list[str]:
+    lines = ["| axis | models | before: agreement (kappa) | now: agreement (kappa) | now: models |",
+             "|---|---|---|---|---|"]
+    for which in ("all", "dev", "held"):
+        for axis, (a, n, k) in _figures(rows, which).items():
+            was = (before.get(which) or {}).get(axis)
+            then = f"{was['agreement']}% ({was['kappa']:.2f})" if was else "not recorded"
+            lines.append(f"| {axis} | {which} | {then} | {100 * a / max(n, 1):.0f}% ({k:.2f}) | {a}/{n} |")
+    return lines
+
+
+def _markdown(rows: list[Row], labels_file: Path, before: dict) -> str:
     misses = [r for r in rows if r.word != r.label]
     counts = {key: sum(r.category == key for r in misses) for key in CATEGORIES}
     lines = [
@@ -172,20 +207,23 @@ def _markdown(rows: list[Row], labels_file: Path, args: argparse.Namespace) -> s
         "each card: **scorer wrong** (and why), **card lacks the evidence**, or **label debatable**",
         "under RUBRIC.md (and why). `openness explain MODEL` shows the path from evidence to verdict.",
         "",
-        "| axis | agreement | models |",
-        "|---|---|---|",
-        *[f"| {axis} | {100 * a / n:.0f}% | {a}/{n} |" for axis, (a, n) in _figures(rows).items() if n],
+        "Calibration is split by organisation (a hash of the name, blind to the labels): rules were",
+        "developed on the `dev` half only; the `held` half shows how they carry to publishers",
+        f"nobody tuned on. {(before.get('note') or '').strip()}",
+        "",
+        *_agreement_table(rows, before),
         "",
         f"{len(misses)} disagreements: " + ", ".join(f"{counts[k]} {v}" for k, v in CATEGORIES.items())
         + f", {sum(r.category is None for r in misses)} not diagnosed yet.",
         "",
-        "| model | axis | label | verdict | diagnosis | why |",
-        "|---|---|---|---|---|---|",
+        "| model | half | axis | label | verdict | diagnosis | why |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in misses:
         verdict = f"{r.word} {r.level}/4" if r.level is not None else r.word
         category = CATEGORIES.get(r.category or "", "not diagnosed yet")
-        lines.append(f"| {r.model} | {r.axis} | {r.label} | {verdict} | {category} | {_cell(r.why or '')} |")
+        lines.append(f"| {r.model} | {half(r.model)} | {r.axis} | {r.label} | {verdict} | {category} | "
+                     f"{_cell(r.why or '')} |")
     return "\n".join(lines) + "\n"
 
 
