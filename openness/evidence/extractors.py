@@ -424,6 +424,8 @@ class CodeLink:
     own: bool = False
     """True when the card presents it as the model's own code (a "Codebase:" field, a link
     written "GitHub" or "Code")."""
+    known: bool = False
+    """True for a framework of the vocabulary: what it covers is known, its tree says no more."""
 
 
 @dataclass
@@ -561,7 +563,8 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
         anchor = prose.anchor(link) or ""
         own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
                    or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
-        found.links.append(CodeLink(domain.removeprefix("www."), repo, kind, reason, at(link.line), sentence, own))
+        found.links.append(CodeLink(domain.removeprefix("www."), repo, kind, reason, at(link.line), sentence, own,
+                                    known=framework is not None))
         if kind == "framework":
             out.add("code.frameworks", at(link.line), f"{repo}: {reason}", "low")
             continue

@@ -153,8 +153,12 @@ def _kind_from_tree(link: CodeLink | None, kinds: TreeKinds, own: bool) -> str |
     """The kind the repository's files give the link, or None when the card's word stands."""
     if link is None:
         return None
-    if link.reason == OFFERED:
+    if link.known:
+        return link.kind  # a known codebase covers what the vocabulary says; its licence is still read
+    if link.reason == OFFERED and not own:
         return None  # fine-tuning offered to users is usage code, whatever the scripts are
+    if own and kinds.has("training"):
+        return "training"  # the model's own repository holds training code, whatever else the card says
     if link.kind in ("training", "finetune"):
         return link.kind  # the card says so; the tree adds evidence and the licence
     if not own:
