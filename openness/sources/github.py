@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote, urljoin, urlsplit
 
 from openness.cache import DEFAULT_GITHUB_API, CodeRepoCache, is_git_object
@@ -69,7 +69,12 @@ _SPDX = re.compile(r"[A-Za-z0-9.+-]{1,64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def valid_repo_name(repo: object) -> bool:
+def resolve_api_url(api_url: str | None = None) -> str:
+    """`api_url`, else GITHUB_API_URL, else https://api.github.com; no trailing slash."""
+    return (api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_GITHUB_API).strip().rstrip("/")
+
+
+def valid_repo_name(repo: object) -> TypeGuard[str]:
     """True for `owner/name` as GitHub allows it; nothing else ever builds a URL."""
     if not isinstance(repo, str) or repo.count("/") != 1:
         return False
@@ -151,7 +156,7 @@ class GitHubSource:
         """`api_url` defaults to GITHUB_API_URL, else https://api.github.com; `token` to
         GITHUB_TOKEN, else GH_TOKEN (an empty string means no token). `retry` and `sleep`
         set how 5xx answers and timeouts are tried again (tests make them instant)."""
-        self._api = (api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_GITHUB_API).strip().rstrip("/")
+        self._api = resolve_api_url(api_url)
         if token is None:
             token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
         self._token = _Secret(token) if token else None
