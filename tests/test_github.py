@@ -164,7 +164,6 @@ def test_garbled_json_is_tried_again_then_unavailable(github):
      "no valid repository"),
     ("/repos/synth-lab/trainer", json.dumps({"full_name": "synth-lab/trainer", "default_branch": 7}).encode(),
      "no valid default branch"),
-    ("/repos/synth-lab/trainer/git/trees/main", json.dumps({"sha": "../x", "tree": []}).encode(), "not a tree"),
     ("/repos/synth-lab/trainer/git/trees/main", json.dumps({"sha": "a" * 40, "tree": "x"}).encode(), "not a tree"),
 ])
 def test_json_of_the_wrong_shape_is_unavailable_not_an_exception(github, hf_home, path, body, why):
@@ -172,6 +171,17 @@ def test_json_of_the_wrong_shape_is_unavailable_not_an_exception(github, hf_home
     snap = source(github.url, hf_home).fetch_repo("synth-lab/trainer")
     assert snap.status == "unavailable" and why in snap.problem
     assert not list((hf_home / "openness").rglob("*.json"))  # nothing of it is cached
+
+
+@pytest.mark.parametrize("sha", [None, "../../x", "g" * 40, 7])
+def test_a_tree_without_a_usable_sha_is_read_names_no_tree_and_is_cached_by_content(github, hf_home, sha):
+    tree = {"sha": sha, "truncated": True, "tree": [{"path": "train.py", "type": "blob"}]}
+    github.answers["/repos/synth-lab/trainer/git/trees/main"] = (200, json.dumps(tree).encode())
+    snap = source(github.url, hf_home).fetch_repo("synth-lab/trainer")
+    assert snap.status == "ok" and snap.tree_sha is None and snap.files == ["train.py"] and snap.files_truncated
+    before = github.total
+    assert source(github.url, hf_home).fetch_repo("synth-lab/trainer") == snap and github.total == before
+    assert not list(hf_home.rglob("x.json"))
 
 
 def test_hostile_paths_and_a_huge_readme_are_kept_as_capped_data(github, hf_home):

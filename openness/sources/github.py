@@ -18,6 +18,7 @@ is "unavailable", not an exception. `fetch_repo` never raises for a failed looku
 from __future__ import annotations
 
 import codecs
+import hashlib
 import ipaddress
 import json
 import logging
@@ -142,6 +143,14 @@ class _Meta:
     archived: bool
 
 
+@dataclass(frozen=True)
+class _Tree:
+    sha: str | None
+    files: list[str]
+    truncated: bool
+    empty: bool = False
+
+
 class GitHubSource:
     """Reads repositories from GitHub's REST API over HTTP; implements CodeHost.
 
@@ -213,16 +222,19 @@ class GitHubSource:
             if failed.status == "not_found" and cache:
                 cache.store_not_found(key, failed.problem)
             raise
-        tree_sha, files, truncated = self._tree(meta)
-        known = cache.snapshot(key, tree_sha or EMPTY_TREE) if cache else None
+        tree = self._tree(meta)
+        # The same tree holds the same README: it is not read again. An empty repository's
+        # tree is git's empty tree.
+        tree_key = tree.sha or (EMPTY_TREE if tree.empty else None)
+        known = cache.snapshot(key, tree_key) if cache and tree_key else None
         readme = known.readme if known is not None else self._readme(meta.full_name)
         snapshot = CodeRepoSnapshot(
             repo=repo, status="ok", full_name=meta.full_name, license_spdx=meta.license_spdx,
             fork=meta.fork, archived=meta.archived, default_branch=meta.default_branch,
-            tree_sha=tree_sha, files=files, files_truncated=truncated, readme=readme,
+            tree_sha=tree.sha, files=tree.files, files_truncated=tree.truncated, readme=readme,
         )
         if cache:
-            cache.store(key, tree_sha or EMPTY_TREE, snapshot)
+            cache.store(key, tree_key or _content_key(snapshot), snapshot)
         return snapshot
 
     # -- the three reads -------------------------------------------------------------------
@@ -245,23 +257,26 @@ class GitHubSource:
                      license_spdx=spdx if isinstance(spdx, str) and _SPDX.fullmatch(spdx) else None,
                      fork=data.get("fork") is True, archived=data.get("archived") is True)
 
-    def _tree(self, meta: _Meta) -> tuple[str | None, list[str], bool]:
-        """(tree sha, blob paths, truncated); an empty repository has no tree and no files."""
+    def _tree(self, meta: _Meta) -> _Tree:
+        """The default branch's files; an empty repository has no tree and no files."""
         url = f"{self._api}/repos/{meta.full_name}/git/trees/{quote(meta.default_branch, safe='')}?recursive=1"
         answer = self._get(url, MAX_TREE_BYTES, parse=True)
         if answer.status == 409:  # "Git Repository is empty."
-            return None, [], False
+            return _Tree(None, [], False, empty=True)
         if answer.status in _GONE:  # the repository is there, its default branch is not
             raise _Failed("unavailable", f"the default branch has no tree ({_message(answer)})")
         self._raise_for(answer)
         data = answer.data
         entries = data.get("tree") if isinstance(data, dict) else None
-        sha = data.get("sha") if isinstance(data, dict) else None
-        if not isinstance(entries, list) or not isinstance(sha, str) or not is_git_object(sha.lower()):
+        if not isinstance(entries, list):
             raise _Failed("unavailable", "GitHub's answer for the file tree is not a tree")
+        # GitHub always names the tree; a stand-in or a proxy may not. The files are still
+        # read (and cached by what they hold), only no tree is named.
+        sha = data.get("sha")
+        sha = sha.lower() if isinstance(sha, str) and is_git_object(sha.lower()) else None
         files = [path for entry in entries if (path := _blob_path(entry)) is not None]
         truncated = data.get("truncated") is True or len(files) > MAX_REPO_FILES
-        return sha.lower(), files[:MAX_REPO_FILES], truncated
+        return _Tree(sha, files[:MAX_REPO_FILES], truncated)
 
     def _readme(self, full_name: str) -> str | None:
         answer = self._get(f"{self._api}/repos/{full_name}/readme", MAX_REPO_README_BYTES,
@@ -408,6 +423,12 @@ def _http() -> Any:
     from openness.sources.hub import _http as hub_http
 
     return hub_http()
+
+
+def _content_key(snapshot: CodeRepoSnapshot) -> str:
+    """A cache key for a tree GitHub did not name: a hash of what was read (40 hex, like a sha)."""
+    text = json.dumps([snapshot.files, snapshot.files_truncated, snapshot.readme], ensure_ascii=True)
+    return hashlib.sha1(b"openness-repo-content\0" + text.encode("ascii")).hexdigest()
 
 
 def _read_capped(response: Any, limit: int) -> tuple[bytes, bool]:
