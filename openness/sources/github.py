@@ -207,15 +207,9 @@ class GitHubSource:
             raise _Failed("off", "GITHUB_API_URL is not an http(s) URL")
         key = repo.lower()
         cache = self._cache
-        if cache:
-            ref = cache.ref(key)
-            if ref and ref.not_found is not None:
-                return CodeRepoSnapshot(repo=repo, status="not_found", problem=ref.not_found)
-            hit = cache.snapshot(key, ref.tree_sha) if ref and ref.tree_sha else None
-            if hit is not None:
-                return hit.model_copy(update={"repo": repo})
-            if cache.offline:
-                raise _Failed("not_cached", "not in the cache, and GitHub is not used offline")
+        cached = self._cached(repo, key) if cache else None
+        if cached is not None:
+            return cached
         try:
             meta = self._meta(repo)
         except _Failed as failed:
@@ -236,6 +230,20 @@ class GitHubSource:
         if cache:
             cache.store(key, tree_key or _content_key(snapshot), snapshot)
         return snapshot
+
+    def _cached(self, repo: str, key: str) -> CodeRepoSnapshot | None:
+        """The cached answer for `repo` if its ref is fresh (any age offline); offline, a miss fails."""
+        cache = self._cache
+        assert cache is not None
+        ref = cache.ref(key)
+        if ref and ref.not_found is not None:
+            return CodeRepoSnapshot(repo=repo, status="not_found", problem=ref.not_found)
+        hit = cache.snapshot(key, ref.tree_sha) if ref and ref.tree_sha else None
+        if hit is not None:
+            return hit.model_copy(update={"repo": repo})
+        if cache.offline:
+            raise _Failed("not_cached", "not in the cache, and GitHub is not used offline")
+        return None
 
     # -- the three reads -------------------------------------------------------------------
     def _meta(self, repo: str) -> _Meta:
