@@ -11,7 +11,7 @@ from openness.errors import InvalidModelId, OpennessError, UnknownProfile
 from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
 from openness.rubric import load_licences, load_rubric, load_vocabulary
 from openness.rubric.schema import Licences, Rubric, Vocabulary
-from openness.sources.interface import MetadataSource
+from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:
     from openness.run import ScoringRun, Trace
@@ -60,11 +60,35 @@ def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: 
     return HubSource(endpoint=endpoint, token=token, cache=disk)
 
 
-def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge) -> Scorecard:
+def github_source(api_url: str | None = None, token: str | None = None, *, cache: bool = True,
+                  refresh: bool = False, offline: bool | None = None) -> CodeHost:
+    """A code host reading GitHub's REST API at `api_url` (default: GITHUB_API_URL, else
+    https://api.github.com) with `token` (default: GITHUB_TOKEN, else GH_TOKEN).
+
+    Cache, `refresh` and `offline` (default: HF_HUB_OFFLINE) as for `hub_source`: what is
+    read is kept under $HF_HOME/openness/v1/github.
+    """
+    from openness.cache import CodeRepoCache, offline_from_environment
+    from openness.sources.github import GitHubSource, resolve_api_url
+
+    api_url = resolve_api_url(api_url)
+    offline = offline_from_environment() if offline is None else offline
+    disk = CodeRepoCache(api_url, refresh=refresh, offline=offline) if cache or offline else None
+    return GitHubSource(api_url=api_url, token=token, cache=disk)
+
+
+def _code_host(code_host: CodeHost | None, repos: bool, refresh: bool, offline: bool | None) -> CodeHost | None:
+    """The code host a call reads linked repositories from: none when `repos` is off."""
+    if not repos:
+        return None
+    return code_host or github_source(refresh=refresh, offline=offline)
+
+
+def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge, code_host: CodeHost | None = None) -> Scorecard:
     """Fetch, extract and judge one model with its lineage; a source error becomes an error scorecard."""
     from openness.run import ScoringRun
 
-    with ScoringRun(source, judge) as run:
+    with ScoringRun(source, judge, code_host=code_host) as run:
         return run.score(ref)
 
 
@@ -86,7 +110,8 @@ def score_text(text: str, run: "ScoringRun") -> Scorecard:
 
 def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
           endpoint: str | None = None, token: str | None = None, refresh: bool = False,
-          offline: bool | None = None, source: MetadataSource | None = None) -> Scorecard:
+          offline: bool | None = None, source: MetadataSource | None = None,
+          code_host: CodeHost | None = None, repos: bool = True) -> Scorecard:
     """Score one model on open weights, open data and open code.
 
     Args:
@@ -99,6 +124,9 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
         offline: use only the disk cache (default: the HF_HUB_OFFLINE variable); what is
             not there comes back as an error scorecard of kind "not_cached".
         source: where snapshots come from, instead of the Hub (for tests and mirrors).
+        code_host: where linked code repositories are read (default: GitHub, see
+            `github_source`, with the same refresh and offline).
+        repos: False reads no linked repository at all: code is judged from the card.
 
     Returns:
         A frozen Scorecard. Hub failures (not found, gated, unreachable) come back as a
@@ -112,12 +140,15 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
     if revision:
         ref = ModelRef(repo_id=ref.repo_id, revision=revision)
     source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
-    return score_ref(ref, source, Judge.load(profile))
+    return score_ref(ref, source, Judge.load(profile), _code_host(code_host, repos, refresh, offline))
 
 
 def trace(repo_id: str, *, profile: str = "default", endpoint: str | None = None, token: str | None = None,
-          offline: bool | None = None, source: MetadataSource | None = None) -> "Trace":
+          offline: bool | None = None, source: MetadataSource | None = None,
+          code_host: CodeHost | None = None, repos: bool = True) -> "Trace":
     """Score one model and keep what `openness explain` shows: its own signals and evidence.
+
+    Arguments as for `score`.
 
     Raises:
         InvalidModelId: `repo_id` cannot be a model id.
@@ -127,21 +158,23 @@ def trace(repo_id: str, *, profile: str = "default", endpoint: str | None = None
 
     ref = ModelRef.parse(repo_id)
     judge = Judge.load(profile)
-    with ScoringRun(source or hub_source(endpoint, token, offline=offline), judge) as run:
+    hosted = _code_host(code_host, repos, False, offline)
+    with ScoringRun(source or hub_source(endpoint, token, offline=offline), judge, code_host=hosted) as run:
         return run.trace(ref)
 
 
 def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint: str | None = None,
             token: str | None = None, refresh: bool = False, offline: bool | None = None,
             source: MetadataSource | None = None, jobs: int = DEFAULT_JOBS,
-            on_scored: Callable[[Scorecard], None] | None = None) -> Report:
+            on_scored: Callable[[Scorecard], None] | None = None,
+            code_host: CodeHost | None = None, repos: bool = True) -> Report:
     """Score many models side by side, concurrently, sharing fetches of common parents.
 
     Args:
         repo_ids: ids as for `score` (`org/name` or `org/name@revision`), in the order
             the report should list them. A single string is one id.
-        profile, endpoint, token, refresh, offline, source: as for `score`.
-        jobs: Hub requests in flight at once, across models, parents and datasets.
+        profile, endpoint, token, refresh, offline, source, code_host, repos: as for `score`.
+        jobs: requests in flight at once, across models, parents, datasets and repositories.
         on_scored: called with each scorecard as it is finished (for progress bars),
             from worker threads.
 
@@ -166,7 +199,8 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             on_scored(card)
         return card
 
-    with ScoringRun(source, judge, jobs=jobs) as run:
+    hosted = _code_host(code_host, repos, refresh, offline)
+    with ScoringRun(source, judge, jobs=jobs, code_host=hosted) as run:
         pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1)))
         try:
             cards = list(pool.map(one, texts))

@@ -10,6 +10,15 @@ or the host of another Hub):
                                            error it gave (not found, gated, ...), and when;
                                            trusted for `ttl_s` (offline: however old)
 
+Code repositories read from a GitHub API live beside them, under
+`$HF_HOME/openness/v1/github/<scheme>_<host, port and path>/` (`https_api.github.com`; the
+scheme is in the name so that an answer read over plain http never stands in for https):
+
+    repos/<owner>/<name>/<tree sha>.json   a CodeRepoSnapshot; never expires
+    refs/<owner>/<name>.json               which tree the default branch held, or that the
+                                           repository was not found, and when; trusted
+                                           for `ttl_s` like the Hub's refs
+
 A commit never changes, so entries keyed by one are kept for good; only the "what is the
 commit of main" answers expire. Every write goes to a temporary file that is renamed into
 place, so a reader (or an interrupted run) never sees half an entry. An entry that cannot
@@ -34,7 +43,7 @@ from pydantic import BaseModel, ValidationError
 
 from openness.errors import LASTING_ERRORS, SourceError
 from openness.files import write_atomically
-from openness.models import DatasetSnapshot, ModelSnapshot
+from openness.models import CodeRepoSnapshot, DatasetSnapshot, ModelSnapshot
 
 log = logging.getLogger("openness.cache")
 
@@ -45,6 +54,10 @@ CACHE_VERSION = "v1"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_REF_TTL_S = 3600.0
 _COMMIT = re.compile(r"[0-9a-f]{40}")
+# Git object ids: SHA-1, or SHA-256 in repositories that use it.
+_GIT_OBJECT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+GITHUB_FOLDER = "github"
+DEFAULT_GITHUB_API = "https://api.github.com"
 
 
 def is_commit(revision: str | None) -> bool:
@@ -63,6 +76,20 @@ def endpoint_folder(endpoint: str | None) -> str:
     """`huggingface.co`, or the host, port and path of another endpoint as one folder name."""
     url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
     return _safe((url.netloc + url.path.rstrip("/")).lower() or "default")
+
+
+def is_git_object(value: object) -> bool:
+    """True for a lower-case SHA-1 or SHA-256 object id (a tree or commit)."""
+    return isinstance(value, str) and bool(_GIT_OBJECT.fullmatch(value))
+
+
+def api_folder(api_url: str) -> str:
+    """`https_api.github.com`: the scheme, then host, port and path as one folder name.
+
+    A scheme holds no `_`, so no two URLs share a folder, and http never shares with https.
+    """
+    url = urlsplit(api_url)
+    return f"{_safe(url.scheme.lower()) or 'none'}_{_safe((url.netloc + url.path.rstrip('/')).lower()) or 'default'}"
 
 
 def offline_from_environment() -> bool:
@@ -84,7 +111,64 @@ class RefAnswer:
             raise error
 
 
-class DiskCache:
+class _Store:
+    """Reading and writing JSON entries: atomic writes, a broken entry is a warning and a miss."""
+
+    refresh: bool = False
+
+    def _read_model(self, path: Path, model: type[M]) -> M | None:
+        if self.refresh:
+            return None
+        text = self._read_text(path)
+        if text is None:
+            return None
+        try:
+            return model.model_validate_json(text)
+        except ValidationError:
+            return self._broken(path, "unexpected content")
+
+    def _read_json(self, path: Path) -> object:
+        text = self._read_text(path)
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return self._broken(path, "not JSON")
+
+    def _read_text(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._broken(path, type(exc).__name__)
+
+    def _broken(self, path: Path, why: str) -> None:
+        log.warning("ignoring a broken cache entry (%s), fetching it again: %s", why, path)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+
+    def _write_snapshot(self, path: Path, snapshot: BaseModel) -> None:
+        try:
+            text = snapshot.model_dump_json()
+        except ValueError as exc:  # text JSON cannot hold, such as a lone surrogate from a card
+            log.warning("not cached, it cannot be written as JSON (%s): %s", type(exc).__name__, path)
+            return
+        self._write(path, text)
+
+    def _write(self, path: Path, text: str) -> None:
+        """Write through a temporary file and an atomic rename; a failure is a warning only."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, text)
+        except OSError as exc:
+            log.warning("could not write to the cache (%s): %s", exc.strerror or type(exc).__name__, path)
+
+
+
+class DiskCache(_Store):
     """Snapshots by commit, refs with a time-to-live. Thread-safe: writes are atomic renames."""
 
     def __init__(self, root: Path | str | None = None, *, endpoint: str | None = None,
@@ -117,14 +201,6 @@ class DiskCache:
     def store_dataset(self, snapshot: DatasetSnapshot) -> None:
         if snapshot.sha:
             self._write_snapshot(self._snapshot_path("dataset", snapshot.id, snapshot.sha), snapshot)
-
-    def _write_snapshot(self, path: Path, snapshot: ModelSnapshot | DatasetSnapshot) -> None:
-        try:
-            text = snapshot.model_dump_json()
-        except ValueError as exc:  # text JSON cannot hold, such as a lone surrogate from a card
-            log.warning("not cached, it cannot be written as JSON (%s): %s", type(exc).__name__, path)
-            return
-        self._write(path, text)
 
     # -- refs: which commit, or which lasting error --------------------------------------
     def ref(self, kind: Kind, repo_id: str, revision: str | None) -> RefAnswer | None:
@@ -167,47 +243,73 @@ class DiskCache:
     def _ref_path(self, kind: Kind, repo_id: str, revision: str | None) -> Path:
         return self._base / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"
 
-    def _read_model(self, path: Path, model: type[M]) -> M | None:
+
+@dataclass(frozen=True)
+class RepoRef:
+    """What the cache knows of a code repository: the tree its default branch held, or
+    that it was not found (with the host's message)."""
+
+    tree_sha: str | None = None
+    not_found: str | None = None
+    """The host's message when the repository was not found; None when it was read."""
+
+
+class CodeRepoCache(_Store):
+    """Code repositories read from one GitHub API: snapshots by tree, refs with a time-to-live.
+
+    Only lasting answers are kept (read, or not found); a rate limit or an outage is not,
+    so it is asked again next time.
+    """
+
+    def __init__(self, api_url: str, root: Path | str | None = None, *, ref_ttl_s: float = DEFAULT_REF_TTL_S,
+                 refresh: bool = False, offline: bool = False) -> None:
+        self.root = Path(root) if root is not None else default_cache_root()
+        self._base = self.root / CACHE_VERSION / GITHUB_FOLDER / api_folder(api_url)
+        self.ref_ttl_s = ref_ttl_s
+        self.refresh = refresh
+        self.offline = offline
+
+    def __repr__(self) -> str:
+        return f"CodeRepoCache({str(self._base)!r})"
+
+    def ref(self, repo: str) -> RepoRef | None:
+        """The remembered tree (or not found) of `owner/name`, if fresh enough (any age offline)."""
         if self.refresh:
             return None
-        text = self._read_text(path)
-        if text is None:
+        path = self._ref_path(repo)
+        data = self._read_json(path)
+        if data is None:
             return None
-        try:
-            return model.model_validate_json(text)
-        except ValidationError:
+        if not isinstance(data, dict) or not isinstance(data.get("fetched_at"), (int, float)):
             return self._broken(path, "unexpected content")
-
-    def _read_json(self, path: Path) -> object:
-        text = self._read_text(path)
-        if text is None:
+        answer = RepoRef(tree_sha=data.get("tree_sha"), not_found=data.get("not_found"))
+        if answer.not_found is None and not is_git_object(answer.tree_sha):
+            return self._broken(path, "no tree in it")
+        if answer.not_found is not None and not isinstance(answer.not_found, str):
+            return self._broken(path, "unexpected content")
+        if not self.offline and time.time() - float(data["fetched_at"]) > self.ref_ttl_s:
             return None
-        try:
-            return json.loads(text)
-        except ValueError:
-            return self._broken(path, "not JSON")
+        return answer
 
-    def _read_text(self, path: Path) -> str | None:
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            return self._broken(path, type(exc).__name__)
+    def snapshot(self, repo: str, tree_sha: str) -> CodeRepoSnapshot | None:
+        return self._read_model(self._snapshot_path(repo, tree_sha), CodeRepoSnapshot)
 
-    def _broken(self, path: Path, why: str) -> None:
-        log.warning("ignoring a broken cache entry (%s), fetching it again: %s", why, path)
-        with contextlib.suppress(OSError):
-            path.unlink()
-        return None
+    def store(self, repo: str, tree_sha: str, snapshot: CodeRepoSnapshot) -> None:
+        """Keep a repository read whole under its tree, then point its ref at that tree."""
+        if not is_git_object(tree_sha):
+            return
+        self._write_snapshot(self._snapshot_path(repo, tree_sha), snapshot)
+        self._write(self._ref_path(repo), json.dumps({"tree_sha": tree_sha, "fetched_at": time.time()}))
 
-    def _write(self, path: Path, text: str) -> None:
-        """Write through a temporary file and an atomic rename; a failure is a warning only."""
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, text)
-        except OSError as exc:
-            log.warning("could not write to the cache (%s): %s", exc.strerror or type(exc).__name__, path)
+    def store_not_found(self, repo: str, message: str) -> None:
+        self._write(self._ref_path(repo), json.dumps({"not_found": message, "fetched_at": time.time()}))
+
+    def _ref_path(self, repo: str) -> Path:
+        folder = _safe_id(repo)
+        return self._base / "refs" / folder.parent / f"{folder.name}.json"
+
+    def _snapshot_path(self, repo: str, tree_sha: str) -> Path:
+        return self._base / "repos" / _safe_id(repo) / f"{_safe(tree_sha)}.json"
 
 
 def _safe(part: str) -> str:

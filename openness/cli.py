@@ -35,6 +35,9 @@ Examples:
 \b
 The Hub is reached through huggingface_hub: HF_ENDPOINT picks another endpoint,
 HF_TOKEN (or `hf auth login`) a token for gated or private models, HF_HOME the cache.
+GitHub repositories that cards link are read through GitHub's REST API:
+GITHUB_API_URL picks another endpoint (default https://api.github.com), GITHUB_TOKEN
+(or GH_TOKEN) a token for GitHub's higher rate limit; --no-repos reads none.
 
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
@@ -68,7 +71,14 @@ Ids given twice are scored once.
 What is fetched is cached by commit under $HF_HOME/openness (default
 ~/.cache/huggingface/openness): a second run over the same models makes no Hub
 request. Which commit a branch points to is trusted for an hour; --refresh fetches
-everything again, --offline (or HF_HUB_OFFLINE=1) never touches the network."""
+everything again, --offline (or HF_HUB_OFFLINE=1) never touches the network.
+
+\b
+Code repositories a card links on GitHub are read too (licence, file tree, README),
+once per run, through GITHUB_API_URL (default https://api.github.com) with
+GITHUB_TOKEN or GH_TOKEN if set (60 requests an hour without one, 5,000 with); they
+are cached like the rest. A repository GitHub will not give (rate limit, outage) leaves
+the code verdict to the card and never changes the exit code. --no-repos reads none."""
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -143,7 +153,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             help="At most N models from the listing.")] = None,
         jobs: Annotated[int, typer.Option(
             metavar="N", min=1, max=64,
-            help="Hub requests in flight at once (models, parents and datasets).")] = 16,
+            help="Requests in flight at once (models, parents, datasets and repositories).")] = 16,
         refresh: Annotated[bool, typer.Option(
             "--refresh", help="Fetch everything again instead of using the cache.")] = False,
         offline: Annotated[bool, typer.Option(
@@ -151,12 +161,15 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                               "models not in it are reported unscored.")] = False,
         quiet: Annotated[bool, typer.Option(
             "--quiet", "-q", help="No progress bar (there is none when stderr is not a terminal).")] = False,
+        no_repos: Annotated[bool, typer.Option(
+            "--no-repos", help="Do not read linked GitHub repositories (no GitHub request); "
+                               "code is judged from the card alone.")] = False,
     ) -> None:
         request = ScoreRequest(models=list(models or []), from_file=from_file, output_format=output_format,
                                output=output, details=details, sort=sort, group_by=group_by,
                                profile=profile, endpoint=endpoint, jobs=jobs, author=author, search=search,
                                filters=list(filters or []), limit=limit, refresh=refresh,
-                               offline=offline or None, quiet=quiet)
+                               offline=offline or None, quiet=quiet, repos=not no_repos)
         raise SystemExit(run_score(request))
 
     @app.command()
@@ -173,9 +186,11 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                              help="Which words the levels get.")] = "default",
         endpoint: Annotated[str | None, typer.Option(metavar="URL", show_default=False,
                                                      help="Hub endpoint URL.")] = None,
+        no_repos: Annotated[bool, typer.Option(
+            "--no-repos", help="Do not read linked GitHub repositories (GITHUB_API_URL, GITHUB_TOKEN).")] = False,
     ) -> None:
         """Show how each verdict was reached: evidence -> signal -> rubric condition -> level."""
-        raise SystemExit(run_explain(model, profile, endpoint))
+        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos))
 
     return app
 
@@ -202,6 +217,8 @@ class ScoreRequest:
     offline: bool | None = None
     """True for --offline; None leaves it to HF_HUB_OFFLINE."""
     quiet: bool = False
+    repos: bool = True
+    """False for --no-repos: no linked repository is read."""
 
     @property
     def lists_models(self) -> bool:
@@ -256,7 +273,7 @@ def _choose_format(request: ScoreRequest):
 
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
-    from openness.api import compare, hub_source
+    from openness.api import compare, github_source, hub_source
     from openness.errors import SourceError, UnknownProfile
     from openness.files import write_atomically
     from openness.render import render
@@ -268,6 +285,7 @@ def run_score(request: ScoreRequest) -> int:
     if request.output and not os.path.isdir(os.path.dirname(os.path.abspath(request.output))):
         _fail(f"cannot write {request.output}: no such folder", EXIT_USAGE)
     source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline)
+    code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
     listed: list[str] = []
     if request.lists_models:
         try:
@@ -278,7 +296,8 @@ def run_score(request: ScoreRequest) -> int:
     ids = _read_ids(request, listed)
     try:
         with _progress_bar(len(ids), request.quiet) as advance:
-            report = compare(ids, profile=request.profile, source=source, jobs=request.jobs, on_scored=advance)
+            report = compare(ids, profile=request.profile, source=source, jobs=request.jobs, on_scored=advance,
+                             code_host=code_host, repos=request.repos)
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
@@ -306,7 +325,7 @@ def run_score(request: ScoreRequest) -> int:
     return EXIT_UNSCORED if failed else EXIT_OK
 
 
-def run_explain(model: str, profile: str, endpoint: str | None) -> int:
+def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True) -> int:
     """Print the path from evidence to verdicts for one model; the exit code as for `score`."""
     from openness.api import Judge, hub_source, trace
     from openness.errors import InvalidModelId, UnknownProfile
@@ -314,7 +333,7 @@ def run_explain(model: str, profile: str, endpoint: str | None) -> int:
 
     _warnings_to_stderr()
     try:
-        found = trace(model, profile=profile, source=hub_source(endpoint))
+        found = trace(model, profile=profile, source=hub_source(endpoint), repos=repos)
     except (InvalidModelId, UnknownProfile) as exc:
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:

@@ -214,6 +214,32 @@ class DatasetEntry(Frozen):
     gated: bool | str = False
 
 
+class RepoEntry(Frozen):
+    """A code repository the card links, and what the code host said of it."""
+
+    repo: str
+    """`owner/name` as the card links it."""
+    url: str
+    """Its web address, under the name the host gives it now (after a rename)."""
+    status: RepoStatus
+    """ok, or why it could not be read (see CodeRepoSnapshot.status)."""
+    license: str | None = None
+    """The host's detected licence (an SPDX id, or NOASSERTION), None without a licence file."""
+    fork: bool = False
+    archived: bool = False
+    tree_sha: str | None = None
+    """The commit tree whose files were read."""
+    problem: str | None = None
+    """Why it could not be read, when status is not ok."""
+
+    @classmethod
+    def of(cls, snapshot: CodeRepoSnapshot) -> "RepoEntry":
+        name = snapshot.full_name or snapshot.repo
+        return cls(repo=snapshot.repo, url=f"https://{snapshot.host}/{name}", status=snapshot.status,
+                   license=snapshot.license_spdx, fork=snapshot.fork, archived=snapshot.archived,
+                   tree_sha=snapshot.tree_sha, problem=snapshot.problem)
+
+
 class Scorecard(Frozen):
     """The result for one model: three verdicts, or the error that stopped it."""
 
@@ -229,6 +255,8 @@ class Scorecard(Frozen):
     """Papers the card links (arXiv and the like)."""
     lineage: list[LineageEntry] = Field(default_factory=list)
     datasets: list[DatasetEntry] = Field(default_factory=list)
+    repositories: list[RepoEntry] = Field(default_factory=list)
+    """The code repositories the card links that were looked up, in the order found."""
 
     def _repr_markdown_(self) -> str:
         """A notebook shows the model's row, then its reasons and evidence."""

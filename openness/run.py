@@ -12,7 +12,7 @@ from openness.evidence import EvidenceSet, extract_evidence
 from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings
 from openness.evidence.repos import repo_findings
 from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, Evidence, LineageEntry,
-                             ModelRef, ModelSnapshot, Scorecard)
+                             ModelRef, ModelSnapshot, RepoEntry, Scorecard)
 from openness.rubric import evaluate
 from openness.rubric.lineage import ParentOutcome, join_lineage
 from openness.sources.interface import CodeHost, MetadataSource
@@ -172,6 +172,7 @@ class ScoringRun:
             repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
             gated=snapshot.gated, axes=joined.axes, papers=list(found.papers),
             lineage=_lineage_entries(parents, depth=1), datasets=entries,
+            repositories=[RepoEntry.of(snap) for snap in stage.repos.values()],
         )
 
     def _parent(self, parent, depth: int, path: tuple[str, ...]) -> ParentOutcome:

@@ -6,6 +6,7 @@ here, at the top of the first module pytest loads, before any test imports it.
 import atexit
 import os
 import shutil
+import socket
 import tempfile
 
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
@@ -14,6 +15,15 @@ os.environ["HF_HUB_DISABLE_XET"] = "1"
 for _name in ("HF_HUB_OFFLINE", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH",
               "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_ASSETS_CACHE", "HF_XET_CACHE"):
     os.environ.pop(_name, None)
+# GitHub: no real token, and never api.github.com. The default endpoint is a loopback
+# port held bound but not listening, so a test that does not set up the stand-in GitHub
+# gets a refused connection at once (not retried), never a request to the internet.
+for _name in ("GITHUB_TOKEN", "GH_TOKEN"):
+    os.environ.pop(_name, None)
+_CLOSED_PORT = socket.socket()
+_CLOSED_PORT.bind(("127.0.0.1", 0))
+CLOSED_GITHUB_URL = f"http://127.0.0.1:{_CLOSED_PORT.getsockname()[1]}"
+os.environ["GITHUB_API_URL"] = CLOSED_GITHUB_URL
 _SESSION_HF_HOME = tempfile.mkdtemp(prefix="openness-hf-home-")
 os.environ["HF_HOME"] = _SESSION_HF_HOME
 atexit.register(shutil.rmtree, _SESSION_HF_HOME, ignore_errors=True)
@@ -27,6 +37,7 @@ TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
+from githubstub import GitHubStub  # noqa: E402
 from hubstub import HubStub  # noqa: E402
 
 HUB_ROOT = TESTS_DIR / "fixtures" / "hub"
@@ -48,6 +59,22 @@ def hub(hub_root):
 @pytest.fixture(scope="session")
 def hub_url(hub) -> str:
     return hub.url
+
+
+@pytest.fixture(scope="session")
+def github_stub():
+    """A GitHubStub with the synthetic repositories of githubstub.py, for the whole session."""
+    with GitHubStub() as stub:
+        yield stub
+
+
+@pytest.fixture
+def github(github_stub, monkeypatch):
+    """The stand-in GitHub, fresh (counters zeroed, faults cleared, repositories as built),
+    and GITHUB_API_URL pointing at it for this test."""
+    github_stub.reset()
+    monkeypatch.setenv("GITHUB_API_URL", github_stub.url)
+    return github_stub
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ spreadsheet formula), so the goldens also pin down each format's escaping.
 from __future__ import annotations
 
 from openness.models import (AxisVerdict, DatasetEntry, ErrorInfo, Evidence, LicenseVerdict,
-                             LineageEntry, Report, RubricRef, Scorecard)
+                             LineageEntry, RepoEntry, Report, RubricRef, Scorecard)
 
 HOSTILE = "Acme | licence\nv2 <script>alert(1)</script> \x1b[31mred\x1b[0m"
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -36,6 +36,12 @@ OPEN = Scorecard(
     },
     papers=["https://arxiv.org/abs/0000.00000"],
     datasets=[DatasetEntry(id="lab/corpus-v1", status="found", license="odc-by", license_class="B")],
+    repositories=[
+        RepoEntry(repo="lab/train", url="https://github.com/lab/train", status="ok", license="Apache-2.0",
+                  tree_sha="e" * 40),
+        RepoEntry(repo="lab/old-name", url="https://github.com/lab/old-name", status="rate_limited",
+                  problem="GitHub's rate limit was reached; it resets in 42 min"),
+    ],
 )
 
 CHAT = Scorecard(

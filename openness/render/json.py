@@ -52,6 +52,7 @@ def _model(card: Scorecard) -> dict[str, Any]:
         "papers": list(card.papers),
         "lineage": [entry.model_dump() for entry in card.lineage],
         "datasets": [entry.model_dump(by_alias=True) for entry in card.datasets],
+        "repositories": [entry.model_dump() for entry in card.repositories],
     }
 
 
