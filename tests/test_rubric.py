@@ -27,6 +27,7 @@ FULL = {
     "code.training": 1, "code.training_links": "o/t", "code.finetune": 0, "code.finetune_links": "none",
     "code.evaluation": 1, "code.data_processing": 1, "code.inference": 3, "code.inference_links": "o/t",
     "code.searched": "everywhere", "code.repos_unchecked": 0, "code.repos_unchecked_as": "none",
+    "lineage.weight_edit": False,
 }
 
 

@@ -323,12 +323,75 @@ class CodeWords(_Data):
     repo_files: list[PatternWithReason]
 
 
+class ParentPhrase(_Data):
+    """Words in a card that name the model's parent, and the relation they state."""
+
+    pattern: str
+    reason: str
+    relation: str | None = None
+    """finetune, adapter, quantized or merge; None: inferred as for a declared parent."""
+    pinned_only: bool = False
+    """True: the name counts only when pinned to a Hub repo (a Hub link, org/name, or a name the card links)."""
+    then: str | None = None
+    """Words that must follow the name ("is a X model fine-tuned")."""
+    several: bool = False
+    """True: a list of names follows ("a merge of X and Y"), each a parent."""
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitively."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    @cached_property
+    def then_regex(self) -> re.Pattern[str] | None:
+        """The `then` pattern, compiled case-insensitively."""
+        return re.compile(self.then, re.IGNORECASE) if self.then else None
+
+
+class TextParents(_Data):
+    """Where and how a parent named only in the card text is read."""
+
+    sections: str
+    skip_sections: str
+    first_paragraphs: int = Field(ge=0, le=100)
+    fields: list[PatternWithReason]
+    badge: str
+    phrases: list[ParentPhrase]
+    filler: str
+    not_after: str
+    not_names: str
+    bare_name: str
+    """Case-sensitive: the shape a plain word needs to be taken as a model name."""
+    not_models: str
+    sibling_entry: str
+    """A list entry opening with a model's name: it describes that model, not necessarily this one."""
+
+    @cached_property
+    def compiled(self) -> dict[str, re.Pattern[str]]:
+        """Each pattern compiled once: case-insensitively, except `bare_name` (capitals matter)."""
+        out = {key: re.compile(getattr(self, key), re.IGNORECASE)
+               for key in ("sections", "skip_sections", "badge", "filler", "not_after", "not_names", "not_models",
+                           "sibling_entry")}
+        out["bare_name"] = re.compile(self.bare_name)
+        return out
+
+
 class LineageWords(_Data):
     """How a parent relation is read or inferred."""
 
     relations: list[str]
     quantized_kinds: list[str]
     quantized_names: str
+    text_parents: TextParents
+    weight_edits: list[PatternWithReason]
+    """Words saying the model is its parent's weights edited without training."""
+
+    @model_validator(mode="after")
+    def _relations_known(self) -> "LineageWords":
+        unknown = sorted({p.relation for p in self.text_parents.phrases if p.relation} - set(self.relations))
+        if unknown:
+            raise ValueError(f"text_parents phrases state unknown relations: {', '.join(unknown)}")
+        return self
 
 
 class Checkpoints(_Data):
@@ -363,8 +426,12 @@ class Vocabulary(_Data):
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
-                     *self.code.frameworks, *self.code.contexts, *self.code.repo_files]:
+                     *self.code.frameworks, *self.code.contexts, *self.code.repo_files,
+                     *self.lineage.text_parents.fields, *self.lineage.weight_edits]:
             item.regex
+        for phrase in self.lineage.text_parents.phrases:
+            phrase.regex, phrase.then_regex
+        self.lineage.text_parents.compiled
         for corpus in self.data.corpora:
             corpus.regex
         return self
