@@ -96,6 +96,33 @@ class Profile(_Data):
         raise AssertionError("validated: every level has a word")
 
 
+class OwnStageRule(_Data):
+    """An own-stage level that counts as complete for the join when the model is derived."""
+
+    relations: list[str]
+    """Applies when every parent has one of these relations and one was resolved."""
+    axis: AxisName
+    level: int = Field(ge=0, le=4)
+    """The own level it applies to."""
+    requires: list[str]
+    """Conditions the model's own signals must meet."""
+    becomes: int = Field(ge=0, le=4)
+    """The own level taken into the join instead."""
+    reason: str
+
+
+class WeightEditRule(_Data):
+    """A model made by editing its parents' weights without training."""
+
+    relations: list[str]
+    """Relations that are edits by nature (a merge)."""
+    when_any: list[str]
+    """Conditions on the model's own signals, any of which marks an edit (abliteration)."""
+    axes: list[AxisName]
+    """Axes with no own stage: they come from the parents alone."""
+    reason: str
+
+
 class LineageRules(_Data):
     """How a derived model's verdicts combine with its parents'."""
 
@@ -106,7 +133,11 @@ class LineageRules(_Data):
     """The highest level an axis keeps when a parent cannot be resolved."""
     unresolved_cap_on: list[Literal["own", "parent", "join"]]
     """The rules whose axes take that cap: those that need the parent's verdict."""
+    licence_flows_down: list[LicenceClass]
+    """Parent licence classes that bind the child; a parent of another class is not binding."""
     relations: dict[str, dict[AxisName, Literal["own", "parent", "join"]]]
+    own_stage_complete: list[OwnStageRule] = Field(default_factory=list)
+    weight_edit: WeightEditRule | None = None
 
 
 class Rubric(_Data):
@@ -127,6 +158,8 @@ class Rubric(_Data):
         named = [c for ax in self.axes.values() for lv in ax.levels for c in lv.requires]
         named += [c for ax in self.axes.values() for c in ax.remarks]
         named += [c for p in self.profiles.values() for cs in p.open_requires.values() for c in cs]
+        named += [c for rule in self.lineage.own_stage_complete for c in rule.requires]
+        named += self.lineage.weight_edit.when_any if self.lineage.weight_edit else []
         missing = sorted(set(named) - set(self.conditions))
         if missing:
             raise ValueError(f"levels or profiles name undefined conditions: {', '.join(missing)}")
