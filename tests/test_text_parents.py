@@ -210,3 +210,33 @@ def test_control_characters_never_reach_a_parent_name():
 def test_a_text_parent_that_is_the_model_itself_is_ignored():
     assert parents(f"# W\n\nA fine-tuned version of {ME}.\n") == []
     assert parents("# W\n\nA fine-tuned version of `Widget-7B-Chat`.\n") == []
+
+
+# ---- a weight edit without training ------------------------------------------------------
+
+def edit_signal(card: str, **kw) -> bool:
+    return extract_evidence(snapshot(card, **kw), VOCAB, LICENCES).signals["lineage.weight_edit"]
+
+
+def test_an_abliterated_model_says_so_and_names_its_parent():
+    card = "# W\n\nThis model is an abliterated version of [zeta/base-7b](https://huggingface.co/zeta/base-7b).\n"
+    assert edit_signal(card) is True
+    assert ids(card) == [("zeta/base-7b", "finetune")]
+
+
+@pytest.mark.parametrize(("card", "kw"), [
+    ("# W\n\nA chat model.\n", {"tags": ["abliterated"]}),
+    ("# W\n\nA chat model.\n", {"repo_id": "acme/widget-7b-abliterated"}),
+    ("# W\n\nWe pruned half of the layers of zeta/base-7b without any retraining.\n", {}),
+])
+def test_weight_edit_from_tags_name_or_statement(card, kw):
+    assert edit_signal(card, **kw) is True
+
+
+@pytest.mark.parametrize("card", [
+    "# W\n\nAn abliterated version of this model is also available at acme/widget-abl.\n",
+    "# W\n\nThe model was pruned and then retrained on 90B tokens with distillation.\n",
+    "# W\n\n## Usage\n\nThis model is an abliterated version of zeta/base-7b.\n",
+])
+def test_words_that_do_not_make_this_model_a_weight_edit(card):
+    assert edit_signal(card) is False

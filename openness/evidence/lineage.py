@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from openness.evidence.card import Line, plain
 from openness.evidence.prose import Prose
 from openness.models import ModelSnapshot
-from openness.rubric.schema import ParentPhrase, TextParents, Vocabulary
+from openness.rubric.schema import ParentPhrase, PatternWithReason, TextParents, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -367,15 +367,24 @@ def _with_relations(found: list[_Named], card_relation: object, vocab: Vocabular
 
 
 def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tuple[str, str] | None:
-    """(where, what) when the card, its tags or its name say the weights were edited without training."""
-    names = [("repo id", snapshot.repo_id.split("/")[-1].replace("-", " ").replace("_", " ")),
-             *(("tags", tag) for tag in snapshot.tags)]
-    if prose is not None:
-        names += [(f"README.md line {line.number}", line.text)
-                  for line in _lines_read(prose, vocab.lineage.text_parents)]
-    for where, text in names:
-        for edit in vocab.lineage.weight_edits:
-            match = edit.regex.search(text)
-            if match:
-                return where, f"'{_shown(match.group(0))}': {edit.reason}"
+    """(where, what) when the repo's name, its tags or its card say the weights were edited without training."""
+    words = vocab.lineage.weight_edits
+    places = [("repo id", snapshot.repo_id.split("/")[-1].replace("-", " ").replace("_", " ")),
+              *(("tags", tag) for tag in snapshot.tags)]
+    for where, text in places:
+        found = _first_hit(words.names, text)
+        if found:
+            return where, found
+    for line in _lines_read(prose, vocab.lineage.text_parents) if prose is not None else []:
+        found = _first_hit(words.statements, line.text)
+        if found:
+            return f"README.md line {line.number}", found
+    return None
+
+
+def _first_hit(patterns: list[PatternWithReason], text: str) -> str | None:
+    for edit in patterns:
+        match = edit.regex.search(text)
+        if match:
+            return f"'{_shown(match.group(0))}': {edit.reason}"
     return None

@@ -409,6 +409,15 @@ class TextParents(_Data):
         return out
 
 
+class WeightEditWords(_Data):
+    """Words saying the model is its parent's weights edited without training."""
+
+    names: list[PatternWithReason]
+    """Matched against the repo's name and its tags."""
+    statements: list[PatternWithReason]
+    """Matched against the card's opening paragraphs and model details."""
+
+
 class LineageWords(_Data):
     """How a parent relation is read or inferred."""
 
@@ -416,8 +425,7 @@ class LineageWords(_Data):
     quantized_kinds: list[str]
     quantized_names: str
     text_parents: TextParents
-    weight_edits: list[PatternWithReason]
-    """Words saying the model is its parent's weights edited without training."""
+    weight_edits: WeightEditWords
 
     @model_validator(mode="after")
     def _relations_known(self) -> "LineageWords":
@@ -460,7 +468,8 @@ class Vocabulary(_Data):
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
                      *self.code.frameworks, *self.code.contexts, *self.code.repo_files,
-                     *self.lineage.text_parents.fields, *self.lineage.weight_edits]:
+                     *self.lineage.text_parents.fields, *self.lineage.weight_edits.names,
+                     *self.lineage.weight_edits.statements]:
             item.regex
         for phrase in self.lineage.text_parents.phrases:
             phrase.regex, phrase.then_regex
