@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from openness.evidence.card import Line, plain
 from openness.evidence.prose import Prose
-from openness.models import ModelSnapshot
+from openness.models import ModelSnapshot, Strength
 from openness.rubric.schema import ParentPhrase, PatternWithReason, TextParents, Vocabulary
 
 
@@ -27,7 +27,7 @@ class DeclaredParent:
     """Where the parent was named: cardData.base_model, baseModels, tags or `README.md line N`."""
     relation_source: str
     """Where the relation came from, or `inferred (...)` with the rule that gave it."""
-    strength: str = "high"
+    strength: Strength = "high"
     """high: metadata, the Hub or tags; medium: the card text."""
     unresolved: str | None = None
     """Why the parent is not looked up: named only by a name no Hub repo could be pinned to."""

@@ -236,7 +236,7 @@ def _with_parent_evidence(verdict: AxisVerdict, axis: AxisName, parents: list[Pa
             detail = f"{outcome.parent.relation} parent: {axis} {theirs.level} ({_headline(theirs)})"
         else:
             detail = f"{outcome.parent.relation} parent could not be judged: {outcome.reason}"
-        items.append(Evidence(signal="lineage.parent", source=name, detail=detail, strength=strength))  # type: ignore[arg-type]
+        items.append(Evidence(signal="lineage.parent", source=name, detail=detail, strength=strength))
     return verdict.model_copy(update={"evidence": items})
 
 
