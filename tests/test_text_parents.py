@@ -240,3 +240,26 @@ def test_weight_edit_from_tags_name_or_statement(card, kw):
 ])
 def test_words_that_do_not_make_this_model_a_weight_edit(card):
     assert edit_signal(card) is False
+
+
+def test_a_huge_heading_over_many_lines_is_matched_once(monkeypatch):
+    searched = []
+    compiled = VOCAB.lineage.text_parents.compiled
+
+    class Counting:
+        def __init__(self, regex):
+            self.regex = regex
+
+        def search(self, text, *args):
+            searched.append(len(text))
+            return self.regex.search(text, *args)
+
+    monkeypatch.setitem(compiled, "skip_sections", Counting(compiled["skip_sections"]))
+    monkeypatch.setitem(compiled, "sections", Counting(compiled["sections"]))
+    def work(lines: int) -> int:
+        searched.clear()
+        card = "# " + "Model details " * 5_000 + "\n\n" + "A line about the widget.\n" * lines
+        assert parents(card) == []
+        return sum(searched)
+
+    assert work(100) == work(5_000) > 0  # the title is matched per reading, not per line under it

@@ -152,26 +152,26 @@ def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str) -> list[_Named]:
 def _lines_read(prose: Prose, words: TextParents) -> list[Line]:
     """The opening paragraphs and the model-details sections, without news or usage."""
     read_here, skip = words.compiled["sections"], words.compiled["skip_sections"]
-    headings = {s.first for s in prose.card.sections}
+    # Each heading is matched once, when it opens: testing the titles above every line
+    # costs (lines x title length), quadratic on a card with one huge heading.
+    opened = {s.first: (s.rank, bool(skip.search(s.title)), bool(read_here.search(s.title)))
+              for s in prose.card.sections}
+    path: list[tuple[int, bool, bool]] = []  # (rank, skipped, read) of the headings above
     paragraphs_seen: set[int] = set()
-    # Section titles of the heading path above each line, computed in one pass.
-    open_sections: list[tuple[int, str]] = []  # (rank, title)
-    ranks = {s.first: (s.rank, s.title) for s in prose.card.sections}
     out = []
     for line in prose.card.lines:
-        if line.number in ranks:
-            rank, title = ranks[line.number]
-            while open_sections and open_sections[-1][0] >= rank:
-                open_sections.pop()
-            open_sections.append((rank, title))
+        if line.number in opened:
+            heading = opened[line.number]
+            while path and path[-1][0] >= heading[0]:
+                path.pop()
+            path.append(heading)
             continue
         para = prose.paragraphs.get(line.number)
-        if para is not None and line.number not in headings:
+        if para is not None:
             paragraphs_seen.add(id(para))
-        titles = [t for _, t in open_sections]
-        if any(skip.search(t) for t in titles):
+        if any(skipped for _, skipped, _ in path):
             continue
-        if len(paragraphs_seen) <= words.first_paragraphs or any(read_here.search(t) for t in titles):
+        if len(paragraphs_seen) <= words.first_paragraphs or any(read for _, _, read in path):
             out.append(line)
     return out
 
