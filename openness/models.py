@@ -197,7 +197,8 @@ class LineageEntry(Frozen):
     """finetune, adapter, quantized or merge: how the child relates to this parent."""
     depth: int
     """1 for a direct parent, 2 for a grandparent, ..."""
-    status: Literal["scored", "not_found", "gated", "cycle", "depth_cap", "error"]
+    status: Literal["scored", "not_found", "gated", "cycle", "depth_cap", "error", "unresolved"]
+    """unresolved: named in the card text only by a name no Hub repo could be pinned to."""
     axes: dict[AxisName, Word] = Field(default_factory=dict)
     """The parent's own verdict words (joined with its own ancestors), when scored."""
     reason: str | None = None

@@ -117,6 +117,8 @@ class ScoringRun:
     def _prefetch(self, parents, datasets) -> None:
         """Ask for every parent and dataset at once; the walk below then mostly waits less."""
         for parent in parents:
+            if parent.unresolved:  # a name, not a Hub id: nothing to fetch
+                continue
             try:
                 self._snapshot_future(ModelRef.parse(parent.repo_id))
             except Exception:  # an invalid id is reported when the walk reaches it
@@ -176,6 +178,8 @@ class ScoringRun:
         )
 
     def _parent(self, parent, depth: int, path: tuple[str, ...]) -> ParentOutcome:
+        if parent.unresolved:
+            return ParentOutcome(parent, "unresolved", reason=parent.unresolved)
         key = parent.repo_id.lower()
         if key in path:
             return ParentOutcome(parent, "cycle", reason="is already an ancestor (a cycle), not followed")

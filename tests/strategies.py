@@ -218,7 +218,7 @@ def reports(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Rep
         LicenseVerdict, id=maybe, name=maybe, link=link, label=text, license_class=st.just(c),
         class_title=st.just(LICENCES.classes[c].title), resolved_via=maybe, flags=st.lists(text, max_size=2)))
     lineage = st.builds(LineageEntry, repo_id=text, relation=st.sampled_from(RELATIONS), depth=st.integers(1, 3),
-                        status=st.sampled_from(["scored", "not_found", "gated", "cycle", "depth_cap", "error"]),
+                        status=st.sampled_from(["scored", "not_found", "gated", "cycle", "depth_cap", "error", "unresolved"]),
                         axes=st.dictionaries(st.sampled_from(["weights", "data", "code"]), st.sampled_from(WORDS)),
                         reason=maybe)
     dataset = st.builds(DatasetEntry, id=text, status=st.sampled_from(["found", "missing", "error"]), license=maybe,

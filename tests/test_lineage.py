@@ -28,7 +28,9 @@ def test_finetune_of_closed_base_is_partial_with_both_sides(lineage_report):
                                  "status": "scored", "axes": {"weights": "open", "data": "closed", "code": "closed"},
                                  "reason": None}]
     reasons = model["axes"]["data"]["reasons"]
-    assert "own stage" in reasons[0] and "finetune parent lineage/base-closed closed" in reasons[0]
+    assert reasons[0] == "level 2: partial (fine-tune open, base lineage/base-closed closed)"
+    assert reasons[1].startswith("own stage (fine-tune): level 3")
+    assert reasons[2].startswith("finetune parent lineage/base-closed: level 0")
     assert any("2 of 2 on the Hub" in r for r in reasons)
 
 

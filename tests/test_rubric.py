@@ -29,6 +29,7 @@ FULL = {
     "code.searched": "everywhere", "code.repos_unchecked": 0, "code.repos_unchecked_as": "none",
     "code.some_stage": 1, "code.training_not_open": 0, "code.training_not_open_as": "none",
     "code.licences": "o/t: MIT (class A)",
+    "lineage.weight_edit": False,
 }
 
 

@@ -8,7 +8,7 @@ from openness.evidence import extractors
 from openness.evidence.card import ParsedCard, parse_card
 from openness.evidence.frontmatter import read_front_matter
 from openness.evidence.licences import classify
-from openness.evidence.lineage import DeclaredParent, declared_parents
+from openness.evidence.lineage import DeclaredParent, declared_parents, weight_edit
 from openness.evidence.prose import read_prose
 from openness.models import MAX_CARD_BYTES, Evidence, LicenseVerdict, ModelSnapshot
 from openness.rubric.schema import CLASS_ORDER, Licences, Vocabulary
@@ -51,8 +51,8 @@ def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licen
         signals.update(part.signals)
         evidence.extend(part.evidence)
     kinds = {k for k in str(signals["weights.kinds"]).split(", ") if k != "none"}
-    parents = declared_parents(snapshot, vocab, kinds, bool(signals["weights.adapter_only"]))
-    lineage = _lineage(parents)
+    parents = declared_parents(snapshot, vocab, kinds, bool(signals["weights.adapter_only"]), prose)
+    lineage = _lineage(parents, weight_edit(snapshot, prose, vocab))
     signals.update(lineage.signals)
     evidence.extend(lineage.evidence)
     papers = tuple(extractors.papers(snapshot, card, vocab))
@@ -85,12 +85,17 @@ def _card_facts(snapshot: ModelSnapshot) -> tuple[ModelSnapshot, extractors.Extr
     return snapshot, out
 
 
-def _lineage(parents: list[DeclaredParent]) -> extractors.Extracted:
+def _lineage(parents: list[DeclaredParent], edit: tuple[str, str] | None) -> extractors.Extracted:
     out = extractors.Extracted()
     out.signals["lineage.parents"] = len(parents)
+    out.signals["lineage.weight_edit"] = edit is not None
     for parent in parents:
+        unpinned = f"; {parent.unresolved}" if parent.unresolved else ""
         out.add("lineage.parent", parent.source,
-                f"{parent.relation} of {parent.repo_id} (relation from {parent.relation_source})", "high")
+                f"{parent.relation} of {parent.repo_id} (relation from {parent.relation_source}){unpinned}",
+                parent.strength)
+    if edit:
+        out.add("lineage.weight_edit", edit[0], f"weights edited without training: {edit[1]}", "medium")
     return out
 
 

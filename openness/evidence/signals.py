@@ -42,6 +42,7 @@ SIGNALS: dict[str, str] = {
     "code.procedure_section": "training-procedure sections of the card (shown, not scored)",
     "lineage.parents": "number of parent models the card or the Hub names",
     "lineage.parent": "one parent and its relation (evidence)",
+    "lineage.weight_edit": "true when the card, its tags or its name say the weights were edited without training (abliteration, pruning without retraining)",
     "code.searched": "where code was looked for",
     "code.not_code": "a code-host link that is a data set's page (the object of 'trained on'), not code",
     "code.repository": "what a linked code repository holds and its licence (evidence)",

@@ -3,7 +3,10 @@
 The rules per relation are data (`lineage:` in rubrics/openness.yaml); this module only
 applies them: keep own, take the parent's, or join (equal words stay, different words
 give the join level), cap at the unresolved level when a parent could not be looked at,
-and judge weights again under the most restrictive licence class along the chain.
+and judge weights again under the most restrictive licence class along the chain. Two
+refinements are data too: an own stage that counts as complete for a fine-tune
+(`own_stage_complete`), and weight edits, whose data and code are their parents' alone
+(`weight_edit`).
 """
 from __future__ import annotations
 
@@ -12,8 +15,12 @@ from typing import Any
 
 from openness.evidence.lineage import DeclaredParent
 from openness.models import AXES, AxisName, AxisVerdict, Evidence, LicenseVerdict, Scorecard
-from openness.rubric.evaluate import evaluate
+from openness.rubric.evaluate import evaluate, holds
 from openness.rubric.schema import CLASS_ORDER, Profile, Rubric
+
+# How each side of a join is named in a reason: (the model's own stage, its parent).
+_SIDES = {"finetune": ("fine-tune", "base"), "adapter": ("adapter", "base"),
+          "merge": ("merge", "parent"), "quantized": ("quantized copy", "original")}
 
 
 @dataclass(frozen=True)
@@ -22,7 +29,7 @@ class ParentOutcome:
 
     parent: DeclaredParent
     status: str
-    """scored, not_found, gated, cycle, depth_cap or error."""
+    """scored, not_found, gated, cycle, depth_cap, error, or unresolved (named only by a name)."""
     card: Scorecard | None = None
     reason: str | None = None
 
@@ -47,15 +54,21 @@ def join_lineage(rubric: Rubric, profile_name: str, own: dict[AxisName, AxisVerd
     if not parents:
         return Joined(own, licence)
     profile = rubric.profiles[profile_name]
-    licence, signals = _licence_down_the_chain(licence, signals, parents)
+    licence, signals, unknown = _licence_down_the_chain(rubric, licence, signals, parents)
     axes = dict(own)
     axes["weights"] = evaluate(rubric, profile_name, signals, evidence)["weights"]
+    if unknown:
+        axes["weights"] = _noted(axes["weights"], unknown)
+    edit = _weight_edit(rubric, signals, parents)
     for axis in AXES:
         rule = _rule(rubric, axis, parents)
-        if rule == "parent":
+        if edit and axis in edit:
+            axes[axis] = _parents_only(rubric, profile, axis, axes[axis], parents)
+        elif rule == "parent":
             axes[axis] = _inherit(axis, axes[axis], parents) or axes[axis]
         elif rule == "join":
-            axes[axis] = _join(rubric, profile, axis, axes[axis], parents)
+            own_side = _own_stage_complete(rubric, profile, axis, axes[axis], signals, parents)
+            axes[axis] = _join(rubric, profile, axis, own_side, parents)
         axes[axis] = _cap_unresolved(rubric, profile, axis, axes[axis], parents, rule)
         axes[axis] = _with_parent_evidence(axes[axis], axis, parents)
     return Joined(axes, licence)
@@ -66,23 +79,42 @@ def _rule(rubric: Rubric, axis: AxisName, parents: list[ParentOutcome]) -> str:
     return rules.pop() if len(rules) == 1 else "join"
 
 
-def _licence_down_the_chain(licence: LicenseVerdict, signals: dict[str, Any],
-                            parents: list[ParentOutcome]) -> tuple[LicenseVerdict, dict[str, Any]]:
-    """The most restrictive class among own and parents' (parents' already include theirs)."""
-    strictest, source = licence.license_class, None
+def _licence_down_the_chain(rubric: Rubric, licence: LicenseVerdict, signals: dict[str, Any],
+                            parents: list[ParentOutcome]) -> tuple[LicenseVerdict, dict[str, Any], list[str]]:
+    """The most restrictive class among own and the parents' binding ones (theirs include their parents').
+
+    Only the classes in `licence_flows_down` bind: a parent whose licence is unknown (F)
+    is flagged for a reader to check, not taken as the child's licence. Returns the
+    licence, the signals judged under it, and a note per parent whose licence is unknown.
+    """
+    flows = set(rubric.lineage.licence_flows_down)
+    strictest, source, unknown = licence.license_class, None, []
     for outcome in parents:
         theirs = outcome.card.license if outcome.resolved and outcome.card else None
-        if theirs and CLASS_ORDER.index(theirs.license_class) > CLASS_ORDER.index(strictest):
+        if theirs is None:
+            continue
+        if theirs.license_class not in flows:
+            if theirs.license_class == "F" and licence.license_class != "F":
+                unknown.append(outcome.parent.repo_id)
+            continue
+        if CLASS_ORDER.index(theirs.license_class) > CLASS_ORDER.index(strictest):  # type: ignore[arg-type]
             strictest, source = theirs.license_class, (outcome.parent.repo_id, theirs)
+    flags = {*licence.flags, *(f"parent-licence-unknown:{repo}" for repo in unknown)}
+    notes = [f"parent licence unknown: check {repo} (its licence is class F, so it does not cap this model's "
+             f"own {licence.label})" for repo in unknown]
     if source is None:
-        return licence, signals
+        return licence.model_copy(update={"flags": sorted(flags)}), signals, notes
     parent_id, theirs = source
     label = f"{licence.label}, bound by parent {parent_id}'s {theirs.label}"
-    flags = sorted({*licence.flags, f"restricted-by-parent:{parent_id}"})
+    flags.add(f"restricted-by-parent:{parent_id}")
     updated = licence.model_copy(update={"license_class": strictest, "class_title": theirs.class_title,
-                                         "label": label, "flags": flags})
+                                         "label": label, "flags": sorted(flags)})
     return updated, {**signals, "license.class": strictest, "license.label": label,
-                     "license.class_title": theirs.class_title}
+                     "license.class_title": theirs.class_title}, notes
+
+
+def _noted(verdict: AxisVerdict, notes: list[str]) -> AxisVerdict:
+    return verdict.model_copy(update={"reasons": [*verdict.reasons, *notes]})
 
 
 def _inherit(axis: AxisName, own: AxisVerdict, parents: list[ParentOutcome]) -> AxisVerdict | None:
@@ -96,13 +128,32 @@ def _inherit(axis: AxisName, own: AxisVerdict, parents: list[ParentOutcome]) -> 
     return AxisVerdict(level=theirs.level, score=theirs.score, reasons=reasons, evidence=list(own.evidence))
 
 
-def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
+def _own_stage_complete(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
+                        signals: dict[str, Any], parents: list[ParentOutcome]) -> AxisVerdict:
+    """The own stage as it enters the join: raised when a rule says it is complete for a derived model."""
+    resolved = any(p.resolved and p.card and axis in p.card.axes for p in parents)
+    for rule in rubric.lineage.own_stage_complete:
+        applies = (rule.axis == axis and own.score == rule.level and resolved
+                   and all(p.parent.relation in rule.relations for p in parents)
+                   and all(holds(rubric.conditions[c], signals) for c in rule.requires))
+        if applies:
+            word = profile.word(axis, rule.becomes)
+            return own.model_copy(update={"level": word, "score": rule.becomes, "reasons": [
+                f"level {rule.becomes}: {word} for its own stage: {rule.reason}", *own.reasons]})
+    return own
+
+
+def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict | None,
           parents: list[ParentOutcome]) -> AxisVerdict:
-    sides = [("own stage", own)] + [
-        (f"{p.parent.relation} parent {p.parent.repo_id}", p.card.axes[axis])
-        for p in parents if p.resolved and p.card and axis in p.card.axes]
-    known = [v for _, v in sides if v.score is not None]
-    if len(sides) == 1 or not known:
+    """Own stage (when there is one) and resolved parents: equal words stay, else the join level."""
+    relation = parents[0].parent.relation
+    own_name, parent_name = _SIDES.get(relation, ("own stage", "parent"))
+    # (short name for the headline, longer name for the detail line, verdict)
+    sides = [(own_name, f"own stage ({own_name})", own)] if own is not None else []
+    sides += [(f"{parent_name} {p.parent.repo_id}", f"{p.parent.relation} parent {p.parent.repo_id}",
+               p.card.axes[axis]) for p in parents if p.resolved and p.card and axis in p.card.axes]
+    known = [v for _, _, v in sides if v.score is not None]
+    if own is not None and (len(sides) == 1 or not known):
         return own
     words = {v.level for v in known}
     if len(words) == 1 and len(known) == len(sides):
@@ -110,10 +161,42 @@ def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
     else:
         score = rubric.lineage.join_level
     word = profile.word(axis, score)
-    headline = f"level {score}: {word} across the lineage: " + "; ".join(
-        f"{name} {v.level}" for name, v in sides)
-    details = [f"{name}: {_headline(v)}" for name, v in sides]
-    return AxisVerdict(level=word, score=score, reasons=[headline, *details], evidence=list(own.evidence))
+    headline = f"level {score}: {word} ({', '.join(f'{short} {v.level}' for short, _, v in sides)})"
+    details = [f"{name}: {_headline(v)}" for _, name, v in sides]
+    evidence = list(own.evidence) if own is not None else []
+    return AxisVerdict(level=word, score=score, reasons=[headline, *details], evidence=evidence)
+
+
+def _weight_edit(rubric: Rubric, signals: dict[str, Any], parents: list[ParentOutcome]) -> list[AxisName]:
+    """The axes that come from the parents alone, when the model is a weight edit without training."""
+    rule = rubric.lineage.weight_edit
+    if rule is None:
+        return []
+    by_relation = all(p.parent.relation in rule.relations for p in parents)
+    by_words = any(holds(rubric.conditions[c], signals) for c in rule.when_any)
+    return list(rule.axes) if by_relation or by_words else []
+
+
+def _parents_only(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
+                  parents: list[ParentOutcome]) -> AxisVerdict:
+    """A weight edit's verdict from its parents: it has no stage of its own on this axis."""
+    reason = rubric.lineage.weight_edit.reason if rubric.lineage.weight_edit else ""
+    own_note = f"own card (not counted: {reason}): {own.reasons[0]}"
+    judged = [p for p in parents if p.resolved and p.card and axis in p.card.axes
+              and p.card.axes[axis].score is not None]
+    if not judged and own.score is None:
+        return own  # the card could not be read: nothing is known, not even "nothing of its own"
+    if not judged:
+        return AxisVerdict(level=profile.word(axis, 0), score=0, evidence=list(own.evidence), reasons=[
+            f"level 0: {profile.word(axis, 0)}: no parent could be judged, and {reason}", own_note])
+    if len(judged) == 1:
+        inherited = _inherit(axis, own, judged)
+        if inherited is not None:
+            return inherited.model_copy(update={"reasons": [*inherited.reasons[:-1], own_note]})
+    joined = _join(rubric, profile, axis, None, judged)
+    headline = f"inherited from its parents: {joined.reasons[0]}"
+    return joined.model_copy(update={"reasons": [headline, *joined.reasons[1:], own_note],
+                                     "evidence": list(own.evidence)})
 
 
 def _cap_unresolved(rubric: Rubric, profile: Profile, axis: AxisName, verdict: AxisVerdict,
@@ -147,12 +230,13 @@ def _with_parent_evidence(verdict: AxisVerdict, axis: AxisName, parents: list[Pa
     items = list(verdict.evidence)
     for outcome in parents:
         name = f"parent {outcome.parent.repo_id}"
+        strength = outcome.parent.strength
         if outcome.resolved and outcome.card and axis in outcome.card.axes:
             theirs = outcome.card.axes[axis]
             detail = f"{outcome.parent.relation} parent: {axis} {theirs.level} ({_headline(theirs)})"
         else:
             detail = f"{outcome.parent.relation} parent could not be judged: {outcome.reason}"
-        items.append(Evidence(signal="lineage.parent", source=name, detail=detail, strength="high"))
+        items.append(Evidence(signal="lineage.parent", source=name, detail=detail, strength=strength))
     return verdict.model_copy(update={"evidence": items})
 
 

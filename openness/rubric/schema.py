@@ -96,6 +96,33 @@ class Profile(_Data):
         raise AssertionError("validated: every level has a word")
 
 
+class OwnStageRule(_Data):
+    """An own-stage level that counts as complete for the join when the model is derived."""
+
+    relations: list[str]
+    """Applies when every parent has one of these relations and one was resolved."""
+    axis: AxisName
+    level: int = Field(ge=0, le=4)
+    """The own level it applies to."""
+    requires: list[str]
+    """Conditions the model's own signals must meet."""
+    becomes: int = Field(ge=0, le=4)
+    """The own level taken into the join instead."""
+    reason: str
+
+
+class WeightEditRule(_Data):
+    """A model made by editing its parents' weights without training."""
+
+    relations: list[str]
+    """Relations that are edits by nature (a merge)."""
+    when_any: list[str]
+    """Conditions on the model's own signals, any of which marks an edit (abliteration)."""
+    axes: list[AxisName]
+    """Axes with no own stage: they come from the parents alone."""
+    reason: str
+
+
 class LineageRules(_Data):
     """How a derived model's verdicts combine with its parents'."""
 
@@ -106,7 +133,11 @@ class LineageRules(_Data):
     """The highest level an axis keeps when a parent cannot be resolved."""
     unresolved_cap_on: list[Literal["own", "parent", "join"]]
     """The rules whose axes take that cap: those that need the parent's verdict."""
+    licence_flows_down: list[LicenceClass]
+    """Parent licence classes that bind the child; a parent of another class is not binding."""
     relations: dict[str, dict[AxisName, Literal["own", "parent", "join"]]]
+    own_stage_complete: list[OwnStageRule] = Field(default_factory=list)
+    weight_edit: WeightEditRule | None = None
 
 
 class Rubric(_Data):
@@ -127,6 +158,8 @@ class Rubric(_Data):
         named = [c for ax in self.axes.values() for lv in ax.levels for c in lv.requires]
         named += [c for ax in self.axes.values() for c in ax.remarks]
         named += [c for p in self.profiles.values() for cs in p.open_requires.values() for c in cs]
+        named += [c for rule in self.lineage.own_stage_complete for c in rule.requires]
+        named += self.lineage.weight_edit.when_any if self.lineage.weight_edit else []
         missing = sorted(set(named) - set(self.conditions))
         if missing:
             raise ValueError(f"levels or profiles name undefined conditions: {', '.join(missing)}")
@@ -345,12 +378,83 @@ class CodeWords(_Data):
     """Link text naming the model's own code ("GitHub", "Code")."""
 
 
+class ParentPhrase(_Data):
+    """Words in a card that name the model's parent, and the relation they state."""
+
+    pattern: str
+    reason: str
+    relation: str | None = None
+    """finetune, adapter, quantized or merge; None: inferred as for a declared parent."""
+    pinned_only: bool = False
+    """True: the name counts only when pinned to a Hub repo (a Hub link, org/name, or a name the card links)."""
+    then: str | None = None
+    """Words that must follow the name ("is a X model fine-tuned")."""
+    several: bool = False
+    """True: a list of names follows ("a merge of X and Y"), each a parent."""
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitively."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    @cached_property
+    def then_regex(self) -> re.Pattern[str] | None:
+        """The `then` pattern, compiled case-insensitively."""
+        return re.compile(self.then, re.IGNORECASE) if self.then else None
+
+
+class TextParents(_Data):
+    """Where and how a parent named only in the card text is read."""
+
+    sections: str
+    skip_sections: str
+    first_paragraphs: int = Field(ge=0, le=100)
+    fields: list[PatternWithReason]
+    badge: str
+    phrases: list[ParentPhrase]
+    filler: str
+    not_after: str
+    not_names: str
+    bare_name: str
+    """Case-sensitive: the shape a plain word needs to be taken as a model name."""
+    not_models: str
+    sibling_entry: str
+    """A list entry opening with a model's name: it describes that model, not necessarily this one."""
+
+    @cached_property
+    def compiled(self) -> dict[str, re.Pattern[str]]:
+        """Each pattern compiled once: case-insensitively, except `bare_name` (capitals matter)."""
+        out = {key: re.compile(getattr(self, key), re.IGNORECASE)
+               for key in ("sections", "skip_sections", "badge", "filler", "not_after", "not_names", "not_models",
+                           "sibling_entry")}
+        out["bare_name"] = re.compile(self.bare_name)
+        return out
+
+
+class WeightEditWords(_Data):
+    """Words saying the model is its parent's weights edited without training."""
+
+    names: list[PatternWithReason]
+    """Matched against the repo's name and its tags."""
+    statements: list[PatternWithReason]
+    """Matched against the card's opening paragraphs and model details."""
+
+
 class LineageWords(_Data):
     """How a parent relation is read or inferred."""
 
     relations: list[str]
     quantized_kinds: list[str]
     quantized_names: str
+    text_parents: TextParents
+    weight_edits: WeightEditWords
+
+    @model_validator(mode="after")
+    def _relations_known(self) -> "LineageWords":
+        unknown = sorted({p.relation for p in self.text_parents.phrases if p.relation} - set(self.relations))
+        if unknown:
+            raise ValueError(f"text_parents phrases state unknown relations: {', '.join(unknown)}")
+        return self
 
 
 class Checkpoints(_Data):
@@ -386,8 +490,13 @@ class Vocabulary(_Data):
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
                      *self.code.frameworks, *self.code.contexts, *self.code.repo_files,
-                     *self.code.repo_tree.files, *self.code.release_statements]:
+                     *self.code.repo_tree.files, *self.code.release_statements,
+                     *self.lineage.text_parents.fields, *self.lineage.weight_edits.names,
+                     *self.lineage.weight_edits.statements]:
             item.regex
+        for phrase in self.lineage.text_parents.phrases:
+            phrase.regex, phrase.then_regex
+        self.lineage.text_parents.compiled
         for corpus in self.data.corpora:
             corpus.regex
         return self
