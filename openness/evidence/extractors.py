@@ -13,7 +13,7 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, plain
 from openness.evidence.prose import Prose
 from openness.models import Evidence, ModelSnapshot, Strength
-from openness.rubric.schema import Corpus, Licences, PatternWithReason, Vocabulary
+from openness.rubric.schema import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
 _HF_DATASET_LINK = re.compile(r"(?:huggingface|hf)\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
@@ -274,7 +274,9 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
     lines = _data_lines(prose, vocab)
     corpora = _corpora(lines, prose, vocab, out)
-    public = sorted(name for name, is_public in corpora.items() if is_public)
+    public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
+    partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
+    partly_ids = _partly_obtainable_ids(named, vocab, out)
     processing = _first_match(lines, words.processing_words)
     if processing:
         out.add("data.processing", at(processing), f"describes processing: {quote(processing.text)}", "medium")
@@ -293,8 +295,9 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     described = bool(corpora) or bool(size) or section_words >= 25 or bool(datasets.staged)
     if size and not corpora:
         out.add("data.described", at(size), f"states a size: {quote(size.text)}", "medium")
-    identified = [*(f"{k}" for k in named), *public]
-    unreleased = sorted(name for name, is_public in corpora.items() if not is_public)
+    identified = [*(f"{k}" for k in named), *public, *partly]
+    unreleased = sorted(name for name, obtainable in corpora.items() if obtainable == "none")
+    partly_as = sorted({*partly, *partly_ids.values()})
     if generic:
         unreleased.append("generic phrases")
     if withheld:
@@ -311,6 +314,8 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         "data.identified": listing(identified) or "nothing",
         "data.unreleased": len(unreleased),
         "data.unreleased_as": listing(unreleased) or "none",
+        "data.partly_obtainable": len(partly_as),
+        "data.partly_obtainable_as": listing(partly_as) or "none",
         "data.section": bool(sections),
         "data.processing": processing is not None,
         "data.described": described,
@@ -336,9 +341,12 @@ def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
             if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line))]
 
 
-def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, bool]:
-    """Corpora named as training sources; a name kept out of the data or given as a part of another is not one."""
-    found: dict[str, bool] = {}
+def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, Obtainable]:
+    """Corpora named as training sources, by how far they can be obtained.
+
+    A name kept out of the data or given as a part of another is not a source.
+    """
+    found: dict[str, Obtainable] = {}
     flat = [(ln, text) for ln in lines if vocab.data.any_corpus.search(text := plain(ln.text))]
     for corpus in vocab.data.corpora:
         for line, text in flat:
@@ -349,10 +357,34 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
             if why_not:
                 out.add("data.described", at(line), f"names {corpus.name}, but {why_not}", "low")
                 continue
-            found[corpus.name] = corpus.public
-            released = "a public corpus" if corpus.public else "not a released, identifiable corpus"
-            out.add("data.described", at(line), f"names {corpus.name}, {released} ({corpus.reason})", "medium")
+            found[corpus.name] = corpus.obtainable
+            out.add(_CORPUS_SIGNAL[corpus.obtainable], at(line),
+                    f"names {corpus.name}, {_OBTAINABLE[corpus.obtainable]} ({corpus.reason})", "medium")
             break
+    return found
+
+
+_OBTAINABLE = {"full": "a public corpus", "partly": "identified but only partly obtainable",
+               "none": "not a released, identifiable corpus"}
+_CORPUS_SIGNAL = {"full": "data.described", "partly": "data.partly_obtainable", "none": "data.described"}
+
+
+def _partly_obtainable_ids(named: dict[str, str], vocab: Vocabulary, out: Extracted) -> dict[str, str]:
+    """Dataset ids that are copies of a partly obtainable corpus (a withdrawn LAION list on the Hub).
+
+    Such an id identifies the data, but the copy is not the whole corpus the model was
+    trained on; returns id -> corpus name.
+    """
+    found: dict[str, str] = {}
+    partly = [c for c in vocab.data.corpora if c.obtainable == "partly"]
+    for dataset_id, source in named.items():
+        words = re.sub(r"[/_.-]+", " ", dataset_id)  # "org/Share_GPT-x" -> words a pattern's \b can see
+        corpus = next((c for c in partly if c.regex.search(words) or c.regex.search(dataset_id)), None)
+        if corpus:
+            found[dataset_id] = corpus.name
+            out.add("data.partly_obtainable", source,
+                    f"dataset {dataset_id} is a copy of {corpus.name}, {_OBTAINABLE['partly']} ({corpus.reason})",
+                    "medium")
     return found
 
 

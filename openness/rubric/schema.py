@@ -242,14 +242,26 @@ class PatternWithReason(_Data):
         return re.compile(self.pattern, re.IGNORECASE)
 
 
+Obtainable = Literal["full", "partly", "none"]
+
+
 class Corpus(_Data):
     """A training corpus known by name."""
 
     name: str
     pattern: str
-    public: bool
+    obtainable: Obtainable
+    """`full`: anyone can obtain it (or a faithful release of it). `partly`: identified, but
+    only part of it can be obtained (published then withdrawn, only unofficial or partial
+    dumps, or a public extract of what was trained on): D2 at most (RUBRIC.md conventions).
+    `none`: never released, or naming it does not say which part was used."""
     reason: str
-    """Why the corpus is (or is not) public: shown with the evidence."""
+    """Why the corpus is (or is not) obtainable: shown with the evidence."""
+
+    @property
+    def public(self) -> bool:
+        """Whether the whole corpus can be obtained."""
+        return self.obtainable == "full"
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
