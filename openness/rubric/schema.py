@@ -285,13 +285,21 @@ class CardSections(_Data):
     training_procedure: str
     usage: str
     """Headings of usage guides: what is linked there is offered to users."""
+    not_data: str
+    """Headings of limitations, bias and risk sections: generic data phrases there disclose nothing."""
 
 
 class DataWords(_Data):
     """What the data extractor recognises in prose."""
 
     training_sentence: str
-    generic_phrases: list[str]
+    generic_phrases: list[PatternWithReason]
+    """Vague summaries of data: D0 alone, a summary beside identified data."""
+    withheld_sources: list[PatternWithReason]
+    """Words naming an own source that anyone cannot obtain: an unreleased part."""
+    apposition: str
+    another_source: str
+    """Words between a dataset link and a withheld-source phrase: it describes the link, unless they add a source."""
     processing_words: str
     size_phrase: str
     withheld: str
@@ -370,11 +378,12 @@ class Vocabulary(_Data):
                  self.data.evaluation_context, self.data.excluded_before, self.data.excluded_after,
                  self.data.component_before, self.data.stage_words, self.code.hosts,
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
-                 self.lineage.quantized_names,
-                 *self.data.generic_phrases]
+                 self.lineage.quantized_names, self.card_sections.not_data,
+                 self.data.apposition, self.data.another_source]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
+                     *self.data.generic_phrases, *self.data.withheld_sources,
                      *self.code.frameworks, *self.code.contexts, *self.code.repo_files]:
             item.regex
         for corpus in self.data.corpora:
