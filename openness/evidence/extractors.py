@@ -352,14 +352,42 @@ def _sections(card: ParsedCard | None, heading_pattern: str) -> list[Section]:
 
 
 def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
-    """Lines that speak about training data: in data or training sections, or in a sentence saying 'trained on'."""
+    """Lines that speak about training data.
+
+    Those in data or training sections, those in a sentence saying what the model was
+    trained on, and the list or table such a sentence introduces with a colon.
+    """
     if prose is None:
         return []
     pattern = f"{vocab.card_sections.training_data}|{vocab.card_sections.training_procedure}"
     in_sections = {line.number for s in _sections(prose.card, pattern) for line in s.lines}
     sentence = re.compile(vocab.data.training_sentence, re.IGNORECASE)
-    return [line for line in prose.card.lines
-            if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line))]
+    found: list[Line] = []
+    listed = False  # inside a list or table that a training sentence introduced
+    for line in prose.card.lines:
+        if listed and (not line.text.strip() or _LIST_ITEM.match(line.text)):
+            found.append(line)
+            continue
+        listed = False
+        if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
+            found.append(line)
+            listed = _introduces_list(prose, line, vocab)
+    return found
+
+
+# A list item, a table row, or an indented line continuing a list item.
+_LIST_ITEM = re.compile(r"^(\s*([-*+]|\d+[.)])\s|\s*\||\s+\S)")
+
+
+def _introduces_list(prose: Prose, line: Line, vocab: Vocabulary) -> bool:
+    """Whether the line ends with a training sentence that introduces a list with a colon."""
+    text = line.text.rstrip(" *_")
+    if not text.endswith((":", "：")):
+        return False
+    last = _SENTENCE_SPLIT.split(text)[-1]
+    sentence = prose.sentence(line, last) if last.strip() else ""
+    return bool(re.search(vocab.data.training_sentence, sentence, re.IGNORECASE)
+                and re.search(vocab.data.list_intro, sentence, re.IGNORECASE))
 
 
 def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, Obtainable]:

@@ -293,6 +293,8 @@ class DataWords(_Data):
     """What the data extractor recognises in prose."""
 
     training_sentence: str
+    list_intro: str
+    """Words of a training sentence ending in a colon that make the list below it training data."""
     generic_phrases: list[PatternWithReason]
     """Vague summaries of data: D0 alone, a summary beside identified data."""
     withheld_sources: list[PatternWithReason]
@@ -379,7 +381,7 @@ class Vocabulary(_Data):
                  self.data.component_before, self.data.stage_words, self.code.hosts,
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names, self.card_sections.not_data,
-                 self.data.apposition, self.data.another_source]
+                 self.data.apposition, self.data.another_source, self.data.list_intro]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
