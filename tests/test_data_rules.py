@@ -9,6 +9,8 @@ import time
 from typing import Any, Callable
 
 from openness.evidence import extract_evidence
+from openness.evidence.card import Line, Link
+from openness.evidence.extractors import _words_after
 from openness.models import CardFile, Evidence, ModelSnapshot
 from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
 
@@ -44,13 +46,13 @@ def details(evidence: list[Evidence], signal: str) -> list[str]:
 def grows_linearly(make: Callable[[int], str], run: Callable[[str], object], n: int) -> bool:
     """Whether the work on an input of size 2n is well under four times that on size n.
 
-    A quadratic step quadruples; a linear one doubles. The best of three runs of each is
-    compared, so that a busy machine does not decide it.
+    A quadratic step quadruples; a linear one doubles. The best run of each is
+    compared (of five), so that a busy machine does not decide it.
     """
     def best(size: int) -> float:
         text = make(size)
         times = []
-        for _ in range(3):
+        for _ in range(5):
             start = time.perf_counter()
             run(text)
             times.append(time.perf_counter() - start)
@@ -154,7 +156,8 @@ def test_withheld_and_generic_patterns_stay_linear_on_a_megabyte_line_of_their_w
     rules = [*VOCAB.data.withheld_sources, *VOCAB.data.generic_phrases]
 
     def make(n: int) -> str:
-        return (words * (n // len(words) + 1))[:n].replace("data", "dat")  # near misses: no early match
+        text = (words * (n // len(words) + 1))[:n]
+        return text.replace("data", "dat").replace(" of ", " off ")  # near misses: no early match
 
     assert grows_linearly(make, lambda text: [r.regex.search(text) for r in rules], MEGABYTE // 2)
 
@@ -199,3 +202,34 @@ def test_the_training_sentence_reads_dataset_and_corpus_words():
     for phrase in ("Its pre-training dataset is RedPajama.", "The training corpus is RedPajama.",
                    "Our pretraining mixture is RedPajama."):
         assert read(f"# M\n\n{phrase}\n")[0]["data.public_corpora"] == 1, phrase
+
+
+# ---- evaluation sets named after the link ----------------------------------------------
+
+def test_a_dataset_whose_evaluation_role_follows_the_link_is_set_aside():
+    card = ("# M\n\n## Training data\nWe trained on [Chat](https://huggingface.co/datasets/lab/chat) (60k dialogues).\n"
+            "We use [Probe](https://huggingface.co/datasets/lab/probe) for evaluation, and "
+            "[Attack](https://huggingface.co/datasets/lab/attack), a set used to red-team the model.\n")
+    signals, evidence = read(card)
+    assert signals["data.dataset_ids"] == "lab/chat"
+    set_aside = [d for d in details(evidence, "data.datasets") if "benchmark" in d]
+    assert any("lab/probe" in d for d in set_aside) and any("lab/attack" in d for d in set_aside)
+
+
+def test_the_role_of_the_next_link_does_not_leak_onto_this_one():
+    card = ("# M\n\n[Pretrain data](https://huggingface.co/datasets/lab/pile) | "
+            "[SFT data](https://huggingface.co/datasets/lab/sft) | [Benchmark](https://huggingface.co/datasets/lab/bench)\n")
+    assert read(card)[0]["data.dataset_ids"] == "lab/pile, lab/sft"
+
+
+def test_a_set_for_training_and_testing_stays_training_data():
+    card = "# M\n\n## Training data\n[Mix](https://huggingface.co/datasets/lab/mix) for training and testing.\n"
+    assert read(card)[0]["data.dataset_ids"] == "lab/mix"
+
+
+def test_the_words_read_after_a_link_are_a_short_window():
+    # The evaluation_after pattern is anchored and only ever meets this window, however
+    # long the line: its cost does not grow with the card.
+    line = Line(1, "[x](https://hf.co/datasets/a/b) " + "for the eval " * 100_000, "")
+    words = _words_after(Link("https://hf.co/datasets/a/b", line))
+    assert words.startswith("for the eval") and len(words) <= 80

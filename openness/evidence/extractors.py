@@ -18,6 +18,8 @@ from openness.rubric.schema import Corpus, Licences, Obtainable, PatternWithReas
 _HF_DATASET_LINK = re.compile(r"(?:huggingface|hf)\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
 _MAX_LISTED = 4
+# Where the words about a link end: the next link or the next table cell.
+_NEXT_LINK = re.compile(r"\[|\||<a\b|https?://", re.IGNORECASE)
 # Where a line's sentences end (a full stop, ! or ? and a space): one split per line, linear.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
 # A Hub dataset link, replaced by a marker before a sentence is read for withheld sources:
@@ -255,7 +257,8 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
         return "a picture or recording hosted in a dataset repository, not training data"
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
-    if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE):
+    if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE) or re.search(
+            words.evaluation_after, _words_after(link), re.IGNORECASE):
         return "linked as a benchmark or results, not training data"
     usage = re.compile(vocab.card_sections.usage, re.IGNORECASE)
     if re.search(vocab.code.offered_to_users, sentence, re.IGNORECASE) or any(
@@ -265,6 +268,15 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
             words.data_words, f"{link.line.section} {label} {sentence}", re.IGNORECASE):
         return "linked outside the training-data text, with no word of data around it"
     return None
+
+
+def _words_after(link: Link) -> str:
+    """The words that follow a link on its line, up to the next link or table cell (80 characters)."""
+    text = link.line.text
+    at_url = text.find(link.url)
+    rest = text[at_url + len(link.url):] if at_url >= 0 else ""
+    rest = rest.lstrip(")>\"' ")
+    return plain(_NEXT_LINK.split(rest, maxsplit=1)[0][:80])
 
 
 def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,

@@ -314,6 +314,8 @@ class DataWords(_Data):
     """Words around a dataset link, outside the data text, that make it training data."""
     evaluation_context: str
     """Words that make a dataset link a benchmark, not training data."""
+    evaluation_after: str
+    """Words right after a dataset link that give it an evaluation role."""
     excluded_before: str
     excluded_after: str
     """Words before / after a corpus name saying it was kept out of the data."""
@@ -381,7 +383,8 @@ class Vocabulary(_Data):
                  self.data.component_before, self.data.stage_words, self.code.hosts,
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names, self.card_sections.not_data,
-                 self.data.apposition, self.data.another_source, self.data.list_intro]
+                 self.data.apposition, self.data.another_source, self.data.list_intro,
+                 self.data.evaluation_after]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
