@@ -6,6 +6,7 @@ reader can check by hand. None of them judges; the rubric does.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -317,6 +318,11 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     if own:
         out.add("data.unreleased", at(own[0]), f"names a source of its own that is not released ({own[1].reason}): "
                 f"{quote(own[0].text)}", "medium")
+    kinds = _rows_by_kind_only(lines, prose, vocab) if prose else []
+    if kinds:
+        out.add("data.unreleased", at(kinds[0][0]),
+                f"a data-mix table lists {listing([k for _, k in kinds])} by kind only, no name or link, "
+                "beside rows that name their source", "medium")
     withheld = _first_match(lines, words.withheld)
     if withheld:
         out.add("data.unreleased", at(withheld), f"says data is kept back: {quote(withheld.text)}", "medium")
@@ -333,6 +339,8 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         unreleased.append("generic phrases")
     if own:
         unreleased.append("data of its own")
+    if kinds:
+        unreleased.append("sources named by kind only (" + listing([k for _, k in kinds]) + ")")
     if withheld:
         unreleased.append("data the card says is not released")
     out.signals.update({
@@ -389,6 +397,58 @@ def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
 
 # A list item, a table row, or an indented line continuing a list item.
 _LIST_ITEM = re.compile(r"^(\s*([-*+]|\d+[.)])\s|\s*\||\s+\S)")
+
+
+_TABLE_ROW = re.compile(r"^\s*\|")
+_TABLE_RULE = re.compile(r"^[\s|:-]*$")
+
+
+def _rows_by_kind_only(lines: list[Line], prose: Prose, vocab: Vocabulary) -> list[tuple[Line, str]]:
+    """Rows of data-mix tables that give a kind of data (books, code) but no source.
+
+    Counted only in a table where another row names its source (a corpus or a link), and
+    whose section links no Hub dataset outside the table (a released whole it breaks down).
+    """
+    kind = re.compile(vocab.data.source_categories, re.IGNORECASE)
+    linked = {link.line.number for link in prose.card.links}
+    dataset_lines = sorted({link.line.number for link in prose.card.links if _HF_DATASET_LINK.search(link.url)})
+    firsts = [s.first for s in prose.card.sections]
+    found: list[tuple[Line, str]] = []
+    for table in _tables(lines):
+        rows = [r for r in table[1:] if not _TABLE_RULE.match(r.text)]  # the first row is the header
+        named = {r.number for r in rows if r.number in linked or vocab.data.any_corpus.search(plain(r.text))}
+        by_kind = [(r, cell) for r in rows if r.number not in named and (cell := _first_cell(r.text)) and kind.search(cell)]
+        if by_kind and named and not _section_links_a_dataset(table, prose, firsts, dataset_lines):
+            found += by_kind
+    return found
+
+
+def _section_links_a_dataset(table: list[Line], prose: Prose, firsts: list[int], dataset_lines: list[int]) -> bool:
+    """Whether the section holding the table links a Hub dataset outside it (binary searches: no rescans)."""
+    at_heading = bisect_left(firsts, table[0].number) - 1  # the nearest heading above: the innermost section
+    if at_heading < 0:
+        return False
+    section = prose.card.sections[at_heading]
+    def count(low: int, high: int) -> int:
+        return bisect_right(dataset_lines, high) - bisect_left(dataset_lines, low)
+    return count(section.first, section.last) > count(table[0].number, table[-1].number)
+
+
+def _tables(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive table rows among `lines`."""
+    tables: list[list[Line]] = []
+    for line in lines:
+        if not _TABLE_ROW.match(line.text):
+            continue
+        if tables and tables[-1][-1].number == line.number - 1:
+            tables[-1].append(line)
+        else:
+            tables.append([line])
+    return tables
+
+
+def _first_cell(row: str) -> str:
+    return plain(row.strip().strip("|").split("|", 1)[0]).lower()
 
 
 def _introduces_list(prose: Prose, line: Line, vocab: Vocabulary) -> bool:

@@ -323,6 +323,8 @@ class DataWords(_Data):
     """Words before a corpus name giving it as an example of a part of a larger corpus."""
     stage_words: str
     """Words naming a training stage, around a dataset link."""
+    source_categories: str
+    """The first cell of a data-mix table row that names a kind of data only, not a source."""
     corpora: list[Corpus]
 
     @cached_property
@@ -384,7 +386,7 @@ class Vocabulary(_Data):
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names, self.card_sections.not_data,
                  self.data.apposition, self.data.another_source, self.data.list_intro,
-                 self.data.evaluation_after]
+                 self.data.evaluation_after, self.data.source_categories]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
