@@ -5,6 +5,7 @@ reaches (D0-D4) as well as the evidence that decided it.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Callable
 
@@ -273,3 +274,35 @@ def test_many_mix_tables_in_one_section_stay_linear():
         return "## Training data\n" + table * (n // len(table))
 
     assert grows_linearly(make, extract, 80_000)
+
+
+# ---- Common Crawl as the origin of a named public corpus -------------------------------
+
+def test_common_crawl_named_as_the_origin_of_a_public_corpus_is_no_extra_source():
+    for text in ("We trained on C4, a cleaned version of Common Crawl (300B tokens).",
+                 "We trained on RefinedWeb (filtered Common Crawl), 300B tokens.",
+                 "We trained on FineWeb, 300B tokens. It is built from 96 Common Crawl snapshots.",
+                 "We trained on Dolma, which includes Common Crawl, code and books (300B tokens)."):
+        card = f"# M\n\n## Training data\n{text}\n"
+        signals, evidence = read(card)
+        assert signals["data.unreleased"] == 0, text
+        assert any("origin of" in d for d in details(evidence, "data.described")), text
+        assert data_level(card) == 3, text
+
+
+def test_common_crawl_named_beside_a_public_corpus_is_a_source_of_its_own():
+    for text in ("We trained on Common Crawl, C4 and Wikipedia (300B tokens).",
+                 "We trained on C4 (200B tokens). We also trained on 100B tokens of Common Crawl."):
+        card = f"# M\n\n## Training data\n{text}\n"
+        assert read(card)[0]["data.unreleased_as"] == "Common Crawl", text
+        assert data_level(card) == 2, text
+
+
+def test_origin_words_stay_linear_on_a_long_line():
+    words = "built from the made out of based on including contains filtered "
+
+    def make(n: int) -> str:
+        return (words * (n // len(words) + 1))[:n]
+
+    rule = re.compile(VOCAB.data.origin_words, re.IGNORECASE)  # read on 80 characters, but safe on any
+    assert grows_linearly(make, lambda text: rule.search(text + "."), MEGABYTE // 2)

@@ -519,12 +519,34 @@ def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vo
     before, after = sentence[:match.start()][-80:], sentence[match.end():][:80]
     if re.search(words.excluded_before, before, re.IGNORECASE) or re.search(words.excluded_after, after, re.IGNORECASE):
         return f"as kept out of the training data: {quote(sentence, 100)}"
+    origin = _origin_of(prose, line, sentence, before, corpus, vocab)
+    if origin:
+        return f"as the origin of {origin}, not a source of its own: {quote(sentence, 100)}"
     if not corpus.public and re.search(words.component_before, before, re.IGNORECASE):
         paragraph = prose.paragraph(line)
         holder = next((c.name for c in words.corpora if c.public and c.regex.search(paragraph)), None)
         if holder:
             return f"only as an example of what {holder} contains: {quote(sentence, 100)}"
     return None
+
+
+def _origin_of(prose: Prose, line: Line, sentence: str, before: str, corpus: Corpus,
+               vocab: Vocabulary) -> str | None:
+    """The corpus made from `corpus` that the words around it name, when they say it was made from it.
+
+    "C4, a cleaned version of Common Crawl": Common Crawl is C4's origin. The origin words
+    must stand just before the name (`before`); the corpus made from it may stand in the
+    same sentence or elsewhere in its paragraph ("We use FineWeb. It is built from 96
+    Common Crawl snapshots."). "Common Crawl, C4 and books" names two sources.
+    """
+    holders = [c for c in vocab.data.corpora if corpus.name in c.built_from]
+    if not holders or not re.search(vocab.data.origin_words, before, re.IGNORECASE):
+        return None
+    holder = next((c for c in holders if c.regex.search(sentence)), None)
+    if holder is None:
+        paragraph = prose.paragraph(line)
+        holder = next((c for c in holders if c.regex.search(paragraph)), None)
+    return holder.name if holder else None
 
 
 def _first_match(lines: list[Line], pattern: str) -> Line | None:

@@ -257,6 +257,8 @@ class Corpus(_Data):
     `none`: never released, or naming it does not say which part was used."""
     reason: str
     """Why the corpus is (or is not) obtainable: shown with the evidence."""
+    built_from: list[str] = Field(default_factory=list)
+    """Corpora this one was made from: named beside it as its origin, they are no source of their own."""
 
     @property
     def public(self) -> bool:
@@ -323,9 +325,19 @@ class DataWords(_Data):
     """Words before a corpus name giving it as an example of a part of a larger corpus."""
     stage_words: str
     """Words naming a training stage, around a dataset link."""
+    origin_words: str
+    """Words saying a corpus is made from another (with `Corpus.built_from`)."""
     source_categories: str
     """The first cell of a data-mix table row that names a kind of data only, not a source."""
     corpora: list[Corpus]
+
+    @model_validator(mode="after")
+    def _origins_known(self) -> "DataWords":
+        names = {c.name for c in self.corpora}
+        unknown = sorted({o for c in self.corpora for o in c.built_from} - names)
+        if unknown:
+            raise ValueError(f"built_from names unknown corpora: {', '.join(unknown)}")
+        return self
 
     @cached_property
     def any_corpus(self) -> re.Pattern[str]:
@@ -386,7 +398,8 @@ class Vocabulary(_Data):
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
                  self.lineage.quantized_names, self.card_sections.not_data,
                  self.data.apposition, self.data.another_source, self.data.list_intro,
-                 self.data.evaluation_after, self.data.source_categories]
+                 self.data.evaluation_after, self.data.source_categories,
+                 self.data.origin_words]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
