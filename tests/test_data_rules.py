@@ -306,3 +306,39 @@ def test_origin_words_stay_linear_on_a_long_line():
 
     rule = re.compile(VOCAB.data.origin_words, re.IGNORECASE)  # read on 80 characters, but safe on any
     assert grows_linearly(make, lambda text: rule.search(text + "."), MEGABYTE // 2)
+
+
+# ---- a code-host page that the model was trained on ------------------------------------
+
+def test_a_github_page_the_model_was_trained_on_identifies_the_data():
+    card = ("# M\n\nA chat model derived from a base model and fine-tuned\n"
+            "on a [15K record instruction corpus](https://github.com/lab/instruct-data) written by staff.\n")
+    signals, evidence = read(card)
+    assert signals["data.identified_count"] == 1
+    assert any("github.com/lab/instruct-data, a dataset's project page" in d for d in details(evidence, "data.described"))
+    assert data_level(card) >= 2
+
+
+def test_a_github_page_the_model_was_trained_with_is_not_data():
+    for text in ("It was trained with [our trainer](https://github.com/lab/trainer) on 8 GPUs.",
+                 "It was trained using [the code](https://github.com/lab/trainer).",
+                 "See [the repo](https://github.com/lab/trainer); it was trained on TPUs."):
+        assert read(f"# M\n\n{text}\n")[0]["data.identified_count"] == 0, text
+
+
+def test_trained_on_words_stay_linear_on_a_long_line():
+    words = "trained on the the the the "
+
+    def make(n: int) -> str:
+        return (words * (n // len(words) + 1))[:n]
+
+    rule = re.compile(VOCAB.data.trained_on_before, re.IGNORECASE)  # read on 120 characters, but safe on any
+    assert grows_linearly(make, lambda text: rule.search(text + "."), MEGABYTE // 2)
+
+
+def test_a_github_link_after_the_corpus_and_a_word_of_means_is_code_not_data():
+    for text in ("It was trained on the Pile using the [NeoX library](https://github.com/lab/neo-trainer).",
+                 "It was trained on the Pile with [our trainer](https://github.com/lab/trainer).",
+                 "It was fine-tuned on [the recipe](https://github.com/huggingface/alignment-handbook).",
+                 "It was fine-tuned on top of [Base](https://github.com/lab/base-model)."):
+        assert read(f"# M\n\n{text}\n")[0]["data.identified"] in ("The Pile", "nothing"), text

@@ -271,6 +271,45 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
     return None
 
 
+def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[str]:
+    """Code-host pages the card says the model was trained on: a dataset's project page.
+
+    This adds data evidence only; how the code extractor reads the same link is its own.
+    """
+    if prose is None:
+        return []
+    host = re.compile(vocab.code.hosts, re.IGNORECASE)
+    trained_on = re.compile(vocab.data.trained_on_before, re.IGNORECASE)
+    found: list[str] = []
+    for link in prose.card.links:
+        domain = link.url.split("/")[2].lower() if "//" in link.url else ""
+        repo = _repo_of(link.url) if host.search(domain) else None
+        if not repo or any(f.regex.search(repo) for f in vocab.code.frameworks):
+            continue
+        if f"{domain.removeprefix('www.')}/{repo}" in found or not trained_on.search(_words_before(prose, link)):
+            continue
+        found.append(f"{domain.removeprefix('www.')}/{repo}")
+        out.add("data.described", at(link.line),
+                f"says it was trained on {domain.removeprefix('www.')}/{repo}, a dataset's project page "
+                f"(where to obtain it): {quote(prose.sentence(link.line, link.url), 100)}", "medium")
+    return found
+
+
+# The link text and opening bracket at the end of the words before a markdown link.
+_LINK_TEXT_BEFORE = re.compile(r"\[[^\[\]]{0,300}\]\(\s*<?$")
+
+
+def _words_before(prose: Prose, link: Link) -> str:
+    """The words before a link in its paragraph (120 characters), its own link text left out."""
+    para = prose.paragraphs.get(link.line.number)
+    at_url = link.line.text.find(link.url)
+    if para is None or at_url < 0:
+        return ""
+    end = para.starts[link.line.number] + at_url
+    before = _LINK_TEXT_BEFORE.sub("", para.text[max(0, end - 400):end])
+    return plain(before)[-120:] + " "  # patterns read it word by word, each word ending in a space
+
+
 def _words_after(link: Link) -> str:
     """The words that follow a link on its line, up to the next link or table cell (80 characters)."""
     text = link.line.text
@@ -298,6 +337,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
     lines = _data_lines(prose, vocab)
     corpora = _corpora(lines, prose, vocab, out)
+    pages = _data_pages(prose, vocab, out)
     public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
     partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
     partly_ids = _partly_obtainable_ids(named, vocab, out)
@@ -305,7 +345,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     if processing:
         out.add("data.processing", at(processing), f"describes processing: {quote(processing.text)}", "medium")
     size = _first_match(lines, words.size_phrase)
-    identifies = bool(named or public or partly or partly_ids)
+    identifies = bool(named or public or partly or partly_ids or pages)
     generic = _generic(lines, prose, vocab)
     if generic and not identifies:
         out.add("data.described", at(generic[0]), f"only a generic phrase ({generic[1].reason}): {quote(generic[0].text)}",
@@ -332,7 +372,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     described = bool(corpora) or bool(size) or section_words >= 25 or bool(datasets.staged)
     if size and not corpora:
         out.add("data.described", at(size), f"states a size: {quote(size.text)}", "medium")
-    identified = [*(f"{k}" for k in named), *public, *partly]
+    identified = [*(f"{k}" for k in named), *public, *partly, *pages]
     unreleased = sorted(name for name, obtainable in corpora.items() if obtainable == "none")
     partly_as = sorted({*partly, *partly_ids.values()})
     if generic and not identifies:

@@ -325,6 +325,8 @@ class DataWords(_Data):
     """Words before a corpus name giving it as an example of a part of a larger corpus."""
     stage_words: str
     """Words naming a training stage, around a dataset link."""
+    trained_on_before: str
+    """Words before a code-host link that make it a dataset's project page the model was trained on."""
     origin_words: str
     """Words saying a corpus is made from another (with `Corpus.built_from`)."""
     source_categories: str
@@ -399,7 +401,7 @@ class Vocabulary(_Data):
                  self.lineage.quantized_names, self.card_sections.not_data,
                  self.data.apposition, self.data.another_source, self.data.list_intro,
                  self.data.evaluation_after, self.data.source_categories,
-                 self.data.origin_words]
+                 self.data.origin_words, self.data.trained_on_before]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
