@@ -518,6 +518,12 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
             if why_not:
                 out.add("data.described", at(line), f"names {corpus.name}, but {why_not}", "low")
                 continue
+            subset = corpus.public and prose is not None and _filtered_subset(prose, line, match.group(0), corpus, vocab)
+            if subset:
+                found[corpus.name] = "partly"
+                out.add("data.partly_obtainable", at(line),
+                        f"names {corpus.name}, but only a filtered subset of it that was not released: {subset}", "medium")
+                break
             found[corpus.name] = corpus.obtainable
             out.add(_CORPUS_SIGNAL[corpus.obtainable], at(line),
                     f"names {corpus.name}, {_OBTAINABLE[corpus.obtainable]} ({corpus.reason})", "medium")
@@ -568,6 +574,19 @@ def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vo
         if holder:
             return f"only as an example of what {holder} contains: {quote(sentence, 100)}"
     return None
+
+
+def _filtered_subset(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vocabulary) -> str | None:
+    """The sentence, quoted, when it says only a filtered subset of `corpus` was used and does not link it."""
+    sentence = prose.sentence(line, name)
+    match = corpus.regex.search(sentence)
+    before = sentence[:match.start()][-120:] if match else ""
+    subset = re.search(vocab.data.filtered_subset_before, before, re.IGNORECASE)
+    if not subset or re.search(vocab.data.appositive_before, before[:subset.start()], re.IGNORECASE):
+        return None
+    linked = any(_HF_DATASET_LINK.search(link.url) and prose.sentence(link.line, link.url) == sentence
+                 for link in prose.card.links if link.line.number == line.number)
+    return None if linked else quote(sentence, 100)
 
 
 def _origin_of(prose: Prose, line: Line, sentence: str, before: str, corpus: Corpus,

@@ -325,6 +325,10 @@ class DataWords(_Data):
     """Words before a corpus name giving it as an example of a part of a larger corpus."""
     stage_words: str
     """Words naming a training stage, around a dataset link."""
+    filtered_subset_before: str
+    """Words before a public corpus's name saying only an unreleased filtered subset was used."""
+    appositive_before: str
+    """Words before such a phrase that make it describe another name (an apposition)."""
     trained_on_before: str
     """Words before a code-host link that make it a dataset's project page the model was trained on."""
     origin_words: str
@@ -401,7 +405,8 @@ class Vocabulary(_Data):
                  self.lineage.quantized_names, self.card_sections.not_data,
                  self.data.apposition, self.data.another_source, self.data.list_intro,
                  self.data.evaluation_after, self.data.source_categories,
-                 self.data.origin_words, self.data.trained_on_before]
+                 self.data.origin_words, self.data.trained_on_before,
+                 self.data.filtered_subset_before, self.data.appositive_before]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
