@@ -382,3 +382,21 @@ def test_filtered_subset_words_stay_linear_on_a_long_line():
 
     rule = re.compile(VOCAB.data.filtered_subset_before, re.IGNORECASE)  # read on 120 characters, but safe on any
     assert grows_linearly(make, lambda text: rule.search(" " + text + "."), MEGABYTE // 2)
+
+
+# ---- a link to the data cards ----------------------------------------------------------
+
+def test_a_link_to_the_data_cards_in_the_data_section_identifies_the_data():
+    card = ("# M\n\n## Training data\nDetails for each dataset are in individual "
+            "[Data Cards](https://huggingface.co/spaces/lab/corpus-cards). 1.6TB of text in 46 languages.\n")
+    signals, evidence = read(card)
+    assert signals["data.identified_count"] == 1
+    assert any("data cards" in d for d in details(evidence, "data.described"))
+    assert data_level(card) == 3
+
+
+def test_a_data_card_link_outside_the_data_text_or_with_other_words_is_not_one():
+    assert read("# M\n\nSee our [Data Cards](https://huggingface.co/spaces/lab/cards) gallery.\n")[0][
+        "data.identified_count"] == 0
+    assert read("# M\n\n## Training data\nSee the [corpus map](https://huggingface.co/spaces/lab/map).\n")[0][
+        "data.identified_count"] == 0

@@ -295,6 +295,24 @@ def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[
     return found
 
 
+def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: Extracted) -> list[str]:
+    """Links in the training-data lines whose text says they lead to the data's data cards."""
+    if prose is None:
+        return []
+    numbers = {line.number for line in lines}
+    rule = re.compile(vocab.data.data_card_link, re.IGNORECASE)
+    found: list[str] = []
+    for link in prose.card.links:
+        if link.line.number not in numbers or link.url in found or _HF_DATASET_LINK.search(link.url):
+            continue  # Hub dataset links are read as dataset ids
+        anchor = prose.anchor(link) if rule.search(link.line.text) else None
+        if anchor and rule.search(anchor):
+            found.append(link.url)
+            out.add("data.described", at(link.line), f"links the data cards documenting its training data: {link.url}",
+                    "medium")
+    return found
+
+
 # The link text and opening bracket at the end of the words before a markdown link.
 _LINK_TEXT_BEFORE = re.compile(r"\[[^\[\]]{0,300}\]\(\s*<?$")
 
@@ -337,7 +355,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
     lines = _data_lines(prose, vocab)
     corpora = _corpora(lines, prose, vocab, out)
-    pages = _data_pages(prose, vocab, out)
+    pages = _data_pages(prose, vocab, out) + _data_cards(prose, lines, vocab, out)
     public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
     partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
     partly_ids = _partly_obtainable_ids(named, vocab, out)

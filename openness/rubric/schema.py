@@ -329,6 +329,8 @@ class DataWords(_Data):
     """Words before a public corpus's name saying only an unreleased filtered subset was used."""
     appositive_before: str
     """Words before such a phrase that make it describe another name (an apposition)."""
+    data_card_link: str
+    """The text of a link to the data card(s) documenting the training data."""
     trained_on_before: str
     """Words before a code-host link that make it a dataset's project page the model was trained on."""
     origin_words: str
@@ -406,7 +408,8 @@ class Vocabulary(_Data):
                  self.data.apposition, self.data.another_source, self.data.list_intro,
                  self.data.evaluation_after, self.data.source_categories,
                  self.data.origin_words, self.data.trained_on_before,
-                 self.data.filtered_subset_before, self.data.appositive_before]
+                 self.data.filtered_subset_before, self.data.appositive_before,
+                 self.data.data_card_link]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
