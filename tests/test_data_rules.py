@@ -400,3 +400,9 @@ def test_a_data_card_link_outside_the_data_text_or_with_other_words_is_not_one()
         "data.identified_count"] == 0
     assert read("# M\n\n## Training data\nSee the [corpus map](https://huggingface.co/spaces/lab/map).\n")[0][
         "data.identified_count"] == 0
+
+
+def test_a_dataset_id_that_says_it_is_an_evaluation_suite_is_set_aside():
+    signals, evidence = read("# M\n", card_data={"datasets": ["lab/chat_evaluation_suite", "lab/qa-test-set", "lab/chat"]})
+    assert signals["data.dataset_ids"] == "lab/chat"
+    assert sum("benchmark" in d for d in details(evidence, "data.datasets")) == 2
