@@ -683,7 +683,8 @@ def _data_searched(card: ParsedCard | None) -> str:
     where = "card metadata `datasets`, `dataset:` tags"
     if card is None:
         return where + " (no card to read)"
-    return f"{where}, {len(card.sections)} headings, links to Hub datasets, training-data sentences"
+    return (f"{where}, {len(card.sections)} headings, links to Hub datasets, data cards and dataset project pages, "
+            "training-data sentences and the lists they introduce")
 
 
 # ---- code ------------------------------------------------------------------------------

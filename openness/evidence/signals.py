@@ -21,9 +21,11 @@ SIGNALS: dict[str, str] = {
     "data.datasets_not_open": "named datasets that are missing, unreadable, not class A/B, or behind a manual gate",
     "data.datasets_summary": "how many named datasets are on the Hub, and their licences",
     "data.public_corpora": "number of public corpora named in training-data prose",
-    "data.identified_count": "datasets named by Hub id plus public or partly obtainable corpora named",
+    "data.identified_count": "datasets named by Hub id, public or partly obtainable corpora named, and dataset "
+                             "project pages or data cards linked as the training data",
     "data.identified": "what identifies the data, in words",
-    "data.unreleased": "named sources that were never released, plus 1 when the card falls back on generic phrases",
+    "data.unreleased": "sources that were never released: closed corpora, sources of the publisher's own, rows named "
+                       "by kind only, data said to be kept back, and generic phrases when nothing is identified",
     "data.unreleased_as": "those sources, in words",
     "data.partly_obtainable": "identified sources that can only partly be obtained (withdrawn, unofficial dumps, a public extract)",
     "data.partly_obtainable_as": "those sources, in words",
