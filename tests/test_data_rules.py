@@ -406,3 +406,12 @@ def test_a_dataset_id_that_says_it_is_an_evaluation_suite_is_set_aside():
     signals, evidence = read("# M\n", card_data={"datasets": ["lab/chat_evaluation_suite", "lab/qa-test-set", "lab/chat"]})
     assert signals["data.dataset_ids"] == "lab/chat"
     assert sum("benchmark" in d for d in details(evidence, "data.datasets")) == 2
+
+
+def test_many_limitations_sections_with_generic_phrases_stay_linear():
+    block = "## Limitations\nIt was trained on publicly available data.\n"
+
+    def make(n: int) -> str:
+        return block * (n // len(block))
+
+    assert grows_linearly(make, extract, 100_000)

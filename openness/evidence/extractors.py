@@ -536,7 +536,7 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
             if why_not:
                 out.add("data.described", at(line), f"names {corpus.name}, but {why_not}", "low")
                 continue
-            subset = corpus.public and prose is not None and _filtered_subset(prose, line, match.group(0), corpus, vocab)
+            subset = _filtered_subset(prose, line, match.group(0), corpus, vocab) if corpus.public and prose else None
             if subset:
                 found[corpus.name] = "partly"
                 out.add("data.partly_obtainable", at(line),
@@ -633,11 +633,16 @@ def _first_match(lines: list[Line], pattern: str) -> Line | None:
 
 def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
     """The first vague summary of the data, outside limitations, bias and risk sections."""
-    not_data = re.compile(vocab.card_sections.not_data, re.IGNORECASE)
+    # Lines under such a heading, collected once (sections nest at most six deep, so this
+    # stays linear where asking each line for its headings would not).
+    skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
+            for line in s.lines}
     for line in lines:
+        if line.number in skip:
+            continue
         text = plain(line.text)
         rule = next((r for r in vocab.data.generic_phrases if r.regex.search(text)), None)
-        if rule and not (prose and any(not_data.search(h) for h in prose.headings(line.number))):
+        if rule:
             return line, rule
     return None
 
@@ -660,17 +665,18 @@ def _withheld_source(lines: list[Line], vocab: Vocabulary) -> tuple[Line, Patter
 
 
 def _describes_linked_dataset(text: str, start: int, vocab: Vocabulary) -> bool:
+    """Whether the words starting at `start` stand in apposition to the dataset link before them."""
     mark = text.rfind(_LINKED, 0, start)
     if mark < 0:
         return False
     between = text[mark + len(_LINKED):start]
     if len(between) > _APPOSITION_REACH:
         return False
-    return bool(re.search(vocab.data.apposition, between)) and not re.search(
+    return bool(re.search(vocab.data.apposition, between, re.IGNORECASE)) and not re.search(
         vocab.data.another_source, between, re.IGNORECASE)
 
 
-def _described_as(sections: list[Section], corpora: dict[str, bool], size: Line | None) -> str:
+def _described_as(sections: list[Section], corpora: dict[str, Obtainable], size: Line | None) -> str:
     parts = [f"section '{s.title}'" for s in sections[:2]]
     if corpora:
         parts.append("names " + listing(sorted(corpora)))
