@@ -415,3 +415,16 @@ def test_many_limitations_sections_with_generic_phrases_stay_linear():
         return block * (n // len(block))
 
     assert grows_linearly(make, extract, 100_000)
+
+
+def test_an_html_link_to_the_data_card_identifies_the_data_too():
+    card = ('# M\n\n## Training data\nSee the <a href="https://huggingface.co/spaces/lab/cards">dataset card</a>; '
+            "1.6TB of text.\n")
+    assert read(card)[0]["data.identified_count"] == 1
+
+
+def test_a_line_of_thousands_of_data_card_links_stays_linear():
+    def make(n: int) -> str:
+        return "## Training data\n" + " ".join(f"[data card](https://x.org/c{i})" for i in range(n // 30)) + "\n"
+
+    assert grows_linearly(make, extract, 60_000)

@@ -296,21 +296,32 @@ def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[
 
 
 def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: Extracted) -> list[str]:
-    """Links in the training-data lines whose text says they lead to the data's data cards."""
+    """Links in the training-data lines whose text says they lead to the data's data cards.
+
+    Each line is read once for its links and their texts (asking for each link's text
+    separately rescans the line, quadratic on a line of thousands of links).
+    """
     if prose is None:
         return []
-    numbers = {line.number for line in lines}
     rule = re.compile(vocab.data.data_card_link, re.IGNORECASE)
     found: list[str] = []
-    for link in prose.card.links:
-        if link.line.number not in numbers or link.url in found or _HF_DATASET_LINK.search(link.url):
-            continue  # Hub dataset links are read as dataset ids
-        anchor = prose.anchor(link) if rule.search(link.line.text) else None
-        if anchor and rule.search(anchor):
-            found.append(link.url)
-            out.add("data.described", at(link.line), f"links the data cards documenting its training data: {link.url}",
-                    "medium")
+    for line in lines:
+        if not rule.search(line.text):
+            continue
+        for match in _LINK_WITH_TEXT.finditer(line.text):
+            text, url = (match.group(1), match.group(2)) if match.group(2) else (match.group(4), match.group(3))
+            url = url.rstrip(".,;:!?")
+            if url in found or _HF_DATASET_LINK.search(url) or not rule.search(plain(text)):
+                continue  # Hub dataset links are read as dataset ids
+            found.append(url)
+            out.add("data.described", at(line), f"links the data cards documenting its training data: {url}", "medium")
     return found
+
+
+# A markdown link `[text](url)` or an HTML anchor `<a href="url">text</a>`, bounded repeats.
+_LINK_WITH_TEXT = re.compile(r"\[([^\[\]]{0,500})\]\(\s*<?(https?://[^\s)>]{1,2000})"
+                             r"|<a\b[^>]{0,500}?href=[\"']?(https?://[^\"'\s>]{1,2000})[^>]{0,500}>([^<]{0,500})</a>",
+                             re.IGNORECASE)
 
 
 # The link text and opening bracket at the end of the words before a markdown link.
