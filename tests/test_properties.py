@@ -81,6 +81,7 @@ def physical_lines(text: str) -> list[str]:
 @example("---\nlicense: mit\n")
 @example("```\n# not a heading\n")
 @example("~~~\n```\n# still code\n~~~\n# Title\n")
+@example("```inline``` span\n# Title\n````\n```\n# still code\n````\n")
 @example("<h2>Data</h2>\n<h1 x='>'>t</h1>\n<h3>unclosed\n")
 @example("a\x0cb\u2028c\x85d\x1ce\n# H https://x.example/a\n")
 @example("a\rb\r\nc\n\n\rhttps://github.com/o/r.\n")
@@ -94,7 +95,9 @@ def test_card_parser_never_raises_and_numbers_lines_as_the_readme_does(text):
     for line in card.lines:
         assert 1 <= line.number <= len(lines)
         assert line.text == lines[line.number - 1], "a line's number must point at its own text in README.md"
-        assert not re.match(r"\s*(```|~~~)", line.text), "a fence line is never body text"
+        # CommonMark: a fence opens with 3+ backticks (no backtick after them on the line)
+        # or 3+ tildes; ```inline``` is a code span in body text.
+        assert not re.match(r"\s*(~{3,}|`{3,}[^`]*$)", line.text), "a fence line is never body text"
     if lines and lines[0].strip() == "---":
         closing = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
         if closing is not None:

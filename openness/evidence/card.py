@@ -4,7 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+# A code fence as CommonMark reads it: a run of at least three backticks or tildes at the
+# start of a line. A backtick run followed by more backticks on the line is an inline code
+# span (```like this```), not a fence: taking it for one hid the rest of the card.
+# Leading spaces are allowed beyond CommonMark's three, because cards nest fences in list
+# items. Both repeats are single and anchored: linear on any line.
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 # No `\s*#*\s*$` for the closing `#`s: after a lazy `(.*?)` it backtracks cubically on a
 # heading followed by a long run of spaces (seconds for 1,000 of them). `plain` drops the
 # `#`s and the spaces anyway.
@@ -91,12 +96,15 @@ def parse_card(text: str) -> ParsedCard:
     start = body_start(raw)
     lines: list[Line] = []
     headings: list[tuple[int, str, int]] = []  # (rank, title, index into lines)
-    in_fence, section = False, ""
+    fence, section = "", ""  # the run that opened the code block we are in, or ""
     for number, text_line in enumerate(raw[start:], start=start + 1):
-        if _FENCE.match(text_line):
-            in_fence = not in_fence
+        if fence:
+            if _closes(text_line, fence):
+                fence = ""
             continue
-        if in_fence:
+        opener = _fence_opener(text_line)
+        if opener:
+            fence = opener
             continue
         heading = _heading(text_line)
         if heading:
@@ -104,6 +112,20 @@ def parse_card(text: str) -> ParsedCard:
             headings.append((heading[0], heading[1], len(lines)))
         lines.append(Line(number, text_line, section))
     return ParsedCard(tuple(lines), _sections(lines, headings), _links(lines))
+
+
+def _fence_opener(text: str) -> str:
+    """The backtick or tilde run that opens a code block on this line, or "" when none does."""
+    match = _FENCE.match(text)
+    if not match or (match.group(1)[0] == "`" and "`" in match.group(2)):
+        return ""
+    return match.group(1)
+
+
+def _closes(text: str, opener: str) -> bool:
+    """CommonMark: a closing fence is a run of the opener's character, at least as long, alone on its line."""
+    run = text.strip()
+    return len(run) >= len(opener) and run == opener[0] * len(run)
 
 
 def _heading(text: str) -> tuple[int, str] | None:

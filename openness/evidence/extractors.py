@@ -6,6 +6,7 @@ reader can check by hand. None of them judges; the rubric does.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,11 +14,24 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, plain
 from openness.evidence.prose import Prose
 from openness.models import Evidence, ModelSnapshot, Strength
-from openness.rubric.schema import Corpus, Licences, PatternWithReason, Vocabulary
+from openness.rubric.schema import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
 _HF_DATASET_LINK = re.compile(r"(?:huggingface|hf)\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
 _MAX_LISTED = 4
+# Where the words about a link end: the next link or the next table cell.
+_NEXT_LINK = re.compile(r"\[|\||<a\b|https?://", re.IGNORECASE)
+# Where a line's sentences end (a full stop, ! or ? and a space): one split per line, linear.
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
+# A Hub dataset link, replaced by a marker before a sentence is read for withheld sources:
+# a markdown link target `](url)`, an HTML anchor's opening tag, or a bare URL. Every
+# repeat is bounded or stops at a character the next part needs: linear on any line.
+_HF_URL = r"https?://(?:www\.)?(?:huggingface|hf)\.co/datasets/[^\s)\]>\"']*"
+_DATASET_URL = re.compile(rf"\]\(\s*<?{_HF_URL}[^)]{{0,2000}}\)|<a\b[^>]{{0,500}}?{_HF_URL}[^>]{{0,500}}>|{_HF_URL}",
+                          re.IGNORECASE)
+# An apposition to a link stands close to it; farther words are a sentence of their own.
+_APPOSITION_REACH = 200
+_LINKED = "\u27e6linked dataset\u27e7"
 
 
 @dataclass
@@ -244,7 +258,8 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
         return "a picture or recording hosted in a dataset repository, not training data"
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
-    if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE):
+    if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE) or re.search(
+            words.evaluation_after, _words_after(link), re.IGNORECASE):
         return "linked as a benchmark or results, not training data"
     usage = re.compile(vocab.card_sections.usage, re.IGNORECASE)
     if re.search(vocab.code.offered_to_users, sentence, re.IGNORECASE) or any(
@@ -254,6 +269,83 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
             words.data_words, f"{link.line.section} {label} {sentence}", re.IGNORECASE):
         return "linked outside the training-data text, with no word of data around it"
     return None
+
+
+def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[str]:
+    """Code-host pages the card says the model was trained on: a dataset's project page.
+
+    This adds data evidence only; how the code extractor reads the same link is its own.
+    """
+    if prose is None:
+        return []
+    host = re.compile(vocab.code.hosts, re.IGNORECASE)
+    trained_on = re.compile(vocab.data.trained_on_before, re.IGNORECASE)
+    found: list[str] = []
+    for link in prose.card.links:
+        domain = link.url.split("/")[2].lower() if "//" in link.url else ""
+        repo = _repo_of(link.url) if host.search(domain) else None
+        if not repo or any(f.regex.search(repo) for f in vocab.code.frameworks):
+            continue
+        if f"{domain.removeprefix('www.')}/{repo}" in found or not trained_on.search(_words_before(prose, link)):
+            continue
+        found.append(f"{domain.removeprefix('www.')}/{repo}")
+        out.add("data.described", at(link.line),
+                f"says it was trained on {domain.removeprefix('www.')}/{repo}, a dataset's project page "
+                f"(where to obtain it): {quote(prose.sentence(link.line, link.url), 100)}", "medium")
+    return found
+
+
+def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: Extracted) -> list[str]:
+    """Links in the training-data lines whose text says they lead to the data's data cards.
+
+    Each line is read once for its links and their texts (asking for each link's text
+    separately rescans the line, quadratic on a line of thousands of links).
+    """
+    if prose is None:
+        return []
+    rule = re.compile(vocab.data.data_card_link, re.IGNORECASE)
+    found: list[str] = []
+    for line in lines:
+        if not rule.search(line.text):
+            continue
+        for match in _LINK_WITH_TEXT.finditer(line.text):
+            text, url = (match.group(1), match.group(2)) if match.group(2) else (match.group(4), match.group(3))
+            url = url.rstrip(".,;:!?")
+            if url in found or _HF_DATASET_LINK.search(url) or not rule.search(plain(text)):
+                continue  # Hub dataset links are read as dataset ids
+            found.append(url)
+            out.add("data.described", at(line), f"links the data cards documenting its training data: {url}", "medium")
+    return found
+
+
+# A markdown link `[text](url)` or an HTML anchor `<a href="url">text</a>`, bounded repeats.
+_LINK_WITH_TEXT = re.compile(r"\[([^\[\]]{0,500})\]\(\s*<?(https?://[^\s)>]{1,2000})"
+                             r"|<a\b[^>]{0,500}?href=[\"']?(https?://[^\"'\s>]{1,2000})[^>]{0,500}>([^<]{0,500})</a>",
+                             re.IGNORECASE)
+
+
+# The link text and opening bracket at the end of the words before a markdown link.
+_LINK_TEXT_BEFORE = re.compile(r"\[[^\[\]]{0,300}\]\(\s*<?$")
+
+
+def _words_before(prose: Prose, link: Link) -> str:
+    """The words before a link in its paragraph (120 characters), its own link text left out."""
+    para = prose.paragraphs.get(link.line.number)
+    at_url = link.line.text.find(link.url)
+    if para is None or at_url < 0:
+        return ""
+    end = para.starts[link.line.number] + at_url
+    before = _LINK_TEXT_BEFORE.sub("", para.text[max(0, end - 400):end])
+    return plain(before)[-120:] + " "  # patterns read it word by word, each word ending in a space
+
+
+def _words_after(link: Link) -> str:
+    """The words that follow a link on its line, up to the next link or table cell (80 characters)."""
+    text = link.line.text
+    at_url = text.find(link.url)
+    rest = text[at_url + len(link.url):] if at_url >= 0 else ""
+    rest = rest.lstrip(")>\"' ")
+    return plain(_NEXT_LINK.split(rest, maxsplit=1)[0][:80])
 
 
 def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
@@ -274,16 +366,32 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
     lines = _data_lines(prose, vocab)
     corpora = _corpora(lines, prose, vocab, out)
-    public = sorted(name for name, is_public in corpora.items() if is_public)
+    pages = _data_pages(prose, vocab, out) + _data_cards(prose, lines, vocab, out)
+    public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
+    partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
+    partly_ids = _partly_obtainable_ids(named, vocab, out)
     processing = _first_match(lines, words.processing_words)
     if processing:
         out.add("data.processing", at(processing), f"describes processing: {quote(processing.text)}", "medium")
     size = _first_match(lines, words.size_phrase)
-    generic = _generic(lines, words.generic_phrases)
-    if generic and not corpora and not named:
-        out.add("data.described", at(generic), f"only a generic phrase: {quote(generic.text)}", "medium")
+    identifies = bool(named or public or partly or partly_ids or pages)
+    generic = _generic(lines, prose, vocab)
+    if generic and not identifies:
+        out.add("data.described", at(generic[0]), f"only a generic phrase ({generic[1].reason}): {quote(generic[0].text)}",
+                "medium")
     elif generic:
-        out.add("data.unreleased", at(generic), f"part of the data only in generic words: {quote(generic.text)}", "medium")
+        out.add("data.described", at(generic[0]),
+                f"sums up the data it identifies in general words ({generic[1].reason}), not a source of its own: "
+                f"{quote(generic[0].text)}", "low")
+    own = _withheld_source(lines, vocab)
+    if own:
+        out.add("data.unreleased", at(own[0]), f"names a source of its own that is not released ({own[1].reason}): "
+                f"{quote(own[0].text)}", "medium")
+    kinds = _rows_by_kind_only(lines, prose, vocab) if prose else []
+    if kinds:
+        out.add("data.unreleased", at(kinds[0][0]),
+                f"a data-mix table lists {listing([k for _, k in kinds])} by kind only, no name or link, "
+                "beside rows that name their source", "medium")
     withheld = _first_match(lines, words.withheld)
     if withheld:
         out.add("data.unreleased", at(withheld), f"says data is kept back: {quote(withheld.text)}", "medium")
@@ -293,10 +401,15 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     described = bool(corpora) or bool(size) or section_words >= 25 or bool(datasets.staged)
     if size and not corpora:
         out.add("data.described", at(size), f"states a size: {quote(size.text)}", "medium")
-    identified = [*(f"{k}" for k in named), *public]
-    unreleased = sorted(name for name, is_public in corpora.items() if not is_public)
-    if generic:
+    identified = [*(f"{k}" for k in named), *public, *partly, *pages]
+    unreleased = sorted(name for name, obtainable in corpora.items() if obtainable == "none")
+    partly_as = sorted({*partly, *partly_ids.values()})
+    if generic and not identifies:
         unreleased.append("generic phrases")
+    if own:
+        unreleased.append("data of its own")
+    if kinds:
+        unreleased.append("sources named by kind only (" + listing([k for _, k in kinds]) + ")")
     if withheld:
         unreleased.append("data the card says is not released")
     out.signals.update({
@@ -311,6 +424,8 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         "data.identified": listing(identified) or "nothing",
         "data.unreleased": len(unreleased),
         "data.unreleased_as": listing(unreleased) or "none",
+        "data.partly_obtainable": len(partly_as),
+        "data.partly_obtainable_as": listing(partly_as) or "none",
         "data.section": bool(sections),
         "data.processing": processing is not None,
         "data.described": described,
@@ -326,19 +441,102 @@ def _sections(card: ParsedCard | None, heading_pattern: str) -> list[Section]:
 
 
 def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
-    """Lines that speak about training data: in data or training sections, or in a sentence saying 'trained on'."""
+    """Lines that speak about training data.
+
+    Those in data or training sections, those in a sentence saying what the model was
+    trained on, and the list or table such a sentence introduces with a colon.
+    """
     if prose is None:
         return []
     pattern = f"{vocab.card_sections.training_data}|{vocab.card_sections.training_procedure}"
     in_sections = {line.number for s in _sections(prose.card, pattern) for line in s.lines}
     sentence = re.compile(vocab.data.training_sentence, re.IGNORECASE)
-    return [line for line in prose.card.lines
-            if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line))]
+    found: list[Line] = []
+    listed = False  # inside a list or table that a training sentence introduced
+    for line in prose.card.lines:
+        if listed and (not line.text.strip() or _LIST_ITEM.match(line.text)):
+            found.append(line)
+            continue
+        listed = False
+        if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
+            found.append(line)
+            listed = _introduces_list(prose, line, vocab)
+    return found
 
 
-def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, bool]:
-    """Corpora named as training sources; a name kept out of the data or given as a part of another is not one."""
-    found: dict[str, bool] = {}
+# A list item, a table row, or an indented line continuing a list item.
+_LIST_ITEM = re.compile(r"^(\s*([-*+]|\d+[.)])\s|\s*\||\s+\S)")
+
+
+_TABLE_ROW = re.compile(r"^\s*\|")
+_TABLE_RULE = re.compile(r"^[\s|:-]*$")
+
+
+def _rows_by_kind_only(lines: list[Line], prose: Prose, vocab: Vocabulary) -> list[tuple[Line, str]]:
+    """Rows of data-mix tables that give a kind of data (books, code) but no source.
+
+    Counted only in a table where another row names its source (a corpus or a link), and
+    whose section links no Hub dataset outside the table (a released whole it breaks down).
+    """
+    kind = re.compile(vocab.data.source_categories, re.IGNORECASE)
+    linked = {link.line.number for link in prose.card.links}
+    dataset_lines = sorted({link.line.number for link in prose.card.links if _HF_DATASET_LINK.search(link.url)})
+    firsts = [s.first for s in prose.card.sections]
+    found: list[tuple[Line, str]] = []
+    for table in _tables(lines):
+        rows = [r for r in table[1:] if not _TABLE_RULE.match(r.text)]  # the first row is the header
+        named = {r.number for r in rows if r.number in linked or vocab.data.any_corpus.search(plain(r.text))}
+        by_kind = [(r, cell) for r in rows if r.number not in named and (cell := _first_cell(r.text)) and kind.search(cell)]
+        if by_kind and named and not _section_links_a_dataset(table, prose, firsts, dataset_lines):
+            found += by_kind
+    return found
+
+
+def _section_links_a_dataset(table: list[Line], prose: Prose, firsts: list[int], dataset_lines: list[int]) -> bool:
+    """Whether the section holding the table links a Hub dataset outside it (binary searches: no rescans)."""
+    at_heading = bisect_left(firsts, table[0].number) - 1  # the nearest heading above: the innermost section
+    if at_heading < 0:
+        return False
+    section = prose.card.sections[at_heading]
+    def count(low: int, high: int) -> int:
+        return bisect_right(dataset_lines, high) - bisect_left(dataset_lines, low)
+    return count(section.first, section.last) > count(table[0].number, table[-1].number)
+
+
+def _tables(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive table rows among `lines`."""
+    tables: list[list[Line]] = []
+    for line in lines:
+        if not _TABLE_ROW.match(line.text):
+            continue
+        if tables and tables[-1][-1].number == line.number - 1:
+            tables[-1].append(line)
+        else:
+            tables.append([line])
+    return tables
+
+
+def _first_cell(row: str) -> str:
+    return plain(row.strip().strip("|").split("|", 1)[0]).lower()
+
+
+def _introduces_list(prose: Prose, line: Line, vocab: Vocabulary) -> bool:
+    """Whether the line ends with a training sentence that introduces a list with a colon."""
+    text = line.text.rstrip(" *_")
+    if not text.endswith((":", "：")):
+        return False
+    last = _SENTENCE_SPLIT.split(text)[-1]
+    sentence = prose.sentence(line, last) if last.strip() else ""
+    return bool(re.search(vocab.data.training_sentence, sentence, re.IGNORECASE)
+                and re.search(vocab.data.list_intro, sentence, re.IGNORECASE))
+
+
+def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, Obtainable]:
+    """Corpora named as training sources, by how far they can be obtained.
+
+    A name kept out of the data or given as a part of another is not a source.
+    """
+    found: dict[str, Obtainable] = {}
     flat = [(ln, text) for ln in lines if vocab.data.any_corpus.search(text := plain(ln.text))]
     for corpus in vocab.data.corpora:
         for line, text in flat:
@@ -349,10 +547,40 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
             if why_not:
                 out.add("data.described", at(line), f"names {corpus.name}, but {why_not}", "low")
                 continue
-            found[corpus.name] = corpus.public
-            released = "a public corpus" if corpus.public else "not a released, identifiable corpus"
-            out.add("data.described", at(line), f"names {corpus.name}, {released} ({corpus.reason})", "medium")
+            subset = _filtered_subset(prose, line, match.group(0), corpus, vocab) if corpus.public and prose else None
+            if subset:
+                found[corpus.name] = "partly"
+                out.add("data.partly_obtainable", at(line),
+                        f"names {corpus.name}, but only a filtered subset of it that was not released: {subset}", "medium")
+                break
+            found[corpus.name] = corpus.obtainable
+            out.add(_CORPUS_SIGNAL[corpus.obtainable], at(line),
+                    f"names {corpus.name}, {_OBTAINABLE[corpus.obtainable]} ({corpus.reason})", "medium")
             break
+    return found
+
+
+_OBTAINABLE = {"full": "a public corpus", "partly": "identified but only partly obtainable",
+               "none": "not a released, identifiable corpus"}
+_CORPUS_SIGNAL = {"full": "data.described", "partly": "data.partly_obtainable", "none": "data.described"}
+
+
+def _partly_obtainable_ids(named: dict[str, str], vocab: Vocabulary, out: Extracted) -> dict[str, str]:
+    """Dataset ids that are copies of a partly obtainable corpus (a withdrawn LAION list on the Hub).
+
+    Such an id identifies the data, but the copy is not the whole corpus the model was
+    trained on; returns id -> corpus name.
+    """
+    found: dict[str, str] = {}
+    partly = [c for c in vocab.data.corpora if c.obtainable == "partly"]
+    for dataset_id, source in named.items():
+        words = re.sub(r"[/_.-]+", " ", dataset_id)  # "org/Share_GPT-x" -> words a pattern's \b can see
+        corpus = next((c for c in partly if c.regex.search(words) or c.regex.search(dataset_id)), None)
+        if corpus:
+            found[dataset_id] = corpus.name
+            out.add("data.partly_obtainable", source,
+                    f"dataset {dataset_id} is a copy of {corpus.name}, {_OBTAINABLE['partly']} ({corpus.reason})",
+                    "medium")
     return found
 
 
@@ -366,6 +594,9 @@ def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vo
     before, after = sentence[:match.start()][-80:], sentence[match.end():][:80]
     if re.search(words.excluded_before, before, re.IGNORECASE) or re.search(words.excluded_after, after, re.IGNORECASE):
         return f"as kept out of the training data: {quote(sentence, 100)}"
+    origin = _origin_of(prose, line, sentence, before, corpus, vocab)
+    if origin:
+        return f"as the origin of {origin}, not a source of its own: {quote(sentence, 100)}"
     if not corpus.public and re.search(words.component_before, before, re.IGNORECASE):
         paragraph = prose.paragraph(line)
         holder = next((c.name for c in words.corpora if c.public and c.regex.search(paragraph)), None)
@@ -374,17 +605,89 @@ def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vo
     return None
 
 
+def _filtered_subset(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vocabulary) -> str | None:
+    """The sentence, quoted, when it says only a filtered subset of `corpus` was used and does not link it."""
+    sentence = prose.sentence(line, name)
+    match = corpus.regex.search(sentence)
+    before = sentence[:match.start()][-120:] if match else ""
+    subset = re.search(vocab.data.filtered_subset_before, before, re.IGNORECASE)
+    if not subset or re.search(vocab.data.appositive_before, before[:subset.start()], re.IGNORECASE):
+        return None
+    linked = any(_HF_DATASET_LINK.search(link.url) and prose.sentence(link.line, link.url) == sentence
+                 for link in prose.card.links if link.line.number == line.number)
+    return None if linked else quote(sentence, 100)
+
+
+def _origin_of(prose: Prose, line: Line, sentence: str, before: str, corpus: Corpus,
+               vocab: Vocabulary) -> str | None:
+    """The corpus made from `corpus` that the words around it name, when they say it was made from it.
+
+    "C4, a cleaned version of Common Crawl": Common Crawl is C4's origin. The origin words
+    must stand just before the name (`before`); the corpus made from it may stand in the
+    same sentence or elsewhere in its paragraph ("We use FineWeb. It is built from 96
+    Common Crawl snapshots."). "Common Crawl, C4 and books" names two sources.
+    """
+    holders = [c for c in vocab.data.corpora if corpus.name in c.built_from]
+    if not holders or not re.search(vocab.data.origin_words, before, re.IGNORECASE):
+        return None
+    holder = next((c for c in holders if c.regex.search(sentence)), None)
+    if holder is None:
+        paragraph = prose.paragraph(line)
+        holder = next((c for c in holders if c.regex.search(paragraph)), None)
+    return holder.name if holder else None
+
+
 def _first_match(lines: list[Line], pattern: str) -> Line | None:
     rule = re.compile(pattern, re.IGNORECASE)
     return next((line for line in lines if rule.search(line.text)), None)
 
 
-def _generic(lines: list[Line], phrases: list[str]) -> Line | None:
-    rules = [re.compile(p, re.IGNORECASE) for p in phrases]
-    return next((ln for ln in lines if any(r.search(text) for text in (plain(ln.text),) for r in rules)), None)
+def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
+    """The first vague summary of the data, outside limitations, bias and risk sections."""
+    # Lines under such a heading, collected once (sections nest at most six deep, so this
+    # stays linear where asking each line for its headings would not).
+    skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
+            for line in s.lines}
+    for line in lines:
+        if line.number in skip:
+            continue
+        text = plain(line.text)
+        rule = next((r for r in vocab.data.generic_phrases if r.regex.search(text)), None)
+        if rule:
+            return line, rule
+    return None
 
 
-def _described_as(sections: list[Section], corpora: dict[str, bool], size: Line | None) -> str:
+def _withheld_source(lines: list[Line], vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
+    """The first words naming a source of the model's own that is not released.
+
+    Read sentence by sentence, with Hub dataset links marked: words that stand in
+    apposition to a linked dataset ("[Set](link), prompts generated by a chat model")
+    describe that dataset, not another source.
+    """
+    for line in lines:
+        for piece in _SENTENCE_SPLIT.split(line.text):
+            text = plain(_DATASET_URL.sub(f" {_LINKED} ", piece))
+            for rule in vocab.data.withheld_sources:
+                match = rule.regex.search(text)
+                if match and not _describes_linked_dataset(text, match.start(), vocab):
+                    return line, rule
+    return None
+
+
+def _describes_linked_dataset(text: str, start: int, vocab: Vocabulary) -> bool:
+    """Whether the words starting at `start` stand in apposition to the dataset link before them."""
+    mark = text.rfind(_LINKED, 0, start)
+    if mark < 0:
+        return False
+    between = text[mark + len(_LINKED):start]
+    if len(between) > _APPOSITION_REACH:
+        return False
+    return bool(re.search(vocab.data.apposition, between, re.IGNORECASE)) and not re.search(
+        vocab.data.another_source, between, re.IGNORECASE)
+
+
+def _described_as(sections: list[Section], corpora: dict[str, Obtainable], size: Line | None) -> str:
     parts = [f"section '{s.title}'" for s in sections[:2]]
     if corpora:
         parts.append("names " + listing(sorted(corpora)))
@@ -397,7 +700,8 @@ def _data_searched(card: ParsedCard | None) -> str:
     where = "card metadata `datasets`, `dataset:` tags"
     if card is None:
         return where + " (no card to read)"
-    return f"{where}, {len(card.sections)} headings, links to Hub datasets, training-data sentences"
+    return (f"{where}, {len(card.sections)} headings, links to Hub datasets, data cards and dataset project pages, "
+            "training-data sentences and the lists they introduce")
 
 
 # ---- code ------------------------------------------------------------------------------

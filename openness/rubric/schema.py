@@ -275,14 +275,28 @@ class PatternWithReason(_Data):
         return re.compile(self.pattern, re.IGNORECASE)
 
 
+Obtainable = Literal["full", "partly", "none"]
+
+
 class Corpus(_Data):
     """A training corpus known by name."""
 
     name: str
     pattern: str
-    public: bool
+    obtainable: Obtainable
+    """`full`: anyone can obtain it (or a faithful release of it). `partly`: identified, but
+    only part of it can be obtained (published then withdrawn, only unofficial or partial
+    dumps, or a public extract of what was trained on): D2 at most (RUBRIC.md conventions).
+    `none`: never released, or naming it does not say which part was used."""
     reason: str
-    """Why the corpus is (or is not) public: shown with the evidence."""
+    """Why the corpus is (or is not) obtainable: shown with the evidence."""
+    built_from: list[str] = Field(default_factory=list)
+    """Corpora this one was made from: named beside it as its origin, they are no source of their own."""
+
+    @property
+    def public(self) -> bool:
+        """Whether the whole corpus can be obtained."""
+        return self.obtainable == "full"
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -306,13 +320,23 @@ class CardSections(_Data):
     training_procedure: str
     usage: str
     """Headings of usage guides: what is linked there is offered to users."""
+    not_data: str
+    """Headings of limitations, bias and risk sections: generic data phrases there disclose nothing."""
 
 
 class DataWords(_Data):
     """What the data extractor recognises in prose."""
 
     training_sentence: str
-    generic_phrases: list[str]
+    list_intro: str
+    """Words of a training sentence ending in a colon that make the list below it training data."""
+    generic_phrases: list[PatternWithReason]
+    """Vague summaries of data: D0 alone, a summary beside identified data."""
+    withheld_sources: list[PatternWithReason]
+    """Words naming an own source that anyone cannot obtain: an unreleased part."""
+    apposition: str
+    another_source: str
+    """Words between a dataset link and a withheld-source phrase: it describes the link, unless they add a source."""
     processing_words: str
     size_phrase: str
     withheld: str
@@ -325,6 +349,8 @@ class DataWords(_Data):
     """Words around a dataset link, outside the data text, that make it training data."""
     evaluation_context: str
     """Words that make a dataset link a benchmark, not training data."""
+    evaluation_after: str
+    """Words right after a dataset link that give it an evaluation role."""
     excluded_before: str
     excluded_after: str
     """Words before / after a corpus name saying it was kept out of the data."""
@@ -332,7 +358,27 @@ class DataWords(_Data):
     """Words before a corpus name giving it as an example of a part of a larger corpus."""
     stage_words: str
     """Words naming a training stage, around a dataset link."""
+    filtered_subset_before: str
+    """Words before a public corpus's name saying only an unreleased filtered subset was used."""
+    appositive_before: str
+    """Words before such a phrase that make it describe another name (an apposition)."""
+    data_card_link: str
+    """The text of a link to the data card(s) documenting the training data."""
+    trained_on_before: str
+    """Words before a code-host link that make it a dataset's project page the model was trained on."""
+    origin_words: str
+    """Words saying a corpus is made from another (with `Corpus.built_from`)."""
+    source_categories: str
+    """The first cell of a data-mix table row that names a kind of data only, not a source."""
     corpora: list[Corpus]
+
+    @model_validator(mode="after")
+    def _origins_known(self) -> "DataWords":
+        names = {c.name for c in self.corpora}
+        unknown = sorted({o for c in self.corpora for o in c.built_from} - names)
+        if unknown:
+            raise ValueError(f"built_from names unknown corpora: {', '.join(unknown)}")
+        return self
 
     @cached_property
     def any_corpus(self) -> re.Pattern[str]:
@@ -484,11 +530,16 @@ class Vocabulary(_Data):
                  self.data.evaluation_context, self.data.excluded_before, self.data.excluded_after,
                  self.data.component_before, self.data.stage_words, self.code.hosts,
                  self.code.not_code, self.code.trained_with, self.code.offered_to_users, self.papers, self.checkpoints.phrases,
-                 self.lineage.quantized_names,
-                 *self.data.generic_phrases]
+                 self.lineage.quantized_names, self.card_sections.not_data,
+                 self.data.apposition, self.data.another_source, self.data.list_intro,
+                 self.data.evaluation_after, self.data.source_categories,
+                 self.data.origin_words, self.data.trained_on_before,
+                 self.data.filtered_subset_before, self.data.appositive_before,
+                 self.data.data_card_link]
         for text in texts:
             re.compile(text)
         for item in [*self.weight_files.not_weights, *self.weight_files.training_state,
+                     *self.data.generic_phrases, *self.data.withheld_sources,
                      *self.code.frameworks, *self.code.contexts, *self.code.repo_files,
                      *self.code.repo_tree.files, *self.code.release_statements,
                      *self.lineage.text_parents.fields, *self.lineage.weight_edits.names,
