@@ -4,7 +4,8 @@
     python examples/neurips_2023.py --endpoint URL     # another Hub, e.g. a local stand-in
     python examples/neurips_2023.py -o report.md       # write a file instead of stdout
 
-The committed neurips_2023.md was generated from the project's stand-in Hub:
+The committed neurips_2023.md was generated from the project's stand-in Hub, with
+GITHUB_API_URL pointing at the stand-in GitHub (../shared/github/serve.py):
     python examples/neurips_2023.py --endpoint URL -o examples/neurips_2023.md \
         --source "a stand-in Hub serving a snapshot of the real cards (revisions differ from the live Hub)"
 

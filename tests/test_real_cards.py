@@ -19,14 +19,16 @@ from helpers import axes, cli_process
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SERVE = SHARED / "hub" / "serve.py"
 SNAPSHOT = SHARED / "hub" / "snapshot"
+GITHUB_SERVE = SHARED / "github" / "serve.py"
+GITHUB_SNAPSHOT = SHARED / "github" / "snapshot"
 
 pytestmark = pytest.mark.skipif(not SERVE.is_file(), reason="../shared/hub is not beside the repository")
 
 
-def _serve(folder: Path, *options: str):
-    """Run serve.py over the real-card snapshot; yields its URL."""
+def _serve(folder: Path, *options: str, serve: Path = SERVE, snapshot: Path = SNAPSHOT):
+    """Run serve.py over the real-card snapshot (or another stand-in); yields its URL."""
     url_file = folder / "url"
-    proc = subprocess.Popen([sys.executable, str(SERVE), "--root", str(SNAPSHOT), "--url-file", str(url_file),
+    proc = subprocess.Popen([sys.executable, str(serve), "--root", str(snapshot), "--url-file", str(url_file),
                              *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
@@ -39,6 +41,19 @@ def _serve(folder: Path, *options: str):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def real_github(tmp_path_factory):
+    """The stand-in GitHub with the repositories the real cards link, for every test here:
+    experts judge a linked repository by what it holds, and so does the scorer."""
+    if not GITHUB_SERVE.is_file():
+        yield None
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        for url in _serve(tmp_path_factory.mktemp("github"), serve=GITHUB_SERVE, snapshot=GITHUB_SNAPSHOT):
+            patch.setenv("GITHUB_API_URL", url)
+            yield url
 
 
 @pytest.fixture(scope="module")
