@@ -61,3 +61,21 @@ def test_a_link_written_github_in_a_header_row_is_the_models_own():
 def test_a_thanked_repository_is_not_the_models_own():
     links = found("# W\n\nWe thank [engine](https://github.com/other/engine) for its help.\n").code.links
     assert [(link.repo, link.own) for link in links] == [("other/engine", False)]
+
+
+def test_a_known_codebase_given_as_the_models_codebase_trained_it():
+    card = "# W\n\n* [Codebase (acme/llm-foundry repo)](https://github.com/acme/llm-foundry/)\n"
+    assert kinds(card) == {"acme/llm-foundry": "training"}
+
+
+def test_the_same_codebase_only_named_is_not_the_models_code():
+    card = "# W\n\nSee also [llm-foundry](https://github.com/acme/llm-foundry/), a nice project.\n"
+    assert kinds(card) == {"acme/llm-foundry": "framework"}
+
+
+def test_trained_on_a_format_is_not_a_data_page():
+    card = "# W\n\nThe model was trained on our [response format](https://github.com/acme/format) only.\n"
+    result = found(card)
+    assert not any(e.signal == "code.not_code" for e in result.evidence)
+    assert [link.repo for link in result.code.links] == ["acme/format"]
+    assert not any("project page" in e.detail for e in result.evidence)

@@ -428,3 +428,31 @@ def test_a_line_of_thousands_of_data_card_links_stays_linear():
         return "## Training data\n" + " ".join(f"[data card](https://x.org/c{i})" for i in range(n // 30)) + "\n"
 
     assert grows_linearly(make, extract, 60_000)
+
+
+def test_common_crawl_named_as_the_base_of_a_named_corpus_is_not_a_source():
+    from openness.evidence import extract_evidence
+    from openness.models import CardFile, ModelSnapshot
+    from openness.rubric import load_licences, load_vocabulary
+
+    card = ("# W\n\n## Training data\n\nThe model was pre-trained on mC4.\n\n"
+            "We introduce W, pre-trained on a new Common Crawl-based dataset covering 101 languages.\n\n"
+            "| Source | Tokens |\n|---|---|\n| RedPajama - CommonCrawl | 878 B |\n")
+    snap = ModelSnapshot(repo_id="t/w", sha="0" * 40, siblings=["README.md"], card=CardFile(status="ok", text=card))
+    signals = extract_evidence(snap, load_vocabulary(), load_licences()).signals
+    assert "Common Crawl" not in signals["data.unreleased_as"]
+    assert signals["data.unreleased"] == 0
+
+
+def test_a_dataset_linked_in_a_siblings_list_entry_is_not_this_models_data():
+    from openness.evidence import extract_evidence
+    from openness.models import CardFile, ModelSnapshot
+    from openness.rubric import load_licences, load_vocabulary
+
+    card = ("# W-7B\n\nOther models of the family:\n\n"
+            "* [W-7B-Chat](https://huggingface.co/t/w-7b-chat): a chat model.\n"
+            "Built by finetuning W-7B on the [Chats](https://huggingface.co/datasets/o/chats) dataset.\n")
+    snap = ModelSnapshot(repo_id="t/W-7B", sha="0" * 40, siblings=["README.md"], card=CardFile(status="ok", text=card))
+    found = extract_evidence(snap, load_vocabulary(), load_licences())
+    assert found.datasets == ()
+    assert any("another model of the family" in e.detail for e in found.evidence)

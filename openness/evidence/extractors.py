@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openness.evidence.card import Line, Link, ParsedCard, Section, plain
+from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
 from openness.models import Evidence, ModelSnapshot, Strength
 from openness.rubric.schema import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
@@ -240,11 +241,24 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     for link in prose.card.links if prose else ():
         match = _HF_DATASET_LINK.search(link.url)
         if match:
-            why_not = _link_not_training(prose, link, data_lines, vocab)  # type: ignore[arg-type]
+            why_not = (_about_a_sibling(prose, link, snapshot.repo_id, vocab)  # type: ignore[arg-type]
+                       or _link_not_training(prose, link, data_lines, vocab))  # type: ignore[arg-type]
             note(match.group(1), at(link.line), why_not)
             if not why_not and re.search(vocab.data.stage_words, prose.sentence(link.line, link.url), re.IGNORECASE):  # type: ignore[union-attr]
                 named.staged.append((match.group(1), at(link.line)))
     return named
+
+
+def _about_a_sibling(prose: Prose, link: Link, repo_id: str, vocab: Vocabulary) -> str | None:
+    """Why a link is another model's data: its paragraph is a list entry opening with a sibling's name.
+
+    A model list ("* [Name-7B-Chat](...): built by fine-tuning Name-7B on [X](...)") says
+    what each sibling was trained on; the same test keeps such entries from naming parents.
+    """
+    paragraph = prose.paragraphs.get(link.line.number)
+    if paragraph and sibling_entry(paragraph.text, vocab.lineage.text_parents, repo_id.lower()):
+        return "named in a list entry about another model of the family, not this model's training data"
+    return None
 
 
 def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vocabulary) -> str | None:
@@ -288,6 +302,8 @@ def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[
             continue
         if f"{domain.removeprefix('www.')}/{repo}" in found or not trained_on.search(_words_before(prose, link)):
             continue
+        if re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE):
+            continue  # "trained on our [response format](...)": a format or tool, not data
         found.append(f"{domain.removeprefix('www.')}/{repo}")
         out.add("data.described", at(link.line),
                 f"says it was trained on {domain.removeprefix('www.')}/{repo}, a dataset's project page "
@@ -538,12 +554,14 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
     """
     found: dict[str, Obtainable] = {}
     flat = [(ln, text) for ln in lines if vocab.data.any_corpus.search(text := plain(ln.text))]
+    # Corpora the data lines name anywhere: what "a Common Crawl-based dataset" may refer to.
+    named = frozenset(c.name for c in vocab.data.corpora if any(c.regex.search(text) for _, text in flat))
     for corpus in vocab.data.corpora:
         for line, text in flat:
             match = corpus.regex.search(text)
             if not match:
                 continue
-            why_not = _not_a_source(prose, line, match.group(0), corpus, vocab) if prose else None
+            why_not = _not_a_source(prose, line, match.group(0), corpus, vocab, named) if prose else None
             if why_not:
                 out.add("data.described", at(line), f"names {corpus.name}, but {why_not}", "low")
                 continue
@@ -584,7 +602,8 @@ def _partly_obtainable_ids(named: dict[str, str], vocab: Vocabulary, out: Extrac
     return found
 
 
-def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vocabulary) -> str | None:
+def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vocabulary,
+                  named: frozenset[str] = frozenset()) -> str | None:
     """Why a corpus named on `line` is not a training source of its own, or None when it is."""
     words = vocab.data
     sentence = prose.sentence(line, name)
@@ -594,7 +613,7 @@ def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vo
     before, after = sentence[:match.start()][-80:], sentence[match.end():][:80]
     if re.search(words.excluded_before, before, re.IGNORECASE) or re.search(words.excluded_after, after, re.IGNORECASE):
         return f"as kept out of the training data: {quote(sentence, 100)}"
-    origin = _origin_of(prose, line, sentence, before, corpus, vocab)
+    origin = _origin_of(prose, line, sentence, before, corpus, vocab) or _origin_after(after, corpus, vocab, named)
     if origin:
         return f"as the origin of {origin}, not a source of its own: {quote(sentence, 100)}"
     if not corpus.public and re.search(words.component_before, before, re.IGNORECASE):
@@ -635,6 +654,14 @@ def _origin_of(prose: Prose, line: Line, sentence: str, before: str, corpus: Cor
         paragraph = prose.paragraph(line)
         holder = next((c for c in holders if c.regex.search(paragraph)), None)
     return holder.name if holder else None
+
+
+def _origin_after(after: str, corpus: Corpus, vocab: Vocabulary, named: frozenset[str]) -> str | None:
+    """The corpus built from `corpus` that the card names, when the words after the name make
+    it an origin ("a new Common Crawl-based dataset" in a card that names mC4)."""
+    if not re.search(vocab.data.origin_after, after, re.IGNORECASE):
+        return None
+    return next((c.name for c in vocab.data.corpora if corpus.name in c.built_from and c.name in named), None)
 
 
 def _first_match(lines: list[Line], pattern: str) -> Line | None:
@@ -850,13 +877,17 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
         count += 1
         sentence = prose.sentence(link.line, link.url)
         before = link.line.text[:max(0, link.line.text.find(link.url))][-160:]
-        if re.search(vocab.code.data_object_before, before, re.IGNORECASE):
+        if re.search(vocab.code.data_object_before, before, re.IGNORECASE) and not re.search(
+                vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE):
             out.add("code.not_code", at(link.line),
                     f"{repo}: linked as what the model was trained on (data), not code {quote(sentence, 100)}", "medium")
             continue
         framework = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
+        anchor = prose.anchor(link) or ""
+        own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
+                   or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
         if framework:
-            kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab)
+            kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab, own)
         elif re.search(vocab.code.usage_paths, link.url, re.IGNORECASE):
             kind, reason = "inference", "a notebook or guide for users, not the model's own recipe"
         else:
@@ -864,9 +895,6 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
         if (kind, repo.lower()) in seen:
             continue
         seen.add((kind, repo.lower()))
-        anchor = prose.anchor(link) or ""
-        own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
-                   or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
         found.links.append(CodeLink(domain.removeprefix("www."), repo, kind, reason, at(link.line), sentence, own,
                                     known=framework is not None))
         if kind == "framework":
@@ -900,7 +928,7 @@ def _link_kind(context: str, vocab: Vocabulary) -> tuple[str, str | None]:
 
 
 def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[str, ...],
-                   vocab: Vocabulary) -> tuple[str, str]:
+                   vocab: Vocabulary, own: bool = False) -> tuple[str, str]:
     """A known framework counts as this model's code only when the card says it trained the model.
 
     The stage comes from the framework (a fine-tuning codebase covers fine-tuning only) and
@@ -910,9 +938,12 @@ def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[
         return "framework", f"{framework.reason}, not this model's code"
     said, why = _link_kind(sentence, vocab)
     trained = re.compile(vocab.code.trained_with, re.IGNORECASE)
-    if why == OFFERED or not (said in ("training", "finetune") or any(trained.search(t) for t in (sentence, *headings))):
+    if why == OFFERED or not (own or said in ("training", "finetune")
+                              or any(trained.search(t) for t in (sentence, *headings))):
         return "framework", f"{framework.reason}; named, but not said to have trained this model"
     kind = "finetune" if "finetune" in (said, framework.kind) else framework.kind
+    if own and said not in ("training", "finetune"):
+        return kind, f"{framework.reason}; the card gives it as the model's own codebase"
     return kind, f"{framework.reason}; the card says the model was trained with it"
 
 

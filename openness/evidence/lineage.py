@@ -236,7 +236,7 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
         if para is None or id(para) in seen:
             continue
         seen.add(id(para))
-        if _sibling_entry(para.text, words, own):
+        if sibling_entry(para.text, words, own):
             continue
         starts = sorted((offset, number) for number, offset in para.starts.items())
         hits = []
@@ -251,7 +251,7 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
     return []
 
 
-def _sibling_entry(text: str, words: TextParents, own: str) -> bool:
+def sibling_entry(text: str, words: TextParents, own: str) -> bool:
     """True for a list entry that opens with the name of a model other than this one."""
     entry = words.compiled["sibling_entry"].match(text)
     if not entry:

@@ -365,8 +365,12 @@ class DataWords(_Data):
     data_card_link: str
     """The text of a link to the data card(s) documenting the training data."""
     trained_on_before: str
+    not_data_object: str
+    """Link text naming a format, method or tool: not the data a model was trained on."""
     """Words before a code-host link that make it a dataset's project page the model was trained on."""
     origin_words: str
+    origin_after: str
+    """Words just after a corpus name that make it the origin of another corpus ("Common Crawl-based")."""
     """Words saying a corpus is made from another (with `Corpus.built_from`)."""
     source_categories: str
     """The first cell of a data-mix table row that names a kind of data only, not a source."""
