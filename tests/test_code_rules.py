@@ -79,3 +79,17 @@ def test_trained_on_a_format_is_not_a_data_page():
     assert not any(e.signal == "code.not_code" for e in result.evidence)
     assert [link.repo for link in result.code.links] == ["acme/format"]
     assert not any("project page" in e.detail for e in result.evidence)
+
+
+def test_a_repository_linked_once_as_training_data_is_data_wherever_else_it_stands():
+    card = ("# W\n\nW was finetuned on a mixture of [Chats](https://github.com/acme/chats).\n\n"
+            "## Training\n\nW was finetuned on 150M tokens from [Chats](https://github.com/acme/chats).\n")
+    result = found(card)
+    assert result.code.links == [] and result.code.lookups() == []
+    assert result.signals["code.finetune"] == 0
+
+
+def test_instructions_to_fine_tune_are_a_guide_for_users():
+    card = ("# W\n\nTo train a full finetune on your cluster, follow the instructions here: "
+            "[guide](https://github.com/acme/finetune-guide).\n")
+    assert kinds(card) == {"acme/finetune-guide": "inference"}

@@ -868,17 +868,15 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
     host = re.compile(vocab.code.hosts, re.IGNORECASE)
     not_code = re.compile(vocab.code.not_code, re.IGNORECASE)
     seen: set[tuple[str, str]] = set()
-    count = 0
-    for link in prose.card.links:
-        domain = link.url.split("/")[2].lower() if "//" in link.url else ""
-        repo = _repo_of(link.url) if host.search(domain) else None
-        if not repo or not_code.search(link.url):
-            continue
-        count += 1
+    links = [(link, repo) for link in prose.card.links
+             if (repo := _repo_of(link.url) if host.search(_domain(link.url)) else None) and not not_code.search(link.url)]
+    data_pages = _trained_on_repos(prose, links, vocab)
+    for link, repo in links:
+        domain = _domain(link.url)
         sentence = prose.sentence(link.line, link.url)
-        before = link.line.text[:max(0, link.line.text.find(link.url))][-160:]
-        if re.search(vocab.code.data_object_before, before, re.IGNORECASE) and not re.search(
-                vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE):
+        if repo.lower() in data_pages:
+            # The card says the model was trained on it: a data set's project page, wherever
+            # else the card links it (the data extractor reads it as data with the same words).
             out.add("code.not_code", at(link.line),
                     f"{repo}: linked as what the model was trained on (data), not code {quote(sentence, 100)}", "medium")
             continue
@@ -905,7 +903,25 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
         out.add(f"code.{kind}", at(link.line),
                 f"{repo}: {reason or 'a code repository, not described as training code'} {quote(sentence, 100)}",
                 strength)
-    return count
+    return len(links)
+
+
+def _domain(url: str) -> str:
+    return url.split("/")[2].lower() if "//" in url else ""
+
+
+def _trained_on_repos(prose: Prose, links: list[tuple[Link, str]], vocab: Vocabulary) -> set[str]:
+    """Repositories the card links as what the model was trained on ("trained on [X](github...)").
+
+    Known frameworks never are ("trained on the Pile using [library]" links code).
+    """
+    pages: set[str] = set()
+    for link, repo in links:
+        if (repo.lower() not in pages and not any(f.regex.search(repo) for f in vocab.code.frameworks)
+                and re.search(vocab.data.trained_on_before, _words_before(prose, link), re.IGNORECASE)
+                and not re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE)):
+            pages.add(repo.lower())
+    return pages
 
 
 def _repo_of(url: str) -> str | None:

@@ -407,8 +407,6 @@ class CodeWords(_Data):
     """Links into a code host that are pictures or data, not code."""
     usage_paths: str
     """Links to notebooks, examples and tutorials: guides for users, not the model's recipe."""
-    data_object_before: str
-    """Words before a code-host link that make it the data the model was trained on."""
     frameworks: list[PatternWithReason]
     """Known frameworks by "owner/name"; with a `kind`, a codebase that trains models."""
     trained_with: str
