@@ -456,3 +456,30 @@ def test_a_dataset_linked_in_a_siblings_list_entry_is_not_this_models_data():
     found = extract_evidence(snap, load_vocabulary(), load_licences())
     assert found.datasets == ()
     assert any("another model of the family" in e.detail for e in found.evidence)
+
+
+def _found(card: str, repo_id: str = "t/w"):
+    from openness.evidence import extract_evidence
+    from openness.models import CardFile, ModelSnapshot
+    from openness.rubric import load_licences, load_vocabulary
+
+    snap = ModelSnapshot(repo_id=repo_id, sha="0" * 40, siblings=["README.md"], card=CardFile(status="ok", text=card))
+    return extract_evidence(snap, load_vocabulary(), load_licences())
+
+
+def test_a_list_of_datasets_is_not_a_list_of_sibling_models():
+    card = ("# W\n\n## Training data\n\n- **Finetuned on data:**\n"
+            "  - [Long QA (LQA-2)](https://huggingface.co/datasets/o/lqa-2)\n"
+            "  - [Chats 1 (OC1)](https://huggingface.co/datasets/o/oc1)\n")
+    assert set(_found(card).datasets) == {"o/lqa-2", "o/oc1"}
+
+
+def test_a_dataset_said_to_be_an_evaluation_set_after_its_link_is_set_aside():
+    card = ("# W\n\n## Safety\n\nW was tested in three ways:\n"
+            "- [SAFE](https://huggingface.co/datasets/o/safe-1.0), is a content safety evaluation dataset.\n")
+    assert _found(card).datasets == ()
+
+
+def test_trained_on_a_model_named_by_its_size_is_not_a_data_page():
+    found = _found("# W\n\nW is continually trained on the [Base-9B](https://github.com/o/base) model.\n")
+    assert not any("project page" in e.detail for e in found.evidence)

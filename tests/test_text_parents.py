@@ -263,3 +263,17 @@ def test_a_huge_heading_over_many_lines_is_matched_once(monkeypatch):
         return sum(searched)
 
     assert work(100) == work(5_000) > 0  # the title is matched per reading, not per line under it
+
+
+def test_is_a_fine_tuned_linked_model_names_the_parent():
+    card = "# Widget\n\nWidget is a fine-tuned [Base-7B](https://huggingface.co/org/Base-7B) language model.\n"
+    assert ids(card) == [("org/Base-7B", "finetune")]
+
+
+def test_is_a_fine_tuned_chat_model_names_no_parent():
+    assert ids("# Widget\n\nWidget is a fine-tuned chat model for support desks.\n") == []
+
+
+def test_finetuned_from_weights_field_names_the_parent():
+    card = "# Widget\n\n- **Finetuned from weights:** [Base-7B](https://huggingface.co/org/Base-7B)\n"
+    assert ids(card) == [("org/Base-7B", "finetune")]

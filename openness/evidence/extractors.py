@@ -249,6 +249,9 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     return named
 
 
+_FIRST_LINK = re.compile(r"\]\(\s{0,4}<?([^\s()<>]{1,2000})")
+
+
 def _about_a_sibling(prose: Prose, link: Link, repo_id: str, vocab: Vocabulary) -> str | None:
     """Why a link is another model's data: its paragraph is a list entry opening with a sibling's name.
 
@@ -256,9 +259,12 @@ def _about_a_sibling(prose: Prose, link: Link, repo_id: str, vocab: Vocabulary) 
     what each sibling was trained on; the same test keeps such entries from naming parents.
     """
     paragraph = prose.paragraphs.get(link.line.number)
-    if paragraph and sibling_entry(paragraph.text, vocab.lineage.text_parents, repo_id.lower()):
-        return "named in a list entry about another model of the family, not this model's training data"
-    return None
+    if not paragraph or not sibling_entry(paragraph.text, vocab.lineage.text_parents, repo_id.lower()):
+        return None
+    opening = _FIRST_LINK.search(paragraph.text)
+    if opening and (opening.group(1) == link.url or _HF_DATASET_LINK.search(opening.group(1))):
+        return None  # the entry opens with a dataset (this one or another), not with a model
+    return "named in a list entry about another model of the family, not this model's training data"
 
 
 def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vocabulary) -> str | None:
