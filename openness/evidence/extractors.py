@@ -163,7 +163,8 @@ def _licence_sentences(prose: Prose, line: Line) -> list[str]:
 
 
 def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences) -> list[tuple[str, str, str]]:
-    out = [(p.licence_class, p.name, p.reason) for p in licences.text.phrases if p.regex.search(sentence)]
+    out: list[tuple[str, str, str]] = [(p.licence_class, p.name, p.reason) for p in licences.text.phrases
+                                       if p.regex.search(sentence)]
     for link in prose.card.links:
         if link.line == line and prose.sentence(line, link.url) == sentence:
             out += [(a.licence_class, a.name, f"linked: {a.reason}") for a in licences.aliases
@@ -890,6 +891,7 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
         anchor = prose.anchor(link) or ""
         own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
                    or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
+        reason: str | None
         if framework:
             kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab, own)
         elif re.search(vocab.code.usage_paths, link.url, re.IGNORECASE):
