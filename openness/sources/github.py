@@ -33,6 +33,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from openness.cache import DEFAULT_GITHUB_API, CodeRepoCache, is_git_object
 from openness.models import MAX_REPO_FILES, MAX_REPO_README_BYTES, CodeRepoSnapshot, RepoStatus
+from openness.sources.bodies import read_capped
 from openness.sources.retry import Retryable, RetryPolicy, call_with_retries
 
 log = logging.getLogger("openness.github")
@@ -331,7 +332,7 @@ class GitHubSource:
             headers["Authorization"] = f"Bearer {token}"
         try:
             with self._http_client().stream("GET", url, headers=headers) as response:
-                body, cut = _read_capped(response, limit)
+                body, cut = read_capped(response, limit)
                 answer = _Answer(response.status_code, {k.lower(): v for k, v in response.headers.items()},
                                  body, cut, url)
         except http.TimeoutException as exc:
@@ -437,17 +438,6 @@ def _content_key(snapshot: CodeRepoSnapshot) -> str:
     """A cache key for a tree GitHub did not name: a hash of what was read (40 hex, like a sha)."""
     text = json.dumps([snapshot.files, snapshot.files_truncated, snapshot.readme], ensure_ascii=True)
     return hashlib.sha1(b"openness-repo-content\0" + text.encode("ascii")).hexdigest()
-
-
-def _read_capped(response: Any, limit: int) -> tuple[bytes, bool]:
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            break
-    body = b"".join(chunks)
-    return body[:limit], len(body) > limit
 
 
 def _origin(url: str) -> tuple[str, str, int] | None:

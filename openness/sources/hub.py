@@ -25,6 +25,7 @@ from openness.errors import (
 )
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.sources.bodies import read_capped
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
@@ -243,14 +244,7 @@ class _HubClient:
             if response.status_code >= 400:
                 response.read()
                 hf_raise_for_status(response)
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > limit:
-                    break
-        raw = b"".join(chunks)
-        return raw[:limit], len(raw) > limit
+            return read_capped(response, limit)
 
 
 def _retryable(call: Callable[[], T]) -> T:
