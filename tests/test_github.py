@@ -78,11 +78,12 @@ def test_a_renamed_repository_is_followed_and_named_as_github_names_it(github):
     assert "GET /repos/synth-lab/new-name/git/trees/main" in paths  # later reads use the new name
 
 
-def test_redirects_that_loop_end_after_a_few_hops(github):
+def test_redirects_that_loop_end_after_a_few_hops_and_one_request(github):
     github.redirects["/repos/synth-lab/loop"] = f"{github.url}/repos/synth-lab/loop"
     snap = source(github.url).fetch_repo("synth-lab/loop")
     assert snap.status == "unavailable" and "redirected more than" in snap.problem
-    assert github.stats["by_path"]["GET /repos/synth-lab/loop"] == 4
+    # Each URL is asked once per run, so a loop onto itself costs one request, not one a hop.
+    assert github.stats["by_path"]["GET /repos/synth-lab/loop"] == 1
 
 
 def test_a_missing_repository_is_not_found_with_githubs_message_and_remembered(github, hf_home):
@@ -410,3 +411,16 @@ def test_cli_offline_reads_no_github(hub, github, linked_models):
     offline = cli("score", "ghtest/trainer-1b", "--offline", "-f", "json", endpoint=hub.url)
     assert offline.code == 0 and github.total == before
     assert offline.model("ghtest/trainer-1b")["repositories"] == run.model("ghtest/trainer-1b")["repositories"]
+
+
+def test_a_repository_linked_under_its_old_and_new_names_has_its_files_read_once(github):
+    gh = source(github.url)
+    before = github.total
+    old, new = gh.fetch_repo("synth-lab/old-name"), gh.fetch_repo("synth-lab/new-name")
+    assert old.status == new.status == "ok" and old.full_name == new.full_name
+    assert old.files == new.files and old.readme == new.readme
+    # The old name: its 301, the metadata it points to (/repositories/{id}, as GitHub does),
+    # the tree and the README. The new name adds only its own metadata request.
+    assert github.total - before == 5
+    paths = github.stats["by_path"]
+    assert paths["GET /repos/synth-lab/new-name/git/trees/main"] == 1

@@ -27,6 +27,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 from urllib.parse import quote, urljoin, urlsplit
@@ -180,6 +181,10 @@ class GitHubSource:
         self._paused_until = 0.0
         self._paused: tuple[RepoStatus, str] | None = None
         self._warned: set[str] = set()
+        # What each repository's current name holds, read once per run: a repository the
+        # cards link under its old name and its new one is still one repository.
+        self._contents: dict[str, Future[tuple[_Tree, str | None]]] = {}
+        self._answers: dict[tuple[str, str], Future[_Answer | None]] = {}
 
     def __repr__(self) -> str:  # never the token
         return f"GitHubSource(api_url={self._api!r}, cache={self._cache!r})"
@@ -217,12 +222,8 @@ class GitHubSource:
             if failed.status == "not_found" and cache:
                 cache.store_not_found(key, failed.problem)
             raise
-        tree = self._tree(meta)
-        # The same tree holds the same README: it is not read again. An empty repository's
-        # tree is git's empty tree.
+        tree, readme = self._contents_of(meta, key)
         tree_key = tree.sha or (EMPTY_TREE if tree.empty else None)
-        known = cache.snapshot(key, tree_key) if cache and tree_key else None
-        readme = known.readme if known is not None else self._readme(meta.full_name)
         snapshot = CodeRepoSnapshot(
             repo=repo, status="ok", full_name=meta.full_name, license_spdx=meta.license_spdx,
             fork=meta.fork, archived=meta.archived, default_branch=meta.default_branch,
@@ -231,6 +232,28 @@ class GitHubSource:
         if cache:
             cache.store(key, tree_key or _content_key(snapshot), snapshot)
         return snapshot
+
+    def _contents_of(self, meta: _Meta, key: str) -> tuple[_Tree, str | None]:
+        """The tree and README under the repository's current name, read once per run."""
+        with self._lock:
+            future = self._contents.get(meta.full_name.lower())
+            first = future is None
+            if future is None:
+                future = self._contents[meta.full_name.lower()] = Future()
+        if not first:
+            return future.result()
+        try:
+            tree = self._tree(meta)
+            # The same tree holds the same README: it is not read again. An empty
+            # repository's tree is git's empty tree.
+            tree_key = tree.sha or (EMPTY_TREE if tree.empty else None)
+            known = self._cache.snapshot(key, tree_key) if self._cache and tree_key else None
+            contents = (tree, known.readme if known is not None else self._readme(meta.full_name))
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        future.set_result(contents)
+        return contents
 
     def _cached(self, repo: str, key: str) -> CodeRepoSnapshot | None:
         """The cached answer for `repo` if its ref is fresh (any age offline); offline, a miss fails."""
@@ -303,8 +326,8 @@ class GitHubSource:
         for _ in range(MAX_REDIRECTS + 1):
             self._check_paused()
             try:
-                answer = call_with_retries(lambda: self._attempt(url, limit, parse, accept), self._retry,
-                                           sleep=self._sleep)
+                answer = self._once(url, accept, lambda: call_with_retries(
+                    lambda: self._attempt(url, limit, parse, accept), self._retry, sleep=self._sleep))
             except _Failed:
                 raise
             except _ServerError as exc:
@@ -322,6 +345,29 @@ class GitHubSource:
                 raise _Failed("unavailable", "GitHub redirected to another host; not followed")
             url = target
         raise _Failed("unavailable", f"GitHub redirected more than {MAX_REDIRECTS} times")
+
+    def _once(self, url: str, accept: str, get: Callable[[], _Answer]) -> _Answer:
+        """Each URL is asked once per run: a renamed repository linked under both its names
+        answers its new name's request from the first asking. Failures are not kept."""
+        with self._lock:
+            future = self._answers.get((url, accept))
+            first = future is None
+            if future is None:
+                future = self._answers[(url, accept)] = Future()
+        if not first:
+            answer = future.result()
+            if answer is not None:
+                return answer
+            return get()
+        try:
+            answer = get()
+        except BaseException:
+            future.set_result(None)  # the next asker tries for itself
+            with self._lock:
+                self._answers.pop((url, accept), None)
+            raise
+        future.set_result(answer)
+        return answer
 
     def _attempt(self, url: str, limit: int, parse: bool, accept: str) -> _Answer:
         """One request; raises Retryable for what may pass (5xx, timeouts, a cut answer)."""
