@@ -483,3 +483,10 @@ def test_a_dataset_said_to_be_an_evaluation_set_after_its_link_is_set_aside():
 def test_trained_on_a_model_named_by_its_size_is_not_a_data_page():
     found = _found("# W\n\nW is continually trained on the [Base-9B](https://github.com/o/base) model.\n")
     assert not any("project page" in e.detail for e in found.evidence)
+
+
+def test_a_dataset_of_an_organisation_named_like_a_corpus_is_not_that_corpus():
+    found = _found("# W\n\n## Training data\n\nWe fine-tuned on [OIG](https://huggingface.co/datasets/laion/OIG).\n")
+    assert found.signals["data.partly_obtainable"] == 0
+    found = _found("# W\n\n## Training data\n\nTrained on [this](https://huggingface.co/datasets/laion/laion2B-en).\n")
+    assert found.signals["data.partly_obtainable"] == 1

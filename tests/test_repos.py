@@ -166,3 +166,10 @@ def test_tree_reading_stays_linear_on_a_huge_hostile_tree():
 
     small, large = min(cost(500) for _ in range(3)), min(cost(2000) for _ in range(3))
     assert large < small * 12  # 4x the files: about 4x the time, far from 16x
+
+
+def test_a_passive_release_statement_counts_too():
+    verdict, _, _ = judged("# Widget\n\nOur training and inference code is released under the Apache License 2.0.\n", None)
+    assert verdict.score == 3
+    verdict, _, _ = judged("# Widget\n\nThe training code will be released later.\n", None)
+    assert verdict.score < 3

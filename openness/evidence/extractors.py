@@ -599,8 +599,11 @@ def _partly_obtainable_ids(named: dict[str, str], vocab: Vocabulary, out: Extrac
     found: dict[str, str] = {}
     partly = [c for c in vocab.data.corpora if c.obtainable == "partly"]
     for dataset_id, source in named.items():
-        words = re.sub(r"[/_.-]+", " ", dataset_id)  # "org/Share_GPT-x" -> words a pattern's \b can see
-        corpus = next((c for c in partly if c.regex.search(words) or c.regex.search(dataset_id)), None)
+        # The dataset's own name, not its owner: "laion/OIG" is a text set published by the
+        # LAION organisation, not a copy of its image-text lists.
+        name = dataset_id.split("/")[-1]
+        words = re.sub(r"[/_.-]+", " ", name)  # "Share_GPT-x" -> words a pattern's \b can see
+        corpus = next((c for c in partly if c.regex.search(words) or c.regex.search(name)), None)
         if corpus:
             found[dataset_id] = corpus.name
             out.add("data.partly_obtainable", source,
