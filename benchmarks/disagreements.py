@@ -207,7 +207,7 @@ def _markdown(rows: list[Row], labels_file: Path, before: dict) -> str:
         "each card: **scorer wrong** (and why), **card lacks the evidence**, or **label debatable**",
         "under RUBRIC.md (and why). `openness explain MODEL` shows the path from evidence to verdict.",
         "",
-        "Calibration is split by organisation (a hash of the name, blind to the labels): rules were",
+        "Calibration is split by organisation (a hash of the name, blind to the labels): rules were first",
         "developed on the `dev` half only; the `held` half shows how they carry to publishers",
         f"nobody tuned on. {(before.get('note') or '').strip()}",
         "",
