@@ -77,7 +77,7 @@ FED_BY: dict[str, tuple[str, ...]] = {
     "code.finetune": ("code.finetune",),
     "code.some_stage": ("code.training", "code.finetune", "code.repository"),
     "code.training_not_open": ("code.repository",),
-    "code.evaluation": ("code.evaluation",),
-    "code.data_processing": ("code.data_processing",),
+    "code.evaluation": ("code.evaluation", "code.repository"),
+    "code.data_processing": ("code.data_processing", "code.repository"),
     "code.inference": ("code.",),
 }
