@@ -180,7 +180,11 @@ def _describe(snap: CodeRepoSnapshot, kinds: TreeKinds, licence: str, decided: s
     parts = [f"`{p}`" for kind in _TREE_RANK for p in kinds.files.get(kind, [])[:2]]
     held = f"holds {listing(parts, 4)}" if parts else f"{len(snap.files)} file(s), no training, evaluation or data code"
     flags = "".join(["; a fork" if snap.fork else "", "; archived" if snap.archived else ""])
-    if decided is None and link is not None and link.kind not in ("training", "finetune"):
+    if decided is None and link is not None and link.reason == OFFERED:
+        verdict = "; the card offers it to users, so it stays usage code"
+    elif decided is None and link is not None and link.reason is None:
+        verdict = "; not presented as the model's own repository, so its files do not decide"
+    elif decided is None and link is not None:
         verdict = "; the card says what the link is for, so its word stands"
     elif decided:
         verdict = f"; counted as {decided.replace('_', '-')} code"
