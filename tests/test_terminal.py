@@ -10,10 +10,13 @@ over it, and none of those characters may come out. File formats keep the text e
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import pytest
 from helpers import cli
+
+from openness import cli as cli_module
 
 # OSC 0 retitles the terminal, OSC 52 writes the clipboard, SGR 8 hides what follows,
 # CSI 2J clears the screen; \x9b is the one-byte (C1) CSI; \x85 is NEL.
@@ -63,6 +66,9 @@ TERMINAL_PATHS = {
     "details": (("score", CARD, "--details"), "safetext"),
     "comparison-details": (("score", CARD, "openlab/atlas-7b", "--details", "--no-repos"), "safetext"),
     "explain": (("explain", CARD), "safetext"),
+    "error-line": (("score", BROKEN, "openlab/atlas-7b"), "safetext"),
+    "explain-error": (("explain", BROKEN), "safetext"),
+    "listing": (("score", "--author", LISTED_ORG), f"{LISTED_ORG}/]0;pwned"),  # ids are cut short
 }
 
 
@@ -73,6 +79,14 @@ def test_no_hostile_character_reaches_the_terminal(hostile_hub, args, shown):
     _assert_clean(run.stdout)
     _assert_clean(run.stderr)
     assert shown in run.stdout + run.stderr
+
+
+def test_warnings_are_sanitised(capsys):
+    cli_module._warnings_to_stderr()
+    logging.getLogger("openness.cache").warning("a broken entry:\n%s", HOSTILE)
+    err = capsys.readouterr().err
+    _assert_clean(err)
+    assert err.count("\n") == 1 and "safetext" in err  # one line, as every other warning
 
 
 def test_file_formats_keep_the_text_exactly(hostile_hub):
