@@ -16,7 +16,10 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -375,16 +378,30 @@ def _progress_bar(total: int, quiet: bool):
 
     Yields the callback `compare` calls as each model is finished.
     """
-    if quiet or total < 2 or not sys.stderr.isatty():
+    if quiet or total < 2 or not _stderr_is_terminal():
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from openness.render.text import terminal_line
+
+    # The description is a repo id, which the Hub's listing or the user supplies: shown as
+    # plain text (markup=False), so `[link=...]` makes no link and `[/x]` raises nothing.
     with Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+                  TextColumn("{task.description}", markup=False), console=_progress_console(),
+                  transient=True) as bar:
         task = bar.add_task("", total=total)
-        yield lambda card: bar.update(task, advance=1, description=card.repo_id)
+        yield lambda card: bar.update(task, advance=1, description=terminal_line(card.repo_id))
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress_console() -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _warnings_to_stderr() -> None:

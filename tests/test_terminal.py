@@ -9,9 +9,11 @@ over it, and none of those characters may come out. File formats keep the text e
 """
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
+from types import SimpleNamespace
 
 import pytest
 from helpers import cli
@@ -87,6 +89,24 @@ def test_warnings_are_sanitised(capsys):
     err = capsys.readouterr().err
     _assert_clean(err)
     assert err.count("\n") == 1 and "safetext" in err  # one line, as every other warning
+
+
+def test_the_progress_bar_shows_hostile_ids_as_plain_text(monkeypatch):
+    screen = io.StringIO()
+    from rich.console import Console
+
+    monkeypatch.setattr(cli_module, "_progress_console",
+                        lambda: Console(file=screen, force_terminal=True, width=300))
+    monkeypatch.setattr(cli_module, "_stderr_is_terminal", lambda: True)
+    for repo_id in (f"{LISTED_ORG}/{HOSTILE}", "[/x]", "org/[link=https://evil.example/]x"):
+        with cli_module._progress_bar(2, quiet=False) as advance:  # each id shown when the bar stops
+            assert advance is not None
+            advance(SimpleNamespace(repo_id=repo_id))  # a MarkupError would raise
+    out = screen.getvalue()
+    assert "safetext" in out and "[/x]" in out
+    assert "\x1b]" not in out and "\x07" not in out  # neither OSC (title, clipboard, link) nor BEL
+    assert not re.search("[" + INVISIBLE + "\x85\x9b]", out)
+    assert "[link=https://evil.example/]" in out  # shown as typed, not made a link
 
 
 def test_file_formats_keep_the_text_exactly(hostile_hub):
