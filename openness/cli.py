@@ -16,7 +16,10 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -81,8 +84,16 @@ are cached like the rest. A repository GitHub will not give (rate limit, outage)
 the code verdict to the card and never changes the exit code. --no-repos reads none."""
 
 
+def _say(message: str) -> None:
+    """One `openness:` line on stderr. Messages quote ids, card text and the Hub's answers:
+    they pass through the one terminal sanitiser and stay on one line."""
+    from openness.render.text import terminal_line
+
+    print(f"openness: {terminal_line(message)}", file=sys.stderr)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    print(f"openness: {message}", file=sys.stderr)
+    _say(message)
     raise SystemExit(code)
 
 
@@ -276,7 +287,9 @@ def run_score(request: ScoreRequest) -> int:
     from openness.api import compare, github_source, hub_source
     from openness.errors import SourceError, UnknownProfile
     from openness.files import write_atomically
+    from openness.options import Format
     from openness.render import render
+    from openness.render.text import for_terminal
 
     _warnings_to_stderr()
     if request.limit and not request.lists_models:
@@ -311,15 +324,16 @@ def run_score(request: ScoreRequest) -> int:
         except OSError as exc:
             _fail(f"cannot write {request.output}: {_os_reason(exc)}", EXIT_USAGE)
     else:
-        sys.stdout.write(text)
+        # The table is meant for a terminal; the other formats keep the text exactly and
+        # escape it their own way.
+        sys.stdout.write(for_terminal(text) if fmt is Format.table else text)
         sys.stdout.flush()
     failed = [card for card in report.scorecards if card.status == "error" and card.error]
     for card in failed:
-        print(f"openness: {card.error.message}", file=sys.stderr)  # type: ignore[union-attr]
+        _say(card.error.message)  # type: ignore[union-attr]
     if request.output:
         scored = len(report.scorecards) - len(failed)
-        print(f"openness: wrote {request.output} ({scored} of {len(report.scorecards)} models scored)",
-              file=sys.stderr)
+        _say(f"wrote {request.output} ({scored} of {len(report.scorecards)} models scored)")
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
@@ -330,6 +344,7 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
     from openness.api import Judge, hub_source, trace
     from openness.errors import InvalidModelId, UnknownProfile
     from openness.render.explain import render_explain
+    from openness.render.text import for_terminal
 
     _warnings_to_stderr()
     try:
@@ -338,9 +353,9 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
-    sys.stdout.write(render_explain(found, Judge.load(profile).rubric, profile))
+    sys.stdout.write(for_terminal(render_explain(found, Judge.load(profile).rubric, profile)))
     if found.card.status != "scored" and found.card.error:
-        print(f"openness: {found.card.error.message}", file=sys.stderr)
+        _say(found.card.error.message)
         return EXIT_UNSCORED
     return EXIT_OK
 
@@ -351,8 +366,8 @@ def _interrupted() -> NoReturn:
     Everything the cache holds was renamed into place whole, so what was fetched before
     the interrupt is kept and nothing half-written is ever read; no report is written.
     """
-    print("openness: interrupted; no report written (what was already fetched stays cached)",
-          file=sys.stderr, flush=True)
+    _say("interrupted; no report written (what was already fetched stays cached)")
+    sys.stderr.flush()
     sys.stdout.flush()
     os._exit(EXIT_INTERRUPTED)  # threads still waiting on the network would delay a normal exit
 
@@ -363,16 +378,30 @@ def _progress_bar(total: int, quiet: bool):
 
     Yields the callback `compare` calls as each model is finished.
     """
-    if quiet or total < 2 or not sys.stderr.isatty():
+    if quiet or total < 2 or not _stderr_is_terminal():
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from openness.render.text import terminal_line
+
+    # The description is a repo id, which the Hub's listing or the user supplies: shown as
+    # plain text (markup=False), so `[link=...]` makes no link and `[/x]` raises nothing.
     with Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+                  TextColumn("{task.description}", markup=False), console=_progress_console(),
+                  transient=True) as bar:
         task = bar.add_task("", total=total)
-        yield lambda card: bar.update(task, advance=1, description=card.repo_id)
+        yield lambda card: bar.update(task, advance=1, description=terminal_line(card.repo_id))
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress_console() -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _warnings_to_stderr() -> None:
@@ -381,7 +410,7 @@ def _warnings_to_stderr() -> None:
 
     class ToStderr(logging.Handler):  # sys.stderr looked up per line: tests swap it
         def emit(self, record: logging.LogRecord) -> None:
-            print(f"openness: warning: {record.getMessage()}", file=sys.stderr)
+            _say(f"warning: {record.getMessage()}")
 
     logger = logging.getLogger("openness")
     if not any(type(h).__name__ == "ToStderr" for h in logger.handlers):

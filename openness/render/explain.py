@@ -4,6 +4,10 @@ For every axis: the levels the rubric tried, from 4 down to the one reached; und
 its conditions (met or not), the signal value each tested, and the evidence items that
 signal was computed from; then the word the profile gives the level, and, for a derived
 model, how the parents changed it. Pure: a Trace in, text out.
+
+The text is for a terminal: card and Hub text in it (ids, licence names, evidence,
+signal values, reasons) passes through `terminal_line`, one line each, and the whole
+page through `for_terminal`.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 
 from openness.evidence.signals import FED_BY
 from openness.models import AXES, AxisName, AxisVerdict, Evidence
+from openness.render.text import for_terminal, terminal_line
 from openness.rubric.evaluate import fill, holds
 from openness.rubric.schema import Condition, Rubric
 from openness.run import Trace
@@ -22,16 +27,19 @@ def render_explain(trace: Trace, rubric: Rubric, profile: str) -> str:
     """The whole explanation of one model, as plain text."""
     card = trace.card
     if card.status != "scored":
-        return f"{card.repo_id}: could not be scored: {card.error.message if card.error else 'unknown error'}\n"
-    head = [f"{card.repo_id} @ {(card.revision or '?')[:12]}: how each verdict was reached "
+        why = card.error.message if card.error else "unknown error"
+        return for_terminal(f"{terminal_line(card.repo_id)}: could not be scored: {terminal_line(why)}\n")
+    title = f"{terminal_line(card.repo_id)} @ {terminal_line((card.revision or '?')[:12])}"
+    head = [f"{title}: how each verdict was reached "
             f"(rubric {rubric.id} {rubric.version}, profile {profile})",
             "Each axis tries the levels from 4 down; the first level whose conditions all hold is the",
             "level reached. Under each condition: the signal it tests, its value, and the evidence",
             "items (where they were found) that the value was computed from.", ""]
     if card.license:
-        head.insert(1, f"licence: {card.license.label} (class {card.license.license_class}: {card.license.class_title})")
+        head.insert(1, f"licence: {terminal_line(card.license.label)} "
+                       f"(class {card.license.license_class}: {terminal_line(card.license.class_title)})")
     body = [line for axis in AXES for line in _axis(trace, rubric, profile, axis)]
-    return "\n".join(head + body) + "\n"
+    return for_terminal("\n".join(head + body) + "\n")
 
 
 def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[str]:
@@ -40,7 +48,7 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
         return []
     lines = [f"== {name}: {final.level} (level {_score(final)} of 4) =="]
     if own.score is None:
-        return [*lines, f"  not judged: {own.reasons[0]}", ""]
+        return [*lines, f"  not judged: {terminal_line(own.reasons[0])}", ""]
     shown: set[int] = set()
     for level in axis.levels:
         if level.level < own.score:
@@ -55,10 +63,10 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
     above = next((lv for lv in axis.levels if lv.level == own.score + 1), None)
     if above:
         unmet = next(c for c in above.requires if not holds(rubric.conditions[c], trace.signals))
-        lines.append(f"  not level {above.level}: {fill(rubric.conditions[unmet].unmet, trace.signals)}")
+        lines.append(f"  not level {above.level}: {terminal_line(fill(rubric.conditions[unmet].unmet, trace.signals))}")
     lines.append(f"  word: level {own.score} is '{rubric.profiles[profile].word(name, own.score)}' "
                  f"under profile {profile}")
-    lines += [f"  remark: {r}" for r in own.reasons[1:] if not r.startswith("not level")]
+    lines += [f"  remark: {terminal_line(r)}" for r in own.reasons[1:] if not r.startswith("not level")]
     lines += _lineage(own, final)
     lines += _unused(trace.evidence, axis.evidence_from, shown)
     return [*lines, ""]
@@ -70,13 +78,13 @@ def _condition(rubric: Rubric, name: str, trace: Trace, shown: set[int]) -> list
     value = trace.signals.get(condition.signal, "(not produced)")
     lines = [f"    {_MARK[met]} {name}: {condition.signal} = {_show(value)} (needs {_test(condition)})"]
     if not met:
-        lines.append(f"            because {fill(condition.unmet, trace.signals)}")
+        lines.append(f"            because {terminal_line(fill(condition.unmet, trace.signals))}")
     fed = [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]
     for index in fed:
         if index not in shown:
             shown.add(index)
             item = trace.evidence[index]
-            lines.append(f"            <- [{item.strength}] {item.source}: {item.detail}")
+            lines.append(f"            <- [{item.strength}] {terminal_line(item.source)}: {terminal_line(item.detail)}")
     if fed and all(i in shown for i in fed) and not lines[-1].startswith("            <-"):
         lines.append("            <- (its evidence is listed above)")
     return lines
@@ -99,7 +107,7 @@ def _test(condition: Condition) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return terminal_line(str(value))
 
 
 def _score(verdict: AxisVerdict) -> str:
@@ -111,7 +119,7 @@ def _lineage(own: AxisVerdict, final: AxisVerdict) -> list[str]:
         return []
     lines = [f"  lineage: the model's own card gives level {_score(own)} ({own.level}); "
              f"with its parents the verdict is level {_score(final)} ({final.level}):"]
-    return lines + [f"    - {reason}" for reason in final.reasons]
+    return lines + [f"    - {terminal_line(reason)}" for reason in final.reasons]
 
 
 def _unused(evidence: tuple[Evidence, ...], prefixes: list[str], shown: set[int]) -> list[str]:
@@ -120,4 +128,5 @@ def _unused(evidence: tuple[Evidence, ...], prefixes: list[str], shown: set[int]
             and any(e.signal == p or (p.endswith(".") and e.signal.startswith(p)) for p in prefixes)]
     if not rest:
         return []
-    return ["  also read (fed no condition above):"] + [f"    - [{e.strength}] {e.source}: {e.detail}" for e in rest]
+    return ["  also read (fed no condition above):"] + [
+        f"    - [{e.strength}] {terminal_line(e.source)}: {terminal_line(e.detail)}" for e in rest]

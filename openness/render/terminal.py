@@ -1,4 +1,7 @@
-"""The terminal view (tabulate): one model as a block, several as one comparison table."""
+"""The terminal view (tabulate): one model as a block, several as one comparison table.
+
+Every piece of third-party text passes through `terminal_line` (render/text.py).
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -8,7 +11,7 @@ from tabulate import tabulate
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
 from openness.render.rows import TABLE_HEADERS, lineage_text, table_cells
-from openness.render.text import gate_words, headline, one_line, shorten
+from openness.render.text import gate_words, headline, shorten, terminal_line
 
 REASON_WIDTH = 100
 CELL_WIDTH = 60
@@ -27,7 +30,7 @@ def render_table(report: Report, *, details: bool = False, group_by: GroupKey | 
     failures = [card for card in cards if card.status != "scored" and card.error]
     if failures:
         parts.append("not scored:\n" + "\n".join(
-            f"  {one_line(c.error.message)}" for c in failures))  # type: ignore[union-attr]
+            f"  {terminal_line(c.error.message)}" for c in failures))  # type: ignore[union-attr]
     if details:
         parts += [_block(card, True) for card in cards if card.status == "scored"]
     return "\n\n".join(parts) + f"\n\n{footer}\n"
@@ -36,27 +39,27 @@ def render_table(report: Report, *, details: bool = False, group_by: GroupKey | 
 def _comparison(cards: Sequence[Scorecard], group_by: GroupKey | None) -> str:
     tables = []
     for group in groups_of(cards, group_by):
-        rows = [[shorten(one_line(cell), CELL_WIDTH) for cell in table_cells(card)] for card in group.cards]
+        rows = [[shorten(terminal_line(cell), CELL_WIDTH) for cell in table_cells(card)] for card in group.cards]
         table = tabulate(rows, headers=TABLE_HEADERS, tablefmt="simple", disable_numparse=True)
-        tables.append(f"{one_line(group.title)}\n{table}" if group.title else table)
+        tables.append(f"{terminal_line(group.title)}\n{table}" if group.title else table)
     return "\n\n".join(tables)
 
 
 def _block(card: Scorecard, details: bool) -> str:
     if card.status == "error" and card.error:
-        return f"{one_line(card.repo_id)}\n  error ({card.error.kind}): {one_line(card.error.message)}"
-    title = one_line(card.repo_id) + (f" @ {one_line(card.revision[:12])}" if card.revision else "")
+        return f"{terminal_line(card.repo_id)}\n  error ({card.error.kind}): {terminal_line(card.error.message)}"
+    title = terminal_line(card.repo_id) + (f" @ {terminal_line(card.revision[:12])}" if card.revision else "")
     licence = card.license
-    lic = (f"{one_line(licence.label)} (class {licence.license_class}: {one_line(licence.class_title)})"
+    lic = (f"{terminal_line(licence.label)} (class {licence.license_class}: {terminal_line(licence.class_title)})"
            if licence else "?")
     rows = [
         [axis, verdict.level, "?" if verdict.score is None else f"{verdict.score}/4",
-         shorten(one_line(headline(verdict.reasons)), REASON_WIDTH)]
+         shorten(terminal_line(headline(verdict.reasons)), REASON_WIDTH)]
         for axis, verdict in ((a, card.axes[a]) for a in AXES if a in card.axes)
     ]
     table = tabulate(rows, headers=["axis", "verdict", "level", "reason"], tablefmt="simple",
                      disable_numparse=True)
-    head = f"{title}\nlicence: {lic}\ngate: {gate_words(card.gated)}"
+    head = f"{title}\nlicence: {lic}\ngate: {terminal_line(gate_words(card.gated))}"
     parts = [head, table]
     if details:
         parts.append(_details(card))
@@ -70,13 +73,13 @@ def _details(card: Scorecard) -> str:
         if verdict is None:
             continue
         lines.append(f"{axis}: {verdict.level}" + ("" if verdict.score is None else f" (level {verdict.score})"))
-        lines += [f"  - {one_line(r)}" for r in verdict.reasons]
-        lines += [f"    [{e.strength}] {one_line(e.source)}: {one_line(e.detail)}" for e in verdict.evidence]
+        lines += [f"  - {terminal_line(r)}" for r in verdict.reasons]
+        lines += [f"    [{e.strength}] {terminal_line(e.source)}: {terminal_line(e.detail)}" for e in verdict.evidence]
         if not verdict.evidence:
             lines.append("    (no evidence items)")
     if card.lineage:
         lines.append("lineage:")
-        lines += [f"  {'  ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]
+        lines += [f"  {'  ' * (e.depth - 1)}{terminal_line(lineage_text(e))}" for e in card.lineage]
     if card.papers:
-        lines.append("papers: " + ", ".join(one_line(p) for p in card.papers))
+        lines.append("papers: " + ", ".join(terminal_line(p) for p in card.papers))
     return "\n".join(lines)

@@ -4,8 +4,19 @@ from __future__ import annotations
 import re
 
 # C0 and C1 control characters (ESC among them) and DEL: a card must not be able to
-# move the cursor, recolour or retitle the user's terminal.
+# move the cursor, recolour or retitle the user's terminal. Tab and newline stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters a terminal does not show but that change what is shown: BiDi embeddings,
+# overrides and isolates (U+202A-202E, U+2066-2069) and marks (U+061C, U+200E-200F)
+# reorder the text around them ("Trojan source"); zero-width and invisible characters
+# (U+200B-200D, U+2060-2064, U+FEFF), the deprecated format characters (U+206A-206F),
+# interlinear annotations (U+FFF9-FFFB) and tag characters (U+E0000-E007F) hide words
+# or smuggle text a reader cannot see.
+_INVISIBLE = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f]")
+# Line and paragraph separators end a line in some terminals: a space, as other spacing.
+_SEPARATORS = re.compile("[\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 # A lone surrogate (from a `\ud800` escape in card metadata, JSON or YAML) is a valid
 # Python str but cannot be written as UTF-8: printing or saving the report would fail.
@@ -14,8 +25,24 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def one_line(text: str) -> str:
     """Control characters dropped, lone surrogates as U+FFFD, all whitespace, newlines
-    too, as single spaces."""
+    too, as single spaces. What files keep (CSV, markdown, HTML): other characters stay."""
     return _SPACES.sub(" ", SURROGATE.sub("\ufffd", _CONTROL.sub("", text))).strip()
+
+
+def for_terminal(text: str) -> str:
+    """Text as it may reach a terminal: the one sanitiser every terminal path uses
+    (tables, --details, explain, stderr lines, warnings, the progress bar).
+
+    Control characters, BiDi controls and invisible characters are dropped, lone
+    surrogates become U+FFFD; newlines and tabs stay, so a whole page can pass through.
+    """
+    return _SEPARATORS.sub(" ", _INVISIBLE.sub("", SURROGATE.sub("\ufffd", _CONTROL.sub("", text))))
+
+
+def terminal_line(text: str) -> str:
+    """`for_terminal` on one line: all whitespace, newlines too, as single spaces, so
+    third-party text cannot start a line of its own that looks like ours."""
+    return one_line(for_terminal(text))
 
 
 def shorten(text: str, width: int) -> str:
