@@ -3,6 +3,9 @@
 The endpoint, token and cache follow the Hub's own conventions (HF_ENDPOINT, HF_TOKEN or
 the stored login, HF_HOME) unless given explicitly. Every call carries a timeout, because
 `HfApi.model_info` has none by default.
+
+The token goes only to the endpoint's origin (scheme, host and port): a listing page or a
+redirect on another host is asked without it.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from openness.errors import (
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
+from openness.sources.origins import origin
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
@@ -162,9 +166,8 @@ class HubSource:
         so scoring it then costs only its card (or nothing, when cached)."""
         if self._cache and self._cache.offline:
             raise NotCached("listing", "the Hub cannot be listed offline")
-        infos = self._call(lambda: list(self._hub.api.list_models(
-            author=author, search=search, filter=filters or None, limit=limit, expand=LIST_EXPAND_KEYS)),
-            "listing models")
+        infos = self._call(lambda: self._hub.list_models(author=author, search=search, filters=filters, limit=limit),
+                           "listing models")
         ids = []
         for info in infos:
             if isinstance(getattr(info, "id", None), str):
@@ -225,12 +228,40 @@ class _HubClient:
         # Built once, before worker threads exist: huggingface_hub loads its user-agent
         # registry (a request, unless telemetry is off) the first time it builds headers.
         self.headers = build_hf_headers(token=token)
+        self.anonymous_headers = build_hf_headers(token=False)
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        """The headers with the token for the endpoint's own origin, without it for any other."""
+        return self.headers if origin(url) == origin(self.endpoint) else self.anonymous_headers
 
     def model_info(self, ref: ModelRef) -> Any:
         return self.api.model_info(ref.repo_id, revision=ref.revision, expand=EXPAND_KEYS, timeout=self.timeout)
 
     def dataset_info(self, dataset_id: str) -> Any:
         return self.api.dataset_info(dataset_id, expand=["cardData", "gated", "tags", "sha"], timeout=self.timeout)
+
+    def list_models(self, *, author: str | None, search: str | None, filters: list[str] | None,
+                    limit: int | None) -> list[Any]:
+        """The listing, page by page as `HfApi.list_models` reads it, but each `next` page is
+        asked with the token only when it is on the endpoint's origin."""
+        from huggingface_hub.hf_api import ModelInfo
+        from huggingface_hub.utils import hf_raise_for_status, http_backoff
+
+        query: dict[str, Any] = {"expand": LIST_EXPAND_KEYS}
+        for key, value in (("author", author), ("search", search), ("filter", filters or None), ("limit", limit)):
+            if value:
+                query[key] = value
+        params: dict[str, Any] | None = query
+        url: str | None = f"{self.endpoint}/api/models"
+        infos: list[Any] = []
+        while url is not None and (limit is None or len(infos) < limit):
+            response = http_backoff("GET", url, params=params, headers=self.headers_for(url), timeout=self.timeout)
+            hf_raise_for_status(response)
+            for item in response.json():
+                if isinstance(item, dict):
+                    infos.append(ModelInfo(**{"siblings": None, **item}))
+            url, params = response.links.get("next", {}).get("url"), None  # the link carries the query
+        return infos[:limit] if limit is not None else infos
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
@@ -239,6 +270,8 @@ class _HubClient:
         from huggingface_hub.utils import get_session, hf_raise_for_status
 
         url = hf_hub_url(repo_id, filename, revision=revision or "main", endpoint=self.endpoint)
+        # httpx drops the Authorization header on a redirect to another origin (scheme, host
+        # or port), so a card moved elsewhere is asked without the token (a test holds this).
         with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
                                   follow_redirects=True) as response:
             if response.status_code >= 400:

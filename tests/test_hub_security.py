@@ -1,0 +1,65 @@
+"""The Hub token goes only to its origin, and never over plain http to another machine."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from helpers import cli
+from hubstub import HubStub
+
+from openness import compare
+from openness.cache import DiskCache, endpoint_folder
+from openness.models import ModelRef
+from openness.sources.hub import HubSource
+from openness.sources.retry import RetryPolicy
+
+FAST = RetryPolicy(base_s=0.0, cap_s=0.0)
+TOKEN = "hf_stubSecurityTokenNeverToBeSeen1234"
+OTHER_TOKEN = "hf_stubOtherIdentityToken5678"
+SECRET = "hiddenco/secret-model"
+PUBLIC = "railco/meadow-3b"
+
+
+@pytest.fixture
+def other_host(hub_root):
+    """A second stand-in Hub on another port: another origin, which must never see the token."""
+    with HubStub(hub_root) as stub:
+        stub.tokens = {TOKEN: set()}  # it would accept the token: only the client can hold it back
+        yield stub
+
+
+def bearers(stub: HubStub, token: str = TOKEN) -> list[str]:
+    """The requests that reached `stub` carrying `token`."""
+    return [key for key, auth in stub.authorizations if auth and token in auth]
+
+
+def source(endpoint: str, token: str | None, hf_home: Path | None = None) -> HubSource:
+    cache = DiskCache(hf_home / "openness", endpoint=endpoint) if hf_home else None
+    return HubSource(endpoint=endpoint, token=token, cache=cache, retry=FAST)
+
+
+def status(endpoint: str, token: str | None, hf_home: Path, repo_id: str) -> str:
+    card = compare([repo_id], source=source(endpoint, token, hf_home), repos=False)[repo_id]
+    return "scored" if card.status == "scored" else card.error.kind  # type: ignore[union-attr]
+
+
+# -- 1. the token goes only to its origin ------------------------------------------------------
+
+def test_a_listing_page_on_another_host_is_asked_without_the_token(hub, other_host):
+    hub.tokens = {TOKEN: set()}
+    hub.page_size = 2
+    hub.next_base = other_host.url
+    ids = source(hub.url, TOKEN).list_models(author="kids")
+    assert ids == [i for i in hub.repo_ids() if i.startswith("kids/")]  # page two came from the other host
+    assert bearers(hub) and not bearers(other_host)
+    assert other_host.stats["by_path"].get("GET /api/models")
+
+
+def test_a_card_redirected_to_another_host_is_asked_without_the_token(hub, other_host):
+    hub.tokens = {TOKEN: set()}
+    hub.redirects = {"/kids/child-01/resolve/": other_host.url}
+    snapshot = source(hub.url, TOKEN).fetch(ModelRef.parse("kids/child-01"))
+    assert snapshot.card.status == "ok" and snapshot.card.text
+    assert bearers(hub) and not bearers(other_host)
+    assert any(key.startswith("GET /kids/child-01/resolve/") for key, _ in other_host.authorizations)
