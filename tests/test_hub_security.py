@@ -63,3 +63,24 @@ def test_a_card_redirected_to_another_host_is_asked_without_the_token(hub, other
     assert snapshot.card.status == "ok" and snapshot.card.text
     assert bearers(hub) and not bearers(other_host)
     assert any(key.startswith("GET /kids/child-01/resolve/") for key, _ in other_host.authorizations)
+
+
+# -- 2. no token over plain http but to loopback ----------------------------------------------
+
+def test_no_token_goes_over_plain_http_to_another_machine(hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    hub.tokens = {TOKEN: {SECRET}}
+    # 0.0.0.0 reaches the stub on this machine, yet is no loopback address: to the
+    # client it is another machine.
+    remote = hub.url.replace("127.0.0.1", "0.0.0.0")
+    run = cli("score", PUBLIC, SECRET, "-f", "json", endpoint=remote)
+    assert hub.authorizations and not bearers(hub)
+    assert run.stderr.count("plain http") == 1 and TOKEN not in run.stderr
+    assert '"not_found"' in run.stdout  # the private model, asked anonymously
+
+
+def test_the_token_still_goes_over_plain_http_to_loopback(hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    hub.tokens = {TOKEN: {SECRET}}
+    run = cli("score", SECRET, "-f", "json", endpoint=hub.url)
+    assert bearers(hub) and "plain http" not in run.stderr and run.code == 0

@@ -5,11 +5,13 @@ the stored login, HF_HOME) unless given explicitly. Every call carries a timeout
 `HfApi.model_info` has none by default.
 
 The token goes only to the endpoint's origin (scheme, host and port): a listing page or a
-redirect on another host is asked without it.
+redirect on another host is asked without it. Over plain http it goes only to a loopback
+address; to another machine it is dropped, with one warning.
 """
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,10 +31,11 @@ from openness.errors import (
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
-from openness.sources.origins import origin
+from openness.sources.origins import origin, safe_for_token
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
+log = logging.getLogger("openness.hub")
 
 # The keys the scorer reads; asking for just these keeps the answer small.
 EXPAND_KEYS = [
@@ -65,7 +68,7 @@ class HubSource:
         retry: RetryPolicy = RetryPolicy(),
     ) -> None:
         self._endpoint = endpoint
-        self._token = token
+        self._token = _usable_token(endpoint, token)
         self._cache = cache
         self._timeout = timeout
         self._retry = retry
@@ -224,10 +227,11 @@ class _HubClient:
 
         self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
         self.timeout = timeout
-        self.api = HfApi(endpoint=self.endpoint, token=token)
+        # `False`, not None: None would let huggingface_hub pick up HF_TOKEN by itself.
+        self.api = HfApi(endpoint=self.endpoint, token=token or False)
         # Built once, before worker threads exist: huggingface_hub loads its user-agent
         # registry (a request, unless telemetry is off) the first time it builds headers.
-        self.headers = build_hf_headers(token=token)
+        self.headers = build_hf_headers(token=token or False)
         self.anonymous_headers = build_hf_headers(token=False)
 
     def headers_for(self, url: str) -> dict[str, str]:
@@ -377,6 +381,27 @@ def _is_timeout(exc: BaseException) -> bool:
 
 def _is_connect_error(exc: BaseException) -> bool:
     return isinstance(exc, (_http().ConnectError, ConnectionRefusedError))
+
+
+def _usable_token(endpoint: str | None, token: str | None) -> str | None:
+    """`token`, else the one huggingface_hub would use (HF_TOKEN or the stored login); None
+    when there is none, or when the endpoint is plain http to another machine, where
+    anyone on the way could read it."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import get_token
+
+    if token is None and not constants.HF_HUB_DISABLE_IMPLICIT_TOKEN:
+        token = get_token()
+    if not token:
+        return None
+    url = endpoint or constants.ENDPOINT
+    if not safe_for_token(url):
+        where = origin(url)
+        log.warning("the Hub endpoint %s is plain http to another machine: the Hub token (HF_TOKEN) "
+                    "is not sent over it",
+                    f"{where[0]}://{where[1]}:{where[2]}" if where else "(not an http(s) URL)")
+        return None
+    return token
 
 
 def _short(exc: BaseException) -> str:
