@@ -1,4 +1,5 @@
-"""The Hub token goes only to its origin, and never over plain http to another machine."""
+"""The Hub token and the cache: the token goes only to its origin and never over plain
+http to another machine; what was read with a token is not served to a run without it."""
 from __future__ import annotations
 
 import logging
@@ -84,3 +85,35 @@ def test_the_token_still_goes_over_plain_http_to_loopback(hub, monkeypatch):
     hub.tokens = {TOKEN: {SECRET}}
     run = cli("score", SECRET, "-f", "json", endpoint=hub.url)
     assert bearers(hub) and "plain http" not in run.stderr and run.code == 0
+
+
+# -- 3. what a token read stays with that token ------------------------------------------------
+
+def test_a_private_model_read_with_a_token_is_not_served_from_the_cache_without_it(hub, hf_home):
+    hub.tokens = {TOKEN: {SECRET}}
+    assert status(hub.url, TOKEN, hf_home, SECRET) == "scored"
+    hub.reset_stats()
+    assert status(hub.url, None, hf_home, SECRET) == "not_found"
+    assert hub.stats["total"] > 0  # asked the Hub, which refused an anonymous caller
+    assert status(hub.url, OTHER_TOKEN, hf_home, SECRET) != "scored"  # nor to another identity
+
+
+def test_not_found_is_remembered_per_identity(hub, hf_home):
+    hub.tokens = {TOKEN: {SECRET}, OTHER_TOKEN: set()}
+    assert status(hub.url, None, hf_home, SECRET) == "not_found"
+    assert status(hub.url, OTHER_TOKEN, hf_home, SECRET) == "not_found"
+    assert status(hub.url, TOKEN, hf_home, SECRET) == "scored"  # neither "not found" stands in
+    hub.reset_stats()
+    assert status(hub.url, None, hf_home, SECRET) == "not_found"  # each answer kept for its own identity
+    assert status(hub.url, TOKEN, hf_home, SECRET) == "scored"
+    assert hub.stats["total"] == 0
+
+
+def test_public_answers_read_without_a_token_stay_shared(hub, hf_home):
+    hub.tokens = {TOKEN: set()}
+    assert status(hub.url, None, hf_home, PUBLIC) == "scored"
+    hub.reset_stats()
+    assert status(hub.url, TOKEN, hf_home, PUBLIC) == "scored"
+    assert hub.stats["total"] == 0
+    names = [str(p.relative_to(hf_home)) for p in hf_home.rglob("*")]
+    assert not any(TOKEN in name for name in names)

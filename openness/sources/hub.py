@@ -6,7 +6,9 @@ the stored login, HF_HOME) unless given explicitly. Every call carries a timeout
 
 The token goes only to the endpoint's origin (scheme, host and port): a listing page or a
 redirect on another host is asked without it. Over plain http it goes only to a loopback
-address; to another machine it is dropped, with one warning.
+address; to another machine it is dropped, with one warning. What a token read is cached
+apart, under a hash of the token (see openness.cache), so that a run without it is never
+answered with a private model.
 """
 from __future__ import annotations
 
@@ -69,7 +71,9 @@ class HubSource:
     ) -> None:
         self._endpoint = endpoint
         self._token = _usable_token(endpoint, token)
-        self._cache = cache
+        # What is read with a token is kept apart, under that identity: a private model
+        # must not be served to a run without the token.
+        self._cache = cache.for_identity(self._token) if cache and self._token else cache
         self._timeout = timeout
         self._retry = retry
         self._client_lock = threading.Lock()
