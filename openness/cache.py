@@ -2,7 +2,7 @@
 
 Layout, under `$HF_HOME/openness/v1/<endpoint>/` (HF_HOME defaults to
 ~/.cache/huggingface, where Hub users expect caches to live; <endpoint> is `huggingface.co`
-or the host of another Hub):
+or the host, port and path of another Hub, never a user or password the URL holds):
 
     models/<org>/<name>/<commit>.json      a ModelSnapshot (metadata and card); never expires
     datasets/<org>/<name>/<commit>.json    a DatasetSnapshot; never expires
@@ -83,9 +83,11 @@ def default_cache_root() -> Path:
 
 
 def endpoint_folder(endpoint: str | None) -> str:
-    """`huggingface.co`, or the host, port and path of another endpoint as one folder name."""
+    """`huggingface.co`, or the host, port and path of another endpoint as one folder name.
+    A user and password in the URL are left out."""
     url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
-    return _safe((url.netloc + url.path.rstrip("/")).lower() or "default")
+    host = url.netloc.rpartition("@")[2]
+    return _safe((host + url.path.rstrip("/")).lower()) or "default"
 
 
 def identity_of(token: str) -> str:

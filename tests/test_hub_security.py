@@ -1,5 +1,6 @@
 """The Hub token and the cache: the token goes only to its origin and never over plain
-http to another machine; what was read with a token is not served to a run without it."""
+http to another machine; what was read with a token is not served to a run without it;
+credentials in the endpoint URL name no folder."""
 from __future__ import annotations
 
 import logging
@@ -117,3 +118,19 @@ def test_public_answers_read_without_a_token_stay_shared(hub, hf_home):
     assert hub.stats["total"] == 0
     names = [str(p.relative_to(hf_home)) for p in hf_home.rglob("*")]
     assert not any(TOKEN in name for name in names)
+
+
+# -- 4. credentials in the endpoint ----------------------------------------------------------------
+
+def test_credentials_in_the_endpoint_name_no_folder_and_show_nowhere(hub, hf_home, caplog):
+    caplog.set_level(logging.DEBUG)
+    endpoint = hub.url.replace("http://", "http://someone:pw-Secret-42@")
+    run = cli("score", PUBLIC, "nobody/missing", "--details", "-f", "json", endpoint=endpoint)
+    assert '"scored"' in run.stdout
+    names = [str(p) for p in hf_home.rglob("*")]
+    assert names and not any("pw-Secret-42" in n or "someone" in n for n in names)
+    # Our own logs; httpx logs each URL it requests at INFO, as the user wrote it.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("openness"))
+    for text in (run.stdout, run.stderr, logged, repr(source(endpoint, None, hf_home))):
+        assert "pw-Secret-42" not in text
+    assert endpoint_folder(endpoint) == endpoint_folder(hub.url)

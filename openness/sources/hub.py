@@ -33,7 +33,7 @@ from openness.errors import (
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
-from openness.sources.origins import origin, safe_for_token
+from openness.sources.origins import origin, safe_for_token, without_credentials
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
@@ -82,7 +82,8 @@ class HubSource:
         """Model infos from listing pages, used instead of a model_info call each."""
 
     def __repr__(self) -> str:  # never show the token
-        return f"HubSource(endpoint={self._endpoint!r}, cache={self._cache!r})"
+        endpoint = without_credentials(self._endpoint) if self._endpoint else None
+        return f"HubSource(endpoint={endpoint!r}, cache={self._cache!r})"
 
     @property
     def _hub(self) -> "_HubClient":
@@ -409,7 +410,7 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
 
 
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = without_credentials(" ".join(str(exc).split()))
     return text[:160] or type(exc).__name__
 
 
