@@ -2,7 +2,9 @@
 
 Layout, under `$HF_HOME/openness/v1/<endpoint>/` (HF_HOME defaults to
 ~/.cache/huggingface, where Hub users expect caches to live; <endpoint> is `huggingface.co`
-or the host, port and path of another Hub, never a user or password the URL holds):
+or the host, port and path of another Hub, `http+` before it over plain http so that an
+answer read over http never stands in for https, and never a user or password the URL
+holds):
 
     models/<org>/<name>/<commit>.json      a ModelSnapshot (metadata and card); never expires
     datasets/<org>/<name>/<commit>.json    a DatasetSnapshot; never expires
@@ -83,11 +85,14 @@ def default_cache_root() -> Path:
 
 
 def endpoint_folder(endpoint: str | None) -> str:
-    """`huggingface.co`, or the host, port and path of another endpoint as one folder name.
-    A user and password in the URL are left out."""
+    """`huggingface.co`, or the host, port and path of another endpoint as one folder name;
+    `http+` (any scheme but https, then `+`) in front when not over https. `_safe` leaves no
+    `+`, so no two endpoints share a folder. A user and password in the URL are left out."""
     url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
     host = url.netloc.rpartition("@")[2]
-    return _safe((host + url.path.rstrip("/")).lower()) or "default"
+    folder = _safe((host + url.path.rstrip("/")).lower()) or "default"
+    scheme = url.scheme.lower()
+    return folder if scheme == "https" else f"{_safe(scheme) or 'none'}+{folder}"
 
 
 def identity_of(token: str) -> str:

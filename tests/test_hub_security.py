@@ -1,6 +1,6 @@
 """The Hub token and the cache: the token goes only to its origin and never over plain
 http to another machine; what was read with a token is not served to a run without it;
-credentials in the endpoint URL name no folder."""
+credentials in the endpoint URL name no folder; http and https keep apart."""
 from __future__ import annotations
 
 import logging
@@ -134,3 +134,15 @@ def test_credentials_in_the_endpoint_name_no_folder_and_show_nowhere(hub, hf_hom
     for text in (run.stdout, run.stderr, logged, repr(source(endpoint, None, hf_home))):
         assert "pw-Secret-42" not in text
     assert endpoint_folder(endpoint) == endpoint_folder(hub.url)
+
+
+# -- 5. http and https apart -----------------------------------------------------------------------
+
+def test_http_and_https_endpoints_keep_their_own_cache_trees(hub, hf_home):
+    assert status(hub.url, None, hf_home, PUBLIC) == "scored"
+    over_https = hub.url.replace("http://", "https://")
+    offline = DiskCache(hf_home / "openness", endpoint=over_https, offline=True)
+    card = compare([PUBLIC], source=HubSource(endpoint=over_https, cache=offline), repos=False)[PUBLIC]
+    assert card.status == "error" and card.error.kind == "not_cached"  # type: ignore[union-attr]
+    assert endpoint_folder("http://mirror.example") != endpoint_folder("https://mirror.example")
+    assert endpoint_folder("https://huggingface.co") == "huggingface.co"  # existing caches still found
