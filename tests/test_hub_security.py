@@ -146,3 +146,13 @@ def test_http_and_https_endpoints_keep_their_own_cache_trees(hub, hf_home):
     assert card.status == "error" and card.error.kind == "not_cached"  # type: ignore[union-attr]
     assert endpoint_folder("http://mirror.example") != endpoint_folder("https://mirror.example")
     assert endpoint_folder("https://huggingface.co") == "huggingface.co"  # existing caches still found
+
+
+def test_an_unreadable_stored_token_is_a_warning_not_a_crash(hub, tmp_path, monkeypatch, caplog):
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path))  # a folder where the token file should be
+    with caplog.at_level(logging.WARNING, logger="openness"):
+        snapshot = source(hub.url, None).fetch(ModelRef.parse(PUBLIC))
+    assert snapshot.card.status == "ok" and "token could not be read" in caplog.text
+    assert not bearers(hub, "Bearer")

@@ -396,7 +396,11 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
     from huggingface_hub.utils import get_token
 
     if token is None and not constants.HF_HUB_DISABLE_IMPLICIT_TOKEN:
-        token = get_token()
+        try:
+            token = get_token()
+        except Exception as exc:  # a failed OIDC exchange, an unreadable token file: go on without
+            log.warning("the Hub token could not be read (%s); going on without it", type(exc).__name__)
+            token = None
     if not token:
         return None
     url = endpoint or constants.ENDPOINT
