@@ -2,13 +2,22 @@
 
 Layout, under `$HF_HOME/openness/v1/<endpoint>/` (HF_HOME defaults to
 ~/.cache/huggingface, where Hub users expect caches to live; <endpoint> is `huggingface.co`
-or the host of another Hub):
+or the host, port and path of another Hub, `http+` before it over plain http so that an
+answer read over http never stands in for https, and never a user or password the URL
+holds):
 
     models/<org>/<name>/<commit>.json      a ModelSnapshot (metadata and card); never expires
     datasets/<org>/<name>/<commit>.json    a DatasetSnapshot; never expires
     refs/models/<org>/<name>/<rev>.json    which commit a branch or tag named, or the lasting
                                            error it gave (not found, gated, ...), and when;
                                            trusted for `ttl_s` (offline: however old)
+    identities/<hash>/...                  the same, for what was read with a token: a
+                                           private model, or "not found", holds for that
+                                           token alone (named by a hash, never the token)
+
+A run with a token reads its own tree first, then what the shared tree says of a commit
+(an anonymous answer is public), never a shared error: "not found" without the token may
+be found with it. A run without a token reads the shared tree only.
 
 Code repositories read from a GitHub API live beside them, under
 `$HF_HOME/openness/v1/github/<scheme>_<host, port and path>/` (`https_api.github.com`; the
@@ -29,11 +38,14 @@ This module must not import huggingface_hub: a warm run answers from here alone.
 from __future__ import annotations
 
 import contextlib
+import copy
+import hashlib
 import json
 import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -73,9 +85,19 @@ def default_cache_root() -> Path:
 
 
 def endpoint_folder(endpoint: str | None) -> str:
-    """`huggingface.co`, or the host, port and path of another endpoint as one folder name."""
+    """`huggingface.co`, or the host, port and path of another endpoint as one folder name;
+    `http+` (any scheme but https, then `+`) in front when not over https. `_safe` leaves no
+    `+`, so no two endpoints share a folder. A user and password in the URL are left out."""
     url = urlsplit(endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT)
-    return _safe((url.netloc + url.path.rstrip("/")).lower() or "default")
+    host = url.netloc.rpartition("@")[2]
+    folder = _safe((host + url.path.rstrip("/")).lower()) or "default"
+    scheme = url.scheme.lower()
+    return folder if scheme == "https" else f"{_safe(scheme) or 'none'}+{folder}"
+
+
+def identity_of(token: str) -> str:
+    """A folder name for whoever holds `token`: a hash, from which the token cannot be read back."""
+    return hashlib.sha256(b"openness-hub-identity\0" + token.encode("utf-8")).hexdigest()[:32]
 
 
 def is_git_object(value: object) -> bool:
@@ -175,7 +197,9 @@ class DiskCache(_Store):
                  ref_ttl_s: float = DEFAULT_REF_TTL_S, refresh: bool = False, offline: bool = False) -> None:
         self.root = Path(root) if root is not None else default_cache_root()
         # Each Hub gets its own tree: `org/name` on a mirror need not be `org/name` on the Hub.
-        self._base = self.root / CACHE_VERSION / endpoint_folder(endpoint)
+        self._shared = self.root / CACHE_VERSION / endpoint_folder(endpoint)
+        self._base = self._shared
+        """Where this cache writes: the shared tree, or the tree of the token it reads with."""
         self.ref_ttl_s = ref_ttl_s
         self.refresh = refresh
         """Ignore what is cached (still write what is fetched)."""
@@ -185,12 +209,27 @@ class DiskCache(_Store):
     def __repr__(self) -> str:
         return f"DiskCache({str(self.root)!r})"
 
+    def for_identity(self, token: str) -> "DiskCache":
+        """The same cache for a run reading with `token`: it keeps what it reads apart
+        (under a hash of the token) and is answered no lasting error another identity met."""
+        other = copy.copy(self)
+        other._base = self._shared / "identities" / identity_of(token)
+        return other
+
     # -- snapshots by commit ---------------------------------------------------------
     def model(self, repo_id: str, sha: str) -> ModelSnapshot | None:
-        return self._read_model(self._snapshot_path("model", repo_id, sha), ModelSnapshot)
+        return self._read_own_or_shared(lambda base: self._snapshot_path("model", repo_id, sha, base), ModelSnapshot)
 
     def dataset(self, dataset_id: str, sha: str) -> DatasetSnapshot | None:
-        return self._read_model(self._snapshot_path("dataset", dataset_id, sha), DatasetSnapshot)
+        return self._read_own_or_shared(lambda base: self._snapshot_path("dataset", dataset_id, sha, base),
+                                        DatasetSnapshot)
+
+    def _read_own_or_shared(self, path: Callable[[Path], Path], model: type[M]) -> M | None:
+        """An entry from this identity's tree, else the shared one (a commit read anonymously is public)."""
+        found = self._read_model(path(self._base), model)
+        if found is None and self._base != self._shared:
+            found = self._read_model(path(self._shared), model)
+        return found
 
     def store_model(self, snapshot: ModelSnapshot, *, as_id: str | None = None) -> None:
         """Keep a snapshot under its commit (and under `as_id`, a name it was asked for)."""
@@ -204,10 +243,18 @@ class DiskCache(_Store):
 
     # -- refs: which commit, or which lasting error --------------------------------------
     def ref(self, kind: Kind, repo_id: str, revision: str | None) -> RefAnswer | None:
-        """The remembered answer for a revision, if fresh enough (any age when offline)."""
+        """The remembered answer for a revision, if fresh enough (any age when offline): this
+        identity's own, else a commit (never an error) from the shared tree."""
+        answer = self._ref_in(self._base, kind, repo_id, revision)
+        if answer is None and self._base != self._shared:
+            shared = self._ref_in(self._shared, kind, repo_id, revision)
+            answer = shared if shared and not shared.error_kind else None
+        return answer
+
+    def _ref_in(self, base: Path, kind: Kind, repo_id: str, revision: str | None) -> RefAnswer | None:
         if self.refresh:
             return None
-        path = self._ref_path(kind, repo_id, revision)
+        path = self._ref_path(kind, repo_id, revision, base)
         data = self._read_json(path)
         if not isinstance(data, dict):
             return None
@@ -237,11 +284,11 @@ class DiskCache(_Store):
                 {"error_kind": error.kind, "error_message": message, "fetched_at": time.time()}))
 
     # -- files -----------------------------------------------------------------------
-    def _snapshot_path(self, kind: Kind, repo_id: str, sha: str) -> Path:
-        return self._base / f"{kind}s" / _safe_id(repo_id) / f"{_safe(sha)}.json"
+    def _snapshot_path(self, kind: Kind, repo_id: str, sha: str, base: Path | None = None) -> Path:
+        return (base or self._base) / f"{kind}s" / _safe_id(repo_id) / f"{_safe(sha)}.json"
 
-    def _ref_path(self, kind: Kind, repo_id: str, revision: str | None) -> Path:
-        return self._base / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"
+    def _ref_path(self, kind: Kind, repo_id: str, revision: str | None, base: Path | None = None) -> Path:
+        return (base or self._base) / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"
 
 
 @dataclass(frozen=True)

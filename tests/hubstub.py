@@ -30,7 +30,12 @@ connection unanswered, "truncated" sends less than its Content-Length, "invalid_
 broken body, "hang" nothing for ``hang_s``), ``fail_rate`` (that share of requests gets a
 503, drawn from ``fail_seed``, the path and its count), ``rate_limited`` (every ``/api/``
 call answers 429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the wait those
-headers ask for) and ``page_size`` (models per listing page).
+headers ask for), ``page_size`` (models per listing page), ``next_base`` (the scheme and
+host a listing's ``next`` link names instead of this stub's own) and ``redirects`` (path
+prefix -> another base URL: a matching request answers 307 to the same path there).
+
+``authorizations`` lists, per request (``/__stats`` aside), the "METHOD /path" key and the
+``Authorization`` header it carried (None without one): a test sees where a token went.
 
 ``tokens`` maps a token to the repo ids it may read (private repos, gated files); a
 request with any other token gets the Hub's 401 for bad credentials. ``add_repo`` serves
@@ -228,8 +233,11 @@ class _Handler(BaseHTTPRequestHandler):
         if raw_path == "/__stats":
             return self._json(200, stub.stats, head)
         key = f"{self.command} {raw_path}"
-        stub._enter(key)
+        stub._enter(key, self.headers.get("Authorization"))
         try:
+            for prefix, base in list(stub.redirects.items()):
+                if unquote(raw_path).lower().startswith(unquote(prefix).lower()):
+                    return self._reply(307, b"", {"Location": base.rstrip("/") + self.path}, head)
             if stub.latency_s:
                 time.sleep(stub.latency_s)
             if stub.rate_limited and raw_path.startswith("/api/"):
@@ -340,8 +348,8 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {}
         if start + stub.page_size < len(repos):
             params = "&".join(f"{k}={quote(v)}" for k, vs in query.items() if k != "cursor" for v in vs)
-            host = self.headers.get("Host")
-            headers["Link"] = f'<http://{host}/api/models?{params}&cursor={start + stub.page_size}>; rel="next"'
+            base = stub.next_base or f"http://{self.headers.get('Host')}"
+            headers["Link"] = f'<{base}/api/models?{params}&cursor={start + stub.page_size}>; rel="next"'
         self._json(200, body, head, headers)
 
     def _resolve(self, kind: str, repo_id: str, revision: str, path: str, head: bool) -> None:
@@ -383,6 +391,8 @@ class HubStub:
         self.rate_limited: bool = False
         self.retry_after_s: int = 1
         self.page_size: int = 50
+        self.next_base: str | None = None
+        self.redirects: dict[str, str] = {}
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -438,6 +448,8 @@ class HubStub:
         self.rate_limited = False
         self.retry_after_s = 1
         self.page_size = 50
+        self.next_base = None
+        self.redirects = {}
 
     def rate_limit_headers(self) -> dict[str, str]:
         """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""
@@ -470,9 +482,11 @@ class HubStub:
             self._by_path: dict[str, int] = {}
             self._in_flight = 0
             self._max_in_flight = 0
+            self.authorizations: list[tuple[str, str | None]] = []
 
-    def _enter(self, key: str) -> None:
+    def _enter(self, key: str, authorization: str | None = None) -> None:
         with self._lock:
+            self.authorizations.append((key, authorization))
             self._total += 1
             self._by_path[key] = self._by_path.get(key, 0) + 1
             self._in_flight += 1

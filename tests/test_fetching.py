@@ -231,7 +231,7 @@ def test_each_endpoint_has_its_own_cache_tree():
     from openness.cache import endpoint_folder
 
     assert endpoint_folder("https://huggingface.co") == "huggingface.co"
-    assert endpoint_folder("http://127.0.0.1:8080/") == "127.0.0.1%3A8080"
+    assert endpoint_folder("http://127.0.0.1:8080/") == "http+127.0.0.1%3A8080"
     assert endpoint_folder("https://mirror.example/hub") != endpoint_folder("https://mirror.example/other")
 
 

@@ -3,10 +3,17 @@
 The endpoint, token and cache follow the Hub's own conventions (HF_ENDPOINT, HF_TOKEN or
 the stored login, HF_HOME) unless given explicitly. Every call carries a timeout, because
 `HfApi.model_info` has none by default.
+
+The token goes only to the endpoint's origin (scheme, host and port): a listing page or a
+redirect on another host is asked without it. Over plain http it goes only to a loopback
+address; to another machine it is dropped, with one warning. What a token read is cached
+apart, under a hash of the token (see openness.cache), so that a run without it is never
+answered with a private model.
 """
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -26,9 +33,11 @@ from openness.errors import (
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
+from openness.sources.origins import origin, safe_for_token, without_credentials
 from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
 
 T = TypeVar("T")
+log = logging.getLogger("openness.hub")
 
 # The keys the scorer reads; asking for just these keeps the answer small.
 EXPAND_KEYS = [
@@ -61,8 +70,10 @@ class HubSource:
         retry: RetryPolicy = RetryPolicy(),
     ) -> None:
         self._endpoint = endpoint
-        self._token = token
-        self._cache = cache
+        self._token = _usable_token(endpoint, token)
+        # What is read with a token is kept apart, under that identity: a private model
+        # must not be served to a run without the token.
+        self._cache = cache.for_identity(self._token) if cache and self._token else cache
         self._timeout = timeout
         self._retry = retry
         self._client_lock = threading.Lock()
@@ -71,7 +82,8 @@ class HubSource:
         """Model infos from listing pages, used instead of a model_info call each."""
 
     def __repr__(self) -> str:  # never show the token
-        return f"HubSource(endpoint={self._endpoint!r}, cache={self._cache!r})"
+        endpoint = without_credentials(self._endpoint) if self._endpoint else None
+        return f"HubSource(endpoint={endpoint!r}, cache={self._cache!r})"
 
     @property
     def _hub(self) -> "_HubClient":
@@ -162,9 +174,8 @@ class HubSource:
         so scoring it then costs only its card (or nothing, when cached)."""
         if self._cache and self._cache.offline:
             raise NotCached("listing", "the Hub cannot be listed offline")
-        infos = self._call(lambda: list(self._hub.api.list_models(
-            author=author, search=search, filter=filters or None, limit=limit, expand=LIST_EXPAND_KEYS)),
-            "listing models")
+        infos = self._call(lambda: self._hub.list_models(author=author, search=search, filters=filters, limit=limit),
+                           "listing models")
         ids = []
         for info in infos:
             if isinstance(getattr(info, "id", None), str):
@@ -221,16 +232,45 @@ class _HubClient:
 
         self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
         self.timeout = timeout
-        self.api = HfApi(endpoint=self.endpoint, token=token)
+        # `False`, not None: None would let huggingface_hub pick up HF_TOKEN by itself.
+        self.api = HfApi(endpoint=self.endpoint, token=token or False)
         # Built once, before worker threads exist: huggingface_hub loads its user-agent
         # registry (a request, unless telemetry is off) the first time it builds headers.
-        self.headers = build_hf_headers(token=token)
+        self.headers = build_hf_headers(token=token or False)
+        self.anonymous_headers = build_hf_headers(token=False)
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        """The headers with the token for the endpoint's own origin, without it for any other."""
+        return self.headers if origin(url) == origin(self.endpoint) else self.anonymous_headers
 
     def model_info(self, ref: ModelRef) -> Any:
         return self.api.model_info(ref.repo_id, revision=ref.revision, expand=EXPAND_KEYS, timeout=self.timeout)
 
     def dataset_info(self, dataset_id: str) -> Any:
         return self.api.dataset_info(dataset_id, expand=["cardData", "gated", "tags", "sha"], timeout=self.timeout)
+
+    def list_models(self, *, author: str | None, search: str | None, filters: list[str] | None,
+                    limit: int | None) -> list[Any]:
+        """The listing, page by page as `HfApi.list_models` reads it, but each `next` page is
+        asked with the token only when it is on the endpoint's origin."""
+        from huggingface_hub.hf_api import ModelInfo
+        from huggingface_hub.utils import hf_raise_for_status, http_backoff
+
+        query: dict[str, Any] = {"expand": LIST_EXPAND_KEYS}
+        for key, value in (("author", author), ("search", search), ("filter", filters or None), ("limit", limit)):
+            if value:
+                query[key] = value
+        params: dict[str, Any] | None = query
+        url: str | None = f"{self.endpoint}/api/models"
+        infos: list[Any] = []
+        while url is not None and (limit is None or len(infos) < limit):
+            response = http_backoff("GET", url, params=params, headers=self.headers_for(url), timeout=self.timeout)
+            hf_raise_for_status(response)
+            for item in response.json():
+                if isinstance(item, dict):
+                    infos.append(ModelInfo(**{"siblings": None, **item}))
+            url, params = response.links.get("next", {}).get("url"), None  # the link carries the query
+        return infos[:limit] if limit is not None else infos
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
@@ -239,6 +279,8 @@ class _HubClient:
         from huggingface_hub.utils import get_session, hf_raise_for_status
 
         url = hf_hub_url(repo_id, filename, revision=revision or "main", endpoint=self.endpoint)
+        # httpx drops the Authorization header on a redirect to another origin (scheme, host
+        # or port), so a card moved elsewhere is asked without the token (a test holds this).
         with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
                                   follow_redirects=True) as response:
             if response.status_code >= 400:
@@ -346,8 +388,33 @@ def _is_connect_error(exc: BaseException) -> bool:
     return isinstance(exc, (_http().ConnectError, ConnectionRefusedError))
 
 
+def _usable_token(endpoint: str | None, token: str | None) -> str | None:
+    """`token`, else the one huggingface_hub would use (HF_TOKEN or the stored login); None
+    when there is none, or when the endpoint is plain http to another machine, where
+    anyone on the way could read it."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import get_token
+
+    if token is None and not constants.HF_HUB_DISABLE_IMPLICIT_TOKEN:
+        try:
+            token = get_token()
+        except Exception as exc:  # a failed OIDC exchange, an unreadable token file: go on without
+            log.warning("the Hub token could not be read (%s); going on without it", type(exc).__name__)
+            token = None
+    if not token:
+        return None
+    url = endpoint or constants.ENDPOINT
+    if not safe_for_token(url):
+        where = origin(url)
+        log.warning("the Hub endpoint %s is plain http to another machine: the Hub token (HF_TOKEN) "
+                    "is not sent over it",
+                    f"{where[0]}://{where[1]}:{where[2]}" if where else "(not an http(s) URL)")
+        return None
+    return token
+
+
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = without_credentials(" ".join(str(exc).split()))
     return text[:160] or type(exc).__name__
 
 
