@@ -58,6 +58,14 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
     "hostile/front-matter-only": (
         _info("hostile/front-matter-only"),
         {"README.md": b"---\nlicense: apache-2.0\ndatasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
+    "hostile/huge-number": (  # 5,000 digits: Python refuses to turn them into an int, or back
+        _info("hostile/huge-number"),
+        {"README.md": b"---\nlicense: apache-2.0\nparameters: " + b"9" * 5000 + b"\nwidth: 0x" + b"f" * 5000
+         + b"\ndatasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
+    "hostile/impossible-date": (
+        _info("hostile/impossible-date"),
+        {"README.md": b"---\nlicense: apache-2.0\nreleased: 2024-02-30\nupdated: 2024-13-01T25:00:00Z\n"
+                      b"datasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
     "hostile/wrong-types": (
         _info("hostile/wrong-types", {
             "license": 42, "datasets": {"lineage/sft-open": 1}, "base_model": [1, 2, 3],
@@ -144,6 +152,42 @@ def test_front_matter_stands_in_when_the_hub_sends_no_metadata(hostile_report):
     assert any(e.source == "README.md lines 1-5" and "front matter was read" in e.detail
                for e in card.axes["weights"].evidence)
     assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+@pytest.mark.parametrize("repo", ["hostile/huge-number", "hostile/impossible-date"])
+def test_a_value_python_cannot_hold_costs_that_field_not_the_model(hostile_report, repo):
+    card = hostile_report[repo]
+    assert card.status == "scored" and card.license.id == "apache-2.0"  # the rest of the block is read
+    assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+def test_front_matter_keeps_an_impossible_value_as_the_text_written():
+    from openness.evidence.frontmatter import read_front_matter
+
+    front = read_front_matter("---\nn: " + "9" * 5000 + "\nd: 2024-02-30\nh: 0x" + "f" * 5000
+                              + "\nok: 2024-02-28\nsmall: 0x10\n---\n")
+    assert front.problem is None
+    assert front.data == {"n": "9" * 5000, "d": "2024-02-30", "h": None, "ok": "2024-02-28", "small": 16}
+
+
+def test_an_unforeseen_failure_in_one_model_costs_that_model_only(hub, hostile_ids, monkeypatch):
+    from openness import run as scoring_run
+
+    real = scoring_run.extract_evidence
+
+    def broken(snapshot, *args):
+        if snapshot.repo_id == "hostile/markup-card":
+            raise ValueError("a bug reached by one card")
+        return real(snapshot, *args)
+
+    monkeypatch.setattr(scoring_run, "extract_evidence", broken)
+    run = cli("score", "hostile/markup-card", *SOUND, "-f", "json", endpoint=hub.url)
+    assert run.code == 1
+    by_id = {m["repo_id"]: m for m in run.json()["models"]}
+    assert by_id["hostile/markup-card"]["error"]["kind"] == "internal_error"
+    assert "ValueError: 'a bug reached by one card'" in by_id["hostile/markup-card"]["error"]["message"]
+    assert all(by_id[repo]["status"] == "scored" for repo in SOUND)
+    assert run.stderr.count("\n") == 1 and "could not be scored (internal error" in run.stderr
 
 
 def test_fields_of_the_wrong_type_are_ignored_not_believed(hostile_report, hub):
@@ -251,7 +295,7 @@ def test_one_batch_of_everything_hostile_leaves_the_sound_models_untouched(hub, 
     for repo in SOUND:
         assert by_id[repo]["axes"] == next(m for m in alone.json()["models"] if m["repo_id"] == repo)["axes"]
     for repo in hostile_ids + LINEAGE_TRAPS + ["oddco/binary-card", "nocard/bare-1b", "gatedco/summit-8b"]:
-        assert by_id[repo]["status"] == "scored"
+        assert by_id[repo]["status"] == "scored", by_id[repo]
     failed = [m for m in models if m["status"] == "error"]
     assert {m["error"]["kind"] for m in failed} == {"not_found", "disabled", "revision_not_found", "invalid_id"}
     errors = [line for line in run.stderr.splitlines() if not line.startswith("openness: warning:")]
