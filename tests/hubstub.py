@@ -100,11 +100,13 @@ class _Repo:
         if kind == "model":
             info.setdefault("modelId", self.id)
 
-        siblings = [dict(s) for s in info.get("siblings") or []]
-        listed = {s["rfilename"] for s in siblings}
+        # A test may serve siblings of odd shapes (a number, no rfilename): kept as given.
+        siblings = list(info.get("siblings") or [])
+        named = lambda s: s["rfilename"] if isinstance(s, dict) and isinstance(s.get("rfilename"), str) else None  # noqa: E731
+        listed = {named(s) for s in siblings} - {None}
         siblings += [{"rfilename": n} for n in self.files if n not in listed]
         info["siblings"] = siblings
-        self.listed = {s["rfilename"] for s in siblings}
+        self.listed = {named(s) for s in siblings} - {None}
 
         # Extra branches: {"name": "sha"}; never sent as part of the info JSON.
         self.branches: dict[str, str] = dict(info.pop("branches", None) or {})

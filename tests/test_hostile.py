@@ -72,6 +72,17 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
             "license_name": ["x"], "license_link": 7, "language": {"en": True},
             "base_model_relation": ["finetune"], "pipeline_tag": 5, "tags": "not-a-list"}),
         {"README.md": b"# Wrong types\n" + TRAINING}),
+    "hostile/odd-field-types": (  # each of these made huggingface_hub refuse the whole answer
+        _info("hostile/odd-field-types", {"license": "apache-2.0", "tags": 5, "eval_results": 5,
+                                          "datasets": ["lineage/sft-open"]},
+              siblings=[5, {"size": 1}, {"rfilename": 7}, {"rfilename": "model.safetensors"}],
+              lastModified="2024-02-30T10:00:00.000Z"),
+        {"README.md": b"# Odd field types\n" + TRAINING}),
+    "hostile/gated-true": (_info("hostile/gated-true", {"license": "apache-2.0"}, gated=True),
+                           {"README.md": b"# Gated, says a boolean\n"}),
+    "hostile/gated-odd": (_info("hostile/gated-odd", {"license": "apache-2.0", "datasets": ["hostile/gated-data"]},
+                                gated="by-invitation"),
+                          {"README.md": b"# Gated, says a word nobody knows\n"}),
     "hostile/odd-answers": (  # what a broken or hostile endpoint might send
         _info("hostile/odd-answers", {"license": "mit"}, sha="../../../../escaped-the-cache",
               siblings=[{"rfilename": "model.safetensors"}, {"rfilename": "README.md"}]),
@@ -90,12 +101,17 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
 }
 
 
+GATED_DATA = {"id": "hostile/gated-data", "gated": True, "cardData": {"license": "mit"}, "tags": ["license:mit"]}
+
+
 @pytest.fixture(scope="module")
 def hostile_ids(hub):
     ids = [hub.add_repo(info, files) for info, files in HOSTILE.values()]
+    hub.add_repo(GATED_DATA, kind="dataset")
     yield ids
     for repo_id in ids:  # other modules see the fixture Hub as it was
         hub.remove_repo(repo_id)
+    hub.remove_repo(GATED_DATA["id"], kind="dataset")
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +184,30 @@ def test_front_matter_keeps_an_impossible_value_as_the_text_written():
                               + "\nok: 2024-02-28\nsmall: 0x10\n---\n")
     assert front.problem is None
     assert front.data == {"n": "9" * 5000, "d": "2024-02-30", "h": None, "ok": "2024-02-28", "small": 16}
+
+
+def test_metadata_fields_of_an_odd_type_are_read_around(hostile_report):
+    card = hostile_report["hostile/odd-field-types"]
+    assert card.status == "scored" and card.license.id == "apache-2.0"
+    assert card.axes["weights"].level == "open"  # the one well-formed sibling is a weight file
+    assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+@pytest.mark.parametrize("repo", ["hostile/gated-true", "hostile/gated-odd"])
+def test_a_gate_value_not_understood_is_an_unknown_gate_never_none(hostile_report, repo):
+    card = hostile_report[repo]
+    assert card.gated == "unknown" and card.axes["weights"].level == "partial"
+    reasons = " ".join(card.axes["weights"].reasons)
+    assert "gated in a way the Hub does not say" in reasons and "gate: unknown" in reasons
+    assert any(e.detail.startswith("unknown gate") for e in card.axes["weights"].evidence)
+    assert "unknown gate" in hostile_report.to_table()
+
+
+def test_a_dataset_behind_a_gate_not_understood_is_not_counted_open(hostile_report):
+    entry = hostile_report["hostile/gated-odd"].datasets[0]
+    assert (entry.id, entry.license_class, entry.gated) == ("hostile/gated-data", "A", "unknown")
+    evidence = " ".join(e.detail for e in hostile_report["hostile/gated-odd"].axes["data"].evidence)
+    assert "a gate of unknown kind" in evidence
 
 
 def test_an_unforeseen_failure_in_one_model_costs_that_model_only(hub, hostile_ids, monkeypatch):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from openness.errors import (
     GatedModel,
@@ -88,28 +90,28 @@ class HubSource:
             return cached
         listed = self._listed.get(ref.repo_id.lower()) if ref.revision is None else None
         try:
-            info = listed or self._call(lambda: self._hub.model_info(ref), str(ref))
+            info = listed or self._call(lambda: HubFacts.of(self._hub.model_info(ref)), str(ref))
         except SourceError as exc:
             if self._cache:
                 self._cache.store_error("model", ref.repo_id, ref.revision, exc)
             raise
-        repo_id = info.id if isinstance(info.id, str) and info.id else ref.repo_id
-        sha = _commit_or_none(info.sha)
-        siblings = [s.rfilename for s in (info.siblings or []) if isinstance(s.rfilename, str)]
+        repo_id = info.id or ref.repo_id
+        sha = info.sha
+        siblings = list(info.siblings)
         known = self._cache.model(repo_id, sha) if self._cache and sha else None
         card = known.card if known else self._card(repo_id, sha or ref.revision, siblings)
         snapshot = ModelSnapshot(
             repo_id=repo_id,
             requested_revision=ref.revision,
             sha=sha,
-            gated=info.gated if info.gated in ("auto", "manual") else False,
-            card_data=_card_data(info),
-            tags=[t for t in (info.tags or []) if isinstance(t, str)],
+            gated=gate_of(info.gated),
+            card_data=dict(info.card_data),
+            tags=list(info.tags),
             siblings=siblings,
-            library_name=_str_or_none(info.library_name),
-            pipeline_tag=_str_or_none(info.pipeline_tag),
-            base_models=_dict_or_none(getattr(info, "base_models", None)),
-            last_modified=info.last_modified.isoformat() if info.last_modified else None,
+            library_name=info.library_name,
+            pipeline_tag=info.pipeline_tag,
+            base_models=info.base_models,
+            last_modified=info.last_modified,
             card=card,
         )
         # A listing carries no `baseModels`: such a snapshot is good for this run but must
@@ -139,17 +141,17 @@ class HubSource:
             if cache.offline:
                 raise NotCached(f"dataset {dataset_id}", "not in the cache, and the Hub is not used offline")
         try:
-            info = self._call(lambda: self._hub.dataset_info(dataset_id), f"dataset {dataset_id}", what="dataset")
+            info = self._call(lambda: HubFacts.of(self._hub.dataset_info(dataset_id)), f"dataset {dataset_id}",
+                              what="dataset")
         except SourceError as exc:
             if cache:
                 cache.store_error("dataset", dataset_id, None, exc)
             raise
-        card = _card_data(info)
         snapshot = DatasetSnapshot(
-            id=info.id if isinstance(info.id, str) and info.id else dataset_id, sha=_commit_or_none(info.sha),
-            license=card.get("license"),
-            gated=info.gated if info.gated in ("auto", "manual") else False,
-            tags=[t for t in (info.tags or []) if isinstance(t, str)],
+            id=info.id or dataset_id, sha=info.sha,
+            license=info.card_data.get("license"),
+            gated=gate_of(info.gated),
+            tags=list(info.tags),
         )
         if cache and snapshot.sha:
             cache.store_dataset(snapshot)
@@ -168,7 +170,7 @@ class HubSource:
         ids = []
         for info in infos:
             if isinstance(getattr(info, "id", None), str):
-                self._listed[info.id.lower()] = info
+                self._listed[info.id.lower()] = HubFacts.of_listing(info)
                 ids.append(info.id)
         return ids
 
@@ -226,11 +228,25 @@ class _HubClient:
         # registry (a request, unless telemetry is off) the first time it builds headers.
         self.headers = build_hf_headers(token=token)
 
+    # model_info and dataset_info read the JSON themselves: huggingface_hub's ModelInfo
+    # refuses a whole answer for one field of an odd type (`cardData.tags: 5`, a sibling
+    # without a name), and HubFacts reads around such a field instead.
     def model_info(self, ref: ModelRef) -> Any:
-        return self.api.model_info(ref.repo_id, revision=ref.revision, expand=EXPAND_KEYS, timeout=self.timeout)
+        """The raw JSON of /api/models/{id}[/revision/{rev}], as HfApi.model_info asks for it."""
+        return self._info_json("models", ref.repo_id, ref.revision, EXPAND_KEYS)
 
     def dataset_info(self, dataset_id: str) -> Any:
-        return self.api.dataset_info(dataset_id, expand=["cardData", "gated", "tags", "sha"], timeout=self.timeout)
+        return self._info_json("datasets", dataset_id, None, ["cardData", "gated", "tags", "sha"])
+
+    def _info_json(self, kind: str, repo_id: str, revision: str | None, expand: list[str]) -> Any:
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        url = f"{self.endpoint}/api/{kind}/{repo_id}"
+        if revision is not None:
+            url += f"/revision/{quote(revision, safe='')}"
+        response = get_session().get(url, headers=self.headers, timeout=self.timeout, params={"expand": expand})
+        hf_raise_for_status(response)
+        return response.json()
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
@@ -265,6 +281,72 @@ def _retryable(call: Callable[[], T]) -> T:
         if isinstance(exc, json.JSONDecodeError) or (_is_transport_error(exc) and not _is_connect_error(exc)):
             raise Retryable(exc) from exc
         raise
+
+
+@dataclass(frozen=True)
+class HubFacts:
+    """What the scorer reads of a model_info or dataset_info answer, each field in the
+    type it must have. A field of another type (from a broken or hostile endpoint, or a
+    card's odd metadata) is read as absent, so it costs that field, never the model."""
+
+    id: str | None = None
+    sha: str | None = None
+    """A commit id, or None: it names cache files and URLs (see _commit_or_none)."""
+    gated: Any = False
+    """The Hub's value as sent; gate_of() says what it means."""
+    card_data: dict[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    siblings: tuple[str, ...] = ()
+    library_name: str | None = None
+    pipeline_tag: str | None = None
+    base_models: dict[str, Any] | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, data: Any) -> "HubFacts":
+        """The facts in the JSON answer; ValueError when it is not an object at all."""
+        if not isinstance(data, dict):
+            raise ValueError(f"the answer is a {type(data).__name__}, not an object")
+        card = data.get("cardData")
+        return cls(
+            id=data["id"] if isinstance(data.get("id"), str) and data["id"] else None,
+            sha=_commit_or_none(data.get("sha")),
+            gated=data.get("gated", False),
+            card_data={str(k): v for k, v in card.items() if v is not None} if isinstance(card, dict) else {},
+            tags=_strings(data.get("tags")),
+            siblings=tuple(s["rfilename"] for s in _list(data.get("siblings"))
+                           if isinstance(s, dict) and isinstance(s.get("rfilename"), str)),
+            library_name=_str_or_none(data.get("library_name")),
+            pipeline_tag=_str_or_none(data.get("pipeline_tag")),
+            base_models=_dict_or_none(data.get("baseModels")),
+            last_modified=_timestamp(data.get("lastModified")),
+        )
+
+    @classmethod
+    def of_listing(cls, info: Any) -> "HubFacts":
+        """The facts of one model of a listing page (a huggingface_hub ModelInfo)."""
+        return cls(
+            id=info.id if isinstance(info.id, str) and info.id else None,
+            sha=_commit_or_none(info.sha),
+            gated=info.gated,
+            card_data=_card_data(info),
+            tags=_strings(info.tags),
+            siblings=tuple(s.rfilename for s in (info.siblings or []) if isinstance(s.rfilename, str)),
+            library_name=_str_or_none(info.library_name),
+            pipeline_tag=_str_or_none(info.pipeline_tag),
+            last_modified=info.last_modified.isoformat() if info.last_modified else None,
+        )
+
+
+def gate_of(value: Any) -> bool | str:
+    """False (no gate), "auto", "manual", or "unknown": any other value (`true`, a word the
+    Hub may add later) says there is a gate without saying which, so it is never read as
+    no gate. An absent value (None) is no gate, as the Hub leaves it out for ungated repos."""
+    if value is None or value is False:
+        return False
+    if value in ("auto", "manual"):
+        return str(value)
+    return "unknown"
 
 
 def card_from_bytes(raw: bytes, truncated: bool) -> CardFile:
@@ -373,3 +455,23 @@ def _str_or_none(value: Any) -> str | None:
 
 def _dict_or_none(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in _list(value) if isinstance(v, str))
+
+
+def _timestamp(value: Any) -> str | None:
+    """The Hub's `lastModified`, as huggingface_hub would turn it into ISO text; None if unreadable."""
+    if not isinstance(value, str):
+        return None
+    from huggingface_hub.utils import parse_datetime
+
+    try:
+        return parse_datetime(value).isoformat()
+    except ValueError:
+        return None
