@@ -66,10 +66,13 @@ class ModelSnapshot(Frozen):
     """The repo id as the Hub spells it."""
     requested_revision: str | None = None
     """The revision asked for, if any."""
+    requested_id: str | None = None
+    """The id asked for, when the Hub answered under another (it redirected: a renamed repo)."""
     sha: str | None = None
     """The commit the facts describe."""
     gated: bool | str = False
-    """False, "auto" (click-through) or "manual" (the publisher approves each request)."""
+    """False, "auto" (click-through), "manual" (the publisher approves each request) or
+    "unknown" (a gate the Hub reports in a form not understood)."""
     card_data: dict[str, Any] = Field(default_factory=dict)
     """The card's metadata (YAML front matter) as the Hub parsed it."""
     tags: list[str] = Field(default_factory=list)

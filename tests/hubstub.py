@@ -30,7 +30,10 @@ connection unanswered, "truncated" sends less than its Content-Length, "invalid_
 broken body, "hang" nothing for ``hang_s``), ``fail_rate`` (that share of requests gets a
 503, drawn from ``fail_seed``, the path and its count), ``rate_limited`` (every ``/api/``
 call answers 429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the wait those
-headers ask for) and ``page_size`` (models per listing page).
+headers ask for), ``page_size`` (models per listing page), ``renamed`` (a lower-case old
+id -> the new id its API calls redirect to, with a 307, as the Hub does for a renamed
+repo) and ``answer_as`` (a lower-case id -> the id its info JSON claims: a Hub answering
+for another repo than the one asked).
 
 ``tokens`` maps a token to the repo ids it may read (private repos, gated files); a
 request with any other token gets the Hub's 401 for bad credentials. ``add_repo`` serves
@@ -267,7 +270,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if len(rest) == 4 and rest[2] == "revision":
                     revision, rest = unquote(rest[3]), rest[:2]
                 if len(rest) == 2 and all(rest):
-                    return self._info(kind, "/".join(unquote(s) for s in rest), revision, query, head)
+                    repo_id = "/".join(unquote(s) for s in rest)
+                    moved = self.server.stub.renamed.get(repo_id.lower())
+                    if moved:  # the Hub redirects a renamed repo's old name to its new one
+                        where = raw_path.replace(f"/{rest[0]}/{rest[1]}", f"/{moved}", 1)
+                        query_text = "&".join(f"{k}={quote(v)}" for k, vs in query.items() for v in vs)
+                        return self._reply(307, b"", {"Location": f"{where}?{query_text}"}, head)
+                    return self._info(kind, repo_id, revision, query, head)
                 return self._error(404, None, "Not Found", head)
         kind = "model"
         if segs and segs[0] == "datasets":
@@ -312,6 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         repo, commit = found
         info = dict(repo.info, sha=commit)
+        info["id"] = self.server.stub.answer_as.get(repo.id.lower(), info["id"])
         expand = query.get("expand")
         if expand:
             allowed = MODEL_EXPAND if kind == "model" else DATASET_EXPAND
@@ -385,6 +395,8 @@ class HubStub:
         self.rate_limited: bool = False
         self.retry_after_s: int = 1
         self.page_size: int = 50
+        self.renamed: dict[str, str] = {}
+        self.answer_as: dict[str, str] = {}
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -440,6 +452,8 @@ class HubStub:
         self.rate_limited = False
         self.retry_after_s = 1
         self.page_size = 50
+        self.renamed = {}
+        self.answer_as = {}
 
     def rate_limit_headers(self) -> dict[str, str]:
         """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""

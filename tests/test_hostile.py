@@ -350,3 +350,36 @@ def test_a_lone_surrogate_in_metadata_is_scored_printed_and_not_cached(hub, host
         run = cli_process("score", "hostile/surrogate", "-f", fmt, endpoint=hub.url)
         assert run.code == 0 and "Traceback" not in run.stderr and run.stdout
     assert "not cached, it cannot be written as JSON" in run.stderr
+
+
+# -- the Hub answering under another name ---------------------------------------------------------
+
+def test_an_answer_for_another_repo_is_no_row_under_that_name_and_is_not_cached(hub, hf_home):
+    hub.answer_as = {"openlab/atlas-7b": "railco/meadow-3b"}
+    run = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub.url)
+    assert run.code == 1
+    assert [m["repo_id"] for m in run.json()["models"]] == ["openlab/atlas-7b"]
+    error = run.model("openlab/atlas-7b")["error"]
+    assert error["kind"] == "hub_error" and "answered for another repo ('railco/meadow-3b')" in error["message"]
+    assert not [p for p in hf_home.rglob("*") if p.is_file() and ("meadow" in str(p) or "atlas" in str(p))]
+    hub.answer_as = {}
+    assert cli("score", "railco/meadow-3b", "openlab/atlas-7b", "-f", "json", endpoint=hub.url).code == 0
+
+
+def test_a_renamed_repo_is_scored_under_its_new_name_and_cached_under_the_name_asked(hub, hf_home):
+    info, files = HOSTILE["hostile/front-matter-only"]
+    hub.add_repo(dict(info, id="movedco/new-name"), files)
+    hub.renamed = {"oldco/old-name": "movedco/new-name"}
+    try:
+        run = cli("score", "oldco/old-name", "-f", "json", endpoint=hub.url)
+        model = run.json()["models"][0]
+        assert run.code == 0 and model["repo_id"] == "movedco/new-name" and model["status"] == "scored"
+        details = [e["detail"] for e in model["axes"]["weights"]["evidence"]]
+        assert any("asked for oldco/old-name: the Hub redirected to movedco/new-name" in d for d in details)
+        cached = [p.relative_to(hf_home).as_posix() for p in hf_home.rglob("*.json")]
+        assert any("/oldco/old-name/" in p for p in cached) and not any("movedco" in p for p in cached)
+        hub.reset_stats()
+        again = cli("score", "oldco/old-name", "-f", "json", endpoint=hub.url)
+        assert again.json()["models"][0]["axes"] == model["axes"] and hub.stats["total"] == 0
+    finally:
+        hub.remove_repo("movedco/new-name")

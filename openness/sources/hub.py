@@ -24,6 +24,7 @@ from openness.errors import (
     RateLimited,
     RevisionNotFound,
     SourceError,
+    quoted,
 )
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
@@ -90,12 +91,12 @@ class HubSource:
             return cached
         listed = self._listed.get(ref.repo_id.lower()) if ref.revision is None else None
         try:
-            info = listed or self._call(lambda: HubFacts.of(self._hub.model_info(ref)), str(ref))
+            info = listed or self._call(lambda: HubFacts.of(*self._hub.model_info(ref)), str(ref))
         except SourceError as exc:
             if self._cache:
                 self._cache.store_error("model", ref.repo_id, ref.revision, exc)
             raise
-        repo_id = info.id or ref.repo_id
+        repo_id = _answered_id(info, ref.repo_id, str(ref))
         sha = info.sha
         siblings = list(info.siblings)
         known = self._cache.model(repo_id, sha) if self._cache and sha else None
@@ -103,6 +104,7 @@ class HubSource:
         snapshot = ModelSnapshot(
             repo_id=repo_id,
             requested_revision=ref.revision,
+            requested_id=ref.repo_id if repo_id.lower() != ref.repo_id.lower() else None,
             sha=sha,
             gated=gate_of(info.gated),
             card_data=dict(info.card_data),
@@ -117,9 +119,9 @@ class HubSource:
         # A listing carries no `baseModels`: such a snapshot is good for this run but must
         # not stand in the cache for the full one.
         if self._cache and sha and not listed and card.status in ("ok", "absent", "unreadable"):
-            self._cache.store_model(snapshot)
-            if ref.repo_id.lower() != repo_id.lower():  # a renamed repo: found under either name
-                self._cache.store_model(snapshot, as_id=ref.repo_id)
+            # Under the name asked only: a renamed repo's new name was not asked, and
+            # an answer must never stand in the cache for a repo nobody asked about.
+            self._cache.store_model(snapshot, as_id=ref.repo_id)
             if not is_commit(ref.revision):
                 self._cache.store_ref("model", ref.repo_id, ref.revision, sha)
         return snapshot
@@ -141,20 +143,20 @@ class HubSource:
             if cache.offline:
                 raise NotCached(f"dataset {dataset_id}", "not in the cache, and the Hub is not used offline")
         try:
-            info = self._call(lambda: HubFacts.of(self._hub.dataset_info(dataset_id)), f"dataset {dataset_id}",
+            info = self._call(lambda: HubFacts.of(*self._hub.dataset_info(dataset_id)), f"dataset {dataset_id}",
                               what="dataset")
         except SourceError as exc:
             if cache:
                 cache.store_error("dataset", dataset_id, None, exc)
             raise
         snapshot = DatasetSnapshot(
-            id=info.id or dataset_id, sha=info.sha,
+            id=_answered_id(info, dataset_id, f"dataset {dataset_id}"), sha=info.sha,
             license=info.card_data.get("license"),
             gated=gate_of(info.gated),
             tags=list(info.tags),
         )
         if cache and snapshot.sha:
-            cache.store_dataset(snapshot)
+            cache.store_dataset(snapshot, as_id=dataset_id)  # under the name asked only, as for models
             cache.store_ref("dataset", dataset_id, None, snapshot.sha)
         return snapshot
 
@@ -231,14 +233,16 @@ class _HubClient:
     # model_info and dataset_info read the JSON themselves: huggingface_hub's ModelInfo
     # refuses a whole answer for one field of an odd type (`cardData.tags: 5`, a sibling
     # without a name), and HubFacts reads around such a field instead.
-    def model_info(self, ref: ModelRef) -> Any:
-        """The raw JSON of /api/models/{id}[/revision/{rev}], as HfApi.model_info asks for it."""
+    def model_info(self, ref: ModelRef) -> tuple[Any, str | None]:
+        """The raw JSON of /api/models/{id}[/revision/{rev}], as HfApi.model_info asks for it,
+        and the id a redirect led to (a renamed repo), if any."""
         return self._info_json("models", ref.repo_id, ref.revision, EXPAND_KEYS)
 
-    def dataset_info(self, dataset_id: str) -> Any:
+    def dataset_info(self, dataset_id: str) -> tuple[Any, str | None]:
         return self._info_json("datasets", dataset_id, None, ["cardData", "gated", "tags", "sha"])
 
-    def _info_json(self, kind: str, repo_id: str, revision: str | None, expand: list[str]) -> Any:
+    def _info_json(self, kind: str, repo_id: str, revision: str | None,
+                   expand: list[str]) -> tuple[Any, str | None]:
         from huggingface_hub.utils import get_session, hf_raise_for_status
 
         url = f"{self.endpoint}/api/{kind}/{repo_id}"
@@ -246,7 +250,11 @@ class _HubClient:
             url += f"/revision/{quote(revision, safe='')}"
         response = get_session().get(url, headers=self.headers, timeout=self.timeout, params={"expand": expand})
         hf_raise_for_status(response)
-        return response.json()
+        moved_to = None
+        if response.history:  # the Hub redirects a renamed repo's API calls to its new name
+            parts = str(response.url.path).split("/")
+            moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
+        return response.json(), moved_to
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
@@ -302,13 +310,17 @@ class HubFacts:
     base_models: dict[str, Any] | None = None
     last_modified: str | None = None
 
+    moved_to: str | None = None
+    """The id the Hub redirected the request to (a renamed repo), if it did."""
+
     @classmethod
-    def of(cls, data: Any) -> "HubFacts":
+    def of(cls, data: Any, moved_to: str | None = None) -> "HubFacts":
         """The facts in the JSON answer; ValueError when it is not an object at all."""
         if not isinstance(data, dict):
             raise ValueError(f"the answer is a {type(data).__name__}, not an object")
         card = data.get("cardData")
         return cls(
+            moved_to=moved_to,
             id=data["id"] if isinstance(data.get("id"), str) and data["id"] else None,
             sha=_commit_or_none(data.get("sha")),
             gated=data.get("gated", False),
@@ -336,6 +348,17 @@ class HubFacts:
             pipeline_tag=_str_or_none(info.pipeline_tag),
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
         )
+
+
+def _answered_id(info: HubFacts, asked: str, what: str) -> str:
+    """The id the answer is for: as the Hub spells it (ids ignore case), or a renamed repo's
+    new name when the Hub redirected there. An answer for any other repo is refused, so
+    it can neither become a row under the wrong name nor enter the cache."""
+    answered = info.id or asked
+    if answered.lower() == asked.lower() or (info.moved_to or "").lower() == answered.lower():
+        return answered
+    raise HubUnavailable(what, f"the Hub answered for another repo ({quoted(answered)}) than the one asked; "
+                               "not scored, nothing cached")
 
 
 def gate_of(value: Any) -> bool | str:
