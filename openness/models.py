@@ -258,6 +258,9 @@ class Scorecard(Frozen):
     papers: list[str] = Field(default_factory=list)
     """Papers the card links (arXiv and the like)."""
     lineage: list[LineageEntry] = Field(default_factory=list)
+    lineage_omitted: int = 0
+    """Ancestors not listed in `lineage`: a card lists at most 512 (a lattice of shared
+    ancestors has one entry per path, which doubles with every level)."""
     datasets: list[DatasetEntry] = Field(default_factory=list)
     repositories: list[RepoEntry] = Field(default_factory=list)
     """The code repositories the card links that were looked up, in the order found."""

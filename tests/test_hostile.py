@@ -383,3 +383,88 @@ def test_a_renamed_repo_is_scored_under_its_new_name_and_cached_under_the_name_a
         assert again.json()["models"][0]["axes"] == model["axes"] and hub.stats["total"] == 0
     finally:
         hub.remove_repo("movedco/new-name")
+
+
+# -- lineage lattices ---------------------------------------------------------------------------
+
+def _lattice(levels: int) -> dict[str, "ModelSnapshot"]:
+    """A root over `levels` levels of two models each; each model's parents are both models of
+    the level below, so level k is reached by 2^k paths though it holds only two repos."""
+    from openness.models import CardFile, ModelSnapshot
+
+    def snap(repo_id: str, parents: list[str]) -> ModelSnapshot:
+        card_data = {"license": "apache-2.0", **({"base_model": parents, "base_model_relation": "merge"}
+                                                 if parents else {})}
+        return ModelSnapshot(repo_id=repo_id, sha="0" * 40, card_data=card_data, siblings=["model.safetensors"],
+                             card=CardFile(status="ok", text=f"# {repo_id}\n"))
+
+    level = lambda k: [f"lattice/l{k:02d}-a", f"lattice/l{k:02d}-b"]  # noqa: E731
+    models = {"lattice/root": snap("lattice/root", level(1))}
+    for k in range(1, levels + 1):
+        for repo_id in level(k):
+            models[repo_id] = snap(repo_id, level(k + 1) if k < levels else [])
+    return models
+
+
+class _LatticeHub:
+    def __init__(self, models) -> None:
+        self.models = models
+
+    def fetch(self, ref):
+        return self.models[ref.repo_id]
+
+    def fetch_dataset(self, dataset_id):
+        from openness.errors import ModelNotFound
+
+        raise ModelNotFound(dataset_id, "no such dataset")
+
+
+def _judge_lattice(levels: int, monkeypatch) -> tuple[dict[str, int], "Scorecard"]:
+    """How often each repo's own card was judged, and the root's scorecard."""
+    from collections import Counter
+
+    from openness import run as scoring_run
+    from openness.api import Judge
+    from openness.models import ModelRef
+
+    judged: Counter[str] = Counter()
+    real = scoring_run.extract_evidence
+
+    def counting(snapshot, *args):
+        judged[snapshot.repo_id] += 1
+        return real(snapshot, *args)
+
+    monkeypatch.setattr(scoring_run, "extract_evidence", counting)
+    with scoring_run.ScoringRun(_LatticeHub(_lattice(levels)), Judge.load(), jobs=2) as run:
+        card = run.score(ModelRef.parse("lattice/root"))
+    return dict(judged), card
+
+
+def test_a_lineage_lattice_judges_each_repo_once_and_caps_the_entries_it_lists(monkeypatch):
+    from openness.run import MAX_LINEAGE_ENTRIES
+
+    small_counts, small = _judge_lattice(6, monkeypatch)
+    large_counts, large = _judge_lattice(12, monkeypatch)
+    # Each repo is judged once: work grows with the repos (2N + 1), not the paths (2^N).
+    assert set(small_counts.values()) == {1} and len(small_counts) == 2 * 6 + 1
+    assert set(large_counts.values()) == {1} and len(large_counts) == 2 * 12 + 1
+    # Every path is an entry (2 + 4 + ... + 2^N) until the cap; the rest is counted, not listed.
+    assert len(small.lineage) == 2 ** 7 - 2 and small.lineage_omitted == 0
+    assert len(large.lineage) == MAX_LINEAGE_ENTRIES
+    assert len(large.lineage) + large.lineage_omitted == 2 ** 13 - 2
+    assert small.axes["weights"].level == large.axes["weights"].level == "open"
+
+
+def test_a_capped_lineage_says_so_in_every_format(monkeypatch):
+    from openness.models import Report, RubricRef
+    from openness.options import Format
+    from openness.render import render
+
+    _, card = _judge_lattice(10, monkeypatch)
+    report = Report(tool_version="0", rubric=RubricRef(id="openness", version="1", profile="default"),
+                    scorecards=[card])
+    cut = f"and {card.lineage_omitted:,} more ancestor entries, not listed"
+    assert card.lineage_omitted > 0
+    assert report.to_json().count('"lineage_omitted"') == 1
+    for fmt in (Format.table, Format.markdown, Format.html):
+        assert cut in render(report, fmt, details=True)

@@ -7,7 +7,7 @@ from tabulate import tabulate
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, lineage_text, table_cells
+from openness.render.rows import TABLE_HEADERS, lineage_omitted_text, lineage_text, table_cells
 from openness.render.text import gate_words, headline, one_line, shorten
 
 REASON_WIDTH = 100
@@ -77,6 +77,7 @@ def _details(card: Scorecard) -> str:
     if card.lineage:
         lines.append("lineage:")
         lines += [f"  {'  ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]
+        lines += [f"  {cut}" for cut in [lineage_omitted_text(card)] if cut]
     if card.papers:
         lines.append("papers: " + ", ".join(one_line(p) for p in card.papers))
     return "\n".join(lines)
