@@ -210,6 +210,15 @@ def test_a_dataset_behind_a_gate_not_understood_is_not_counted_open(hostile_repo
     assert "a gate of unknown kind" in evidence
 
 
+def test_a_huge_number_in_the_hubs_json_costs_that_field_not_the_model():
+    from openness.sources.hub import HubFacts, read_json
+
+    body = b'{"id": "a/b", "sha": "' + b"a" * 40 + b'", "cardData": {"license": "mit", "n": ' + b"9" * 5000 + b"}}"
+    facts = HubFacts.of(read_json(body))
+    assert facts.card_data == {"license": "mit"} and facts.id == "a/b"  # absent, as a null field is
+    assert read_json(b'{"downloads": 12, "big": -12345678901234567890}') == {"downloads": 12, "big": None}
+
+
 def test_an_unforeseen_failure_in_one_model_costs_that_model_only(hub, hostile_ids, monkeypatch):
     from openness import run as scoring_run
 

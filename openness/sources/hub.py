@@ -254,7 +254,7 @@ class _HubClient:
         if response.history:  # the Hub redirects a renamed repo's API calls to its new name
             parts = str(response.url.path).split("/")
             moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
-        return response.json(), moved_to
+        return read_json(response.content), moved_to
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
@@ -348,6 +348,16 @@ class HubFacts:
             pipeline_tag=_str_or_none(info.pipeline_tag),
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
         )
+
+
+def read_json(body: bytes) -> Any:
+    """A JSON answer, with integers too wide for any card field read as absent (None):
+    Python refuses to read one of over 4,300 digits, and cannot write it back."""
+    return json.loads(body, parse_int=_bounded_int)
+
+
+def _bounded_int(text: str) -> int | None:
+    return int(text) if len(text.lstrip("-")) <= 19 else None  # no field the scorer reads needs more
 
 
 def _answered_id(info: HubFacts, asked: str, what: str) -> str:
