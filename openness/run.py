@@ -254,9 +254,11 @@ class _Judged:
     """How many levels of ancestors its walk went down (a parent cut counts as one)."""
 
     @classmethod
-    def of(cls, card: Scorecard, depth: int, repo: str, walked: "list[tuple[ParentOutcome, _Judged | None]]") -> "_Judged":
+    def of(cls, card: Scorecard, depth: int, repo: str,
+           walked: "list[tuple[ParentOutcome, _Judged | None]]") -> "_Judged":
         below = [judged for _, judged in walked if judged is not None]
-        return cls(card, frozenset({repo, *(key for judged in below for key in judged.seen)}), depth,
+        parents = {outcome.parent.repo_id.lower() for outcome, _ in walked}  # a parent that failed too
+        return cls(card, frozenset({repo, *parents, *(key for judged in below for key in judged.seen)}), depth,
                    capped=any(judged.capped for judged in below),
                    height=max((1 + judged.height for judged in below), default=0))
 

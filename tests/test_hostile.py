@@ -477,3 +477,47 @@ def test_a_capped_lineage_says_so_in_every_format(monkeypatch):
     assert report.to_json().count('"lineage_omitted"') == 1
     for fmt in (Format.table, Format.markdown, Format.html):
         assert cut in render(report, fmt, details=True)
+
+
+@pytest.mark.parametrize("max_depth", [1, 2, 25])
+def test_a_card_judged_once_is_the_card_a_fresh_walk_gives(max_depth):
+    """Reuse must not change a verdict: over random graphs with cycles, self-parents, shared
+    and missing parents, and a depth cap that cuts, every card of one shared run equals the
+    card a walk without any reuse gives."""
+    import dataclasses
+    import random
+
+    from openness.api import Judge
+    from openness.models import CardFile, ModelRef, ModelSnapshot
+    from openness.run import ScoringRun
+
+    base = Judge.load()
+    judge = dataclasses.replace(base, rubric=base.rubric.model_copy(
+        update={"lineage": base.rubric.lineage.model_copy(update={"max_depth": max_depth})}))
+    for seed in range(12):
+        rng = random.Random(seed)
+        n = rng.randint(3, 8)
+        models = {}
+        for i in range(n):
+            parents = [f"g/m{rng.randint(0, n)}" for _ in range(rng.randint(0, 3))]  # m{n} does not exist
+            card_data = {"license": rng.choice(["apache-2.0", "cc-by-nc-4.0"]),
+                         **({"base_model": parents, "base_model_relation": rng.choice(["merge", "finetune"])}
+                            if parents else {})}
+            models[f"g/m{i}"] = ModelSnapshot(repo_id=f"g/m{i}", sha="0" * 40, card_data=card_data,
+                                              siblings=["model.safetensors"], card=CardFile(status="ok", text="# m\n"))
+        hub = _LatticeHub(models)
+        hub.fetch = lambda ref, hub=hub: _fetch_or_missing(hub.models, ref)  # type: ignore[method-assign]
+        with ScoringRun(hub, judge, jobs=1) as run:
+            shared = {repo: run.score(ModelRef.parse(repo)) for repo in models}
+        for repo, card in shared.items():
+            with ScoringRun(hub, judge, jobs=1) as fresh:
+                fresh._judge_once = fresh._score  # type: ignore[method-assign]  # no reuse at all
+                assert fresh.score(ModelRef.parse(repo)) == card, (seed, repo)
+
+
+def _fetch_or_missing(models, ref):
+    from openness.errors import ModelNotFound
+
+    if ref.repo_id not in models:
+        raise ModelNotFound(ref.repo_id, "no such model")
+    return models[ref.repo_id]
