@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openness import __version__
-from openness.errors import InvalidModelId, OpennessError, UnknownProfile
+from openness.errors import InvalidModelId, OpennessError, ScoringFailed, UnknownProfile
 from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
 from openness.rubric import load_licences, load_rubric, load_vocabulary
 from openness.rubric.schema import Licences, Rubric, Vocabulary
@@ -194,7 +194,10 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     texts = [repo_ids] if isinstance(repo_ids, str) else list(repo_ids)
 
     def one(text: str) -> Scorecard:
-        card = score_text(text, run)
+        try:
+            card = score_text(text, run)
+        except Exception as exc:  # one model's hostile input must never end the whole batch
+            card = error_card(text, None, ScoringFailed(text, exc))
         if on_scored:
             on_scored(card)
         return card

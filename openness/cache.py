@@ -232,14 +232,15 @@ class DiskCache(_Store):
         return found
 
     def store_model(self, snapshot: ModelSnapshot, *, as_id: str | None = None) -> None:
-        """Keep a snapshot under its commit (and under `as_id`, a name it was asked for)."""
+        """Keep a snapshot under its commit (under `as_id`, the name it was asked for, instead)."""
         if snapshot.sha:
             path = self._snapshot_path("model", as_id or snapshot.repo_id, snapshot.sha)
             self._write_snapshot(path, snapshot)
 
-    def store_dataset(self, snapshot: DatasetSnapshot) -> None:
+    def store_dataset(self, snapshot: DatasetSnapshot, *, as_id: str | None = None) -> None:
+        """Keep a snapshot under its commit (and under `as_id`, the name it was asked for, instead)."""
         if snapshot.sha:
-            self._write_snapshot(self._snapshot_path("dataset", snapshot.id, snapshot.sha), snapshot)
+            self._write_snapshot(self._snapshot_path("dataset", as_id or snapshot.id, snapshot.sha), snapshot)
 
     # -- refs: which commit, or which lasting error --------------------------------------
     def ref(self, kind: Kind, repo_id: str, revision: str | None) -> RefAnswer | None:

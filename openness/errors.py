@@ -93,6 +93,17 @@ class UnknownProfile(RubricError):
     kind = "unknown_profile"
 
 
+class ScoringFailed(OpennessError):
+    """Scoring one model stopped on something this package did not foresee (a bug that
+    hostile input reached). It costs that model, with the cause named, not the batch."""
+
+    kind = "internal_error"
+
+    def __init__(self, text: str, cause: BaseException) -> None:
+        super().__init__(f"{text}: could not be scored (internal error: "
+                         f"{type(cause).__name__}: {quoted(str(cause))})")
+
+
 class NotCached(SourceError):
     """Offline, and the cache holds nothing for this repo."""
 

@@ -66,10 +66,13 @@ class ModelSnapshot(Frozen):
     """The repo id as the Hub spells it."""
     requested_revision: str | None = None
     """The revision asked for, if any."""
+    requested_id: str | None = None
+    """The id asked for, when the Hub answered under another (it redirected: a renamed repo)."""
     sha: str | None = None
     """The commit the facts describe."""
     gated: bool | str = False
-    """False, "auto" (click-through) or "manual" (the publisher approves each request)."""
+    """False, "auto" (click-through), "manual" (the publisher approves each request) or
+    "unknown" (a gate the Hub reports in a form not understood)."""
     card_data: dict[str, Any] = Field(default_factory=dict)
     """The card's metadata (YAML front matter) as the Hub parsed it."""
     tags: list[str] = Field(default_factory=list)
@@ -255,6 +258,9 @@ class Scorecard(Frozen):
     papers: list[str] = Field(default_factory=list)
     """Papers the card links (arXiv and the like)."""
     lineage: list[LineageEntry] = Field(default_factory=list)
+    lineage_omitted: int = 0
+    """Ancestors not listed in `lineage`: a card lists at most 512 (a lattice of shared
+    ancestors has one entry per path, which doubles with every level)."""
     datasets: list[DatasetEntry] = Field(default_factory=list)
     repositories: list[RepoEntry] = Field(default_factory=list)
     """The code repositories the card links that were looked up, in the order found."""

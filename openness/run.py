@@ -24,6 +24,10 @@ MAX_PARENTS = 16
 MAX_DATASETS = 32
 # Code repositories read per model: real cards link a few of their own.
 MAX_REPOS = 8
+# Lineage entries one scorecard lists. Real lineages run to a few dozen; a lattice (each
+# level two parents sharing the same two grandparents) lists every path, 2^depth of them,
+# so beyond this the rest is counted (Scorecard.lineage_omitted), not listed.
+MAX_LINEAGE_ENTRIES = 512
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -80,6 +84,9 @@ class ScoringRun:
         self._snapshots: Memo[str, ModelSnapshot | SourceError] = Memo()
         self._datasets: Memo[str, DatasetLookup] = Memo()
         self._repos: Memo[str, CodeRepoSnapshot] = Memo()
+        self._judged_lock = threading.Lock()
+        self._judged: dict[str, list[_Judged]] = {}
+        """Scorecards already judged, by lower-case `org/name[@revision]` (see _Judged.fits)."""
 
     def __enter__(self) -> "ScoringRun":
         return self
@@ -91,7 +98,24 @@ class ScoringRun:
 
     def score(self, ref: ModelRef) -> Scorecard:
         """A model's scorecard, lineage and datasets included; errors become error cards."""
-        return self._score(ref, depth=0, path=())
+        return self._judge_once(ref, depth=0, path=()).card
+
+    def _judge_once(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
+        """The repo's scorecard, judged once per run wherever it can be: a parent shared by
+        many children (or by every path through a lattice of ancestors) is not judged again
+        for each, which keeps the walk linear in the repos rather than in the paths."""
+        key = str(ref).lower()
+        on_path = frozenset(path)
+        max_depth = self._judge.rubric.lineage.max_depth
+        with self._judged_lock:
+            for judged in self._judged.get(key, ()):
+                if judged.fits(depth, on_path, max_depth):
+                    return judged
+        judged = self._score(ref, depth, path)
+        if not judged.seen & on_path:  # no cycle cut against the path above: valid for other paths
+            with self._judged_lock:
+                self._judged.setdefault(key, []).append(judged)
+        return judged
 
     def _snapshot_future(self, ref: ModelRef) -> Future[ModelSnapshot | SourceError]:
         def fetch() -> ModelSnapshot | SourceError:
@@ -155,48 +179,93 @@ class ScoringRun:
         return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence),
                          read)
 
-    def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> Scorecard:
+    def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
         from openness.api import error_card
 
         snapshot = self._snapshot_future(ref).result()
         if isinstance(snapshot, SourceError):
-            return error_card(ref.repo_id, ref.revision, snapshot)
+            return _Judged(error_card(ref.repo_id, ref.revision, snapshot), frozenset(), depth)
         judge = self._judge
         stage = self._own_stage(snapshot, prefetch_parents=depth < judge.rubric.lineage.max_depth)
         found, entries, signals, evidence, own = stage.found, stage.entries, stage.signals, stage.evidence, stage.verdicts
         followed = found.parents[:MAX_PARENTS]
         here = (*path, snapshot.repo_id.lower())
-        parents = [self._parent(p, depth + 1, here) for p in followed]
+        walked = [self._parent(p, depth + 1, here) for p in followed]
+        parents = [outcome for outcome, _ in walked]
         parents += [ParentOutcome(p, "error", reason=f"not followed: the card names more than {MAX_PARENTS} parents")
                     for p in found.parents[MAX_PARENTS:]]
         joined = join_lineage(judge.rubric, judge.profile, own, found.license, signals, evidence, parents)
-        return Scorecard(
+        lineage, omitted = _lineage_entries(parents, depth=1)
+        card = Scorecard(
             repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
             gated=snapshot.gated, axes=joined.axes, papers=list(found.papers),
-            lineage=_lineage_entries(parents, depth=1), datasets=entries,
+            lineage=lineage, lineage_omitted=omitted, datasets=entries,
             repositories=[RepoEntry.of(snap) for snap in stage.repos.values()],
         )
+        return _Judged.of(card, depth, here[-1], walked)
 
-    def _parent(self, parent, depth: int, path: tuple[str, ...]) -> ParentOutcome:
+    def _parent(self, parent, depth: int, path: tuple[str, ...]) -> "tuple[ParentOutcome, _Judged | None]":
+        """What became of one parent, and its judged card when it was walked to."""
         if parent.unresolved:
-            return ParentOutcome(parent, "unresolved", reason=parent.unresolved)
+            return ParentOutcome(parent, "unresolved", reason=parent.unresolved), None
         key = parent.repo_id.lower()
         if key in path:
-            return ParentOutcome(parent, "cycle", reason="is already an ancestor (a cycle), not followed")
+            return ParentOutcome(parent, "cycle", reason="is already an ancestor (a cycle), not followed"), \
+                _Judged(None, frozenset({key}), depth)
         if depth > self._judge.rubric.lineage.max_depth:
             return ParentOutcome(parent, "depth_cap",
-                                 reason=f"lies beyond the depth cap of {self._judge.rubric.lineage.max_depth}")
+                                 reason=f"lies beyond the depth cap of {self._judge.rubric.lineage.max_depth}"), \
+                _Judged(None, frozenset({key}), depth, capped=True)
         try:
             ref = ModelRef.parse(parent.repo_id)
         except Exception as exc:  # a malformed id in someone's card
-            return ParentOutcome(parent, "error", reason=f"is not a valid repo id ({exc})")
-        card = self._score(ref, depth, path)
+            return ParentOutcome(parent, "error", reason=f"is not a valid repo id ({exc})"), None
+        judged = self._judge_once(ref, depth, path)
+        return self._outcome(parent, judged.card), judged  # type: ignore[arg-type]
+
+    @staticmethod
+    def _outcome(parent, card: Scorecard) -> ParentOutcome:
         if card.status == "scored":
             return ParentOutcome(parent, "scored", card=card)
         kind = card.error.kind if card.error else "error"
         status = kind if kind in ("not_found", "gated") else "error"
         message = card.error.message.split(": ", 1)[-1] if card.error else "could not be fetched"
         return ParentOutcome(parent, status, reason=f"could not be resolved: {message}")
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A scorecard and what its walk depended on, so it can be reused without judging again.
+
+    A card depends on the path above it only through cycle cuts (a parent already on the
+    path), and on its depth only through the depth cap. So it fits another place in the
+    walk when none of the repos its walk met is on that place's path, and the cap cuts
+    the same there (the same depth, or no cut at either).
+    """
+
+    card: Scorecard | None
+    """None for a parent that was cut (cycle, depth cap), not walked to."""
+    seen: frozenset[str]
+    """Every repo id (lower case) its walk met: itself, its ancestors, the ones cut."""
+    depth: int
+    capped: bool = False
+    """Whether the depth cap cut its walk."""
+    height: int = 0
+    """How many levels of ancestors its walk went down (a parent cut counts as one)."""
+
+    @classmethod
+    def of(cls, card: Scorecard, depth: int, repo: str,
+           walked: "list[tuple[ParentOutcome, _Judged | None]]") -> "_Judged":
+        below = [judged for _, judged in walked if judged is not None]
+        parents = {outcome.parent.repo_id.lower() for outcome, _ in walked}  # a parent that failed too
+        return cls(card, frozenset({repo, *parents, *(key for judged in below for key in judged.seen)}), depth,
+                   capped=any(judged.capped for judged in below),
+                   height=max((1 + judged.height for judged in below), default=0))
+
+    def fits(self, depth: int, on_path: frozenset[str], max_depth: int) -> bool:
+        if self.card is None or self.seen & on_path:
+            return False
+        return depth == self.depth or (not self.capped and depth + self.height <= max_depth)
 
 
 @dataclass(frozen=True)
@@ -226,19 +295,25 @@ def _too_many(kind: str, name: str, limit: int) -> SourceError:
     return SourceError(f"{kind} {name}", f"not looked up: the card names more than {limit} {kind}s")
 
 
-def _lineage_entries(parents: list[ParentOutcome], depth: int) -> list[LineageEntry]:
+def _lineage_entries(parents: list[ParentOutcome], depth: int) -> tuple[list[LineageEntry], int]:
+    """The ancestors to list, parent by parent with each one's own ancestors after it, at
+    most MAX_LINEAGE_ENTRIES of them; and how many more there were."""
     entries: list[LineageEntry] = []
+    total = 0
     for outcome in parents:
         card = outcome.card if outcome.resolved else None
-        entries.append(LineageEntry(
-            repo_id=outcome.parent.repo_id, relation=outcome.parent.relation, depth=depth,
-            status=outcome.status,  # type: ignore[arg-type]
-            axes={axis: verdict.level for axis, verdict in card.axes.items()} if card else {},
-            reason=outcome.reason,
-        ))
+        total += 1 + (len(card.lineage) + card.lineage_omitted if card else 0)
+        if len(entries) < MAX_LINEAGE_ENTRIES:
+            entries.append(LineageEntry(
+                repo_id=outcome.parent.repo_id, relation=outcome.parent.relation, depth=depth,
+                status=outcome.status,  # type: ignore[arg-type]
+                axes={axis: verdict.level for axis, verdict in card.axes.items()} if card else {},
+                reason=outcome.reason,
+            ))
         if card:
-            entries += [e.model_copy(update={"depth": e.depth + depth}) for e in card.lineage]
-    return entries
+            room = MAX_LINEAGE_ENTRIES - len(entries)
+            entries += [e.model_copy(update={"depth": e.depth + depth}) for e in card.lineage[:max(room, 0)]]
+    return entries, total - len(entries)
 
 
 from openness.api import Judge  # noqa: E402  (the run needs the judge type; api imports run lazily)

@@ -31,8 +31,11 @@ broken body, "hang" nothing for ``hang_s``), ``fail_rate`` (that share of reques
 503, drawn from ``fail_seed``, the path and its count), ``rate_limited`` (every ``/api/``
 call answers 429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the wait those
 headers ask for), ``page_size`` (models per listing page), ``next_base`` (the scheme and
-host a listing's ``next`` link names instead of this stub's own) and ``redirects`` (path
-prefix -> another base URL: a matching request answers 307 to the same path there).
+host a listing's ``next`` link names instead of this stub's own), ``redirects`` (path
+prefix -> another base URL: a matching request answers 307 to the same path there),
+``renamed`` (a lower-case old id -> the new id its API calls redirect to, with a 307, as
+the Hub does for a renamed repo) and ``answer_as`` (a lower-case id -> the id its info
+JSON claims: a Hub answering for another repo than the one asked).
 
 ``authorizations`` lists, per request (``/__stats`` aside), the "METHOD /path" key and the
 ``Authorization`` header it carried (None without one): a test sees where a token went.
@@ -105,11 +108,13 @@ class _Repo:
         if kind == "model":
             info.setdefault("modelId", self.id)
 
-        siblings = [dict(s) for s in info.get("siblings") or []]
-        listed = {s["rfilename"] for s in siblings}
+        # A test may serve siblings of odd shapes (a number, no rfilename): kept as given.
+        siblings = list(info.get("siblings") or [])
+        named = lambda s: s["rfilename"] if isinstance(s, dict) and isinstance(s.get("rfilename"), str) else None  # noqa: E731
+        listed = {named(s) for s in siblings} - {None}
         siblings += [{"rfilename": n} for n in self.files if n not in listed]
         info["siblings"] = siblings
-        self.listed = {s["rfilename"] for s in siblings}
+        self.listed = {named(s) for s in siblings} - {None}
 
         # Extra branches: {"name": "sha"}; never sent as part of the info JSON.
         self.branches: dict[str, str] = dict(info.pop("branches", None) or {})
@@ -273,7 +278,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if len(rest) == 4 and rest[2] == "revision":
                     revision, rest = unquote(rest[3]), rest[:2]
                 if len(rest) == 2 and all(rest):
-                    return self._info(kind, "/".join(unquote(s) for s in rest), revision, query, head)
+                    repo_id = "/".join(unquote(s) for s in rest)
+                    moved = self.server.stub.renamed.get(repo_id.lower())
+                    if moved:  # the Hub redirects a renamed repo's old name to its new one
+                        where = raw_path.replace(f"/{rest[0]}/{rest[1]}", f"/{moved}", 1)
+                        query_text = "&".join(f"{k}={quote(v)}" for k, vs in query.items() for v in vs)
+                        return self._reply(307, b"", {"Location": f"{where}?{query_text}"}, head)
+                    return self._info(kind, repo_id, revision, query, head)
                 return self._error(404, None, "Not Found", head)
         kind = "model"
         if segs and segs[0] == "datasets":
@@ -318,6 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         repo, commit = found
         info = dict(repo.info, sha=commit)
+        info["id"] = self.server.stub.answer_as.get(repo.id.lower(), info["id"])
         expand = query.get("expand")
         if expand:
             allowed = MODEL_EXPAND if kind == "model" else DATASET_EXPAND
@@ -393,6 +405,8 @@ class HubStub:
         self.page_size: int = 50
         self.next_base: str | None = None
         self.redirects: dict[str, str] = {}
+        self.renamed: dict[str, str] = {}
+        self.answer_as: dict[str, str] = {}
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -450,6 +464,8 @@ class HubStub:
         self.page_size = 50
         self.next_base = None
         self.redirects = {}
+        self.renamed = {}
+        self.answer_as = {}
 
     def rate_limit_headers(self) -> dict[str, str]:
         """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""

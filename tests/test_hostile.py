@@ -58,12 +58,31 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
     "hostile/front-matter-only": (
         _info("hostile/front-matter-only"),
         {"README.md": b"---\nlicense: apache-2.0\ndatasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
+    "hostile/huge-number": (  # 5,000 digits: Python refuses to turn them into an int, or back
+        _info("hostile/huge-number"),
+        {"README.md": b"---\nlicense: apache-2.0\nparameters: " + b"9" * 5000 + b"\nwidth: 0x" + b"f" * 5000
+         + b"\ndatasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
+    "hostile/impossible-date": (
+        _info("hostile/impossible-date"),
+        {"README.md": b"---\nlicense: apache-2.0\nreleased: 2024-02-30\nupdated: 2024-13-01T25:00:00Z\n"
+                      b"datasets:\n- lineage/sft-open\n---\n# Card\n" + TRAINING}),
     "hostile/wrong-types": (
         _info("hostile/wrong-types", {
             "license": 42, "datasets": {"lineage/sft-open": 1}, "base_model": [1, 2, 3],
             "license_name": ["x"], "license_link": 7, "language": {"en": True},
             "base_model_relation": ["finetune"], "pipeline_tag": 5, "tags": "not-a-list"}),
         {"README.md": b"# Wrong types\n" + TRAINING}),
+    "hostile/odd-field-types": (  # each of these made huggingface_hub refuse the whole answer
+        _info("hostile/odd-field-types", {"license": "apache-2.0", "tags": 5, "eval_results": 5,
+                                          "datasets": ["lineage/sft-open"]},
+              siblings=[5, {"size": 1}, {"rfilename": 7}, {"rfilename": "model.safetensors"}],
+              lastModified="2024-02-30T10:00:00.000Z"),
+        {"README.md": b"# Odd field types\n" + TRAINING}),
+    "hostile/gated-true": (_info("hostile/gated-true", {"license": "apache-2.0"}, gated=True),
+                           {"README.md": b"# Gated, says a boolean\n"}),
+    "hostile/gated-odd": (_info("hostile/gated-odd", {"license": "apache-2.0", "datasets": ["hostile/gated-data"]},
+                                gated="by-invitation"),
+                          {"README.md": b"# Gated, says a word nobody knows\n"}),
     "hostile/odd-answers": (  # what a broken or hostile endpoint might send
         _info("hostile/odd-answers", {"license": "mit"}, sha="../../../../escaped-the-cache",
               siblings=[{"rfilename": "model.safetensors"}, {"rfilename": "README.md"}]),
@@ -82,12 +101,17 @@ HOSTILE: dict[str, tuple[dict, dict[str, bytes]]] = {
 }
 
 
+GATED_DATA = {"id": "hostile/gated-data", "gated": True, "cardData": {"license": "mit"}, "tags": ["license:mit"]}
+
+
 @pytest.fixture(scope="module")
 def hostile_ids(hub):
     ids = [hub.add_repo(info, files) for info, files in HOSTILE.values()]
+    hub.add_repo(GATED_DATA, kind="dataset")
     yield ids
     for repo_id in ids:  # other modules see the fixture Hub as it was
         hub.remove_repo(repo_id)
+    hub.remove_repo(GATED_DATA["id"], kind="dataset")
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +168,75 @@ def test_front_matter_stands_in_when_the_hub_sends_no_metadata(hostile_report):
     assert any(e.source == "README.md lines 1-5" and "front matter was read" in e.detail
                for e in card.axes["weights"].evidence)
     assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+@pytest.mark.parametrize("repo", ["hostile/huge-number", "hostile/impossible-date"])
+def test_a_value_python_cannot_hold_costs_that_field_not_the_model(hostile_report, repo):
+    card = hostile_report[repo]
+    assert card.status == "scored" and card.license.id == "apache-2.0"  # the rest of the block is read
+    assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+def test_front_matter_keeps_an_impossible_value_as_the_text_written():
+    from openness.evidence.frontmatter import read_front_matter
+
+    front = read_front_matter("---\nn: " + "9" * 5000 + "\nd: 2024-02-30\nh: 0x" + "f" * 5000
+                              + "\nok: 2024-02-28\nsmall: 0x10\n---\n")
+    assert front.problem is None
+    assert front.data == {"n": "9" * 5000, "d": "2024-02-30", "h": None, "ok": "2024-02-28", "small": 16}
+
+
+def test_metadata_fields_of_an_odd_type_are_read_around(hostile_report):
+    card = hostile_report["hostile/odd-field-types"]
+    assert card.status == "scored" and card.license.id == "apache-2.0"
+    assert card.axes["weights"].level == "open"  # the one well-formed sibling is a weight file
+    assert [d.id for d in card.datasets] == ["lineage/sft-open"]
+
+
+@pytest.mark.parametrize("repo", ["hostile/gated-true", "hostile/gated-odd"])
+def test_a_gate_value_not_understood_is_an_unknown_gate_never_none(hostile_report, repo):
+    card = hostile_report[repo]
+    assert card.gated == "unknown" and card.axes["weights"].level == "partial"
+    reasons = " ".join(card.axes["weights"].reasons)
+    assert "gated in a way the Hub does not say" in reasons and "gate: unknown" in reasons
+    assert any(e.detail.startswith("unknown gate") for e in card.axes["weights"].evidence)
+    assert "unknown gate" in hostile_report.to_table()
+
+
+def test_a_dataset_behind_a_gate_not_understood_is_not_counted_open(hostile_report):
+    entry = hostile_report["hostile/gated-odd"].datasets[0]
+    assert (entry.id, entry.license_class, entry.gated) == ("hostile/gated-data", "A", "unknown")
+    evidence = " ".join(e.detail for e in hostile_report["hostile/gated-odd"].axes["data"].evidence)
+    assert "a gate of unknown kind" in evidence
+
+
+def test_a_huge_number_in_the_hubs_json_costs_that_field_not_the_model():
+    from openness.sources.hub import HubFacts, read_json
+
+    body = b'{"id": "a/b", "sha": "' + b"a" * 40 + b'", "cardData": {"license": "mit", "n": ' + b"9" * 5000 + b"}}"
+    facts = HubFacts.of(read_json(body))
+    assert facts.card_data == {"license": "mit"} and facts.id == "a/b"  # absent, as a null field is
+    assert read_json(b'{"downloads": 12, "big": -12345678901234567890}') == {"downloads": 12, "big": None}
+
+
+def test_an_unforeseen_failure_in_one_model_costs_that_model_only(hub, hostile_ids, monkeypatch):
+    from openness import run as scoring_run
+
+    real = scoring_run.extract_evidence
+
+    def broken(snapshot, *args):
+        if snapshot.repo_id == "hostile/markup-card":
+            raise ValueError("a bug reached by one card")
+        return real(snapshot, *args)
+
+    monkeypatch.setattr(scoring_run, "extract_evidence", broken)
+    run = cli("score", "hostile/markup-card", *SOUND, "-f", "json", endpoint=hub.url)
+    assert run.code == 1
+    by_id = {m["repo_id"]: m for m in run.json()["models"]}
+    assert by_id["hostile/markup-card"]["error"]["kind"] == "internal_error"
+    assert "ValueError: 'a bug reached by one card'" in by_id["hostile/markup-card"]["error"]["message"]
+    assert all(by_id[repo]["status"] == "scored" for repo in SOUND)
+    assert run.stderr.count("\n") == 1 and "could not be scored (internal error" in run.stderr
 
 
 def test_fields_of_the_wrong_type_are_ignored_not_believed(hostile_report, hub):
@@ -251,7 +344,7 @@ def test_one_batch_of_everything_hostile_leaves_the_sound_models_untouched(hub, 
     for repo in SOUND:
         assert by_id[repo]["axes"] == next(m for m in alone.json()["models"] if m["repo_id"] == repo)["axes"]
     for repo in hostile_ids + LINEAGE_TRAPS + ["oddco/binary-card", "nocard/bare-1b", "gatedco/summit-8b"]:
-        assert by_id[repo]["status"] == "scored"
+        assert by_id[repo]["status"] == "scored", by_id[repo]
     failed = [m for m in models if m["status"] == "error"]
     assert {m["error"]["kind"] for m in failed} == {"not_found", "disabled", "revision_not_found", "invalid_id"}
     errors = [line for line in run.stderr.splitlines() if not line.startswith("openness: warning:")]
@@ -266,3 +359,165 @@ def test_a_lone_surrogate_in_metadata_is_scored_printed_and_not_cached(hub, host
         run = cli_process("score", "hostile/surrogate", "-f", fmt, endpoint=hub.url)
         assert run.code == 0 and "Traceback" not in run.stderr and run.stdout
     assert "not cached, it cannot be written as JSON" in run.stderr
+
+
+# -- the Hub answering under another name ---------------------------------------------------------
+
+def test_an_answer_for_another_repo_is_no_row_under_that_name_and_is_not_cached(hub, hf_home):
+    hub.answer_as = {"openlab/atlas-7b": "railco/meadow-3b"}
+    run = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub.url)
+    assert run.code == 1
+    assert [m["repo_id"] for m in run.json()["models"]] == ["openlab/atlas-7b"]
+    error = run.model("openlab/atlas-7b")["error"]
+    assert error["kind"] == "hub_error" and "answered for another repo ('railco/meadow-3b')" in error["message"]
+    assert not [p for p in hf_home.rglob("*") if p.is_file() and ("meadow" in str(p) or "atlas" in str(p))]
+    hub.answer_as = {}
+    assert cli("score", "railco/meadow-3b", "openlab/atlas-7b", "-f", "json", endpoint=hub.url).code == 0
+
+
+def test_a_renamed_repo_is_scored_under_its_new_name_and_cached_under_the_name_asked(hub, hf_home):
+    info, files = HOSTILE["hostile/front-matter-only"]
+    hub.add_repo(dict(info, id="movedco/new-name"), files)
+    hub.renamed = {"oldco/old-name": "movedco/new-name"}
+    try:
+        run = cli("score", "oldco/old-name", "-f", "json", endpoint=hub.url)
+        model = run.json()["models"][0]
+        assert run.code == 0 and model["repo_id"] == "movedco/new-name" and model["status"] == "scored"
+        details = [e["detail"] for e in model["axes"]["weights"]["evidence"]]
+        assert any("asked for oldco/old-name: the Hub redirected to movedco/new-name" in d for d in details)
+        cached = [p.relative_to(hf_home).as_posix() for p in hf_home.rglob("*.json")]
+        assert any("/oldco/old-name/" in p for p in cached) and not any("movedco" in p for p in cached)
+        hub.reset_stats()
+        again = cli("score", "oldco/old-name", "-f", "json", endpoint=hub.url)
+        assert again.json()["models"][0]["axes"] == model["axes"] and hub.stats["total"] == 0
+    finally:
+        hub.remove_repo("movedco/new-name")
+
+
+# -- lineage lattices ---------------------------------------------------------------------------
+
+def _lattice(levels: int) -> dict[str, "ModelSnapshot"]:
+    """A root over `levels` levels of two models each; each model's parents are both models of
+    the level below, so level k is reached by 2^k paths though it holds only two repos."""
+    from openness.models import CardFile, ModelSnapshot
+
+    def snap(repo_id: str, parents: list[str]) -> ModelSnapshot:
+        card_data = {"license": "apache-2.0", **({"base_model": parents, "base_model_relation": "merge"}
+                                                 if parents else {})}
+        return ModelSnapshot(repo_id=repo_id, sha="0" * 40, card_data=card_data, siblings=["model.safetensors"],
+                             card=CardFile(status="ok", text=f"# {repo_id}\n"))
+
+    level = lambda k: [f"lattice/l{k:02d}-a", f"lattice/l{k:02d}-b"]  # noqa: E731
+    models = {"lattice/root": snap("lattice/root", level(1))}
+    for k in range(1, levels + 1):
+        for repo_id in level(k):
+            models[repo_id] = snap(repo_id, level(k + 1) if k < levels else [])
+    return models
+
+
+class _LatticeHub:
+    def __init__(self, models) -> None:
+        self.models = models
+
+    def fetch(self, ref):
+        return self.models[ref.repo_id]
+
+    def fetch_dataset(self, dataset_id):
+        from openness.errors import ModelNotFound
+
+        raise ModelNotFound(dataset_id, "no such dataset")
+
+
+def _judge_lattice(levels: int, monkeypatch) -> tuple[dict[str, int], "Scorecard"]:
+    """How often each repo's own card was judged, and the root's scorecard."""
+    from collections import Counter
+
+    from openness import run as scoring_run
+    from openness.api import Judge
+    from openness.models import ModelRef
+
+    judged: Counter[str] = Counter()
+    real = scoring_run.extract_evidence
+
+    def counting(snapshot, *args):
+        judged[snapshot.repo_id] += 1
+        return real(snapshot, *args)
+
+    monkeypatch.setattr(scoring_run, "extract_evidence", counting)
+    with scoring_run.ScoringRun(_LatticeHub(_lattice(levels)), Judge.load(), jobs=2) as run:
+        card = run.score(ModelRef.parse("lattice/root"))
+    return dict(judged), card
+
+
+def test_a_lineage_lattice_judges_each_repo_once_and_caps_the_entries_it_lists(monkeypatch):
+    from openness.run import MAX_LINEAGE_ENTRIES
+
+    small_counts, small = _judge_lattice(6, monkeypatch)
+    large_counts, large = _judge_lattice(12, monkeypatch)
+    # Each repo is judged once: work grows with the repos (2N + 1), not the paths (2^N).
+    assert set(small_counts.values()) == {1} and len(small_counts) == 2 * 6 + 1
+    assert set(large_counts.values()) == {1} and len(large_counts) == 2 * 12 + 1
+    # Every path is an entry (2 + 4 + ... + 2^N) until the cap; the rest is counted, not listed.
+    assert len(small.lineage) == 2 ** 7 - 2 and small.lineage_omitted == 0
+    assert len(large.lineage) == MAX_LINEAGE_ENTRIES
+    assert len(large.lineage) + large.lineage_omitted == 2 ** 13 - 2
+    assert small.axes["weights"].level == large.axes["weights"].level == "open"
+
+
+def test_a_capped_lineage_says_so_in_every_format(monkeypatch):
+    from openness.models import Report, RubricRef
+    from openness.options import Format
+    from openness.render import render
+
+    _, card = _judge_lattice(10, monkeypatch)
+    report = Report(tool_version="0", rubric=RubricRef(id="openness", version="1", profile="default"),
+                    scorecards=[card])
+    cut = f"and {card.lineage_omitted:,} more ancestor entries, not listed"
+    assert card.lineage_omitted > 0
+    assert report.to_json().count('"lineage_omitted"') == 1
+    for fmt in (Format.table, Format.markdown, Format.html):
+        assert cut in render(report, fmt, details=True)
+
+
+@pytest.mark.parametrize("max_depth", [1, 2, 25])
+def test_a_card_judged_once_is_the_card_a_fresh_walk_gives(max_depth):
+    """Reuse must not change a verdict: over random graphs with cycles, self-parents, shared
+    and missing parents, and a depth cap that cuts, every card of one shared run equals the
+    card a walk without any reuse gives."""
+    import dataclasses
+    import random
+
+    from openness.api import Judge
+    from openness.models import CardFile, ModelRef, ModelSnapshot
+    from openness.run import ScoringRun
+
+    base = Judge.load()
+    judge = dataclasses.replace(base, rubric=base.rubric.model_copy(
+        update={"lineage": base.rubric.lineage.model_copy(update={"max_depth": max_depth})}))
+    for seed in range(12):
+        rng = random.Random(seed)
+        n = rng.randint(3, 8)
+        models = {}
+        for i in range(n):
+            parents = [f"g/m{rng.randint(0, n)}" for _ in range(rng.randint(0, 3))]  # m{n} does not exist
+            card_data = {"license": rng.choice(["apache-2.0", "cc-by-nc-4.0"]),
+                         **({"base_model": parents, "base_model_relation": rng.choice(["merge", "finetune"])}
+                            if parents else {})}
+            models[f"g/m{i}"] = ModelSnapshot(repo_id=f"g/m{i}", sha="0" * 40, card_data=card_data,
+                                              siblings=["model.safetensors"], card=CardFile(status="ok", text="# m\n"))
+        hub = _LatticeHub(models)
+        hub.fetch = lambda ref, hub=hub: _fetch_or_missing(hub.models, ref)  # type: ignore[method-assign]
+        with ScoringRun(hub, judge, jobs=1) as run:
+            shared = {repo: run.score(ModelRef.parse(repo)) for repo in models}
+        for repo, card in shared.items():
+            with ScoringRun(hub, judge, jobs=1) as fresh:
+                fresh._judge_once = fresh._score  # type: ignore[method-assign]  # no reuse at all
+                assert fresh.score(ModelRef.parse(repo)) == card, (seed, repo)
+
+
+def _fetch_or_missing(models, ref):
+    from openness.errors import ModelNotFound
+
+    if ref.repo_id not in models:
+        raise ModelNotFound(ref.repo_id, "no such model")
+    return models[ref.repo_id]

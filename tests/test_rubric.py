@@ -18,7 +18,7 @@ LICENCES = load_licences()
 FULL = {
     "card.status": "ok", "card.truncated": False, "repo.files": 9, "weights.files": 2, "weights.kinds": "safetensors",
     "weights.suffixes": ".safetensors", "weights.adapter_only": False, "weights.training_state": True,
-    "gate": "none", "license.id": "apache-2.0", "license.label": "apache-2.0", "license.class": "A",
+    "gate": "none", "gate.as": "anyone can download", "license.id": "apache-2.0", "license.label": "apache-2.0", "license.class": "A",
     "license.class_title": "OSI-approved", "data.datasets": 1, "data.dataset_ids": "o/d",
     "data.datasets_missing": 0, "data.datasets_not_open": 0, "data.datasets_summary": "1 of 1 on the Hub, mit",
     "data.public_corpora": 0, "data.identified_count": 1, "data.identified": "o/d",

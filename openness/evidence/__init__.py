@@ -68,6 +68,9 @@ def _card_facts(snapshot: ModelSnapshot) -> tuple[ModelSnapshot, extractors.Extr
     out = extractors.Extracted()
     card = snapshot.card
     out.signals["card.truncated"] = card.truncated
+    if snapshot.requested_id:
+        out.add("card.status", "model_info", f"asked for {snapshot.requested_id}: the Hub redirected to "
+                                             f"{snapshot.repo_id} (a renamed repo) and this is what it holds", "high")
     if card.truncated:
         out.add("card.status", "README.md",
                 f"longer than {MAX_CARD_BYTES:,} bytes: only that much was read, so evidence further down was not seen",

@@ -52,7 +52,7 @@ def dataset_findings(entries: list[DatasetEntry]) -> Extracted:
 
 
 def _is_open(entry: DatasetEntry) -> bool:
-    return entry.status == "found" and entry.license_class in _OPEN_CLASSES and entry.gated != "manual"
+    return entry.status == "found" and entry.license_class in _OPEN_CLASSES and entry.gated in (False, "auto")
 
 
 def _describe(entry: DatasetEntry) -> str:
@@ -60,5 +60,6 @@ def _describe(entry: DatasetEntry) -> str:
         return f"{entry.id} is not on this Hub (deleted, private or not mirrored): identified, not verified"
     if entry.status == "error":
         return f"{entry.id} could not be looked up"
-    gate = {False: "no gate", "auto": "click-through gate", "manual": "manual approval gate"}[entry.gated]
+    gate = {False: "no gate", "auto": "click-through gate", "manual": "manual approval gate"}.get(
+        entry.gated, "a gate of unknown kind")  # type: ignore[call-overload]
     return f"{entry.id}: licence {entry.license or 'none'} (class {entry.license_class}), {gate}"

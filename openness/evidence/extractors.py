@@ -174,16 +174,24 @@ def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences) ->
 
 # ---- gate ------------------------------------------------------------------------------
 
+# What each gate value means, as evidence and as the reason a gate keeps weights from open.
+_GATES = {
+    "none": ("no gate: anyone can download", "anyone can download"),
+    "auto": ("automatic gate: access is granted on accepting the conditions",
+             "access is granted on accepting the conditions"),
+    "manual": ("manual gate: the publisher approves each request", "access needs manual approval by the publisher"),
+    "unknown": ("unknown gate: the Hub says the repo is gated but not how (a value other than auto or manual)",
+                "access is gated in a way the Hub does not say, so it is not known to be open to all"),
+}
+
+
 def gate(snapshot: ModelSnapshot) -> Extracted:
     """The access gate and, when there is one, the conditions it asks to accept."""
     out = Extracted()
-    value = snapshot.gated if snapshot.gated in ("auto", "manual") else "none"
+    value = {False: "none", "auto": "auto", "manual": "manual"}.get(snapshot.gated, "unknown")  # type: ignore[arg-type]
     out.signals["gate"] = value
-    described = {
-        "none": "no gate: anyone can download",
-        "auto": "automatic gate: access is granted on accepting the conditions",
-        "manual": "manual gate: the publisher approves each request",
-    }[value]
+    described, reason = _GATES[value]
+    out.signals["gate.as"] = reason
     out.add("gate", "gated", described, "high")
     prompt = snapshot.card_data.get("extra_gated_prompt")
     if value != "none" and isinstance(prompt, str) and prompt.strip():

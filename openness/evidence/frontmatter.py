@@ -5,7 +5,10 @@ source whenever it is there. When it is not (an older mirror, a listing without 
 Hub that could not parse the block), the README's own block is read here, because a
 licence or dataset list in it is still evidence. Cards are written by anyone, so the
 block is bounded in size, YAML aliases are refused outright (an "alias bomb" expands a
-few lines into gigabytes), and anything but a mapping is set aside with a reason.
+few lines into gigabytes), and anything but a mapping is set aside with a reason. A
+scalar that YAML would turn into a value Python refuses (a date the calendar lacks, an
+integer of thousands of digits) stays the text it was written as, so one odd field costs
+that field's meaning, never the model.
 """
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from openness.evidence.card import split_lines
 
 MAX_FRONT_MATTER_CHARS = 64_000
 """Real front matter runs to a few KB; model-index tables to a few tens."""
+MAX_INT_BITS = 64
+"""Integers wider than this (a hex or sexagesimal run of digits) are dropped: no card
+field needs one, and Python refuses to write one of over 4,300 digits as text or JSON."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,22 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise _AliasRefused(self.peek_event().start_mark.line + 2)  # 1-based, after the `---`
         return super().compose_node(parent, index)
 
+    def construct_yaml_int(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # over Python's 4,300-digit limit for text to integer
+            return self.construct_scalar(node)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):  # 2024-02-30, a year 0, an hour 99
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+
 
 def read_front_matter(text: str) -> FrontMatter:
     """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be."""
@@ -67,6 +89,9 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(None, end + 1, f"the front matter is not valid YAML ({_first_line(exc)})")
     except RecursionError:
         return FrontMatter(None, end + 1, "the front matter is nested too deeply")
+    except (ValueError, OverflowError, TypeError) as exc:  # a value no constructor above foresaw
+        return FrontMatter(None, end + 1, f"the front matter holds a value that cannot be read "
+                                          f"({type(exc).__name__})")
     if data is None:
         return FrontMatter(None, end + 1)
     if not isinstance(data, dict):
@@ -83,6 +108,8 @@ def _plain(value: Any, depth: int = 0) -> Any:
         return {str(k): _plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [_plain(v, depth + 1) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        return None
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if hasattr(value, "isoformat"):

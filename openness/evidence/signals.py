@@ -10,7 +10,9 @@ SIGNALS: dict[str, str] = {
     "weights.suffixes": "the file suffixes looked for",
     "weights.adapter_only": "true when the only weights are adapter weights",
     "weights.training_state": "true when optimizer state or intermediate checkpoints are published or announced",
-    "gate": "none, auto (click-through) or manual (publisher approves)",
+    "gate": "none, auto (click-through), manual (publisher approves) or unknown (the Hub says gated in another "
+            "way, e.g. `true`: never read as no gate, and not open)",
+    "gate.as": "what the gate means for access, in words",
     "license.id": "the declared Hub licence id(s)",
     "license.label": "the licence as shown to a reader",
     "license.class": "licence class A-F (rubrics/licenses.yaml)",
@@ -18,7 +20,7 @@ SIGNALS: dict[str, str] = {
     "data.datasets": "number of datasets named by Hub id (metadata, tags, links)",
     "data.dataset_ids": "those dataset ids",
     "data.datasets_missing": "named datasets that do not exist on the Hub",
-    "data.datasets_not_open": "named datasets that are missing, unreadable, not class A/B, or behind a manual gate",
+    "data.datasets_not_open": "named datasets that are missing, unreadable, not class A/B, or behind a manual (or unknown) gate",
     "data.datasets_summary": "how many named datasets are on the Hub, and their licences",
     "data.public_corpora": "number of public corpora named in training-data prose",
     "data.identified_count": "datasets named by Hub id, public or partly obtainable corpora named, and dataset "

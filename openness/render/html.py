@@ -11,7 +11,8 @@ from typing import Any
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_text,
+from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_omitted_text,
+                                  lineage_text,
                                   parents_text)
 from openness.render.text import gate_words, headline, one_line
 
@@ -91,7 +92,8 @@ def _row(card: Scorecard) -> dict[str, Any]:
     }
     row["gate"] = gate_words(card.gated)
     row["parents"] = {"summary": one_line(parents_text(card)),
-                      "lines": [f"{'· ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]}
+                      "lines": [f"{'· ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]
+                      + ([cut] if (cut := lineage_omitted_text(card)) else [])}
     return row
 
 

@@ -53,6 +53,8 @@ def _model(card: Scorecard) -> dict[str, Any]:
         "lineage": [entry.model_dump() for entry in card.lineage],
         "datasets": [entry.model_dump(by_alias=True) for entry in card.datasets],
         "repositories": [entry.model_dump() for entry in card.repositories],
+        # Only when the list was cut, so that reports of ordinary lineages read as before.
+        **({"lineage_omitted": card.lineage_omitted} if card.lineage_omitted else {}),
     }
 
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, licence_classes, lineage_text, table_cells
+from openness.render.rows import TABLE_HEADERS, licence_classes, lineage_omitted_text, lineage_text, table_cells
 from openness.render.text import gate_words, headline, markdown_cell
 
 LEGEND_WORDS = (
@@ -73,4 +73,5 @@ def section(card: Scorecard) -> str:
     if card.lineage:
         out.append("**lineage**\n")
         out += [f"- {'  ' * (e.depth - 1)}{markdown_cell(lineage_text(e))}" for e in card.lineage]
+        out += [f"- {cut}" for cut in [lineage_omitted_text(card)] if cut]
     return "\n".join(out).rstrip()

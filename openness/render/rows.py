@@ -55,6 +55,13 @@ def lineage_text(entry: LineageEntry) -> str:
     return f"{entry.relation} of {entry.repo_id}: {outcome}"
 
 
+def lineage_omitted_text(card: Scorecard) -> str | None:
+    """The line that says the lineage list was cut, when it was."""
+    if not card.lineage_omitted:
+        return None
+    return f"… and {card.lineage_omitted:,} more ancestor entries, not listed (at most {len(card.lineage):,} are)"
+
+
 def licence_classes(cards: Sequence[Scorecard]) -> list[tuple[str, str]]:
     """(letter, title) of every licence class in the cards, A first: what a legend explains."""
     return sorted({(c.license.license_class, c.license.class_title) for c in cards if c.license})

@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from openness.models import AXES, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, lineage_text, table_cells
+from openness.render.rows import TABLE_HEADERS, lineage_omitted_text, lineage_text, table_cells
 from openness.render.text import gate_words, headline, shorten, terminal_line
 
 REASON_WIDTH = 100
@@ -80,6 +80,7 @@ def _details(card: Scorecard) -> str:
     if card.lineage:
         lines.append("lineage:")
         lines += [f"  {'  ' * (e.depth - 1)}{terminal_line(lineage_text(e))}" for e in card.lineage]
+        lines += [f"  {cut}" for cut in [lineage_omitted_text(card)] if cut]
     if card.papers:
         lines.append("papers: " + ", ".join(terminal_line(p) for p in card.papers))
     return "\n".join(lines)

@@ -58,7 +58,7 @@ def markdown_cell(text: str) -> str:
 
 
 # One table for every renderer, so a gate reads the same in each.
-GATE_WORDS = {False: "none", "auto": "click-through", "manual": "manual approval"}
+GATE_WORDS = {False: "none", "auto": "click-through", "manual": "manual approval", "unknown": "unknown gate"}
 
 
 def gate_words(gated: bool | str) -> str:

@@ -16,7 +16,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from openness.errors import (
     GatedModel,
@@ -29,6 +31,7 @@ from openness.errors import (
     RateLimited,
     RevisionNotFound,
     SourceError,
+    quoted,
 )
 from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
@@ -100,36 +103,37 @@ class HubSource:
             return cached
         listed = self._listed.get(ref.repo_id.lower()) if ref.revision is None else None
         try:
-            info = listed or self._call(lambda: self._hub.model_info(ref), str(ref))
+            info = listed or self._call(lambda: HubFacts.of(*self._hub.model_info(ref)), str(ref))
         except SourceError as exc:
             if self._cache:
                 self._cache.store_error("model", ref.repo_id, ref.revision, exc)
             raise
-        repo_id = info.id if isinstance(info.id, str) and info.id else ref.repo_id
-        sha = _commit_or_none(info.sha)
-        siblings = [s.rfilename for s in (info.siblings or []) if isinstance(s.rfilename, str)]
+        repo_id = _answered_id(info, ref.repo_id, str(ref))
+        sha = info.sha
+        siblings = list(info.siblings)
         known = self._cache.model(repo_id, sha) if self._cache and sha else None
         card = known.card if known else self._card(repo_id, sha or ref.revision, siblings)
         snapshot = ModelSnapshot(
             repo_id=repo_id,
             requested_revision=ref.revision,
+            requested_id=ref.repo_id if repo_id.lower() != ref.repo_id.lower() else None,
             sha=sha,
-            gated=info.gated if info.gated in ("auto", "manual") else False,
-            card_data=_card_data(info),
-            tags=[t for t in (info.tags or []) if isinstance(t, str)],
+            gated=gate_of(info.gated),
+            card_data=dict(info.card_data),
+            tags=list(info.tags),
             siblings=siblings,
-            library_name=_str_or_none(info.library_name),
-            pipeline_tag=_str_or_none(info.pipeline_tag),
-            base_models=_dict_or_none(getattr(info, "base_models", None)),
-            last_modified=info.last_modified.isoformat() if info.last_modified else None,
+            library_name=info.library_name,
+            pipeline_tag=info.pipeline_tag,
+            base_models=info.base_models,
+            last_modified=info.last_modified,
             card=card,
         )
         # A listing carries no `baseModels`: such a snapshot is good for this run but must
         # not stand in the cache for the full one.
         if self._cache and sha and not listed and card.status in ("ok", "absent", "unreadable"):
-            self._cache.store_model(snapshot)
-            if ref.repo_id.lower() != repo_id.lower():  # a renamed repo: found under either name
-                self._cache.store_model(snapshot, as_id=ref.repo_id)
+            # Under the name asked only: a renamed repo's new name was not asked, and
+            # an answer must never stand in the cache for a repo nobody asked about.
+            self._cache.store_model(snapshot, as_id=ref.repo_id)
             if not is_commit(ref.revision):
                 self._cache.store_ref("model", ref.repo_id, ref.revision, sha)
         return snapshot
@@ -151,20 +155,20 @@ class HubSource:
             if cache.offline:
                 raise NotCached(f"dataset {dataset_id}", "not in the cache, and the Hub is not used offline")
         try:
-            info = self._call(lambda: self._hub.dataset_info(dataset_id), f"dataset {dataset_id}", what="dataset")
+            info = self._call(lambda: HubFacts.of(*self._hub.dataset_info(dataset_id)), f"dataset {dataset_id}",
+                              what="dataset")
         except SourceError as exc:
             if cache:
                 cache.store_error("dataset", dataset_id, None, exc)
             raise
-        card = _card_data(info)
         snapshot = DatasetSnapshot(
-            id=info.id if isinstance(info.id, str) and info.id else dataset_id, sha=_commit_or_none(info.sha),
-            license=card.get("license"),
-            gated=info.gated if info.gated in ("auto", "manual") else False,
-            tags=[t for t in (info.tags or []) if isinstance(t, str)],
+            id=_answered_id(info, dataset_id, f"dataset {dataset_id}"), sha=info.sha,
+            license=info.card_data.get("license"),
+            gated=gate_of(info.gated),
+            tags=list(info.tags),
         )
         if cache and snapshot.sha:
-            cache.store_dataset(snapshot)
+            cache.store_dataset(snapshot, as_id=dataset_id)  # under the name asked only, as for models
             cache.store_ref("dataset", dataset_id, None, snapshot.sha)
         return snapshot
 
@@ -179,7 +183,7 @@ class HubSource:
         ids = []
         for info in infos:
             if isinstance(getattr(info, "id", None), str):
-                self._listed[info.id.lower()] = info
+                self._listed[info.id.lower()] = HubFacts.of_listing(info)
                 ids.append(info.id)
         return ids
 
@@ -243,11 +247,31 @@ class _HubClient:
         """The headers with the token for the endpoint's own origin, without it for any other."""
         return self.headers if origin(url) == origin(self.endpoint) else self.anonymous_headers
 
-    def model_info(self, ref: ModelRef) -> Any:
-        return self.api.model_info(ref.repo_id, revision=ref.revision, expand=EXPAND_KEYS, timeout=self.timeout)
+    # model_info and dataset_info read the JSON themselves: huggingface_hub's ModelInfo
+    # refuses a whole answer for one field of an odd type (`cardData.tags: 5`, a sibling
+    # without a name), and HubFacts reads around such a field instead.
+    def model_info(self, ref: ModelRef) -> tuple[Any, str | None]:
+        """The raw JSON of /api/models/{id}[/revision/{rev}], as HfApi.model_info asks for it,
+        and the id a redirect led to (a renamed repo), if any."""
+        return self._info_json("models", ref.repo_id, ref.revision, EXPAND_KEYS)
 
-    def dataset_info(self, dataset_id: str) -> Any:
-        return self.api.dataset_info(dataset_id, expand=["cardData", "gated", "tags", "sha"], timeout=self.timeout)
+    def dataset_info(self, dataset_id: str) -> tuple[Any, str | None]:
+        return self._info_json("datasets", dataset_id, None, ["cardData", "gated", "tags", "sha"])
+
+    def _info_json(self, kind: str, repo_id: str, revision: str | None,
+                   expand: list[str]) -> tuple[Any, str | None]:
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        url = f"{self.endpoint}/api/{kind}/{repo_id}"
+        if revision is not None:
+            url += f"/revision/{quote(revision, safe='')}"
+        response = get_session().get(url, headers=self.headers, timeout=self.timeout, params={"expand": expand})
+        hf_raise_for_status(response)
+        moved_to = None
+        if response.history:  # the Hub redirects a renamed repo's API calls to its new name
+            parts = str(response.url.path).split("/")
+            moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
+        return read_json(response.content), moved_to
 
     def list_models(self, *, author: str | None, search: str | None, filters: list[str] | None,
                     limit: int | None) -> list[Any]:
@@ -307,6 +331,97 @@ def _retryable(call: Callable[[], T]) -> T:
         if isinstance(exc, json.JSONDecodeError) or (_is_transport_error(exc) and not _is_connect_error(exc)):
             raise Retryable(exc) from exc
         raise
+
+
+@dataclass(frozen=True)
+class HubFacts:
+    """What the scorer reads of a model_info or dataset_info answer, each field in the
+    type it must have. A field of another type (from a broken or hostile endpoint, or a
+    card's odd metadata) is read as absent, so it costs that field, never the model."""
+
+    id: str | None = None
+    sha: str | None = None
+    """A commit id, or None: it names cache files and URLs (see _commit_or_none)."""
+    gated: Any = False
+    """The Hub's value as sent; gate_of() says what it means."""
+    card_data: dict[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    siblings: tuple[str, ...] = ()
+    library_name: str | None = None
+    pipeline_tag: str | None = None
+    base_models: dict[str, Any] | None = None
+    last_modified: str | None = None
+
+    moved_to: str | None = None
+    """The id the Hub redirected the request to (a renamed repo), if it did."""
+
+    @classmethod
+    def of(cls, data: Any, moved_to: str | None = None) -> "HubFacts":
+        """The facts in the JSON answer; ValueError when it is not an object at all."""
+        if not isinstance(data, dict):
+            raise ValueError(f"the answer is a {type(data).__name__}, not an object")
+        card = data.get("cardData")
+        return cls(
+            moved_to=moved_to,
+            id=data["id"] if isinstance(data.get("id"), str) and data["id"] else None,
+            sha=_commit_or_none(data.get("sha")),
+            gated=data.get("gated", False),
+            card_data={str(k): v for k, v in card.items() if v is not None} if isinstance(card, dict) else {},
+            tags=_strings(data.get("tags")),
+            siblings=tuple(s["rfilename"] for s in _list(data.get("siblings"))
+                           if isinstance(s, dict) and isinstance(s.get("rfilename"), str)),
+            library_name=_str_or_none(data.get("library_name")),
+            pipeline_tag=_str_or_none(data.get("pipeline_tag")),
+            base_models=_dict_or_none(data.get("baseModels")),
+            last_modified=_timestamp(data.get("lastModified")),
+        )
+
+    @classmethod
+    def of_listing(cls, info: Any) -> "HubFacts":
+        """The facts of one model of a listing page (a huggingface_hub ModelInfo)."""
+        return cls(
+            id=info.id if isinstance(info.id, str) and info.id else None,
+            sha=_commit_or_none(info.sha),
+            gated=info.gated,
+            card_data=_card_data(info),
+            tags=_strings(info.tags),
+            siblings=tuple(s.rfilename for s in (info.siblings or []) if isinstance(s.rfilename, str)),
+            library_name=_str_or_none(info.library_name),
+            pipeline_tag=_str_or_none(info.pipeline_tag),
+            last_modified=info.last_modified.isoformat() if info.last_modified else None,
+        )
+
+
+def read_json(body: bytes) -> Any:
+    """A JSON answer, with integers too wide for any card field read as absent (None):
+    Python refuses to read one of over 4,300 digits, and cannot write it back."""
+    return json.loads(body, parse_int=_bounded_int)
+
+
+def _bounded_int(text: str) -> int | None:
+    return int(text) if len(text.lstrip("-")) <= 19 else None  # no field the scorer reads needs more
+
+
+def _answered_id(info: HubFacts, asked: str, what: str) -> str:
+    """The id the answer is for: as the Hub spells it (ids ignore case), or a renamed repo's
+    new name when the Hub redirected there. An answer for any other repo is refused, so
+    it can neither become a row under the wrong name nor enter the cache."""
+    answered = info.id or asked
+    if answered.lower() == asked.lower() or (info.moved_to or "").lower() == answered.lower():
+        return answered
+    raise HubUnavailable(what, f"the Hub answered for another repo ({quoted(answered)}) than the one asked; "
+                               "not scored, nothing cached")
+
+
+def gate_of(value: Any) -> bool | str:
+    """False (no gate), "auto", "manual", or "unknown": any other value (`true`, a word the
+    Hub may add later) says there is a gate without saying which, so it is never read as
+    no gate. An absent value (None) is no gate, as the Hub leaves it out for ungated repos."""
+    if value is None or value is False:
+        return False
+    if value in ("auto", "manual"):
+        return str(value)
+    return "unknown"
 
 
 def card_from_bytes(raw: bytes, truncated: bool) -> CardFile:
@@ -440,3 +555,23 @@ def _str_or_none(value: Any) -> str | None:
 
 def _dict_or_none(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in _list(value) if isinstance(v, str))
+
+
+def _timestamp(value: Any) -> str | None:
+    """The Hub's `lastModified`, as huggingface_hub would turn it into ISO text; None if unreadable."""
+    if not isinstance(value, str):
+        return None
+    from huggingface_hub.utils import parse_datetime
+
+    try:
+        return parse_datetime(value).isoformat()
+    except ValueError:
+        return None
