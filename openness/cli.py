@@ -136,7 +136,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                  "Default: from the --output suffix, else table.")] = None,
         output: Annotated[str | None, typer.Option(
             "--output", "-o", metavar="FILE", show_default=False,
-            help="Write the report to FILE (replaced whole, never half-written) instead of stdout.")] = None,
+            help="Write the report to FILE (replaced whole, never half-written) instead of stdout; "
+                 "'-' is stdout; a FIFO or device is written into, as by '>'.")] = None,
         details: Annotated[bool, typer.Option(
             "--details", "-d", help="List every reason and the evidence behind each verdict.")] = False,
         sort: Annotated[SortKey | None, typer.Option(
@@ -272,21 +273,43 @@ def _os_reason(exc: Exception) -> str:
     return exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
 
 
+def _output_file(request: ScoreRequest) -> str | None:
+    """The file --output names; None for stdout (no --output, or `-o -` as in most tools)."""
+    return None if request.output in (None, "", "-") else request.output
+
+
 def _choose_format(request: ScoreRequest):
+    """--format, else what the --output suffix names, else table; exits 2 on a suffix that
+    names no format (`-o report.xlsx` must not quietly get a text table)."""
+    from openness.files import writes_through
     from openness.options import SUFFIX_FORMATS, Format
 
+    output = _output_file(request)
     if request.output_format is not None:
         return request.output_format
-    if request.output:
-        return SUFFIX_FORMATS.get(os.path.splitext(request.output)[1].lower(), Format.table)
-    return Format.table
+    if output is None:
+        return Format.table
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix in SUFFIX_FORMATS:
+        return SUFFIX_FORMATS[suffix]
+    if not suffix and writes_through(output):  # /dev/stdout, a FIFO: what stdout would get
+        return Format.table
+    _fail(f"cannot tell the format of {output} from its name: give --format, or end it in "
+          f"{', '.join(sorted(SUFFIX_FORMATS))}", EXIT_USAGE)
+
+
+def _as_format(output: str, fmt) -> str:
+    """` as json` when the format written is not the one the file's suffix names."""
+    from openness.options import SUFFIX_FORMATS
+
+    return "" if SUFFIX_FORMATS.get(os.path.splitext(output)[1].lower()) is fmt else f" as {fmt.value}"
 
 
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
     from openness.api import compare, github_source, hub_source
     from openness.errors import SourceError, UnknownProfile
-    from openness.files import write_atomically
+    from openness.files import output_problem, write_report, writes_through
     from openness.options import Format
     from openness.render import render
     from openness.render.text import for_terminal
@@ -294,9 +317,11 @@ def run_score(request: ScoreRequest) -> int:
     _warnings_to_stderr()
     if request.limit and not request.lists_models:
         _fail("--limit applies to --author, --search or --filter", EXIT_USAGE)
+    output = _output_file(request)
+    problem = output_problem(output) if output else None
+    if problem:
+        _fail(f"cannot write {output}: {problem}", EXIT_USAGE)
     fmt = _choose_format(request)
-    if request.output and not os.path.isdir(os.path.dirname(os.path.abspath(request.output))):
-        _fail(f"cannot write {request.output}: no such folder", EXIT_USAGE)
     source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline)
     code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
     listed: list[str] = []
@@ -318,11 +343,13 @@ def run_score(request: ScoreRequest) -> int:
     if request.sort is not None:
         report = report.sorted(request.sort.value)  # type: ignore[attr-defined]
     text = render(report, fmt, details=request.details, group_by=request.group_by)
-    if request.output:
+    if output:
+        if fmt is Format.table and writes_through(output):
+            text = for_terminal(text)  # /dev/stdout, /dev/tty, a FIFO: as stdout would get it
         try:
-            write_atomically(request.output, text)
+            write_report(output, text)
         except OSError as exc:
-            _fail(f"cannot write {request.output}: {_os_reason(exc)}", EXIT_USAGE)
+            _fail(f"cannot write {output}: {_os_reason(exc)}", EXIT_USAGE)
     else:
         # The table is meant for a terminal; the other formats keep the text exactly and
         # escape it their own way.
@@ -331,9 +358,9 @@ def run_score(request: ScoreRequest) -> int:
     failed = [card for card in report.scorecards if card.status == "error" and card.error]
     for card in failed:
         _say(card.error.message)  # type: ignore[union-attr]
-    if request.output:
+    if output:
         scored = len(report.scorecards) - len(failed)
-        _say(f"wrote {request.output} ({scored} of {len(report.scorecards)} models scored)")
+        _say(f"wrote {output}{_as_format(output, fmt)} ({scored} of {len(report.scorecards)} models scored)")
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,49 @@ def write_atomically(path: str | Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def writes_through(path: str | Path, *, standard_fds: tuple[int, ...] = (1, 2)) -> bool:
+    """True when `path` must be written into as a shell's `>` would, not replaced.
+
+    A FIFO, a device or a socket (after following symlinks) is something a reader is
+    attached to: replacing it by a regular file would cut the reader off and leave a
+    stray file. The same holds for a path that is this process's stdout or stderr
+    (`/dev/stdout`, `/proc/self/fd/1`, a link to either), even when that is a regular
+    file the shell opened: replacing it would lose what the shell appends there.
+    """
+    try:
+        target = os.stat(path)
+    except OSError:
+        return False  # nothing there yet (or unreachable): a new regular file, or an error later
+    if not stat.S_ISREG(target.st_mode):
+        return True
+    for fd in standard_fds:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(target, os.fstat(fd)):
+                return True
+    return False
+
+
+def write_report(path: str | Path, text: str) -> None:
+    """Write a report to `path` as a user expects of `--output`.
+
+    A FIFO, a device or this process's own stdout is written into, as a shell redirect
+    would (a FIFO waits for its reader, as with `>`). Anything else is a regular file,
+    replaced atomically; a symlink to one keeps being a symlink and its target gets the
+    report, again as `>` would.
+    """
+    if writes_through(path):
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        return
+    write_atomically(os.path.realpath(path), text)
+
+
+def output_problem(path: str | Path) -> str | None:
+    """Why a report could not be written to `path`, checked before any work; None if none known."""
+    if os.path.isdir(path):
+        return "it is a folder"
+    if not os.path.isdir(os.path.dirname(os.path.realpath(path))):
+        return "no such folder"
+    return None

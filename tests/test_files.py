@@ -1,0 +1,97 @@
+"""Local files the CLI reads and writes: --output targets, --from bounds, a cache folder
+that cannot be used. Synthetic models from the stand-in Hub; no network."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+import pytest
+
+from helpers import cli, cli_process
+
+ONE = "openlab/atlas-7b"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """An empty folder of the test's own (tmp_path also holds the test's HF_HOME)."""
+    made = tmp_path / "out"
+    made.mkdir()
+    return made
+
+
+# -- --output -----------------------------------------------------------------------------
+
+def test_output_dash_means_stdout(hub_url, folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    run = cli("score", ONE, "-o", "-", "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert run.json()["models"][0]["repo_id"] == ONE
+    assert list(folder.iterdir()) == []  # no file named '-'
+    assert "wrote" not in run.stderr
+
+
+@pytest.mark.parametrize("name", ["report.xlsx", "report"])
+def test_an_output_suffix_that_names_no_format_is_refused_before_any_work(hub_url, hub, folder, name):
+    before = hub.stats["total"]
+    run = cli("score", ONE, "-o", str(folder / name), endpoint=hub_url)
+    assert run.code == 2 and run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert run.stderr.startswith(f"openness: cannot tell the format of {folder / name}") and "--format" in run.stderr
+    assert list(folder.iterdir()) == []
+    assert hub.stats["total"] == before  # refused before a single request
+
+
+def test_an_explicit_format_for_an_unknown_suffix_is_named(hub_url, folder):
+    target = folder / "report.xlsx"
+    run = cli("score", ONE, "-o", str(target), "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert f"wrote {target} as json (1 of 1 models scored)" in run.stderr
+
+
+def test_an_output_folder_is_refused_with_one_line(hub_url, folder):
+    (folder / "out.md").mkdir()
+    run = cli("score", ONE, "-o", str(folder / "out.md"), endpoint=hub_url)
+    assert run.code == 2 and run.stderr == f"openness: cannot write {folder / 'out.md'}: it is a folder\n"
+
+
+def test_a_fifo_is_written_into_not_replaced(hub_url, folder):
+    fifo = folder / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    run = cli("score", ONE, "-o", str(fifo), "-f", "csv", endpoint=hub_url)
+    reader.join(30)
+    assert run.code == 0, run.stderr
+    assert got and got[0].decode().startswith("repo_id,revision")
+    assert fifo.is_fifo() and [p.name for p in folder.iterdir()] == ["pipe"]
+
+
+def test_a_symlink_to_a_device_is_written_through(hub_url, folder):
+    link = folder / "sink"
+    link.symlink_to("/dev/null")
+    run = cli("score", ONE, "-o", str(link), endpoint=hub_url)  # no suffix: a table, as stdout gets
+    assert run.code == 0, run.stderr
+    assert link.is_symlink() and os.readlink(link) == "/dev/null"
+    assert [p.name for p in folder.iterdir()] == ["sink"]
+
+
+def test_a_symlink_to_a_regular_file_stays_a_link_and_its_target_gets_the_report(hub_url, folder):
+    real = folder / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = folder / "link.md"
+    link.symlink_to(real)
+    assert cli("score", ONE, "-o", str(link), endpoint=hub_url).code == 0
+    assert link.is_symlink() and "| model |" in real.read_text(encoding="utf-8")
+
+
+def test_a_symlink_to_dev_stdout_writes_to_stdout(hub_url, folder):
+    link = folder / "out.json"
+    link.symlink_to("/dev/stdout")
+    run = cli_process("score", ONE, "-o", str(link), "--no-repos", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert run.json()["models"][0]["repo_id"] == ONE
+    assert link.is_symlink() and [p.name for p in folder.iterdir()] == ["out.json"]
