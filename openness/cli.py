@@ -6,7 +6,8 @@ Exit codes (also in `openness --help` and the README):
      when offline), or a listing found nothing; the other models are still in the
      output, and each failure has one line on stderr
   2  bad input: an invalid model id, an unknown option or profile, no ids, an unreadable
-     --from file, an --output that cannot be written
+     --from file (or one over 4 MiB or 100,000 lines), an --output that cannot be written
+     or whose suffix names no format
   3  the tool itself failed (broken rubric files, an internal error)
   130  interrupted (Ctrl-C); no report is written, the cache stays consistent
 """
@@ -14,6 +15,7 @@ Exit codes (also in `openness --help` and the README):
 
 import contextlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -68,7 +70,7 @@ Examples:
 
 \b
 A --from file holds one id per line; blank lines and text after '#' are ignored.
-Ids given twice are scored once.
+Ids given twice are scored once. At most 4 MiB and 100,000 lines per --from.
 
 \b
 What is fetched is cached by commit under $HF_HOME/openness (default
@@ -252,21 +254,47 @@ def _read_ids(request: ScoreRequest, listed: list[str]) -> list[str]:
     """The ids from the arguments, --from, then the listing, first occurrence kept; exits 2 when none."""
     ids = list(request.models)
     if request.from_file is not None:
-        try:
-            if request.from_file == "-":
-                text = sys.stdin.read()
-            else:
-                with open(request.from_file, encoding="utf-8-sig") as handle:
-                    text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"cannot read ids from {request.from_file}: {_os_reason(exc)}", EXIT_USAGE)
-        ids += parse_id_lines(text)
+        ids += parse_id_lines(_read_id_file(request.from_file))
     ids += listed
     if not ids and request.lists_models:
         _fail("the Hub's listing has no models matching --author/--search/--filter", EXIT_UNSCORED)
     if not ids:
         _fail("no model ids given: pass ids (org/name), --from FILE, or --author/--search/--filter", EXIT_USAGE)
     return list(dict.fromkeys(ids))
+
+
+# What one --from may hold. Far above any real batch (a run asks the Hub a few times per
+# model), far below what would exhaust memory: /dev/zero or a million lines is refused
+# after reading at most MAX_FROM_BYTES, never read whole.
+MAX_FROM_BYTES = 4 * 1024 * 1024
+MAX_FROM_LINES = 100_000
+# The line ends str.splitlines knows, \r\n as one.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _read_id_file(name: str) -> str:
+    """The text of a --from file ('-' is stdin), at most MAX_FROM_BYTES and MAX_FROM_LINES
+    lines (blank and comment lines count); exits 2 beyond either, or when unreadable."""
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_FROM_BYTES + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_FROM_BYTES + 1)
+        if len(data) > MAX_FROM_BYTES:
+            _fail(f"cannot read ids from {name}: over {MAX_FROM_BYTES // (1024 * 1024)} MiB "
+                  f"(split the list; at most {MAX_FROM_LINES:,} lines per run)", EXIT_USAGE)
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read ids from {name}: {_os_reason(exc)}", EXIT_USAGE)
+    # Counted as parse_id_lines splits (str.splitlines: \r, \f and the like end a line
+    # too), lazily, so that counting a crafted file costs no list of millions of strings.
+    lines = sum(1 for _ in _LINE_BREAK.finditer(text))
+    lines += bool(text) and not _LINE_BREAK.fullmatch(text[-1])  # a last line without its end
+    if lines > MAX_FROM_LINES:
+        _fail(f"cannot read ids from {name}: over {MAX_FROM_LINES:,} lines "
+              f"(split the list; at most {MAX_FROM_LINES:,} lines per run)", EXIT_USAGE)
+    return text
 
 
 def _os_reason(exc: Exception) -> str:

@@ -95,3 +95,35 @@ def test_a_symlink_to_dev_stdout_writes_to_stdout(hub_url, folder):
     assert run.code == 0, run.stderr
     assert run.json()["models"][0]["repo_id"] == ONE
     assert link.is_symlink() and [p.name for p in folder.iterdir()] == ["out.json"]
+
+
+# -- --from ------------------------------------------------------------------------------
+
+def test_from_dev_zero_is_refused_after_reading_at_most_the_bound(hub_url, hub):
+    before = hub.stats["total"]
+    run = cli("score", "--from", "/dev/zero", endpoint=hub_url)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr == ("openness: cannot read ids from /dev/zero: over 4 MiB "
+                          "(split the list; at most 100,000 lines per run)\n")
+    assert hub.stats["total"] == before
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r", "\x0c"])
+def test_a_from_list_of_more_lines_than_the_bound_is_refused_before_any_request(hub_url, hub, tmp_path, line_end):
+    listing = tmp_path / "many.txt"
+    listing.write_bytes(("a/b" + line_end).encode() * 100_001)  # one line too many, under 4 MiB
+    before = hub.stats["total"]
+    run = cli("score", "--from", str(listing), endpoint=hub_url)
+    assert run.code == 2 and run.stdout == ""
+    assert run.stderr.startswith(f"openness: cannot read ids from {listing}: over 100,000 lines")
+    assert hub.stats["total"] == before  # not one id of them asked for
+
+
+@pytest.mark.parametrize(("lines", "code"), [(3, 0), (4, 2)])
+def test_the_line_bound_counts_every_line_of_stdin_too(hub_url, monkeypatch, lines, code):
+    import openness.cli
+
+    monkeypatch.setattr(openness.cli, "MAX_FROM_LINES", 3)
+    text = "# models\n" + "\n" * (lines - 2) + ONE  # the last line has no line end
+    run = cli("score", "--from", "-", endpoint=hub_url, stdin=text)
+    assert run.code == code, run.stderr
