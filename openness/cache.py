@@ -31,7 +31,8 @@ scheme is in the name so that an answer read over plain http never stands in for
 A commit never changes, so entries keyed by one are kept for good; only the "what is the
 commit of main" answers expire. Every write goes to a temporary file that is renamed into
 place, so a reader (or an interrupted run) never sees half an entry. An entry that cannot
-be read is reported as a warning and fetched again.
+be read (not JSON; a FIFO or a device where a file should be) is reported as a warning
+and fetched again; a cache folder that cannot be used at all is one warning and no cache.
 
 This module must not import huggingface_hub: a warm run answers from here alone.
 """
@@ -44,6 +45,7 @@ import json
 import logging
 import os
 import re
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,10 +135,76 @@ class RefAnswer:
             raise error
 
 
+class _NotRegular(Exception):
+    """A cache entry that is a FIFO, a device, a folder: nothing a cache ever writes."""
+
+
+def _read_regular_file(path: Path) -> str:
+    """The UTF-8 text of `path`, which must be a regular file (after symlinks).
+
+    Opened without blocking and checked before reading: a FIFO put where an entry was
+    would otherwise wait forever for a writer, and a link to /dev/zero never end.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular(path)
+        return handle.read().decode("utf-8")
+
+
+def _accessible(path: Path, mode: int) -> bool:
+    return os.access(path, mode)
+
+
+@dataclass(frozen=True)
+class FolderAccess:
+    """What a run may do with a cache folder, and why not when it may not."""
+
+    reads: bool
+    writes: bool
+    problem: str | None = None
+    where: Path | None = None
+    """The part of the path at fault."""
+
+
+def folder_access(folder: Path) -> FolderAccess:
+    """Whether `folder` can hold a cache: it, or the nearest part of its path that exists,
+    must be a folder that may be read (to use entries) and written (to keep new ones).
+    Looks only; creates nothing."""
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return FolderAccess(False, False, f"{existing} is not a folder", existing)
+    reads = existing != folder or _accessible(existing, os.R_OK | os.X_OK)  # not made yet: nothing to read
+    if not reads:
+        return FolderAccess(False, False, f"{existing} may not be read", existing)
+    if not _accessible(existing, os.W_OK | os.X_OK):
+        return FolderAccess(True, False, f"{existing} may not be written", existing)
+    return FolderAccess(True, True)
+
+
 class _Store:
     """Reading and writing JSON entries: atomic writes, a broken entry is a warning and a miss."""
 
     refresh: bool = False
+    access: FolderAccess = FolderAccess(True, True)
+    """Whether the cache's folder may be read and written: when not, reads miss or nothing is written."""
+
+    def _check_folder(self, folder: Path, *, says_from: Path | None = None) -> None:
+        """A cache folder that cannot be used is one warning, then a run without it (every
+        entry fetched, or nothing kept); never a warning per entry, never a failed run.
+
+        `says_from`: warn only of a fault there or below; one above it (HF_HOME is a
+        file) is the Hub cache's to tell, so a run says it once, not once per cache.
+        """
+        self.access = found = folder_access(folder)
+        if found.problem is None or (says_from and found.where and not found.where.is_relative_to(says_from)):
+            return
+        if not found.reads:
+            log.warning("the cache cannot be used (%s; check HF_HOME); going on without it", found.problem)
+        else:
+            log.warning("the cache is read-only (%s); what is fetched now is not kept", found.problem)
 
     def _read_model(self, path: Path, model: type[M]) -> M | None:
         if self.refresh:
@@ -159,10 +227,14 @@ class _Store:
             return self._broken(path, "not JSON")
 
     def _read_text(self, path: Path) -> str | None:
+        if not self.access.reads:
+            return None
         try:
-            return path.read_text(encoding="utf-8")
+            return _read_regular_file(path)
         except FileNotFoundError:
             return None
+        except _NotRegular:
+            return self._broken(path, "not a regular file")
         except (OSError, UnicodeDecodeError) as exc:
             return self._broken(path, type(exc).__name__)
 
@@ -182,6 +254,8 @@ class _Store:
 
     def _write(self, path: Path, text: str) -> None:
         """Write through a temporary file and an atomic rename; a failure is a warning only."""
+        if not self.access.writes:
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, text)
@@ -200,6 +274,7 @@ class DiskCache(_Store):
         self._shared = self.root / CACHE_VERSION / endpoint_folder(endpoint)
         self._base = self._shared
         """Where this cache writes: the shared tree, or the tree of the token it reads with."""
+        self._check_folder(self._shared)
         self.ref_ttl_s = ref_ttl_s
         self.refresh = refresh
         """Ignore what is cached (still write what is fetched)."""
@@ -313,6 +388,7 @@ class CodeRepoCache(_Store):
                  refresh: bool = False, offline: bool = False) -> None:
         self.root = Path(root) if root is not None else default_cache_root()
         self._base = self.root / CACHE_VERSION / GITHUB_FOLDER / api_folder(api_url)
+        self._check_folder(self._base, says_from=self.root / CACHE_VERSION / GITHUB_FOLDER)
         self.ref_ttl_s = ref_ttl_s
         self.refresh = refresh
         self.offline = offline

@@ -127,3 +127,78 @@ def test_the_line_bound_counts_every_line_of_stdin_too(hub_url, monkeypatch, lin
     text = "# models\n" + "\n" * (lines - 2) + ONE  # the last line has no line end
     run = cli("score", "--from", "-", endpoint=hub_url, stdin=text)
     assert run.code == code, run.stderr
+
+
+# -- the cache folder and its entries -----------------------------------------------------
+
+def _entries(hf_home):
+    return sorted(p for p in (hf_home / "openness").rglob("*.json") if "/models/" in str(p))
+
+
+def test_a_cache_entry_replaced_by_a_fifo_is_a_warning_and_a_refetch(hub_url, hf_home):
+    assert cli("score", ONE, endpoint=hub_url).code == 0
+    [entry] = [p for p in _entries(hf_home) if "/refs/" not in str(p)]
+    entry.unlink()
+    os.mkfifo(entry)  # nobody will ever write to it: reading it must not wait
+    run = cli("score", ONE, "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    assert "ignoring a broken cache entry (not a regular file)" in run.stderr
+    assert entry.is_file() and json.loads(entry.read_text(encoding="utf-8"))["sha"]  # written anew
+
+
+def test_a_cache_entry_linked_to_a_device_is_not_read(hub_url, hf_home):
+    assert cli("score", ONE, endpoint=hub_url).code == 0
+    [entry] = [p for p in _entries(hf_home) if "/refs/" not in str(p)]
+    entry.unlink()
+    entry.symlink_to("/dev/zero")  # endless: reading it whole would never finish
+    run = cli("score", ONE, endpoint=hub_url)
+    assert run.code == 0 and "not a regular file" in run.stderr
+    assert entry.is_file() and not entry.is_symlink()
+
+
+@pytest.mark.parametrize("file_at", ["hf_home", "openness", "v1"])
+def test_a_cache_folder_that_is_a_file_is_one_warning_and_the_run_goes_on(hub_url, hub, tmp_path, monkeypatch,
+                                                                           file_at):
+    home = tmp_path / "home"
+    blocker = {"hf_home": home, "openness": home / "openness", "v1": home / "openness" / "v1"}[file_at]
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    monkeypatch.setenv("HF_HOME", str(home))
+    for _ in range(2):  # nothing is kept, nothing is read back: the second run asks again
+        hub.reset_stats()
+        run = cli("score", ONE, "openlab/atlas-7b-chat", "-f", "json", endpoint=hub_url)
+        assert run.model(ONE)["status"] == "scored"
+        warnings = [line for line in run.stderr.splitlines() if "cache" in line]
+        assert warnings == [f"openness: warning: the cache cannot be used ({blocker} is not a folder; "
+                            "check HF_HOME); going on without it"]
+        assert hub.stats["total"] > 0
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_a_cache_folder_that_may_not_be_read_is_one_warning(hub_url, hf_home, monkeypatch):
+    import openness.cache
+
+    assert cli("score", ONE, "--no-repos", endpoint=hub_url).code == 0
+    [folder] = [p for p in (hf_home / "openness" / "v1").iterdir() if p.name != "github"]
+    monkeypatch.setattr(openness.cache, "_accessible", lambda path, mode: not mode & os.R_OK)
+    run = cli("score", ONE, "--offline", "--no-repos", endpoint=hub_url)
+    assert run.code == 1  # offline, and the cache may not be read: not in the cache
+    assert [line for line in run.stderr.splitlines() if "cache" in line] == [
+        f"openness: warning: the cache cannot be used ({folder} may not be read; check HF_HOME); going on without it",
+        f"openness: {ONE}: not in the cache, and the Hub is not used offline"]
+
+
+def test_a_read_only_cache_is_read_but_not_written_and_says_so_once(hub_url, hub, hf_home, monkeypatch):
+    import openness.cache
+
+    assert cli("score", ONE, endpoint=hub_url).code == 0
+    kept = _entries(hf_home)
+    (kept[0].parent / "stale.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(openness.cache, "_accessible", lambda path, mode: not mode & os.W_OK)
+    hub.reset_stats()
+    run = cli("score", ONE, "--offline", endpoint=hub_url)
+    assert run.code == 0 and hub.stats["total"] == 0  # answered from the cache
+    assert [line for line in run.stderr.splitlines() if "cache" in line] == [
+        "openness: warning: the cache is read-only "
+        f"({next(p for p in (hf_home / 'openness' / 'v1').iterdir() if p.name != 'github')} may not be written); "
+        "what is fetched now is not kept"]
