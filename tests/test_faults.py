@@ -178,3 +178,32 @@ def test_the_token_appears_in_no_output_error_log_or_cache_file(hub, hf_home, mo
     for text in seen:
         assert TOKEN not in text and "hf_stubRefusedToken5555" not in text
     assert repr(HubSource(endpoint=hub.url, token=TOKEN)).count(TOKEN) == 0
+
+
+def test_a_gzip_bomb_is_read_only_up_to_the_cap(hub, monkeypatch):
+    """A model_info answer a few KB on the wire that decodes to 8 MB, against a cap of
+    64 KB: the read stops at the cap (counted in decoded bytes taken from the stream), the
+    model is one error with the reason, and the rest of the batch is scored."""
+    from openness.sources import hub as hub_module
+
+    cap = 64 * 2**10
+    monkeypatch.setattr(hub_module, "MAX_INFO_BYTES", cap)
+    taken: list[int] = []
+    real_read_capped = hub_module.read_capped
+
+    def counting(response, limit):
+        class Counted:
+            def iter_bytes(self):
+                for chunk in response.iter_bytes():
+                    taken.append(len(chunk))
+                    yield chunk
+        return real_read_capped(Counted(), limit)
+
+    monkeypatch.setattr(hub_module, "read_capped", counting)
+    hub.gzip_bombs = {PATHS["model info"]: 8 * 2**20}
+    report = scored(hub.url, [MODEL, "railco/meadow-3b"])
+    assert report[MODEL].error.kind == "hub_error"
+    assert "over 64 KB once decoded; not read further" in report[MODEL].error.message
+    assert report["railco/meadow-3b"].status == "scored"
+    assert hub.stats["by_path"][f"GET {PATHS['model info']}"] == 1  # not retried
+    assert cap < sum(taken) <= cap + max(taken)  # stopped one chunk past the cap, not at 8 MB

@@ -52,6 +52,11 @@ EXPAND_KEYS = [
 LIST_EXPAND_KEYS = [key for key in EXPAND_KEYS if key != "baseModels"]
 CARD_FILE = "README.md"
 DEFAULT_TIMEOUT_S = 10.0
+# The most of a model_info or dataset_info answer read, once decoded: a repo with 100,000
+# files lists them in about 6 MB; a larger answer is broken or hostile (a gzip bomb).
+MAX_INFO_BYTES = 16 * 2**20
+# The most of an error answer read: the Hub's are a line of JSON.
+MAX_ERROR_BYTES = 64 * 2**10
 # Share of undecodable bytes above which a card is "not text" rather than "a bit off".
 _MAX_BAD_BYTES_SHARE = 0.01
 
@@ -265,13 +270,21 @@ class _HubClient:
         url = f"{self.endpoint}/api/{kind}/{repo_id}"
         if revision is not None:
             url += f"/revision/{quote(revision, safe='')}"
-        response = get_session().get(url, headers=self.headers, timeout=self.timeout, params={"expand": expand})
-        hf_raise_for_status(response)
-        moved_to = None
-        if response.history:  # the Hub redirects a renamed repo's API calls to its new name
-            parts = str(response.url.path).split("/")
-            moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
-        return read_json(response.content), moved_to
+        # Streamed and read up to a bound, counted after decoding: a small gzip body can
+        # decode to gigabytes, and `response.content` would hold all of it.
+        with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
+                                  params={"expand": expand}, follow_redirects=True) as response:
+            if response.status_code >= 400:
+                read_capped(response, MAX_ERROR_BYTES)
+                hf_raise_for_status(response)
+            body, more = read_capped(response, MAX_INFO_BYTES)
+            moved_to = None
+            if response.history:  # the Hub redirects a renamed repo's API calls to its new name
+                parts = str(response.url.path).split("/")
+                moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
+        if more:
+            raise AnswerTooLarge(f"the answer is over {_size(MAX_INFO_BYTES)} once decoded; not read further")
+        return read_json(body), moved_to
 
     def list_models(self, *, author: str | None, search: str | None, filters: list[str] | None,
                     limit: int | None) -> list[Any]:
@@ -390,6 +403,10 @@ class HubFacts:
             pipeline_tag=_str_or_none(info.pipeline_tag),
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
         )
+
+
+class AnswerTooLarge(ValueError):
+    """A Hub answer larger than any real one: not read to its end, not retried."""
 
 
 def read_json(body: bytes) -> Any:
@@ -526,6 +543,10 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
                     f"{where[0]}://{where[1]}:{where[2]}" if where else "(not an http(s) URL)")
         return None
     return token
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 else f"{n // 2**10} KB"
 
 
 def _short(exc: BaseException) -> str:
