@@ -207,3 +207,40 @@ def test_a_gzip_bomb_is_read_only_up_to_the_cap(hub, monkeypatch):
     assert report["railco/meadow-3b"].status == "scored"
     assert hub.stats["by_path"][f"GET {PATHS['model info']}"] == 1  # not retried
     assert cap < sum(taken) <= cap + max(taken)  # stopped one chunk past the cap, not at 8 MB
+
+
+def test_a_hub_that_never_answers_opens_the_breaker_and_is_asked_no_more(hub):
+    """Every request hangs; the client's timeout is tiny. After `threshold` timeouts running,
+    no request is sent: the requests counted are at most those that opened the breaker and
+    those already in flight, far fewer than one per model, and every model says why."""
+    from openness.sources.retry import CircuitBreaker
+
+    hub.hang_s = 0.5
+    hub.fail_next = {"/": ["hang"] * 1000}
+    breaker = CircuitBreaker(threshold=3)
+    source = HubSource(endpoint=hub.url, retry=FAST, timeout=0.05, breaker=breaker)
+    report = compare(TWENTY, source=source, jobs=2)
+    assert breaker.opened
+    assert hub.stats["total"] <= breaker.threshold + 2 - 1  # the failures that opened it, and one in flight
+    cards = [report[model] for model in TWENTY]
+    assert all(card.error and card.error.kind == "unreachable" for card in cards)
+    not_asked = [card for card in cards if "not asked: 3 requests running failed to connect or timed out"
+                 in card.error.message]
+    assert len(not_asked) >= len(TWENTY) - hub.stats["total"]
+
+
+def test_an_answer_of_any_kind_closes_the_count(hub):
+    """Timeouts with answers between them (a flaky Hub, not a dead one) never open it."""
+    from openness.sources.retry import CircuitBreaker
+
+    hub.hang_s = 0.5
+    hub.fail_next = {PATHS["model info"]: ["hang", "hang"], "/api/models/railco/meadow-3b": ["hang", "hang"]}
+    breaker = CircuitBreaker(threshold=3)
+    source = HubSource(endpoint=hub.url, retry=FAST, timeout=0.05, breaker=breaker)
+    report = scored_with(source, [MODEL, "railco/meadow-3b"], jobs=1)
+    assert not breaker.opened
+    assert all(report[model].status == "scored" for model in (MODEL, "railco/meadow-3b"))
+
+
+def scored_with(source, ids, **options):
+    return compare(ids, source=source, **options)

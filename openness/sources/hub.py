@@ -37,7 +37,8 @@ from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
 from openness.sources.origins import origin, safe_for_token, without_credentials
-from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
+from openness.sources.retry import (RETRY_STATUSES, BreakerOpen, CircuitBreaker, Retryable, RetryPolicy,
+                                    call_with_retries)
 
 T = TypeVar("T")
 log = logging.getLogger("openness.hub")
@@ -76,8 +77,11 @@ class HubSource:
         cache: DiskCache | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
         retry: RetryPolicy = RetryPolicy(),
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self._endpoint = endpoint
+        self._breaker = breaker or CircuitBreaker()
+        """Shared by every request of this source, so by the whole run (see retry.py)."""
         self._token = _usable_token(endpoint, token)
         # What is read with a token is kept apart, under that identity: a private model
         # must not be served to a run without the token.
@@ -212,11 +216,28 @@ class HubSource:
     def _call(self, call: Callable[[], T], repo: str, what: str = "model") -> T:
         """`call()` with retries; what still fails becomes one of our typed errors."""
         try:
-            return call_with_retries(lambda: _retryable(call), self._retry)
+            return call_with_retries(lambda: self._attempt(call), self._retry)
+        except BreakerOpen as exc:
+            raise HubUnreachable(repo, str(exc)) from None
         except SourceError:
             raise
         except Exception as exc:  # translated into our own typed errors
             raise translate_error(exc, repo, what=what) from exc
+
+    def _attempt(self, call: Callable[[], T]) -> T:
+        """One try, unless the breaker is open; its outcome tells the breaker whether the Hub answered."""
+        self._breaker.check()
+        try:
+            result = _retryable(call)
+        except Exception as exc:
+            cause = exc.cause if isinstance(exc, Retryable) else exc
+            if _is_transport_error(cause):
+                self._breaker.failed(_short(cause) if not _is_timeout(cause) else "timed out")
+            else:
+                self._breaker.answered()
+            raise
+        self._breaker.answered()
+        return result
 
     def _card(self, repo_id: str, revision: str | None, siblings: list[str]) -> CardFile:
         if CARD_FILE not in siblings:
