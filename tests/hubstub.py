@@ -33,7 +33,8 @@ call answers 429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the w
 headers ask for), ``page_size`` (models per listing page), ``next_base`` (the scheme and
 host a listing's ``next`` link names instead of this stub's own), ``redirects`` (path
 prefix -> another base URL: a matching request answers 307 to the same path there),
-``gzip_bombs`` (path prefix -> a size: a matching request answers 200 with a
+``next_cursor`` (when set, every listing page links ``next`` to that cursor: 0 makes the
+listing loop back to its first page), ``gzip_bombs`` (path prefix -> a size: a matching request answers 200 with a
 ``Content-Encoding: gzip`` body, a few KB on the wire, that decodes to that many bytes),
 ``renamed`` (a lower-case old id -> the new id its API calls redirect to, with a 307, as
 the Hub does for a renamed repo) and ``answer_as`` (a lower-case id -> the id its info
@@ -364,10 +365,11 @@ class _Handler(BaseHTTPRequestHandler):
         keys = [k for k in query.get("expand", []) if k != "baseModels"] or ["id", "tags", "sha"]
         body = [{k: v for k, v in dict(r.info, sha=r.sha).items() if k in ("_id", "id", *keys)} for r in page]
         headers = {}
-        if start + stub.page_size < len(repos):
+        if start + stub.page_size < len(repos) or stub.next_cursor is not None:
             params = "&".join(f"{k}={quote(v)}" for k, vs in query.items() if k != "cursor" for v in vs)
             base = stub.next_base or f"http://{self.headers.get('Host')}"
-            headers["Link"] = f'<{base}/api/models?{params}&cursor={start + stub.page_size}>; rel="next"'
+            cursor = start + stub.page_size if stub.next_cursor is None else stub.next_cursor
+            headers["Link"] = f'<{base}/api/models?{params}&cursor={cursor}>; rel="next"'
         self._json(200, body, head, headers)
 
     def _resolve(self, kind: str, repo_id: str, revision: str, path: str, head: bool) -> None:
@@ -426,6 +428,7 @@ class HubStub:
         self.renamed: dict[str, str] = {}
         self.answer_as: dict[str, str] = {}
         self.gzip_bombs: dict[str, int] = {}
+        self.next_cursor: int | None = None
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -486,6 +489,7 @@ class HubStub:
         self.renamed = {}
         self.answer_as = {}
         self.gzip_bombs = {}
+        self.next_cursor = None
 
     def rate_limit_headers(self) -> dict[str, str]:
         """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""

@@ -244,3 +244,35 @@ def test_an_answer_of_any_kind_closes_the_count(hub):
 
 def scored_with(source, ids, **options):
     return compare(ids, source=source, **options)
+
+
+def test_a_listing_whose_next_link_loops_is_one_error(hub):
+    from openness.errors import HubUnavailable
+
+    hub.page_size = 3
+    hub.next_cursor = 0  # every page links back to the first
+    with pytest.raises(HubUnavailable, match=r"leads back to a page already read \(a loop\), after 2 page"):
+        HubSource(endpoint=hub.url, retry=FAST).list_models(author="kids")
+    assert hub.stats["by_path"]["GET /api/models"] == 2  # the first page, and the one that looped to it
+
+
+def test_a_listing_is_bounded_in_pages(hub, monkeypatch):
+    from openness.errors import HubUnavailable
+    from openness.sources import hub as hub_module
+
+    monkeypatch.setattr(hub_module, "MAX_LIST_PAGES", 2)
+    hub.page_size = 1
+    with pytest.raises(HubUnavailable, match="runs past 2 pages; stopped"):
+        HubSource(endpoint=hub.url, retry=FAST).list_models(author="kids")
+    assert hub.stats["by_path"]["GET /api/models"] == 2
+
+
+def test_a_listing_told_to_wait_an_hour_stops_at_once(hub):
+    from openness.errors import RateLimited
+
+    hub.retry_after_s = 3600
+    hub.rate_limited = True
+    source = HubSource(endpoint=hub.url, retry=FAST)
+    with pytest.raises(RateLimited, match="try again in 3600 s"):
+        source.list_models(author="kids")
+    assert hub.stats["by_path"]["GET /api/models"] == 1  # no second try, no hour of waiting

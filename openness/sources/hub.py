@@ -56,6 +56,9 @@ DEFAULT_TIMEOUT_S = 10.0
 # The most of a model_info or dataset_info answer read, once decoded: a repo with 100,000
 # files lists them in about 6 MB; a larger answer is broken or hostile (a gzip bomb).
 MAX_INFO_BYTES = 16 * 2**20
+# Listing pages read at most: the Hub sends up to 1,000 models a page, so this is far
+# beyond any author's or search's listing; past it (or a `next` link that loops) is an error.
+MAX_LIST_PAGES = 500
 # The most of an error answer read: the Hub's are a line of JSON.
 MAX_ERROR_BYTES = 64 * 2**10
 # Share of undecodable bytes above which a card is "not text" rather than "a bit off".
@@ -187,14 +190,41 @@ class HubSource:
         so scoring it then costs only its card (or nothing, when cached)."""
         if self._cache and self._cache.offline:
             raise NotCached("listing", "the Hub cannot be listed offline")
-        infos = self._call(lambda: self._hub.list_models(author=author, search=search, filters=filters, limit=limit),
-                           "listing models")
+        infos = self._listing(author=author, search=search, filters=filters, limit=limit)
         ids = []
         for info in infos:
             if isinstance(getattr(info, "id", None), str):
                 self._listed[info.id.lower()] = HubFacts.of_listing(info)
                 ids.append(info.id)
         return ids
+
+    def _listing(self, *, author: str | None, search: str | None, filters: list[str] | None,
+                 limit: int | None) -> list[Any]:
+        """The listing's models, page by page, each page with its own retries (a wait the Hub
+        asks for beyond RetryPolicy.max_wait_s ends it, as for any call). Bounded: a `next`
+        link back to a page already read, or more than MAX_LIST_PAGES pages, is one error,
+        never a run that does not end."""
+        query: dict[str, Any] = {"expand": LIST_EXPAND_KEYS}
+        for key, value in (("author", author), ("search", search), ("filter", filters or None), ("limit", limit)):
+            if value:
+                query[key] = value
+        params: dict[str, Any] | None = query
+        url: str | None = f"{self._hub.endpoint}/api/models"
+        seen: set[str] = set()
+        infos: list[Any] = []
+        while url is not None and (limit is None or len(infos) < limit):
+            if url in seen:
+                raise HubUnavailable("listing", f"the listing's next link leads back to a page already read "
+                                                f"(a loop), after {len(seen)} page(s); stopped")
+            if len(seen) >= MAX_LIST_PAGES:
+                raise HubUnavailable("listing", f"the listing runs past {MAX_LIST_PAGES} pages; stopped "
+                                                "(narrow it, or give a limit)")
+            seen.add(url)
+            page_url, page_params = url, params
+            items, url = self._call(lambda: self._hub.list_page(page_url, page_params), "listing models")
+            infos += items
+            params = None  # the next link carries the query
+        return infos[:limit] if limit is not None else infos
 
     def _cached_model(self, ref: ModelRef) -> ModelSnapshot | None:
         cache = self._cache
@@ -307,28 +337,25 @@ class _HubClient:
             raise AnswerTooLarge(f"the answer is over {_size(MAX_INFO_BYTES)} once decoded; not read further")
         return read_json(body), moved_to
 
-    def list_models(self, *, author: str | None, search: str | None, filters: list[str] | None,
-                    limit: int | None) -> list[Any]:
-        """The listing, page by page as `HfApi.list_models` reads it, but each `next` page is
-        asked with the token only when it is on the endpoint's origin."""
+    def list_page(self, url: str, params: dict[str, Any] | None) -> tuple[list[Any], str | None]:
+        """One page of a listing and the `next` link, as `HfApi.list_models` reads them, but
+        asked with the token only on the endpoint's origin, and read up to a bound."""
         from huggingface_hub.hf_api import ModelInfo
-        from huggingface_hub.utils import hf_raise_for_status, http_backoff
+        from huggingface_hub.utils import get_session, hf_raise_for_status
 
-        query: dict[str, Any] = {"expand": LIST_EXPAND_KEYS}
-        for key, value in (("author", author), ("search", search), ("filter", filters or None), ("limit", limit)):
-            if value:
-                query[key] = value
-        params: dict[str, Any] | None = query
-        url: str | None = f"{self.endpoint}/api/models"
-        infos: list[Any] = []
-        while url is not None and (limit is None or len(infos) < limit):
-            response = http_backoff("GET", url, params=params, headers=self.headers_for(url), timeout=self.timeout)
-            hf_raise_for_status(response)
-            for item in response.json():
-                if isinstance(item, dict):
-                    infos.append(ModelInfo(**{"siblings": None, **item}))
-            url, params = response.links.get("next", {}).get("url"), None  # the link carries the query
-        return infos[:limit] if limit is not None else infos
+        with get_session().stream("GET", url, params=params, headers=self.headers_for(url),
+                                  timeout=self.timeout, follow_redirects=True) as response:
+            if response.status_code >= 400:
+                read_capped(response, MAX_ERROR_BYTES)
+                hf_raise_for_status(response)
+            body, more = read_capped(response, MAX_INFO_BYTES)
+            next_url = response.links.get("next", {}).get("url")
+        if more:
+            raise AnswerTooLarge(f"a listing page is over {_size(MAX_INFO_BYTES)} once decoded; not read further")
+        data = read_json(body)
+        items = [ModelInfo(**{"siblings": None, **item}) for item in data if isinstance(item, dict)] \
+            if isinstance(data, list) else []
+        return items, next_url
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
