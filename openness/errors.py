@@ -115,3 +115,13 @@ class NotCached(SourceError):
 LASTING_ERRORS: dict[str, type[SourceError]] = {
     cls.kind: cls for cls in (ModelNotFound, GatedModel, ModelDisabled, RevisionNotFound)
 }
+
+# Failures that say nothing about the repo, only that it could not be looked at this time
+# (the Hub failing or not answering after retries, a rate limit, offline without it in the
+# cache). What depends on such a lookup is unknown, never "missing" or "closed".
+COULD_NOT_LOOK = frozenset({"rate_limited", "hub_error", "unreachable", "not_cached"})
+
+
+def could_not_look(error: BaseException) -> bool:
+    """Whether a failed lookup only means the repo could not be looked at (see COULD_NOT_LOOK)."""
+    return getattr(error, "kind", None) in COULD_NOT_LOOK

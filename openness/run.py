@@ -7,9 +7,9 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from openness.errors import SourceError
+from openness.errors import COULD_NOT_LOOK, SourceError
 from openness.evidence import EvidenceSet, extract_evidence
-from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings
+from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings, lookup_failure
 from openness.evidence.repos import repo_findings
 from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, Evidence, LineageEntry,
                              ModelRef, ModelSnapshot, RepoEntry, Scorecard)
@@ -168,10 +168,12 @@ class ScoringRun:
         for repo in repos:
             self._repo_future(repo)
         self._prefetch(found.parents[:MAX_PARENTS] if prefetch_parents else (), looked_up)
-        entries = [dataset_entry(d, self._dataset_future(d).result(), judge.licences) for d in looked_up]
+        lookups = [(d, self._dataset_future(d).result()) for d in looked_up]
+        entries = [dataset_entry(d, lookup, judge.licences) for d, lookup in lookups]
         entries += [dataset_entry(d, _too_many("dataset", d, MAX_DATASETS), judge.licences)
                     for d in found.datasets[MAX_DATASETS:]]
-        more = dataset_findings(entries)
+        failed = {d: why for d, lookup in lookups if (why := lookup_failure(lookup)) is not None}
+        more = dataset_findings(entries, failed)
         read = {repo: self._repo_future(repo).result() for repo in repos}
         code = repo_findings(found.code, read, judge.vocabulary, judge.licences, snapshot.repo_id)
         signals = {**found.signals, **more.signals, **code.signals}
@@ -230,6 +232,8 @@ class ScoringRun:
         kind = card.error.kind if card.error else "error"
         status = kind if kind in ("not_found", "gated") else "error"
         message = card.error.message.split(": ", 1)[-1] if card.error else "could not be fetched"
+        if kind in COULD_NOT_LOOK:  # the Hub failed, not the parent: unknown, never "missing"
+            return ParentOutcome(parent, status, reason=f"could not be looked up ({message})", unknown=True)
         return ParentOutcome(parent, status, reason=f"could not be resolved: {message}")
 
 

@@ -33,6 +33,9 @@ call answers 429 with the Hub's ``RateLimit`` headers), ``retry_after_s`` (the w
 headers ask for), ``page_size`` (models per listing page), ``next_base`` (the scheme and
 host a listing's ``next`` link names instead of this stub's own), ``redirects`` (path
 prefix -> another base URL: a matching request answers 307 to the same path there),
+``next_cursor`` (when set, every listing page links ``next`` to that cursor: 0 makes the
+listing loop back to its first page), ``gzip_bombs`` (path prefix -> a size: a matching request answers 200 with a
+``Content-Encoding: gzip`` body, a few KB on the wire, that decodes to that many bytes),
 ``renamed`` (a lower-case old id -> the new id its API calls redirect to, with a 307, as
 the Hub does for a renamed repo) and ``answer_as`` (a lower-case id -> the id its info
 JSON claims: a Hub answering for another repo than the one asked).
@@ -255,6 +258,10 @@ class _Handler(BaseHTTPRequestHandler):
             if status:
                 extra = stub.rate_limit_headers() if status == 429 else None
                 return self._error(status, None, f"Injected transient failure ({status})", head, extra)
+            for prefix, size in list(stub.gzip_bombs.items()):
+                if decoded.startswith(unquote(prefix).lower()):
+                    return self._reply(200, _gzip_of_spaces(size), {"Content-Type": "application/json",
+                                                                    "Content-Encoding": "gzip"}, head)
             if stub._random_fault(key):
                 return self._error(503, None, "Injected random failure (503)", head)
             for prefix, status in list(stub.fail_paths.items()):
@@ -358,10 +365,11 @@ class _Handler(BaseHTTPRequestHandler):
         keys = [k for k in query.get("expand", []) if k != "baseModels"] or ["id", "tags", "sha"]
         body = [{k: v for k, v in dict(r.info, sha=r.sha).items() if k in ("_id", "id", *keys)} for r in page]
         headers = {}
-        if start + stub.page_size < len(repos):
+        if start + stub.page_size < len(repos) or stub.next_cursor is not None:
             params = "&".join(f"{k}={quote(v)}" for k, vs in query.items() if k != "cursor" for v in vs)
             base = stub.next_base or f"http://{self.headers.get('Host')}"
-            headers["Link"] = f'<{base}/api/models?{params}&cursor={start + stub.page_size}>; rel="next"'
+            cursor = start + stub.page_size if stub.next_cursor is None else stub.next_cursor
+            headers["Link"] = f'<{base}/api/models?{params}&cursor={cursor}>; rel="next"'
         self._json(200, body, head, headers)
 
     def _resolve(self, kind: str, repo_id: str, revision: str, path: str, head: bool) -> None:
@@ -388,6 +396,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, body, headers, head)
 
 
+def _gzip_of_spaces(size: int) -> bytes:
+    """A gzip stream that decodes to `size` spaces (a valid JSON prefix), compressed in steps
+    so that the stub never holds the decoded body either."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    step = b" " * 2**20
+    parts = [packer.compress(step) for _ in range(size // len(step))]
+    parts += [packer.compress(b" " * (size % len(step))), packer.flush()]
+    return b"".join(parts)
+
+
 class HubStub:
     """An in-process Hub serving ``root`` on 127.0.0.1 (see the module docstring)."""
 
@@ -407,6 +427,8 @@ class HubStub:
         self.redirects: dict[str, str] = {}
         self.renamed: dict[str, str] = {}
         self.answer_as: dict[str, str] = {}
+        self.gzip_bombs: dict[str, int] = {}
+        self.next_cursor: int | None = None
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -466,6 +488,8 @@ class HubStub:
         self.redirects = {}
         self.renamed = {}
         self.answer_as = {}
+        self.gzip_bombs = {}
+        self.next_cursor = None
 
     def rate_limit_headers(self) -> dict[str, str]:
         """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""

@@ -178,3 +178,101 @@ def test_the_token_appears_in_no_output_error_log_or_cache_file(hub, hf_home, mo
     for text in seen:
         assert TOKEN not in text and "hf_stubRefusedToken5555" not in text
     assert repr(HubSource(endpoint=hub.url, token=TOKEN)).count(TOKEN) == 0
+
+
+def test_a_gzip_bomb_is_read_only_up_to_the_cap(hub, monkeypatch):
+    """A model_info answer a few KB on the wire that decodes to 8 MB, against a cap of
+    64 KB: the read stops at the cap (counted in decoded bytes taken from the stream), the
+    model is one error with the reason, and the rest of the batch is scored."""
+    from openness.sources import hub as hub_module
+
+    cap = 64 * 2**10
+    monkeypatch.setattr(hub_module, "MAX_INFO_BYTES", cap)
+    taken: list[int] = []
+    real_read_capped = hub_module.read_capped
+
+    def counting(response, limit):
+        class Counted:
+            def iter_bytes(self):
+                for chunk in response.iter_bytes():
+                    taken.append(len(chunk))
+                    yield chunk
+        return real_read_capped(Counted(), limit)
+
+    monkeypatch.setattr(hub_module, "read_capped", counting)
+    hub.gzip_bombs = {PATHS["model info"]: 8 * 2**20}
+    report = scored(hub.url, [MODEL, "railco/meadow-3b"])
+    assert report[MODEL].error.kind == "hub_error"
+    assert "over 64 KB once decoded; not read further" in report[MODEL].error.message
+    assert report["railco/meadow-3b"].status == "scored"
+    assert hub.stats["by_path"][f"GET {PATHS['model info']}"] == 1  # not retried
+    assert cap < sum(taken) <= cap + max(taken)  # stopped one chunk past the cap, not at 8 MB
+
+
+def test_a_hub_that_never_answers_opens_the_breaker_and_is_asked_no_more(hub):
+    """Every request hangs; the client's timeout is tiny. After `threshold` timeouts running,
+    no request is sent: the requests counted are at most those that opened the breaker and
+    those already in flight, far fewer than one per model, and every model says why."""
+    from openness.sources.retry import CircuitBreaker
+
+    hub.hang_s = 0.5
+    hub.fail_next = {"/": ["hang"] * 1000}
+    breaker = CircuitBreaker(threshold=3)
+    source = HubSource(endpoint=hub.url, retry=FAST, timeout=0.05, breaker=breaker)
+    report = compare(TWENTY, source=source, jobs=2)
+    assert breaker.opened
+    assert hub.stats["total"] <= breaker.threshold + 2 - 1  # the failures that opened it, and one in flight
+    cards = [report[model] for model in TWENTY]
+    assert all(card.error and card.error.kind == "unreachable" for card in cards)
+    not_asked = [card for card in cards if "not asked: 3 requests running failed to connect or timed out"
+                 in card.error.message]
+    assert len(not_asked) >= len(TWENTY) - hub.stats["total"]
+
+
+def test_an_answer_of_any_kind_closes_the_count(hub):
+    """Timeouts with answers between them (a flaky Hub, not a dead one) never open it."""
+    from openness.sources.retry import CircuitBreaker
+
+    hub.hang_s = 0.5
+    hub.fail_next = {PATHS["model info"]: ["hang", "hang"], "/api/models/railco/meadow-3b": ["hang", "hang"]}
+    breaker = CircuitBreaker(threshold=3)
+    source = HubSource(endpoint=hub.url, retry=FAST, timeout=0.05, breaker=breaker)
+    report = scored_with(source, [MODEL, "railco/meadow-3b"], jobs=1)
+    assert not breaker.opened
+    assert all(report[model].status == "scored" for model in (MODEL, "railco/meadow-3b"))
+
+
+def scored_with(source, ids, **options):
+    return compare(ids, source=source, **options)
+
+
+def test_a_listing_whose_next_link_loops_is_one_error(hub):
+    from openness.errors import HubUnavailable
+
+    hub.page_size = 3
+    hub.next_cursor = 0  # every page links back to the first
+    with pytest.raises(HubUnavailable, match=r"leads back to a page already read \(a loop\), after 2 page"):
+        HubSource(endpoint=hub.url, retry=FAST).list_models(author="kids")
+    assert hub.stats["by_path"]["GET /api/models"] == 2  # the first page, and the one that looped to it
+
+
+def test_a_listing_is_bounded_in_pages(hub, monkeypatch):
+    from openness.errors import HubUnavailable
+    from openness.sources import hub as hub_module
+
+    monkeypatch.setattr(hub_module, "MAX_LIST_PAGES", 2)
+    hub.page_size = 1
+    with pytest.raises(HubUnavailable, match="runs past 2 pages; stopped"):
+        HubSource(endpoint=hub.url, retry=FAST).list_models(author="kids")
+    assert hub.stats["by_path"]["GET /api/models"] == 2
+
+
+def test_a_listing_told_to_wait_an_hour_stops_at_once(hub):
+    from openness.errors import RateLimited
+
+    hub.retry_after_s = 3600
+    hub.rate_limited = True
+    source = HubSource(endpoint=hub.url, retry=FAST)
+    with pytest.raises(RateLimited, match="try again in 3600 s"):
+        source.list_models(author="kids")
+    assert hub.stats["by_path"]["GET /api/models"] == 1  # no second try, no hour of waiting

@@ -32,6 +32,10 @@ class ParentOutcome:
     """scored, not_found, gated, cycle, depth_cap, error, or unresolved (named only by a name)."""
     card: Scorecard | None = None
     reason: str | None = None
+    unknown: bool = False
+    """True when the parent could not be looked at (the Hub failing or not answering, a
+    rate limit, offline): not an answer about the parent, so what depends on it alone is
+    unknown, never lowered to the model's own stage without a word."""
 
     @property
     def resolved(self) -> bool:
@@ -65,7 +69,7 @@ def join_lineage(rubric: Rubric, profile_name: str, own: dict[AxisName, AxisVerd
         if edit and axis in edit:
             axes[axis] = _parents_only(rubric, profile, axis, axes[axis], parents)
         elif rule == "parent":
-            axes[axis] = _inherit(axis, axes[axis], parents) or axes[axis]
+            axes[axis] = _inherit(axis, axes[axis], parents) or _not_looked_up(axes[axis], parents) or axes[axis]
         elif rule == "join":
             own_side = _own_stage_complete(rubric, profile, axis, axes[axis], signals, parents)
             axes[axis] = _join(rubric, profile, axis, own_side, parents)
@@ -128,6 +132,19 @@ def _inherit(axis: AxisName, own: AxisVerdict, parents: list[ParentOutcome]) -> 
     return AxisVerdict(level=theirs.level, score=theirs.score, reasons=reasons, evidence=list(own.evidence))
 
 
+def _not_looked_up(own: AxisVerdict, parents: list[ParentOutcome]) -> AxisVerdict | None:
+    """Unknown, when the verdict is a parent's alone and that parent could not be looked at;
+    None otherwise. The model's own stage is not the answer: it would lower the verdict
+    (a quantized copy's card rarely says anything about data) without a word."""
+    failed = [p for p in parents if p.unknown]
+    if not failed:
+        return None
+    why = "; ".join(f"{p.parent.repo_id} {p.reason}" for p in failed)
+    return AxisVerdict(level="unknown", score=None, evidence=list(own.evidence), reasons=[
+        f"unknown: the verdict is its {failed[0].parent.relation} parent's, and the parent {why}",
+        f"own card (not counted): {own.reasons[0]}"])
+
+
 def _own_stage_complete(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict,
                         signals: dict[str, Any], parents: list[ParentOutcome]) -> AxisVerdict:
     """The own stage as it enters the join: raised when a rule says it is complete for a derived model."""
@@ -186,6 +203,8 @@ def _parents_only(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVer
               and p.card.axes[axis].score is not None]
     if not judged and own.score is None:
         return own  # the card could not be read: nothing is known, not even "nothing of its own"
+    if not judged and any(p.unknown for p in parents):
+        return _not_looked_up(own, parents) or own
     if not judged:
         return AxisVerdict(level=profile.word(axis, 0), score=0, evidence=list(own.evidence), reasons=[
             f"level 0: {profile.word(axis, 0)}: no parent could be judged, and {reason}", own_note])
@@ -211,10 +230,25 @@ def _cap_unresolved(rubric: Rubric, profile: Profile, axis: AxisName, verdict: A
         note = f"a parent could not be judged, so its licence was not checked ({why})"
         return verdict.model_copy(update={"reasons": [*verdict.reasons, note]})
     if verdict.score <= cap:
-        return verdict
+        return _below_cap(profile, axis, verdict, blocked, cap, why)
     reasons = [f"level {cap}: at most {profile.word(axis, cap)}, because a parent could not be judged ({why})",
                *verdict.reasons]
     return AxisVerdict(level=profile.word(axis, cap), score=cap, reasons=reasons, evidence=list(verdict.evidence))
+
+
+def _below_cap(profile: Profile, axis: AxisName, verdict: AxisVerdict, blocked: list[ParentOutcome],
+               cap: int, why: str) -> AxisVerdict:
+    """A joined verdict already at or below the cap: said, never left silent. When the
+    parent could not be looked at and the verdict's word is below the cap's, the join
+    could come out either way (closed with a closed parent, partial with any other):
+    unknown, with the reason. A parent that is not there (a real answer) leaves the own
+    stage's verdict, with the reason."""
+    word = profile.word(axis, cap)
+    if any(p.unknown for p in blocked) and verdict.level != word:
+        return AxisVerdict(level="unknown", score=None, evidence=list(verdict.evidence), reasons=[
+            f"unknown: {verdict.level} or {word} depending on a parent that {why}", *verdict.reasons])
+    note = f"a parent could not be judged, so this is at most {word} ({why})"
+    return verdict.model_copy(update={"reasons": [*verdict.reasons, note]})
 
 
 def _blocks(outcome: ParentOutcome, axis: AxisName) -> bool:

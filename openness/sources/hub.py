@@ -37,7 +37,8 @@ from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
 from openness.sources.origins import origin, safe_for_token, without_credentials
-from openness.sources.retry import RETRY_STATUSES, Retryable, RetryPolicy, call_with_retries
+from openness.sources.retry import (RETRY_STATUSES, BreakerOpen, CircuitBreaker, Retryable, RetryPolicy,
+                                    call_with_retries)
 
 T = TypeVar("T")
 log = logging.getLogger("openness.hub")
@@ -52,6 +53,14 @@ EXPAND_KEYS = [
 LIST_EXPAND_KEYS = [key for key in EXPAND_KEYS if key != "baseModels"]
 CARD_FILE = "README.md"
 DEFAULT_TIMEOUT_S = 10.0
+# The most of a model_info or dataset_info answer read, once decoded: a repo with 100,000
+# files lists them in about 6 MB; a larger answer is broken or hostile (a gzip bomb).
+MAX_INFO_BYTES = 16 * 2**20
+# Listing pages read at most: the Hub sends up to 1,000 models a page, so this is far
+# beyond any author's or search's listing; past it (or a `next` link that loops) is an error.
+MAX_LIST_PAGES = 500
+# The most of an error answer read: the Hub's are a line of JSON.
+MAX_ERROR_BYTES = 64 * 2**10
 # Share of undecodable bytes above which a card is "not text" rather than "a bit off".
 _MAX_BAD_BYTES_SHARE = 0.01
 
@@ -71,8 +80,11 @@ class HubSource:
         cache: DiskCache | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
         retry: RetryPolicy = RetryPolicy(),
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self._endpoint = endpoint
+        self._breaker = breaker or CircuitBreaker()
+        """Shared by every request of this source, so by the whole run (see retry.py)."""
         self._token = _usable_token(endpoint, token)
         # What is read with a token is kept apart, under that identity: a private model
         # must not be served to a run without the token.
@@ -178,14 +190,41 @@ class HubSource:
         so scoring it then costs only its card (or nothing, when cached)."""
         if self._cache and self._cache.offline:
             raise NotCached("listing", "the Hub cannot be listed offline")
-        infos = self._call(lambda: self._hub.list_models(author=author, search=search, filters=filters, limit=limit),
-                           "listing models")
+        infos = self._listing(author=author, search=search, filters=filters, limit=limit)
         ids = []
         for info in infos:
             if isinstance(getattr(info, "id", None), str):
                 self._listed[info.id.lower()] = HubFacts.of_listing(info)
                 ids.append(info.id)
         return ids
+
+    def _listing(self, *, author: str | None, search: str | None, filters: list[str] | None,
+                 limit: int | None) -> list[Any]:
+        """The listing's models, page by page, each page with its own retries (a wait the Hub
+        asks for beyond RetryPolicy.max_wait_s ends it, as for any call). Bounded: a `next`
+        link back to a page already read, or more than MAX_LIST_PAGES pages, is one error,
+        never a run that does not end."""
+        query: dict[str, Any] = {"expand": LIST_EXPAND_KEYS}
+        for key, value in (("author", author), ("search", search), ("filter", filters or None), ("limit", limit)):
+            if value:
+                query[key] = value
+        params: dict[str, Any] | None = query
+        url: str | None = f"{self._hub.endpoint}/api/models"
+        seen: set[str] = set()
+        infos: list[Any] = []
+        while url is not None and (limit is None or len(infos) < limit):
+            if url in seen:
+                raise HubUnavailable("listing", f"the listing's next link leads back to a page already read "
+                                                f"(a loop), after {len(seen)} page(s); stopped")
+            if len(seen) >= MAX_LIST_PAGES:
+                raise HubUnavailable("listing", f"the listing runs past {MAX_LIST_PAGES} pages; stopped "
+                                                "(narrow it, or give a limit)")
+            seen.add(url)
+            page_url, page_params = url, params
+            items, url = self._call(lambda: self._hub.list_page(page_url, page_params), "listing models")
+            infos += items
+            params = None  # the next link carries the query
+        return infos[:limit] if limit is not None else infos
 
     def _cached_model(self, ref: ModelRef) -> ModelSnapshot | None:
         cache = self._cache
@@ -207,11 +246,28 @@ class HubSource:
     def _call(self, call: Callable[[], T], repo: str, what: str = "model") -> T:
         """`call()` with retries; what still fails becomes one of our typed errors."""
         try:
-            return call_with_retries(lambda: _retryable(call), self._retry)
+            return call_with_retries(lambda: self._attempt(call), self._retry)
+        except BreakerOpen as exc:
+            raise HubUnreachable(repo, str(exc)) from None
         except SourceError:
             raise
         except Exception as exc:  # translated into our own typed errors
             raise translate_error(exc, repo, what=what) from exc
+
+    def _attempt(self, call: Callable[[], T]) -> T:
+        """One try, unless the breaker is open; its outcome tells the breaker whether the Hub answered."""
+        self._breaker.check()
+        try:
+            result = _retryable(call)
+        except Exception as exc:
+            cause = exc.cause if isinstance(exc, Retryable) else exc
+            if _is_transport_error(cause):
+                self._breaker.failed(_short(cause) if not _is_timeout(cause) else "timed out")
+            else:
+                self._breaker.answered()
+            raise
+        self._breaker.answered()
+        return result
 
     def _card(self, repo_id: str, revision: str | None, siblings: list[str]) -> CardFile:
         if CARD_FILE not in siblings:
@@ -265,36 +321,41 @@ class _HubClient:
         url = f"{self.endpoint}/api/{kind}/{repo_id}"
         if revision is not None:
             url += f"/revision/{quote(revision, safe='')}"
-        response = get_session().get(url, headers=self.headers, timeout=self.timeout, params={"expand": expand})
-        hf_raise_for_status(response)
-        moved_to = None
-        if response.history:  # the Hub redirects a renamed repo's API calls to its new name
-            parts = str(response.url.path).split("/")
-            moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
-        return read_json(response.content), moved_to
+        # Streamed and read up to a bound, counted after decoding: a small gzip body can
+        # decode to gigabytes, and `response.content` would hold all of it.
+        with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
+                                  params={"expand": expand}, follow_redirects=True) as response:
+            if response.status_code >= 400:
+                read_capped(response, MAX_ERROR_BYTES)
+                hf_raise_for_status(response)
+            body, more = read_capped(response, MAX_INFO_BYTES)
+            moved_to = None
+            if response.history:  # the Hub redirects a renamed repo's API calls to its new name
+                parts = str(response.url.path).split("/")
+                moved_to = "/".join(parts[3:5]) if len(parts) >= 5 and parts[1:3] == ["api", kind] else None
+        if more:
+            raise AnswerTooLarge(f"the answer is over {_size(MAX_INFO_BYTES)} once decoded; not read further")
+        return read_json(body), moved_to
 
-    def list_models(self, *, author: str | None, search: str | None, filters: list[str] | None,
-                    limit: int | None) -> list[Any]:
-        """The listing, page by page as `HfApi.list_models` reads it, but each `next` page is
-        asked with the token only when it is on the endpoint's origin."""
+    def list_page(self, url: str, params: dict[str, Any] | None) -> tuple[list[Any], str | None]:
+        """One page of a listing and the `next` link, as `HfApi.list_models` reads them, but
+        asked with the token only on the endpoint's origin, and read up to a bound."""
         from huggingface_hub.hf_api import ModelInfo
-        from huggingface_hub.utils import hf_raise_for_status, http_backoff
+        from huggingface_hub.utils import get_session, hf_raise_for_status
 
-        query: dict[str, Any] = {"expand": LIST_EXPAND_KEYS}
-        for key, value in (("author", author), ("search", search), ("filter", filters or None), ("limit", limit)):
-            if value:
-                query[key] = value
-        params: dict[str, Any] | None = query
-        url: str | None = f"{self.endpoint}/api/models"
-        infos: list[Any] = []
-        while url is not None and (limit is None or len(infos) < limit):
-            response = http_backoff("GET", url, params=params, headers=self.headers_for(url), timeout=self.timeout)
-            hf_raise_for_status(response)
-            for item in response.json():
-                if isinstance(item, dict):
-                    infos.append(ModelInfo(**{"siblings": None, **item}))
-            url, params = response.links.get("next", {}).get("url"), None  # the link carries the query
-        return infos[:limit] if limit is not None else infos
+        with get_session().stream("GET", url, params=params, headers=self.headers_for(url),
+                                  timeout=self.timeout, follow_redirects=True) as response:
+            if response.status_code >= 400:
+                read_capped(response, MAX_ERROR_BYTES)
+                hf_raise_for_status(response)
+            body, more = read_capped(response, MAX_INFO_BYTES)
+            next_url = response.links.get("next", {}).get("url")
+        if more:
+            raise AnswerTooLarge(f"a listing page is over {_size(MAX_INFO_BYTES)} once decoded; not read further")
+        data = read_json(body)
+        items = [ModelInfo(**{"siblings": None, **item}) for item in data if isinstance(item, dict)] \
+            if isinstance(data, list) else []
+        return items, next_url
 
     def read_file(self, repo_id: str, filename: str, revision: str | None,
                   limit: int = MAX_CARD_BYTES) -> tuple[bytes, bool]:
@@ -390,6 +451,10 @@ class HubFacts:
             pipeline_tag=_str_or_none(info.pipeline_tag),
             last_modified=info.last_modified.isoformat() if info.last_modified else None,
         )
+
+
+class AnswerTooLarge(ValueError):
+    """A Hub answer larger than any real one: not read to its end, not retried."""
 
 
 def read_json(body: bytes) -> Any:
@@ -526,6 +591,10 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
                     f"{where[0]}://{where[1]}:{where[2]}" if where else "(not an http(s) URL)")
         return None
     return token
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n >= 2**20 else f"{n // 2**10} KB"
 
 
 def _short(exc: BaseException) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -91,3 +92,47 @@ def call_with_retries(call: Callable[[], T], policy: RetryPolicy, *,
                 raise failure.cause from None
             sleep(asked if asked is not None else backoff_s(attempt, policy, rng))
     raise AssertionError("unreachable: the loop returns or raises")
+
+
+class BreakerOpen(Exception):
+    """Raised instead of a request once the breaker has opened: the Hub is not asked."""
+
+
+class CircuitBreaker:
+    """Run-wide: after `threshold` requests running failed to connect or timed out, with
+    no answer of any kind in between, the source stops asking for the rest of the run.
+
+    A Hub that accepts connections and never answers costs each request its timeout and
+    every retry; over a batch of a hundred models that was minutes. Shared by every thread
+    of a run, so the requests in flight when it opens are the last ones sent.
+    """
+
+    def __init__(self, threshold: int = 8) -> None:
+        self.threshold = threshold
+        self._lock = threading.Lock()
+        self._running = 0
+        self._last: str | None = None
+        self.opened = False
+
+    def check(self) -> None:
+        """Raise BreakerOpen when open: the caller then sends nothing."""
+        if self.opened:
+            raise BreakerOpen(self.reason())
+
+    def failed(self, what: str) -> None:
+        """A request that could not connect or timed out (`what`: a short description)."""
+        with self._lock:
+            self._running += 1
+            self._last = what
+            if self._running >= self.threshold:
+                self.opened = True
+
+    def answered(self) -> None:
+        """Any answer at all (an error status too): the Hub is there."""
+        with self._lock:
+            if not self.opened:
+                self._running = 0
+
+    def reason(self) -> str:
+        return (f"not asked: {self.threshold} requests running failed to connect or timed out "
+                f"(last: {self._last}), so the rest of this run does not wait on the Hub")
