@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from openness import __version__
 from openness.errors import InvalidModelId, OpennessError, ScoringFailed, UnknownProfile
+from openness.ids import unique_model_texts
 from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
 from openness.rubric import load_licences, load_rubric, load_vocabulary
 from openness.rubric.schema import Licences, Rubric, Vocabulary
@@ -172,7 +173,8 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
 
     Args:
         repo_ids: ids as for `score` (`org/name` or `org/name@revision`), in the order
-            the report should list them. A single string is one id.
+            the report should list them. A single string is one id. A model given again
+            (in other letter case, or as a URL) is scored once, under its first spelling.
         profile, endpoint, token, refresh, offline, source, code_host, repos: as for `score`.
         jobs: requests in flight at once, across models, parents, datasets and repositories.
         on_scored: called with each scorecard as it is finished (for progress bars),
@@ -191,7 +193,8 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
 
     judge = Judge.load(profile)
     source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
-    texts = [repo_ids] if isinstance(repo_ids, str) else list(repo_ids)
+    # The Hub ignores the case of ids and a URL names the same repo: one row per model.
+    texts = unique_model_texts([repo_ids] if isinstance(repo_ids, str) else list(repo_ids))
 
     def one(text: str) -> Scorecard:
         try:

@@ -68,7 +68,7 @@ Examples:
 
 \b
 A --from file holds one id per line; blank lines and text after '#' are ignored.
-Ids given twice are scored once.
+A model given twice is scored once, whatever the spelling (id, URL, letter case).
 
 \b
 What is fetched is cached by commit under $HF_HOME/openness (default
@@ -248,7 +248,8 @@ def parse_id_lines(text: str) -> list[str]:
 
 
 def _read_ids(request: ScoreRequest, listed: list[str]) -> list[str]:
-    """The ids from the arguments, --from, then the listing, first occurrence kept; exits 2 when none."""
+    """The ids from the arguments, --from, then the listing, the first spelling of each model
+    kept; exits 2 when none."""
     ids = list(request.models)
     if request.from_file is not None:
         try:
@@ -265,7 +266,9 @@ def _read_ids(request: ScoreRequest, listed: list[str]) -> list[str]:
         _fail("the Hub's listing has no models matching --author/--search/--filter", EXIT_UNSCORED)
     if not ids:
         _fail("no model ids given: pass ids (org/name), --from FILE, or --author/--search/--filter", EXIT_USAGE)
-    return list(dict.fromkeys(ids))
+    from openness.ids import unique_model_texts
+
+    return unique_model_texts(ids)
 
 
 def _os_reason(exc: Exception) -> str:

@@ -264,3 +264,23 @@ def test_print_shows_the_table_not_the_internals(hub_url):
     assert str(report) == report.to_table() == cli("score", *THREE, endpoint=hub_url).stdout
     assert "evidence" not in repr(report) and len(repr(report)) < 300
     assert all(repo in repr(report) for repo in THREE)
+
+
+SPELLINGS = ["openlab/atlas-7b", "https://huggingface.co/openlab/atlas-7b", "OpenLab/Atlas-7B",
+             "hf.co/OPENLAB/ATLAS-7B", "railco/meadow-3b"]
+
+
+def test_one_model_in_several_spellings_is_one_row(hub_url):
+    doc = cli("score", *SPELLINGS, "-f", "json", endpoint=hub_url).json()
+    assert [m["repo_id"] for m in doc["models"]] == ["openlab/atlas-7b", "railco/meadow-3b"]
+    report = openness.compare(SPELLINGS[::-1], endpoint=hub_url)
+    assert [card.repo_id for card in report] == ["railco/meadow-3b", "openlab/atlas-7b"]
+    missing = openness.compare(["nobody/Nothing", "https://huggingface.co/NOBODY/nothing"], endpoint=hub_url)
+    assert [card.repo_id for card in missing] == ["nobody/Nothing"]  # the first spelling is kept
+
+
+def test_revisions_and_invalid_ids_stay_apart_when_ids_are_deduplicated():
+    from openness.ids import unique_model_texts
+
+    texts = ["Org/A", "org/a@v1", "org/a@V1", "ORG/A", "not an id", " not an id ", "org/a@v1"]
+    assert unique_model_texts(texts) == ["Org/A", "org/a@v1", "org/a@V1", "not an id"]
