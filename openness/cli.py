@@ -5,8 +5,8 @@ Exit codes (also in `openness --help` and the README):
   1  at least one model could not be scored (not found, gated, Hub failure, not cached
      when offline), or a listing found nothing; the other models are still in the
      output, and each failure has one line on stderr
-  2  bad input: an invalid model id, an unknown option or profile, no ids, an unreadable
-     --from file, an --output that cannot be written
+  2  bad input: an invalid model id or --endpoint, an unknown option or profile, no ids,
+     an unreadable --from file, an --output that cannot be written
   3  the tool itself failed (broken rubric files, an internal error)
   130  interrupted (Ctrl-C); no report is written, the cache stays consistent
 """
@@ -44,7 +44,7 @@ GITHUB_API_URL picks another endpoint (default https://api.github.com), GITHUB_T
 
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
-printed); 2 bad input (invalid id, option or profile); 3 internal failure;
+printed); 2 bad input (invalid id, endpoint, option or profile); 3 internal failure;
 130 interrupted. The README lists each error and what to do about it."""
 
 
@@ -300,6 +300,7 @@ def run_score(request: ScoreRequest) -> int:
     fmt = _choose_format(request)
     if request.output and not os.path.isdir(os.path.dirname(os.path.abspath(request.output))):
         _fail(f"cannot write {request.output}: no such folder", EXIT_USAGE)
+    _check_endpoint(request.endpoint)
     source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline)
     code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
     listed: list[str] = []
@@ -350,6 +351,7 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
     from openness.render.text import for_terminal
 
     _warnings_to_stderr()
+    _check_endpoint(endpoint)
     try:
         found = trace(model, profile=profile, source=hub_source(endpoint), repos=repos)
     except (InvalidModelId, UnknownProfile) as exc:
@@ -361,6 +363,19 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
         _say(found.card.error.message)
         return EXIT_UNSCORED
     return EXIT_OK
+
+
+def _check_endpoint(endpoint: str | None) -> None:
+    """Exit 2 at once, before any request or cache read, when --endpoint (or HF_ENDPOINT)
+    is not an http(s) URL: `localhost:8080` would otherwise fail model by model, or seem
+    to work from a warm cache."""
+    from openness.api import check_endpoint
+    from openness.errors import InvalidEndpoint
+
+    try:
+        check_endpoint(endpoint, name="--endpoint")
+    except InvalidEndpoint as exc:
+        _fail(str(exc), EXIT_USAGE)
 
 
 def _interrupted() -> NoReturn:

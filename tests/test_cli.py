@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+import openness
+
 from helpers import axes, cli, cli_process
 
 
@@ -210,3 +212,20 @@ def test_version_and_help():
     helptext = cli("score", "--help").stdout
     for word in ("--format", "--details", "--profile", "org/name@revision"):
         assert word in helptext
+
+
+@pytest.mark.parametrize("bad", ["THE STUB WITHOUT ITS SCHEME", "localhost:8080", "ftp://hub.example",
+                                 "http://", "https://hub.example:port", "hub.example"])
+def test_an_endpoint_that_is_no_http_url_exits_2_at_once(hub_url, bad, monkeypatch):
+    assert cli("score", "openlab/atlas-7b", endpoint=hub_url).code == 0  # the cache is warm
+    bad = hub_url.split("://", 1)[1] if bad.startswith("THE STUB") else bad
+    for args in (("score", "openlab/atlas-7b", "--endpoint", bad), ("explain", "openlab/atlas-7b", "--endpoint", bad)):
+        run = cli(*args)
+        assert run.code == 2 and run.stdout == ""
+        assert run.stderr.count("\n") == 1 and run.stderr.startswith("openness: --endpoint ")
+        assert "http://" in run.stderr and "https://" in run.stderr
+    monkeypatch.setenv("HF_ENDPOINT", bad)
+    run = cli("score", "openlab/atlas-7b")
+    assert run.code == 2 and run.stderr.startswith("openness: HF_ENDPOINT ")
+    with pytest.raises(openness.errors.InvalidEndpoint):
+        openness.compare(["openlab/atlas-7b"], endpoint=bad)
