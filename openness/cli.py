@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from openness.models import Scorecard
+
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _HELP = """How open is an AI model, really? Scores Hugging Face Hub models on three separate
@@ -327,14 +329,15 @@ def run_score(request: ScoreRequest) -> int:
             write_atomically(request.output, text)
         except OSError as exc:
             _fail(f"cannot write {request.output}: {_os_reason(exc)}", EXIT_USAGE)
-    else:
+    elif fmt is not Format.table or not _all_unreachable(report.scorecards):
         # The table is meant for a terminal; the other formats keep the text exactly and
-        # escape it their own way.
+        # escape it their own way. A table of nothing but "could not reach the Hub" rows
+        # would only repeat the one line said on stderr.
         sys.stdout.write(for_terminal(text) if fmt is Format.table else text)
         sys.stdout.flush()
     failed = [card for card in report.scorecards if card.status == "error" and card.error]
-    for card in failed:
-        _say(card.error.message)  # type: ignore[union-attr]
+    for line in _failure_lines(failed, request.endpoint):
+        _say(line)
     if request.output:
         scored = len(report.scorecards) - len(failed)
         _say(f"wrote {request.output} ({scored} of {len(report.scorecards)} models scored)")
@@ -358,11 +361,49 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
-    sys.stdout.write(for_terminal(render_explain(found, Judge.load(profile).rubric, profile)))
+    if not _all_unreachable([found.card]):
+        sys.stdout.write(for_terminal(render_explain(found, Judge.load(profile).rubric, profile)))
     if found.card.status != "scored" and found.card.error:
-        _say(found.card.error.message)
+        for line in _failure_lines([found.card], endpoint):
+            _say(line)
         return EXIT_UNSCORED
     return EXIT_OK
+
+
+def _all_unreachable(cards: "list[Scorecard]") -> bool:
+    """True when no model was scored because the Hub could not be reached at all."""
+    return bool(cards) and all(card.error is not None and card.error.kind == "unreachable" for card in cards)
+
+
+def _failure_lines(failed: "list[Scorecard]", endpoint: str | None) -> list[str]:
+    """The stderr lines for models that could not be scored: one each, except that the
+    models the Hub could not be reached for share one line per cause, which names the
+    Hub's address and what to do (with no network, every model fails the same way)."""
+    from openness.cache import DEFAULT_ENDPOINT
+    from openness.sources.origins import without_credentials
+
+    address = without_credentials((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"))
+    lines: list[str] = []
+    unreachable: dict[str, list[str]] = {}  # cause -> models
+    places: dict[str, int] = {}  # cause -> its line, where its first model failed
+    for card in failed:
+        if card.error is None:
+            continue
+        if card.error.kind != "unreachable":
+            lines.append(card.error.message)
+            continue
+        cause = card.error.message.removeprefix(f"{card.repo_id}: ")
+        if cause not in places:
+            places[cause] = len(lines)
+            lines.append(cause)
+        unreachable.setdefault(cause, []).append(card.repo_id)
+    for cause, repos in unreachable.items():
+        which = repos[0] if len(repos) == 1 else f"{len(repos)} models"
+        where = cause.replace("the Hub", f"the Hub at {address}", 1)
+        lines[places[cause]] = (
+            f"{where}, for {which}: check the network, or set --endpoint or HF_ENDPOINT to a Hub "
+            "that can be reached; --offline scores what is already cached")
+    return lines
 
 
 def _check_endpoint(endpoint: str | None) -> None:

@@ -198,11 +198,13 @@ def test_console_entry_point_and_hub_endpoint_from_environment(hub_url):
         "openness: nobody/nothing: no such model on the Hub (or it is private)"]
 
 
-def test_unreachable_hub_is_one_line_per_model_not_a_traceback():
+def test_unreachable_hub_is_one_line_with_its_address_and_what_to_do_not_a_traceback():
     run = cli_process("score", "a/b", "c/d", endpoint="http://127.0.0.1:9")
     assert run.code == 1
+    assert run.stdout == ""  # a table of failed rows would only repeat the line below
     lines = run.stderr.strip().splitlines()
-    assert len(lines) == 2 and all("could not reach the Hub" in line for line in lines)
+    assert len(lines) == 1 and lines[0].startswith("openness: could not reach the Hub at http://127.0.0.1:9 (")
+    assert "for 2 models" in lines[0] and "HF_ENDPOINT" in lines[0] and "--offline" in lines[0]
     assert "Traceback" not in run.stderr
 
 
@@ -229,3 +231,23 @@ def test_an_endpoint_that_is_no_http_url_exits_2_at_once(hub_url, bad, monkeypat
     assert run.code == 2 and run.stderr.startswith("openness: HF_ENDPOINT ")
     with pytest.raises(openness.errors.InvalidEndpoint):
         openness.compare(["openlab/atlas-7b"], endpoint=bad)
+
+
+def test_an_unreachable_hub_is_said_once_beside_other_failures_and_in_explain(hub_url):
+    import socket
+
+    with socket.socket() as closed:  # a loopback port bound but not listening: refused at once
+        closed.bind(("127.0.0.1", 0))
+        address = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        run = cli("score", "a/b", "not an id", "c/d", "--endpoint", address)
+        lines = run.stderr.splitlines()
+        assert run.code == 2 and len(lines) == 2
+        assert "is not a model id" in lines[1]
+        assert lines[0].startswith(f"openness: could not reach the Hub at {address} (")
+        assert "for 2 models" in lines[0] and "HF_ENDPOINT" in lines[0]
+        assert "not an id" in run.stdout  # not every row is unreachable: the table stays
+        run = cli("explain", "a/b", "--endpoint", address)
+        assert run.code == 1 and run.stdout == ""
+        assert run.stderr.count("\n") == 1 and "for a/b: check the network" in run.stderr
+    as_json = cli("score", "nobody/nothing", "-f", "json", endpoint=hub_url)
+    assert as_json.stderr == "openness: nobody/nothing: no such model on the Hub (or it is private)\n"
