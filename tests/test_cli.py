@@ -188,6 +188,18 @@ def test_profile_changes_words_not_levels(hub_url):
     assert osai.json()["rubric"]["profile"] == "osai"
 
 
+def test_crfm_calls_downloadable_weights_open_whatever_the_licence(hub_url):
+    # non-commercial behind an automatic click-through; an unresolvable licence, no gate;
+    # a community licence behind a manual approval gate
+    ids = ["ncco/lumen-2b", "oddco/mystery-other", "gatedco/summit-8b"]
+    doc = cli("score", *ids, "-f", "json", "-p", "crfm", endpoint=hub_url).json()
+    weights = {m["repo_id"]: (m["axes"]["weights"]["score"], m["axes"]["weights"]["level"]) for m in doc["models"]}
+    assert weights == {"ncco/lumen-2b": (1, "open"), "oddco/mystery-other": (1, "open"),
+                       "gatedco/summit-8b": (1, "partial")}
+    summit = next(m for m in doc["models"] if m["repo_id"] == "gatedco/summit-8b")
+    assert any(r.startswith("partial under this profile:") for r in summit["axes"]["weights"]["reasons"])
+
+
 def test_console_entry_point_and_hub_endpoint_from_environment(hub_url):
     run = cli_process("score", "weightsco/breeze-7b", "nobody/nothing", endpoint=hub_url)
     assert run.code == 1

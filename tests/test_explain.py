@@ -47,3 +47,10 @@ def test_a_model_that_cannot_be_scored_exits_1_and_says_why(hub_url):
 def test_a_bad_id_or_profile_is_a_usage_error(hub_url):
     assert explain("not an id", hub_url).code == 2
     assert explain("openlab/atlas-7b", hub_url, "--profile", "nope").code == 2
+
+
+def test_the_word_is_the_verdict_when_the_profile_keeps_it_partial(hub_url):
+    run = explain("gatedco/summit-8b", hub_url, "--profile", "crfm")
+    assert "== weights: partial (level 1 of 4) ==" in run.stdout
+    assert "word: level 1 is 'partial' under profile crfm" in run.stdout
+    assert "partial under this profile: " in run.stdout

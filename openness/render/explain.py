@@ -64,8 +64,9 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
     if above:
         unmet = next(c for c in above.requires if not holds(rubric.conditions[c], trace.signals))
         lines.append(f"  not level {above.level}: {terminal_line(fill(rubric.conditions[unmet].unmet, trace.signals))}")
-    lines.append(f"  word: level {own.score} is '{rubric.profiles[profile].word(name, own.score)}' "
-                 f"under profile {profile}")
+    # The word the verdict got: the profile's word for the level, unless one of the
+    # profile's `open_requires` conditions kept it partial (said in a remark below).
+    lines.append(f"  word: level {own.score} is '{own.level}' under profile {profile}")
     lines += [f"  remark: {terminal_line(r)}" for r in own.reasons[1:] if not r.startswith("not level")]
     lines += _lineage(own, final)
     lines += _unused(trace.evidence, axis.evidence_from, shown)
