@@ -201,9 +201,11 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                                      help="Hub endpoint URL.")] = None,
         no_repos: Annotated[bool, typer.Option(
             "--no-repos", help="Do not read linked GitHub repositories (GITHUB_API_URL, GITHUB_TOKEN).")] = False,
+        offline: Annotated[bool, typer.Option(
+            "--offline", help="Use only the cache (also: HF_HUB_OFFLINE=1), as for score.")] = False,
     ) -> None:
         """Show how each verdict was reached: evidence -> signal -> rubric condition -> level."""
-        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos))
+        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos, offline=offline or None))
 
     return app
 
@@ -346,8 +348,10 @@ def run_score(request: ScoreRequest) -> int:
     return EXIT_UNSCORED if failed else EXIT_OK
 
 
-def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True) -> int:
-    """Print the path from evidence to verdicts for one model; the exit code as for `score`."""
+def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True,
+                offline: bool | None = None) -> int:
+    """Print the path from evidence to verdicts for one model; the exit code as for `score`.
+    `offline` True reads only the cache; None leaves it to HF_HUB_OFFLINE."""
     from openness.api import Judge, hub_source, trace
     from openness.errors import InvalidModelId, UnknownProfile
     from openness.render.explain import render_explain
@@ -356,7 +360,8 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
     _warnings_to_stderr()
     _check_endpoint(endpoint)
     try:
-        found = trace(model, profile=profile, source=hub_source(endpoint), repos=repos)
+        found = trace(model, profile=profile, source=hub_source(endpoint, offline=offline), repos=repos,
+                      offline=offline)
     except (InvalidModelId, UnknownProfile) as exc:
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:

@@ -54,3 +54,14 @@ def test_the_word_is_the_verdict_when_the_profile_keeps_it_partial(hub_url):
     assert "== weights: partial (level 1 of 4) ==" in run.stdout
     assert "word: level 1 is 'partial' under profile crfm" in run.stdout
     assert "partial under this profile: " in run.stdout
+
+
+def test_explain_offline_reads_only_the_cache(hub_url, hub):
+    assert cli("score", "railco/meadow-3b", "--no-repos", endpoint=hub_url).code == 0
+    online = explain("railco/meadow-3b", hub_url, "--no-repos").stdout
+    before = hub.stats["total"]
+    run = explain("railco/meadow-3b", hub_url, "--offline", "--no-repos")
+    assert run.code == 0 and run.stdout == online
+    missing = explain("openlab/atlas-7b", hub_url, "--offline", "--no-repos")
+    assert missing.code == 1 and "openlab/atlas-7b" in missing.stderr
+    assert hub.stats["total"] == before  # no request to the Hub
