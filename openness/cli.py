@@ -100,7 +100,13 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _build_app():  # typer is imported only when a command runs: `--version` stays fast
+    from enum import Enum
+
     import typer
+
+    class ExplainFormat(str, Enum):
+        text = "text"
+        json = "json"
 
     from openness.options import Format, GroupKey, SortKey
 
@@ -203,9 +209,14 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--no-repos", help="Do not read linked GitHub repositories (GITHUB_API_URL, GITHUB_TOKEN).")] = False,
         offline: Annotated[bool, typer.Option(
             "--offline", help="Use only the cache (also: HF_HUB_OFFLINE=1), as for score.")] = False,
+        output_format: Annotated[ExplainFormat, typer.Option(
+            "--format", "-f", case_sensitive=False,
+            help="text (for reading), or json: the same steps as data, evidence listed once "
+                 "and referred to by index.")] = ExplainFormat.text,
     ) -> None:
         """Show how each verdict was reached: evidence -> signal -> rubric condition -> level."""
-        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos, offline=offline or None))
+        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos, offline=offline or None,
+                                     as_json=output_format is ExplainFormat.json))
 
     return app
 
@@ -349,12 +360,13 @@ def run_score(request: ScoreRequest) -> int:
 
 
 def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True,
-                offline: bool | None = None) -> int:
+                offline: bool | None = None, as_json: bool = False) -> int:
     """Print the path from evidence to verdicts for one model; the exit code as for `score`.
-    `offline` True reads only the cache; None leaves it to HF_HUB_OFFLINE."""
+    `offline` True reads only the cache; None leaves it to HF_HUB_OFFLINE. `as_json`
+    prints it as one JSON document (kept whole even when the model was not scored)."""
     from openness.api import Judge, hub_source, trace
     from openness.errors import InvalidModelId, UnknownProfile
-    from openness.render.explain import render_explain
+    from openness.render.explain import render_explain, render_explain_json
     from openness.render.text import for_terminal
 
     _warnings_to_stderr()
@@ -366,8 +378,11 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
-    if not _all_unreachable([found.card]):
-        sys.stdout.write(for_terminal(render_explain(found, Judge.load(profile).rubric, profile)))
+    rubric = Judge.load(profile).rubric
+    if as_json:
+        sys.stdout.write(render_explain_json(found, rubric, profile))
+    elif not _all_unreachable([found.card]):
+        sys.stdout.write(for_terminal(render_explain(found, rubric, profile)))
     if found.card.status != "scored" and found.card.error:
         for line in _failure_lines([found.card], endpoint):
             _say(line)
