@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openness import __version__
-from openness.errors import InvalidModelId, OpennessError, ScoringFailed, UnknownProfile
+from openness.errors import InvalidEndpoint, InvalidModelId, OpennessError, ScoringFailed, UnknownProfile, quoted
+from openness.ids import unique_model_texts
 from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
 from openness.rubric import load_licences, load_rubric, load_vocabulary
 from openness.rubric.schema import Licences, Rubric, Vocabulary
@@ -45,16 +46,44 @@ class Judge:
         return RubricRef(id=self.rubric.id, version=self.rubric.version, profile=self.profile)
 
 
+def check_endpoint(endpoint: str | None, *, name: str = "the endpoint") -> str | None:
+    """`endpoint` if it is an http(s) URL with a host, else raise InvalidEndpoint saying why.
+
+    None checks HF_ENDPOINT instead when it is set (None when neither is). A scheme-less
+    `localhost:8080` is refused here rather than failing model by model later; `name` is
+    how the message names the value (`--endpoint`).
+    """
+    import os
+    from urllib.parse import urlsplit
+
+    if endpoint is None:
+        endpoint, name = os.environ.get("HF_ENDPOINT") or None, "HF_ENDPOINT"
+        if endpoint is None:
+            return None
+    try:
+        url = urlsplit(endpoint.strip())
+        url.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        url = None
+    if url is None or url.scheme.lower() not in ("http", "https") or not url.hostname \
+            or any(c.isspace() or not c.isprintable() for c in endpoint.strip()):
+        raise InvalidEndpoint(f"{name} {quoted(endpoint)} is not a Hub URL: expected http:// or "
+                              "https:// and a host, e.g. https://huggingface.co or http://localhost:8080")
+    return endpoint
+
+
 def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: bool = True,
                refresh: bool = False, offline: bool | None = None) -> MetadataSource:
     """A source reading the Hub at `endpoint` (default: HF_ENDPOINT or huggingface.co).
 
     With `cache`, what is fetched is kept under $HF_HOME/openness (see openness.cache);
     `refresh` ignores what is there, `offline` (default: HF_HUB_OFFLINE) uses nothing else.
+    Raises InvalidEndpoint when the endpoint (or HF_ENDPOINT) is not an http(s) URL.
     """
     from openness.cache import DiskCache, offline_from_environment
     from openness.sources.hub import HubSource
 
+    check_endpoint(endpoint)
     offline = offline_from_environment() if offline is None else offline
     disk = DiskCache(endpoint=endpoint, refresh=refresh, offline=offline) if cache or offline else None
     return HubSource(endpoint=endpoint, token=token, cache=disk)
@@ -135,6 +164,7 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
     Raises:
         InvalidModelId: `repo_id` cannot be a model id.
         UnknownProfile: no profile of that name.
+        InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
     ref = ModelRef.parse(repo_id)
     if revision:
@@ -172,7 +202,8 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
 
     Args:
         repo_ids: ids as for `score` (`org/name` or `org/name@revision`), in the order
-            the report should list them. A single string is one id.
+            the report should list them. A single string is one id. A model given again
+            (in other letter case, or as a URL) is scored once, under its first spelling.
         profile, endpoint, token, refresh, offline, source, code_host, repos: as for `score`.
         jobs: requests in flight at once, across models, parents, datasets and repositories.
         on_scored: called with each scorecard as it is finished (for progress bars),
@@ -186,12 +217,14 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
 
     Raises:
         UnknownProfile: no profile of that name.
+        InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
     from openness.run import ScoringRun
 
     judge = Judge.load(profile)
     source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
-    texts = [repo_ids] if isinstance(repo_ids, str) else list(repo_ids)
+    # The Hub ignores the case of ids and a URL names the same repo: one row per model.
+    texts = unique_model_texts([repo_ids] if isinstance(repo_ids, str) else list(repo_ids))
 
     def one(text: str) -> Scorecard:
         try:

@@ -5,9 +5,9 @@ Exit codes (also in `openness --help` and the README):
   1  at least one model could not be scored (not found, gated, Hub failure, not cached
      when offline), or a listing found nothing; the other models are still in the
      output, and each failure has one line on stderr
-  2  bad input: an invalid model id, an unknown option or profile, no ids, an unreadable
-     --from file (or one over 4 MiB or 100,000 lines), an --output that cannot be written
-     or whose suffix names no format
+  2  bad input: an invalid model id or --endpoint, an unknown option or profile, no ids,
+     an unreadable --from file (or one over 4 MiB or 100,000 lines), an --output that
+     cannot be written or whose suffix names no format
   3  the tool itself failed (broken rubric files, an internal error)
   130  interrupted (Ctrl-C); no report is written, the cache stays consistent
 """
@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from openness.models import Scorecard
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -46,7 +48,7 @@ GITHUB_API_URL picks another endpoint (default https://api.github.com), GITHUB_T
 
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
-printed); 2 bad input (invalid id, option or profile); 3 internal failure;
+printed); 2 bad input (invalid id, endpoint, option or profile); 3 internal failure;
 130 interrupted. The README lists each error and what to do about it."""
 
 
@@ -70,7 +72,8 @@ Examples:
 
 \b
 A --from file holds one id per line; blank lines and text after '#' are ignored.
-Ids given twice are scored once. At most 4 MiB and 100,000 lines per --from.
+A model given twice is scored once, whatever the spelling (id, URL, letter case).
+At most 4 MiB and 100,000 lines per --from.
 
 \b
 What is fetched is cached by commit under $HF_HOME/openness (default
@@ -100,7 +103,13 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _build_app():  # typer is imported only when a command runs: `--version` stays fast
+    from enum import Enum
+
     import typer
+
+    class ExplainFormat(str, Enum):
+        text = "text"
+        json = "json"
 
     from openness.options import Format, GroupKey, SortKey
 
@@ -202,9 +211,16 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                                      help="Hub endpoint URL.")] = None,
         no_repos: Annotated[bool, typer.Option(
             "--no-repos", help="Do not read linked GitHub repositories (GITHUB_API_URL, GITHUB_TOKEN).")] = False,
+        offline: Annotated[bool, typer.Option(
+            "--offline", help="Use only the cache (also: HF_HUB_OFFLINE=1), as for score.")] = False,
+        output_format: Annotated[ExplainFormat, typer.Option(
+            "--format", "-f", case_sensitive=False,
+            help="text (for reading), or json: the same steps as data, evidence listed once "
+                 "and referred to by index.")] = ExplainFormat.text,
     ) -> None:
         """Show how each verdict was reached: evidence -> signal -> rubric condition -> level."""
-        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos))
+        raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos, offline=offline or None,
+                                     as_json=output_format is ExplainFormat.json))
 
     return app
 
@@ -251,7 +267,8 @@ def parse_id_lines(text: str) -> list[str]:
 
 
 def _read_ids(request: ScoreRequest, listed: list[str]) -> list[str]:
-    """The ids from the arguments, --from, then the listing, first occurrence kept; exits 2 when none."""
+    """The ids from the arguments, --from, then the listing, the first spelling of each model
+    kept; exits 2 when none."""
     ids = list(request.models)
     if request.from_file is not None:
         ids += parse_id_lines(_read_id_file(request.from_file))
@@ -260,7 +277,9 @@ def _read_ids(request: ScoreRequest, listed: list[str]) -> list[str]:
         _fail("the Hub's listing has no models matching --author/--search/--filter", EXIT_UNSCORED)
     if not ids:
         _fail("no model ids given: pass ids (org/name), --from FILE, or --author/--search/--filter", EXIT_USAGE)
-    return list(dict.fromkeys(ids))
+    from openness.ids import unique_model_texts
+
+    return unique_model_texts(ids)
 
 
 # What one --from may hold. Far above any real batch (a run asks the Hub a few times per
@@ -350,6 +369,7 @@ def run_score(request: ScoreRequest) -> int:
     if problem:
         _fail(f"cannot write {output}: {problem}", EXIT_USAGE)
     fmt = _choose_format(request)
+    _check_endpoint(request.endpoint)
     source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline)
     code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
     listed: list[str] = []
@@ -378,14 +398,15 @@ def run_score(request: ScoreRequest) -> int:
             write_report(output, text)
         except OSError as exc:
             _fail(f"cannot write {output}: {_os_reason(exc)}", EXIT_USAGE)
-    else:
+    elif fmt is not Format.table or not _all_unreachable(report.scorecards):
         # The table is meant for a terminal; the other formats keep the text exactly and
-        # escape it their own way.
+        # escape it their own way. A table of nothing but "could not reach the Hub" rows
+        # would only repeat the one line said on stderr.
         sys.stdout.write(for_terminal(text) if fmt is Format.table else text)
         sys.stdout.flush()
     failed = [card for card in report.scorecards if card.status == "error" and card.error]
-    for card in failed:
-        _say(card.error.message)  # type: ignore[union-attr]
+    for line in _failure_lines(failed, request.endpoint):
+        _say(line)
     if output:
         scored = len(report.scorecards) - len(failed)
         _say(f"wrote {output}{_as_format(output, fmt)} ({scored} of {len(report.scorecards)} models scored)")
@@ -394,25 +415,84 @@ def run_score(request: ScoreRequest) -> int:
     return EXIT_UNSCORED if failed else EXIT_OK
 
 
-def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True) -> int:
-    """Print the path from evidence to verdicts for one model; the exit code as for `score`."""
+def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True,
+                offline: bool | None = None, as_json: bool = False) -> int:
+    """Print the path from evidence to verdicts for one model; the exit code as for `score`.
+    `offline` True reads only the cache; None leaves it to HF_HUB_OFFLINE. `as_json`
+    prints it as one JSON document (kept whole even when the model was not scored)."""
     from openness.api import Judge, hub_source, trace
     from openness.errors import InvalidModelId, UnknownProfile
-    from openness.render.explain import render_explain
+    from openness.render.explain import render_explain, render_explain_json
     from openness.render.text import for_terminal
 
     _warnings_to_stderr()
+    _check_endpoint(endpoint)
     try:
-        found = trace(model, profile=profile, source=hub_source(endpoint), repos=repos)
+        found = trace(model, profile=profile, source=hub_source(endpoint, offline=offline), repos=repos,
+                      offline=offline)
     except (InvalidModelId, UnknownProfile) as exc:
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
-    sys.stdout.write(for_terminal(render_explain(found, Judge.load(profile).rubric, profile)))
+    rubric = Judge.load(profile).rubric
+    if as_json:
+        sys.stdout.write(render_explain_json(found, rubric, profile))
+    elif not _all_unreachable([found.card]):
+        sys.stdout.write(for_terminal(render_explain(found, rubric, profile)))
     if found.card.status != "scored" and found.card.error:
-        _say(found.card.error.message)
+        for line in _failure_lines([found.card], endpoint):
+            _say(line)
         return EXIT_UNSCORED
     return EXIT_OK
+
+
+def _all_unreachable(cards: "list[Scorecard]") -> bool:
+    """True when no model was scored because the Hub could not be reached at all."""
+    return bool(cards) and all(card.error is not None and card.error.kind == "unreachable" for card in cards)
+
+
+def _failure_lines(failed: "list[Scorecard]", endpoint: str | None) -> list[str]:
+    """The stderr lines for models that could not be scored: one each, except that the
+    models the Hub could not be reached for share one line per cause, which names the
+    Hub's address and what to do (with no network, every model fails the same way)."""
+    from openness.cache import DEFAULT_ENDPOINT
+    from openness.sources.origins import without_credentials
+
+    address = without_credentials((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"))
+    lines: list[str] = []
+    unreachable: dict[str, list[str]] = {}  # cause -> models
+    places: dict[str, int] = {}  # cause -> its line, where its first model failed
+    for card in failed:
+        if card.error is None:
+            continue
+        if card.error.kind != "unreachable":
+            lines.append(card.error.message)
+            continue
+        cause = card.error.message.removeprefix(f"{card.repo_id}: ")
+        if cause not in places:
+            places[cause] = len(lines)
+            lines.append(cause)
+        unreachable.setdefault(cause, []).append(card.repo_id)
+    for cause, repos in unreachable.items():
+        which = repos[0] if len(repos) == 1 else f"{len(repos)} models"
+        where = cause.replace("the Hub", f"the Hub at {address}", 1)
+        lines[places[cause]] = (
+            f"{where}, for {which}: check the network, or set --endpoint or HF_ENDPOINT to a Hub "
+            "that can be reached; --offline scores what is already cached")
+    return lines
+
+
+def _check_endpoint(endpoint: str | None) -> None:
+    """Exit 2 at once, before any request or cache read, when --endpoint (or HF_ENDPOINT)
+    is not an http(s) URL: `localhost:8080` would otherwise fail model by model, or seem
+    to work from a warm cache."""
+    from openness.api import check_endpoint
+    from openness.errors import InvalidEndpoint
+
+    try:
+        check_endpoint(endpoint, name="--endpoint")
+    except InvalidEndpoint as exc:
+        _fail(str(exc), EXIT_USAGE)
 
 
 def _interrupted() -> NoReturn:

@@ -93,6 +93,13 @@ class UnknownProfile(RubricError):
     kind = "unknown_profile"
 
 
+class InvalidEndpoint(OpennessError):
+    """The Hub endpoint given is not an http(s) URL with a host: refused before any
+    request, so a cache filled from another endpoint cannot make it seem to work."""
+
+    kind = "invalid_endpoint"
+
+
 class ScoringFailed(OpennessError):
     """Scoring one model stopped on something this package did not foresee (a bug that
     hostile input reached). It costs that model, with the cause named, not the batch."""

@@ -120,3 +120,31 @@ def _revision_in(parts: list[str]) -> str:
     if parts[0] == "refs" and len(parts) >= 3:
         return "/".join(parts[:3])
     return parts[0]
+
+
+def model_key(text: str) -> tuple[str, str | None] | None:
+    """What names the same model whatever the spelling: (repo id in lower case, revision).
+
+    The Hub treats ids without regard to case and a URL names the same repo as its id, so
+    `Org/Name`, `org/name` and `https://huggingface.co/org/name` share one key. Revisions
+    keep their case (git refs are case-sensitive). None for text that names no model.
+    """
+    try:
+        repo_id, revision = parse_model_text(text)
+    except InvalidModelId:
+        return None
+    return repo_id.lower(), revision
+
+
+def unique_model_texts(texts: list[str]) -> list[str]:
+    """`texts` with every later spelling of a model already listed left out (the first
+    spelling is kept, in the order given). Text that names no model is kept once as is,
+    so that it is still reported."""
+    seen: set[object] = set()
+    kept = []
+    for text in texts:
+        key = model_key(text) or text.strip()
+        if key not in seen:
+            seen.add(key)
+            kept.append(text)
+    return kept

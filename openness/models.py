@@ -1,11 +1,12 @@
 """Frozen value types passed between the stages: reference -> snapshot -> evidence -> scorecard."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterator
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.ids import parse_model_text
+from openness.ids import model_key, parse_model_text
 
 Strength = Literal["high", "medium", "low"]
 Word = Literal["open", "partial", "closed", "unknown"]
@@ -281,10 +282,27 @@ class RubricRef(Frozen):
     profile: str
 
 
+def _names_commit(asked: str, revision: str | None) -> bool:
+    """True when the revision asked for is `revision` or an abbreviation of its commit."""
+    if revision is None:
+        return False
+    return asked == revision or (_looks_like_commit(asked) and revision.lower().startswith(asked.lower()))
+
+
+def _looks_like_commit(revision: str) -> bool:
+    """True for a commit or its abbreviation (7 to 40 hex digits)."""
+    return 7 <= len(revision) <= 40 and all(c in "0123456789abcdef" for c in revision.lower())
+
+
 class Report(Frozen):
     """Scorecards for one run, with what produced them, and every way to show them.
 
-    In a notebook a report displays as its comparison table (`_repr_html_`).
+    A report is the sequence of its scorecards: `len(report)`, `for card in report`,
+    `report[0]`, and `report["org/name"]` or `"org/name" in report` with a model as
+    `compare` accepts it (an id in any letter case, `org/name@revision`, a Hub URL).
+    `print(report)` prints its table; in a notebook it displays as the comparison table
+    (`_repr_html_`). It is still a pydantic model: `model_dump`, `model_dump_json` and
+    `model_copy` work as on any other (`dict(report)` does not: iterating yields cards).
     """
 
     tool_version: str
@@ -296,12 +314,67 @@ class Report(Frozen):
         """True when no model ended in an error."""
         return all(card.status == "scored" for card in self.scorecards)
 
-    def __getitem__(self, repo_id: str) -> Scorecard:
-        """The scorecard of `repo_id` (as given to `compare`); KeyError if absent."""
-        for card in self.scorecards:
-            if card.repo_id == repo_id:
-                return card
-        raise KeyError(repo_id)
+    def __len__(self) -> int:
+        return len(self.scorecards)
+
+    def __iter__(self) -> Iterator[Scorecard]:  # type: ignore[override]
+        # pydantic's own __iter__ yields (field, value) pairs; a report is read as its cards.
+        return iter(self.scorecards)
+
+    def __contains__(self, item: object) -> bool:
+        """True for a scorecard of this report, or a model `report[item]` finds."""
+        if isinstance(item, Scorecard):
+            return item in self.scorecards
+        return isinstance(item, str) and self._find(item) is not None
+
+    @overload
+    def __getitem__(self, key: str | int) -> Scorecard: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> "Report": ...
+
+    def __getitem__(self, key: str | int | slice) -> "Scorecard | Report":
+        """The scorecard of a model (as `compare` accepts it: id in any letter case,
+        `org/name@revision`, Hub URL), or by position; a slice is a report of those rows.
+        KeyError when the report holds no such model."""
+        if isinstance(key, slice):
+            return self.model_copy(update={"scorecards": self.scorecards[key]})
+        if isinstance(key, int):
+            return self.scorecards[key]
+        card = self._find(key)
+        if card is None:
+            raise KeyError(key)
+        return card
+
+    def _find(self, text: str) -> Scorecard | None:
+        """The card `text` names. A revision after `@` picks the card of that commit (or
+        the failed request for it); a branch or tag name, which a scored card does not
+        record, finds the model when the report holds only one card of it."""
+        exact = next((card for card in self.scorecards if card.repo_id == text), None)
+        key = model_key(text)
+        if exact is not None or key is None:
+            return exact
+        repo, revision = key
+        same = [card for card in self.scorecards if card.repo_id.lower() == repo]
+        if revision is None or not same:
+            return same[0] if same else None
+        pinned = [card for card in same if _names_commit(revision, card.revision)]
+        if pinned or _looks_like_commit(revision):
+            return pinned[0] if pinned else None
+        return same[0] if len(same) == 1 else None
+
+    def __str__(self) -> str:
+        """The table `openness score` prints, safe for a terminal."""
+        from openness.render.text import for_terminal
+
+        return for_terminal(self.to_table())
+
+    def __repr__(self) -> str:
+        # The whole evidence of every card runs to kilobytes: name the models instead.
+        shown = ", ".join(repr(card.repo_id) for card in self.scorecards[:8])
+        more = f", ... {len(self) - 8} more" if len(self) > 8 else ""
+        return (f"Report(tool_version={self.tool_version!r}, rubric={self.rubric!r}, "
+                f"scorecards=[{len(self)}: {shown}{more}])")
 
     def sorted(self, by: str = "model") -> "Report":
         """A copy with rows ordered by `model`, `weights`, `data`, `code` or `license`.

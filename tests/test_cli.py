@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+import openness
+
 from helpers import axes, cli, cli_process
 
 
@@ -186,6 +188,18 @@ def test_profile_changes_words_not_levels(hub_url):
     assert osai.json()["rubric"]["profile"] == "osai"
 
 
+def test_crfm_calls_downloadable_weights_open_whatever_the_licence(hub_url):
+    # non-commercial behind an automatic click-through; an unresolvable licence, no gate;
+    # a community licence behind a manual approval gate
+    ids = ["ncco/lumen-2b", "oddco/mystery-other", "gatedco/summit-8b"]
+    doc = cli("score", *ids, "-f", "json", "-p", "crfm", endpoint=hub_url).json()
+    weights = {m["repo_id"]: (m["axes"]["weights"]["score"], m["axes"]["weights"]["level"]) for m in doc["models"]}
+    assert weights == {"ncco/lumen-2b": (1, "open"), "oddco/mystery-other": (1, "open"),
+                       "gatedco/summit-8b": (1, "partial")}
+    summit = next(m for m in doc["models"] if m["repo_id"] == "gatedco/summit-8b")
+    assert any(r.startswith("partial under this profile:") for r in summit["axes"]["weights"]["reasons"])
+
+
 def test_console_entry_point_and_hub_endpoint_from_environment(hub_url):
     run = cli_process("score", "weightsco/breeze-7b", "nobody/nothing", endpoint=hub_url)
     assert run.code == 1
@@ -196,11 +210,13 @@ def test_console_entry_point_and_hub_endpoint_from_environment(hub_url):
         "openness: nobody/nothing: no such model on the Hub (or it is private)"]
 
 
-def test_unreachable_hub_is_one_line_per_model_not_a_traceback():
+def test_unreachable_hub_is_one_line_with_its_address_and_what_to_do_not_a_traceback():
     run = cli_process("score", "a/b", "c/d", endpoint="http://127.0.0.1:9")
     assert run.code == 1
+    assert run.stdout == ""  # a table of failed rows would only repeat the line below
     lines = run.stderr.strip().splitlines()
-    assert len(lines) == 2 and all("could not reach the Hub" in line for line in lines)
+    assert len(lines) == 1 and lines[0].startswith("openness: could not reach the Hub at http://127.0.0.1:9 (")
+    assert "for 2 models" in lines[0] and "HF_ENDPOINT" in lines[0] and "--offline" in lines[0]
     assert "Traceback" not in run.stderr
 
 
@@ -210,3 +226,40 @@ def test_version_and_help():
     helptext = cli("score", "--help").stdout
     for word in ("--format", "--details", "--profile", "org/name@revision"):
         assert word in helptext
+
+
+@pytest.mark.parametrize("bad", ["THE STUB WITHOUT ITS SCHEME", "localhost:8080", "ftp://hub.example",
+                                 "http://", "https://hub.example:port", "hub.example"])
+def test_an_endpoint_that_is_no_http_url_exits_2_at_once(hub_url, bad, monkeypatch):
+    assert cli("score", "openlab/atlas-7b", endpoint=hub_url).code == 0  # the cache is warm
+    bad = hub_url.split("://", 1)[1] if bad.startswith("THE STUB") else bad
+    for args in (("score", "openlab/atlas-7b", "--endpoint", bad), ("explain", "openlab/atlas-7b", "--endpoint", bad)):
+        run = cli(*args)
+        assert run.code == 2 and run.stdout == ""
+        assert run.stderr.count("\n") == 1 and run.stderr.startswith("openness: --endpoint ")
+        assert "http://" in run.stderr and "https://" in run.stderr
+    monkeypatch.setenv("HF_ENDPOINT", bad)
+    run = cli("score", "openlab/atlas-7b")
+    assert run.code == 2 and run.stderr.startswith("openness: HF_ENDPOINT ")
+    with pytest.raises(openness.errors.InvalidEndpoint):
+        openness.compare(["openlab/atlas-7b"], endpoint=bad)
+
+
+def test_an_unreachable_hub_is_said_once_beside_other_failures_and_in_explain(hub_url):
+    import socket
+
+    with socket.socket() as closed:  # a loopback port bound but not listening: refused at once
+        closed.bind(("127.0.0.1", 0))
+        address = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        run = cli("score", "a/b", "not an id", "c/d", "--endpoint", address)
+        lines = run.stderr.splitlines()
+        assert run.code == 2 and len(lines) == 2
+        assert "is not a model id" in lines[1]
+        assert lines[0].startswith(f"openness: could not reach the Hub at {address} (")
+        assert "for 2 models" in lines[0] and "HF_ENDPOINT" in lines[0]
+        assert "not an id" in run.stdout  # not every row is unreachable: the table stays
+        run = cli("explain", "a/b", "--endpoint", address)
+        assert run.code == 1 and run.stdout == ""
+        assert run.stderr.count("\n") == 1 and "for a/b: check the network" in run.stderr
+    as_json = cli("score", "nobody/nothing", "-f", "json", endpoint=hub_url)
+    assert as_json.stderr == "openness: nobody/nothing: no such model on the Hub (or it is private)\n"

@@ -232,3 +232,55 @@ def test_api_options_revision_profile_and_a_single_string(hub_url, hub):
         openness.compare(THREE, endpoint=hub_url, profile="nope")
     with pytest.raises(KeyError):
         openness.compare("openlab/atlas-7b", endpoint=hub_url)["not/there"]
+
+
+def test_a_report_is_the_sequence_of_its_scorecards(hub_url):
+    report = openness.compare([*THREE, "nobody/nothing"], endpoint=hub_url)
+    assert len(report) == 4
+    assert [card.repo_id for card in report] == [*THREE, "nobody/nothing"]
+    assert report[0] is report.scorecards[0] and report[-1].status == "error"
+    assert [card.repo_id for card in report[1:3]] == THREE[1:3]
+    assert report.model_dump()["scorecards"][0]["repo_id"] == THREE[0]  # still a pydantic model
+    assert openness.models.Report.model_validate_json(report.model_dump_json()) == report
+
+
+def test_a_report_finds_a_model_as_compare_accepts_it(hub_url):
+    report = openness.compare(THREE, endpoint=hub_url)
+    atlas = report["openlab/atlas-7b"]
+    for spelling in ("OpenLab/Atlas-7B", "https://huggingface.co/openlab/atlas-7b",
+                     "hf.co/OPENLAB/atlas-7b", f"openlab/atlas-7b@{atlas.revision}",
+                     f"openlab/atlas-7b@{atlas.revision[:7]}", "openlab/atlas-7b@main"):
+        assert spelling in report
+        assert report[spelling] == atlas
+    assert atlas in report
+    for absent in ("openlab/atlas-8b", "not an id", "openlab/atlas-7b@0000000", 3):
+        assert absent not in report
+    with pytest.raises(KeyError):
+        report["https://huggingface.co/openlab/atlas-8b"]
+
+
+def test_print_shows_the_table_not_the_internals(hub_url):
+    report = openness.compare(THREE, endpoint=hub_url)
+    assert str(report) == report.to_table() == cli("score", *THREE, endpoint=hub_url).stdout
+    assert "evidence" not in repr(report) and len(repr(report)) < 300
+    assert all(repo in repr(report) for repo in THREE)
+
+
+SPELLINGS = ["openlab/atlas-7b", "https://huggingface.co/openlab/atlas-7b", "OpenLab/Atlas-7B",
+             "hf.co/OPENLAB/ATLAS-7B", "railco/meadow-3b"]
+
+
+def test_one_model_in_several_spellings_is_one_row(hub_url):
+    doc = cli("score", *SPELLINGS, "-f", "json", endpoint=hub_url).json()
+    assert [m["repo_id"] for m in doc["models"]] == ["openlab/atlas-7b", "railco/meadow-3b"]
+    report = openness.compare(SPELLINGS[::-1], endpoint=hub_url)
+    assert [card.repo_id for card in report] == ["railco/meadow-3b", "openlab/atlas-7b"]
+    missing = openness.compare(["nobody/Nothing", "https://huggingface.co/NOBODY/nothing"], endpoint=hub_url)
+    assert [card.repo_id for card in missing] == ["nobody/Nothing"]  # the first spelling is kept
+
+
+def test_revisions_and_invalid_ids_stay_apart_when_ids_are_deduplicated():
+    from openness.ids import unique_model_texts
+
+    texts = ["Org/A", "org/a@v1", "org/a@V1", "ORG/A", "not an id", " not an id ", "org/a@v1"]
+    assert unique_model_texts(texts) == ["Org/A", "org/a@v1", "org/a@V1", "not an id"]

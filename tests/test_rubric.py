@@ -117,6 +117,14 @@ def test_absent_card_is_judged_not_unknown():
     ("profile", "changes", "axis", "word"),
     [
         ("crfm", {"license__class": "C"}, "weights", "open"),
+        # crfm: downloadable weights are open whatever the licence, not behind a manual gate
+        ("crfm", {"license__class": "E"}, "weights", "open"),
+        ("crfm", {"license__class": "F", "gate": "auto"}, "weights", "open"),
+        ("crfm", {"license__class": "E", "gate": "manual"}, "weights", "partial"),
+        ("crfm", {"gate": "manual"}, "weights", "partial"),
+        ("crfm", {"gate": "unknown"}, "weights", "partial"),
+        ("crfm", {"weights__files": 0}, "weights", "closed"),
+        ("crfm", {"license__class": "E"}, "data", "open"),
         ("default", {"gate": "auto"}, "weights", "open"),
         ("osai", {"gate": "auto"}, "weights", "partial"),
         ("osi", {"license__class": "B"}, "weights", "partial"),

@@ -64,8 +64,9 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
     if above:
         unmet = next(c for c in above.requires if not holds(rubric.conditions[c], trace.signals))
         lines.append(f"  not level {above.level}: {terminal_line(fill(rubric.conditions[unmet].unmet, trace.signals))}")
-    lines.append(f"  word: level {own.score} is '{rubric.profiles[profile].word(name, own.score)}' "
-                 f"under profile {profile}")
+    # The word the verdict got: the profile's word for the level, unless one of the
+    # profile's `open_requires` conditions kept it partial (said in a remark below).
+    lines.append(f"  word: level {own.score} is '{own.level}' under profile {profile}")
     lines += [f"  remark: {terminal_line(r)}" for r in own.reasons[1:] if not r.startswith("not level")]
     lines += _lineage(own, final)
     lines += _unused(trace.evidence, axis.evidence_from, shown)
@@ -130,3 +131,83 @@ def _unused(evidence: tuple[Evidence, ...], prefixes: list[str], shown: set[int]
         return []
     return ["  also read (fed no condition above):"] + [
         f"    - [{e.strength}] {terminal_line(e.source)}: {terminal_line(e.detail)}" for e in rest]
+
+
+EXPLAIN_SCHEMA_VERSION = 1
+
+
+def explain_document(trace: Trace, rubric: Rubric, profile: str) -> dict[str, Any]:
+    """What the text of `explain` says, as plain data (`openness explain --format json`).
+
+    `model` is the model's entry as in the report JSON. `evidence` lists every evidence
+    item of the model's own card once; conditions refer to the items that fed them by
+    their index in it. Per axis: the levels tried from 4 down to the one reached, each
+    condition with the signal value it tested, the reason the level above was not
+    reached, the word, the remarks, and whether the parents changed the verdict.
+    """
+    from openness import __version__
+    from openness.render.json import model_entry
+
+    card = trace.card
+    axes: dict[str, Any] = {}
+    if card.status == "scored":
+        for name in AXES:
+            own, final = trace.own.get(name), card.axes.get(name)
+            if own is not None and final is not None:
+                axes[name] = _axis_data(trace, rubric, name, own, final)
+    return {
+        "schema_version": EXPLAIN_SCHEMA_VERSION,
+        "tool": {"name": "openness", "version": __version__},
+        "rubric": {"id": rubric.id, "version": rubric.version, "profile": profile},
+        "model": model_entry(card),
+        "evidence": [e.model_dump(include={"signal", "source", "detail", "strength"}) for e in trace.evidence]
+        if card.status == "scored" else [],
+        "axes": axes,
+    }
+
+
+def render_explain_json(trace: Trace, rubric: Rubric, profile: str) -> str:
+    """`explain_document` as indented JSON, one document ending with a newline; text kept
+    as the card gave it (a lone surrogate as its escape), as the report JSON does."""
+    import json
+
+    from openness.render.text import SURROGATE
+
+    text = json.dumps(explain_document(trace, rubric, profile), indent=2, ensure_ascii=False, default=str)
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def _axis_data(trace: Trace, rubric: Rubric, name: AxisName, own: AxisVerdict, final: AxisVerdict) -> dict[str, Any]:
+    axis = rubric.axes[name]
+    data: dict[str, Any] = {"level": final.level, "score": final.score,
+                            "own": {"level": own.level, "score": own.score}}
+    if own.score is None:
+        return {**data, "not_judged": own.reasons[0], "levels": [], "not_higher": None,
+                "remarks": [], "changed_by_parents": False}
+    used: set[int] = set()
+    levels = []
+    for level in axis.levels:
+        if level.level < own.score:
+            break
+        levels.append({"level": level.level, "reached": level.level == own.score,
+                       "conditions": [_condition_data(rubric, c, trace, used) for c in level.requires]})
+    above = next((lv for lv in axis.levels if lv.level == own.score + 1), None)
+    unmet = next((c for c in above.requires if not holds(rubric.conditions[c], trace.signals)), None) if above else None
+    changed = (own.score, own.level, own.reasons) != (final.score, final.level, final.reasons)
+    return {**data, "levels": levels,
+            "not_higher": fill(rubric.conditions[unmet].unmet, trace.signals) if unmet else None,
+            "remarks": [r for r in own.reasons[1:] if not r.startswith("not level")],
+            "changed_by_parents": changed, **({"final_reasons": list(final.reasons)} if changed else {}),
+            "also_read": [i for i, e in enumerate(trace.evidence) if i not in used
+                          and any(e.signal == p or (p.endswith(".") and e.signal.startswith(p))
+                                  for p in axis.evidence_from)]}
+
+
+def _condition_data(rubric: Rubric, name: str, trace: Trace, used: set[int]) -> dict[str, Any]:
+    condition = rubric.conditions[name]
+    met = holds(condition, trace.signals)
+    fed = [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]
+    used.update(fed)
+    return {"name": name, "signal": condition.signal, "value": trace.signals.get(condition.signal),
+            "needs": _test(condition), "met": met,
+            "because": None if met else fill(condition.unmet, trace.signals), "evidence": fed}

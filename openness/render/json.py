@@ -65,3 +65,8 @@ def _axis(verdict: AxisVerdict) -> dict[str, Any]:
         "reasons": list(verdict.reasons),
         "evidence": [e.model_dump(include={"source", "detail", "strength", "signal"}) for e in verdict.evidence],
     }
+
+
+def model_entry(card: Scorecard) -> dict[str, Any]:
+    """One model's entry of `models`, as other JSON documents (`explain`) embed it."""
+    return _model(card)
