@@ -359,7 +359,7 @@ def run_score(request: ScoreRequest) -> int:
     from openness.files import output_problem, write_report, writes_through
     from openness.options import Format
     from openness.render import render
-    from openness.render.text import for_terminal
+    from openness.render.text import for_terminal, for_terminal_keeping_colour
 
     _warnings_to_stderr()
     if request.limit and not request.lists_models:
@@ -390,7 +390,8 @@ def run_score(request: ScoreRequest) -> int:
         _interrupted()
     if request.sort is not None:
         report = report.sorted(request.sort.value)  # type: ignore[attr-defined]
-    text = render(report, fmt, details=request.details, group_by=request.group_by)
+    colour, width = (False, None) if output else _stdout_style()  # a file gets neither
+    text = render(report, fmt, details=request.details, group_by=request.group_by, colour=colour, width=width)
     if output:
         if fmt is Format.table and writes_through(output):
             text = for_terminal(text)  # /dev/stdout, /dev/tty, a FIFO: as stdout would get it
@@ -402,7 +403,9 @@ def run_score(request: ScoreRequest) -> int:
         # The table is meant for a terminal; the other formats keep the text exactly and
         # escape it their own way. A table of nothing but "could not reach the Hub" rows
         # would only repeat the one line said on stderr.
-        sys.stdout.write(for_terminal(text) if fmt is Format.table else text)
+        if fmt is Format.table:
+            text = for_terminal_keeping_colour(text) if colour else for_terminal(text)
+        sys.stdout.write(text)
         sys.stdout.flush()
     failed = [card for card in report.scorecards if card.status == "error" and card.error]
     for line in _failure_lines(failed, request.endpoint):
@@ -527,6 +530,26 @@ def _progress_bar(total: int, quiet: bool):
                   transient=True) as bar:
         task = bar.add_task("", total=total)
         yield lambda card: bar.update(task, advance=1, description=terminal_line(card.repo_id))
+
+
+def _stdout_style() -> "tuple[bool, int | None]":
+    """Colour and width for the table on stdout. On a terminal: colour, and the terminal's
+    width (COLUMNS first). Piped: no colour and no width, so the text is the same
+    wherever it goes (REASON_WIDTH cuts reasons)."""
+    import shutil
+
+    terminal = sys.stdout.isatty()
+    return _wants_colour(terminal), shutil.get_terminal_size().columns if terminal else None
+
+
+def _wants_colour(terminal: bool) -> bool:
+    """NO_COLOR (any non-empty value, https://no-color.org) turns colour off; FORCE_COLOR
+    (non-empty, not 0) turns it on even when piped; else only a terminal that is not `dumb`."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return terminal and os.environ.get("TERM") != "dumb"
 
 
 def _stderr_is_terminal() -> bool:

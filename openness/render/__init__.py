@@ -8,8 +8,12 @@ from openness.options import SUFFIX_FORMATS, Format, GroupKey, SortKey
 from openness.render.arrange import flatten, groups_of
 
 
-def render(report: Report, fmt: Format, *, details: bool = False, group_by: GroupKey | None = None) -> str:
+def render(report: Report, fmt: Format, *, details: bool = False, group_by: GroupKey | None = None,
+           colour: bool = False, width: int | None = None) -> str:
     """The report in `fmt`, ending with a newline.
+
+    `colour` and `width` are for the table on a terminal (see `render_table`); other
+    formats ignore them.
 
     `group_by` puts each group under its own heading in table, markdown and HTML, and
     keeps the rows of a group together in CSV and JSON.
@@ -17,7 +21,7 @@ def render(report: Report, fmt: Format, *, details: bool = False, group_by: Grou
     if fmt is Format.table:
         from openness.render.terminal import render_table
 
-        return render_table(report, details=details, group_by=group_by)
+        return render_table(report, details=details, group_by=group_by, colour=colour, width=width)
     if fmt is Format.markdown:
         from openness.render.markdown import render_markdown
 

@@ -70,3 +70,29 @@ def headline(reasons: list[str]) -> str:
     """The first reason without its 'level N:' prefix."""
     first = reasons[0] if reasons else ""
     return re.sub(r"^level \d: ", "", first)
+
+
+# Colour for the verdict words on a terminal (SGR: green, yellow, red, dim). Only the
+# terminal renderer adds these, to cells it has already sanitised: they are the one kind
+# of escape sequence our output carries, and never text from a card or the Hub.
+_VERDICT_SGR = {"open": "32", "partial": "33", "closed": "31", "unknown": "2"}
+_RESET = "\x1b[0m"
+_VERDICT_WORD = re.compile(r"(open|partial|closed|unknown)\b")
+# Exactly the sequences above, no other: what `for_terminal_keeping_colour` lets through.
+_OUR_SGR = re.compile("(\x1b\\[(?:32|33|31|2|0)m)")
+
+
+def paint_verdict(cell: str) -> str:
+    """A sanitised cell with its leading verdict word coloured; other cells unchanged."""
+    found = _VERDICT_WORD.match(cell)
+    if not found:
+        return cell
+    word = found.group(1)
+    return f"\x1b[{_VERDICT_SGR[word]}m{word}{_RESET}{cell[found.end():]}"
+
+
+def for_terminal_keeping_colour(text: str) -> str:
+    """`for_terminal` on everything but our own verdict colours (`paint_verdict`'s exact
+    sequences): the last pass over a coloured table still drops every other escape."""
+    pieces = _OUR_SGR.split(text)  # odd indices are the separators: our sequences
+    return "".join(piece if index % 2 else for_terminal(piece) for index, piece in enumerate(pieces))
