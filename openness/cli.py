@@ -115,6 +115,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
 
     app = typer.Typer(help=_HELP, add_completion=False, no_args_is_help=True,
                       pretty_exceptions_enable=False, rich_markup_mode=None)
+    plain_help = _plain_help_command()
 
     def _print_version(value: bool) -> None:
         if value:
@@ -131,7 +132,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
     ) -> None:
         """How open is an AI model? Weights, data and code, judged separately, with evidence."""
 
-    @app.command(help=_SCORE_HELP)
+    @app.command(help=_SCORE_HELP, cls=plain_help)
     def score(
         models: Annotated[list[str] | None, typer.Argument(
             help="Model ids on the Hub: org/name, org/name@revision (branch, tag or commit), "
@@ -202,7 +203,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
 
         sys.stdout.write(json_schema_text())
 
-    @app.command()
+    @app.command(cls=plain_help)
     def explain(
         model: Annotated[str, typer.Argument(help="A model id: org/name, or org/name@revision.", metavar="MODEL")],
         profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME",
@@ -223,6 +224,61 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                      as_json=output_format is ExplainFormat.json))
 
     return app
+
+
+def _plain_help_command():
+    """The command class for `score` and `explain`: their --help names no Python type.
+
+    typer writes an argument as `MODEL <list[str]>` (its annotation) and as `{MODEL}` in
+    the usage line, and a range as `1<=x<=64`: here an argument is its metavar alone
+    (`[MODEL...]` when optional) and a range is said in words.
+    """
+    from typing import Any
+
+    from typer.core import TyperCommand
+
+    def usage_name(param: Any) -> str:
+        name = param.metavar or (param.name or "").upper()
+        return name if param.required else f"[{name}]"
+
+    def range_words(param: Any) -> tuple[str, str] | None:
+        low, high = getattr(param, "min", None), getattr(param, "max", None)
+        if low is not None and high is not None:
+            return f"{low}<=x<={high}", f"{low} to {high}"
+        if low is not None:
+            return f"x>={low}", f"at least {low}"
+        if high is not None:
+            return f"x<={high}", f"at most {high}"
+        return None
+
+    class PlainHelp(TyperCommand):
+        def collect_usage_pieces(self, ctx: Any) -> list[str]:
+            pieces = [self.options_metavar] if self.options_metavar else []
+            for param in self.get_params(ctx):
+                is_argument = param.param_type_name == "argument"
+                pieces += [usage_name(param)] if is_argument else param.get_usage_pieces(ctx)
+            return pieces
+
+        def format_options(self, ctx: Any, formatter: Any) -> None:
+            arguments, options = [], []
+            for param in self.get_params(ctx):
+                record = param.get_help_record(ctx)
+                if record is None:
+                    continue
+                name, text = record
+                said = range_words(param)
+                if said:
+                    text = text.replace(*said)
+                if param.param_type_name == "argument":
+                    arguments.append((param.metavar or (param.name or "").upper(), text))
+                else:
+                    options.append((name, text))
+            for title, rows in (("Arguments", arguments), ("Options", options)):
+                if rows:
+                    with formatter.section(title):
+                        formatter.write_dl(rows)
+
+    return PlainHelp
 
 
 @dataclass(frozen=True)

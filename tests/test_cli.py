@@ -1,6 +1,8 @@
 """The real CLI against the stand-in Hub (real HTTP on loopback) with synthetic cards."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import openness
@@ -263,3 +265,18 @@ def test_an_unreachable_hub_is_said_once_beside_other_failures_and_in_explain(hu
         assert run.stderr.count("\n") == 1 and "for a/b: check the network" in run.stderr
     as_json = cli("score", "nobody/nothing", "-f", "json", endpoint=hub_url)
     assert as_json.stderr == "openness: nobody/nothing: no such model on the Hub (or it is private)\n"
+
+
+@pytest.mark.parametrize("command", [[], ["score"], ["explain"]])
+def test_help_shows_plain_values_not_python_types(command):
+    shown = cli(*command, "--help")
+    assert shown.code == 0
+    text = " ".join(shown.stdout.split())  # as one line: help wraps anywhere
+    internal = re.compile(r"<(?:list\[)?(?:str|int|bool)\]?>|\{MODEL\}|<=x|x>=|x<=|\b(?:Format|SortKey|GroupKey|"
+                          r"ExplainFormat)\b|\.table\b|\.text\b")
+    assert not internal.findall(text), internal.findall(text)
+    if command == ["score"]:
+        assert "Usage: openness score [OPTIONS] [MODEL...]" in text and "MODEL... Model ids" in text
+        assert "<table|markdown|csv|json|html>" in text and "[default: 16; 1 to 64]" in text
+    if command == ["explain"]:
+        assert "Usage: openness explain [OPTIONS] MODEL" in text and "[default: text]" in text
