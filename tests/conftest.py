@@ -97,4 +97,6 @@ def hf_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "hf_home"
     home.mkdir()
     monkeypatch.setenv("HF_HOME", str(home))
+    # A FORCE_COLOR in the environment that runs the tests would colour every table.
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     return home
