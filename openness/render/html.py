@@ -17,6 +17,7 @@ from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, li
                                   lineage_text,
                                   parents_text)
 from openness.render.text import gate_words, headline, one_line
+from openness.sources.origins import without_credentials
 
 _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -75,7 +76,8 @@ def _view(report: Report, group_by: GroupKey | None, title: str | None) -> dict[
         "classes": licence_classes(cards),
         "tool_version": report.tool_version,
         "rubric": report.rubric,
-        "endpoint": one_line(report.endpoint) if report.endpoint else None,
+        # A report built by hand may carry `user:pw@` in its endpoint: never print it.
+        "endpoint": one_line(without_credentials(report.endpoint)) if report.endpoint else None,
         "default_hub": DEFAULT_HUB,
         "scored_at": report.scored_at.strftime("%Y-%m-%d %H:%M UTC") if report.scored_at else None,
     }
