@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from openness import __version__
@@ -70,6 +71,16 @@ def check_endpoint(endpoint: str | None, *, name: str = "the endpoint") -> str |
         raise InvalidEndpoint(f"{name} {quoted(endpoint)} is not a Hub URL: expected http:// or "
                               "https:// and a host, e.g. https://huggingface.co or http://localhost:8080")
     return endpoint
+
+
+def hub_address(endpoint: str | None) -> str:
+    """The Hub `endpoint` names (else HF_ENDPOINT, else huggingface.co), without credentials."""
+    import os
+
+    from openness.cache import DEFAULT_ENDPOINT
+    from openness.sources.origins import without_credentials
+
+    return without_credentials((endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).strip().rstrip("/"))
 
 
 def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: bool = True,
@@ -222,6 +233,9 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     from openness.run import ScoringRun
 
     judge = Judge.load(profile)
+    # Record the Hub asked, for the report's links; a source given without an endpoint
+    # may be any other (a stand-in, a test double): say nothing rather than guess.
+    address = hub_address(endpoint) if source is None or endpoint else None
     source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
     # The Hub ignores the case of ids and a URL names the same repo: one row per model.
     texts = unique_model_texts([repo_ids] if isinstance(repo_ids, str) else list(repo_ids))
@@ -244,4 +258,5 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-    return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards)
+    return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards, endpoint=address,
+                  scored_at=datetime.now(timezone.utc).replace(microsecond=0))

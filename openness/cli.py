@@ -410,7 +410,7 @@ def _as_format(output: str, fmt) -> str:
 
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
-    from openness.api import compare, github_source, hub_source
+    from openness.api import compare, github_source, hub_address, hub_source
     from openness.errors import SourceError, UnknownProfile
     from openness.files import output_problem, write_report, writes_through
     from openness.options import Format
@@ -438,7 +438,8 @@ def run_score(request: ScoreRequest) -> int:
     ids = _read_ids(request, listed)
     try:
         with _progress_bar(len(ids), request.quiet) as advance:
-            report = compare(ids, profile=request.profile, source=source, jobs=request.jobs, on_scored=advance,
+            report = compare(ids, profile=request.profile, source=source, endpoint=hub_address(request.endpoint),
+                             jobs=request.jobs, on_scored=advance,
                              code_host=code_host, repos=request.repos)
     except UnknownProfile as exc:
         _fail(str(exc), EXIT_USAGE)

@@ -60,6 +60,11 @@ def check_revision(text: str, revision: str) -> None:
         raise InvalidModelId(text, "the revision is not a valid branch, tag or commit")
 
 
+def is_repo_id(repo_id: str) -> bool:
+    """True when `repo_id` is `org/name` (or a bare legacy `name`) as the Hub spells ids."""
+    return _repo_id_problem(repo_id) is None
+
+
 def _repo_id_problem(repo_id: str) -> str | None:
     """Why `repo_id` cannot be a repo id, most specific reason first; None if it can."""
     if any(unicodedata.category(c)[0] == "C" for c in repo_id):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -308,6 +309,10 @@ class Report(Frozen):
     tool_version: str
     rubric: RubricRef
     scorecards: list[Scorecard]
+    endpoint: str | None = None
+    """The Hub the models were read from (without credentials); None when not recorded."""
+    scored_at: datetime | None = None
+    """When the run finished (UTC); None when not recorded."""
 
     @property
     def all_scored(self) -> bool:

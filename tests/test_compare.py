@@ -33,7 +33,8 @@ class TableCounter(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags[tag] = self.tags.get(tag, 0) + 1
-        self._in_row_head = tag == "th" and ("scope", "row") in attrs
+        if tag in ("th", "div"):  # the name may sit inside a link; the revision's div ends it
+            self._in_row_head = tag == "th" and ("scope", "row") in attrs
 
     def handle_endtag(self, tag):
         if tag in ("th", "div"):

@@ -378,6 +378,23 @@ def harmless(text: str) -> str:
     return "plain words" if one_line(text) else " "
 
 
+def _makes_a_link(key: str, value: str) -> bool:
+    """True for the texts the page turns into links: a valid id, a full commit, a card line
+    or a GitHub repository as evidence source. They hold only characters that cannot make
+    markup, so they are kept as they are, and the page keeps its links."""
+    from openness.ids import is_repo_id
+    from openness.render.html import _CARD_LINE, _COMMIT, _GITHUB_SOURCE, github_url
+
+    if key == "repo_id":
+        return is_repo_id(value)
+    if key == "revision":
+        return bool(_COMMIT.fullmatch(value))
+    if key == "source":
+        repo = _GITHUB_SOURCE.fullmatch(value)
+        return bool(_CARD_LINE.fullmatch(value) or (repo and github_url(repo.group(1))))
+    return False
+
+
 def shade(value, key: str | None = None):
     """The report's dump with every card-derived string made harmless."""
     if isinstance(value, dict):
@@ -385,7 +402,7 @@ def shade(value, key: str | None = None):
     if isinstance(value, list):
         return [shade(v, key) for v in value]
     if isinstance(value, str) and key in FREE_TEXT:
-        return harmless(value)
+        return value if _makes_a_link(key, value) else harmless(value)
     if isinstance(value, str) and key == "license":  # a dataset's licence
         return harmless(value)
     return value

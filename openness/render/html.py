@@ -8,15 +8,28 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-from openness.models import AXES, Report, Scorecard
+from openness.ids import is_repo_id
+from openness.models import AXES, RepoEntry, Report, Scorecard
 from openness.render.arrange import GroupKey, groups_of
 from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_omitted_text,
                                   lineage_text,
                                   parents_text)
 from openness.render.text import gate_words, headline, one_line
+from openness.sources.origins import without_credentials
 
 _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+DEFAULT_HUB = "https://huggingface.co"
+"""Where model links point when a report does not record its Hub (one built by hand)."""
+# Evidence that cites a card line, and a commit to pin the link to: only these become links.
+_CARD_LINE = re.compile(r"README\.md line ([1-9][0-9]{0,6})")
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+# GitHub's rules: owner up to 39 letters, digits or "-"; repo names letters, digits, "._-".
+_GITHUB_REPO = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})")
+_GITHUB_SOURCE = re.compile(r"github\.com/(.+)")
+_GITHUB_URL = re.compile(r"https://github\.com/(.+)")
 
 WORD_MEANINGS = {
     "open": "meets this profile's bar for open on that axis",
@@ -53,16 +66,72 @@ def render_table_fragment(report: Report) -> str:
 
 def _view(report: Report, group_by: GroupKey | None, title: str | None) -> dict[str, Any]:
     cards = report.scorecards
+    hub = hub_base(report.endpoint)
     return {
         "title": title or "How open are these models?",
         "headers": TABLE_HEADERS,
-        "groups": [{"title": g.title, "rows": [_row(card) for card in g.cards]}
+        "groups": [{"title": g.title, "rows": [_row(card, hub) for card in g.cards]}
                    for g in groups_of(cards, group_by)],
         "words": WORD_MEANINGS,
         "classes": licence_classes(cards),
         "tool_version": report.tool_version,
         "rubric": report.rubric,
+        # A report built by hand may carry `user:pw@` in its endpoint: never print it.
+        "endpoint": one_line(without_credentials(report.endpoint)) if report.endpoint else None,
+        "default_hub": DEFAULT_HUB,
+        "scored_at": report.scored_at.strftime("%Y-%m-%d %H:%M UTC") if report.scored_at else None,
     }
+
+
+def hub_base(endpoint: str | None) -> str | None:
+    """The Hub's web address to link models under: `endpoint` as scheme, host, port and
+    path (credentials, query and fragment dropped), the default Hub when None, and None
+    (no Hub links) when it is not a plain http(s) URL."""
+    if endpoint is None:
+        return DEFAULT_HUB
+    if safe_url(endpoint) is None:
+        return None
+    try:
+        url = urlsplit(endpoint.strip())
+        host, port = url.hostname, url.port
+    except ValueError:
+        return None
+    if not host or not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", host):
+        return None
+    netloc = f"[{host}]" if ":" in host else host
+    path = quote(url.path.rstrip("/"), safe="/-._~")
+    return f"{url.scheme.lower()}://{netloc}{f':{port}' if port else ''}{path}"
+
+
+def model_url(hub: str | None, repo_id: str) -> str | None:
+    """The model's Hub page, for an id that is valid (the only ids the Hub can have)."""
+    return f"{hub}/{quote(repo_id, safe='/')}" if hub and is_repo_id(repo_id) else None
+
+
+def evidence_url(hub: str | None, card: Scorecard, source: str) -> str | None:
+    """Where a reader checks one piece of evidence: the card line at the commit scored,
+    or the GitHub repository; None for anything else (metadata keys, file lists)."""
+    line = _CARD_LINE.fullmatch(source)
+    if line:
+        page = model_url(hub, card.repo_id)
+        sha = card.revision or ""
+        return f"{page}/blob/{sha}/README.md#L{line.group(1)}" if page and _COMMIT.fullmatch(sha) else None
+    repo = _GITHUB_SOURCE.fullmatch(source)
+    return github_url(repo.group(1)) if repo else None
+
+
+def github_url(owner_name: str) -> str | None:
+    """`https://github.com/owner/name` for a valid `owner/name`, else None."""
+    match = _GITHUB_REPO.fullmatch(owner_name)
+    if not match or match.group(2) in (".", ".."):
+        return None
+    return f"https://github.com/{owner_name}"
+
+
+def repository_url(entry: RepoEntry) -> str | None:
+    """A repository's GitHub page: its recorded address when that is one, else its name's."""
+    recorded = _GITHUB_URL.fullmatch(entry.url)
+    return (github_url(recorded.group(1)) if recorded else None) or github_url(entry.repo)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -74,16 +143,17 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def _row(card: Scorecard) -> dict[str, Any]:
+def _row(card: Scorecard, hub: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {"repo_id": one_line(card.repo_id), "status": card.status,
-                           "revision": one_line(card.revision or "")[:12]}
+                           "revision": one_line(card.revision or "")[:12],
+                           "link": model_url(hub, card.repo_id)}
     if card.status != "scored":
         error = card.error
         row["error"] = {"kind": (error.kind if error else "error").replace("_", " "),
                         "message": one_line(error.message) if error else ""}
         return row
     row["error"] = None
-    row["axes"] = [_axis(card, axis) for axis in AXES]
+    row["axes"] = [_axis(card, axis, hub) for axis in AXES]
     lic = card.license
     row["licence"] = {
         "summary": one_line(licence_text(card)),
@@ -97,19 +167,25 @@ def _row(card: Scorecard) -> dict[str, Any]:
     return row
 
 
-def _axis(card: Scorecard, axis: str) -> dict[str, Any]:
+def _axis(card: Scorecard, axis: str, hub: str | None) -> dict[str, Any]:
     verdict = card.axes.get(axis)  # type: ignore[call-overload]
+    # The code cell lists the repositories looked up, so each is one click from its verdict.
+    repos = [{"name": one_line(r.repo), "link": repository_url(r),
+              "about": one_line(", ".join([r.status.replace("_", " ")] + ([r.license] if r.license else [])))}
+             for r in card.repositories] if axis == "code" else []
     if verdict is None:
         return {"name": axis, "level": "unknown", "label": "not judged", "headline": "not judged",
-                "reasons": [], "evidence": []}
+                "reasons": [], "evidence": [], "repositories": repos}
     return {
         "name": axis,
         "level": verdict.level,
         "label": level_text(verdict),
         "headline": one_line(headline(verdict.reasons)),
         "reasons": [one_line(r) for r in verdict.reasons],
-        "evidence": [{"strength": e.strength, "source": one_line(e.source), "detail": one_line(e.detail)}
+        "evidence": [{"strength": e.strength, "source": one_line(e.source), "detail": one_line(e.detail),
+                      "link": evidence_url(hub, card, e.source)}
                      for e in verdict.evidence],
+        "repositories": repos,
     }
 
 
