@@ -511,9 +511,9 @@ def _extract_time(text: str) -> float:
                              card=CardFile(status="ok", text=text))
     best = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time of this process: another process taking the core does not count
         found = extract_evidence(snapshot, VOCAB, LICENCES)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     check_evidence(found.evidence)
     return best
 

@@ -160,9 +160,9 @@ def test_a_code_release_stated_in_prose(sentence, counts):
 def test_tree_reading_stays_linear_on_a_huge_hostile_tree():
     def cost(n: int) -> float:
         files = [f"{'a/' * 20}{'x' * 100}_{i}.py" for i in range(n)]
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time of this process: another process taking the core does not count
         tree_kinds(files, VOCAB.code.repo_tree)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     small, large = min(cost(500) for _ in range(3)), min(cost(2000) for _ in range(3))
     assert large < small * 12  # 4x the files: about 4x the time, far from 16x
