@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import ipaddress
 import json
 import logging
 import os
@@ -30,11 +29,12 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 from openness.cache import DEFAULT_GITHUB_API, CodeRepoCache, is_git_object
 from openness.models import MAX_REPO_FILES, MAX_REPO_README_BYTES, CodeRepoSnapshot, RepoStatus
 from openness.sources.bodies import read_capped
+from openness.sources.origins import is_loopback, origin
 from openness.sources.retry import Retryable, RetryPolicy, call_with_retries
 
 log = logging.getLogger("openness.github")
@@ -175,7 +175,7 @@ class GitHubSource:
         self._timeout = timeout
         self._retry = retry
         self._sleep = sleep
-        self._origin = _origin(self._api)
+        self._origin = origin(self._api)
         self._lock = threading.Lock()
         self._client: Any = None
         self._paused_until = 0.0
@@ -341,7 +341,7 @@ class GitHubSource:
                 return answer
             location = answer.headers.get("location")
             target = urljoin(url, location) if location else None
-            if target is None or _origin(target) != self._origin:
+            if target is None or origin(target) != self._origin:
                 raise _Failed("unavailable", "GitHub redirected to another host; not followed")
             url = target
         raise _Failed("unavailable", f"GitHub redirected more than {MAX_REDIRECTS} times")
@@ -440,10 +440,10 @@ class GitHubSource:
 
     def _token_for(self, url: str) -> str | None:
         """The token, for a request to the configured API origin over a safe channel only."""
-        if self._token is None or _origin(url) != self._origin or self._origin is None:
+        if self._token is None or origin(url) != self._origin or self._origin is None:
             return None
         scheme, host, _ = self._origin
-        if scheme != "https" and not _is_loopback(host):
+        if scheme != "https" and not is_loopback(host):
             self._warn_once("plain-http", f"GITHUB_API_URL is plain http to {host}: "
                                           "the GitHub token is not sent over it")
             return None
@@ -484,28 +484,6 @@ def _content_key(snapshot: CodeRepoSnapshot) -> str:
     """A cache key for a tree GitHub did not name: a hash of what was read (40 hex, like a sha)."""
     text = json.dumps([snapshot.files, snapshot.files_truncated, snapshot.readme], ensure_ascii=True)
     return hashlib.sha1(b"openness-repo-content\0" + text.encode("ascii")).hexdigest()
-
-
-def _origin(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) of an http(s) URL, default ports filled in; None for anything else."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _blob_path(entry: object) -> str | None:

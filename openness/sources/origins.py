@@ -1,8 +1,8 @@
 """Where a credential may go: the origin of a URL, loopback hosts, and URLs with their
 user and password taken out before they are shown or name a folder.
 
-The rules are the GitHub source's (see github.py): a token goes only to the origin it
-was configured for (scheme, host and port), and over plain http only to a loopback
+The Hub source and the GitHub source share these rules: a token goes only to the origin
+it was configured for (scheme, host and port), and over plain http only to a loopback
 address, where nobody else can read it on the way.
 """
 from __future__ import annotations
