@@ -52,17 +52,18 @@ def grows_linearly(make: Callable[[int], str], run: Callable[[str], object], n: 
     the smaller run keeps timer and scheduler noise on sub-millisecond runs out: a
     quadratic step on these sizes takes far longer than that, so the floor hides none.
     """
-    def best(size: int) -> float:
-        text = make(size)
-        times = []
-        for _ in range(5):
-            start = time.process_time()  # CPU time of this process: another process taking the core does not count
-            run(text)
-            times.append(time.process_time() - start)
-        return min(times)
+    def once(text: str) -> float:
+        start = time.process_time()  # CPU time of this process: another process taking the core does not count
+        run(text)
+        return time.process_time() - start
 
-    best(n // 10)  # warm up caches and compiled patterns
-    return best(2 * n) < 3 * max(best(n), 0.005)
+    once(make(n // 10))  # warm up caches and compiled patterns
+    small_text, large_text = make(n), make(2 * n)
+    small = large = float("inf")
+    for _ in range(5):  # in turn, so that a busy spell falls on both sizes alike
+        small = min(small, once(small_text))
+        large = min(large, once(large_text))
+    return large < 3 * max(small, 0.005)
 
 
 def extract(text: str) -> object:

@@ -506,20 +506,27 @@ HUGE = {
 SMALL = 400  # the larger card is four times this
 
 
-def _extract_time(text: str) -> float:
-    snapshot = ModelSnapshot(repo_id="t/m", sha="0" * 40, siblings=["model.safetensors"],
+def _extract_times(small_text: str, large_text: str, rounds: int = 4) -> tuple[float, float]:
+    """Best CPU time of extracting each card, the two timed in turn so that a busy spell
+    on the machine falls on both sizes alike rather than on one."""
+    def snapshot(text: str) -> ModelSnapshot:
+        return ModelSnapshot(repo_id="t/m", sha="0" * 40, siblings=["model.safetensors"],
                              card=CardFile(status="ok", text=text))
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()  # CPU time of this process: another process taking the core does not count
-        found = extract_evidence(snapshot, VOCAB, LICENCES)
-        best = min(best, time.process_time() - start)
-    check_evidence(found.evidence)
-    return best
+
+    cards = [snapshot(small_text), snapshot(large_text)]
+    best = [float("inf"), float("inf")]
+    for _ in range(rounds):
+        for i, card in enumerate(cards):
+            start = time.process_time()  # CPU time of this process: another process taking the core does not count
+            found = extract_evidence(card, VOCAB, LICENCES)
+            best[i] = min(best[i], time.process_time() - start)
+            check_evidence(found.evidence)
+    return best[0], best[1]
 
 
 @pytest.mark.parametrize("make", list(HUGE.values()), ids=list(HUGE))
 def test_a_huge_hostile_card_costs_linear_time(make):
-    small, large = _extract_time(make(SMALL)), _extract_time(make(4 * SMALL))
-    # Linear: about 4x. Quadratic: 16x. A floor keeps timer noise on tiny runs out.
-    assert large < 8 * max(small, 0.002), f"{small:.4f} s -> {large:.4f} s for 4x the input"
+    small, large = _extract_times(make(SMALL), make(4 * SMALL))
+    # Linear: about 4x. Quadratic: 16x. The bound sits between, with room for a busy
+    # machine's cache and memory effects; a floor keeps timer noise on tiny runs out.
+    assert large < 10 * max(small, 0.002), f"{small:.4f} s -> {large:.4f} s for 4x the input"
