@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from helpers import cli
+from helpers import cli, read_pty
 
 from openness.render.terminal import REASON_WIDTH
 from openness.render.text import for_terminal_keeping_colour, paint_verdict
@@ -27,18 +27,7 @@ def on_a_terminal(args: list[str], endpoint: str, **env: str) -> str:
                             stdout=follower, stderr=subprocess.DEVNULL,
                             env={**clean, "HF_ENDPOINT": endpoint, "TERM": "xterm", **env})
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return read_pty(leader, proc).replace("\r\n", "\n")
 
 
 def test_verdicts_are_coloured_on_a_terminal_only(hub_url, monkeypatch):

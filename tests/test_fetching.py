@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli
+from helpers import cli, read_pty
 
 KIDS = [f"kids/child-{n:02d}" for n in range(1, 9)]
 THREE = ["openlab/atlas-7b", "railco/meadow-3b", "ncco/lumen-2b"]
@@ -181,18 +181,7 @@ def run_on_a_terminal(args: list[str], endpoint: str) -> str:
     proc = subprocess.Popen([sys.executable, "-m", "openness", *args], stdout=subprocess.DEVNULL,
                             stderr=follower, env=env)
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return read_pty(leader, proc)
 
 
 def test_progress_bar_on_a_terminal_only(hub_url, hub):
