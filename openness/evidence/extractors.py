@@ -308,17 +308,12 @@ def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[
     if prose is None:
         return []
     host = re.compile(vocab.code.hosts, re.IGNORECASE)
-    trained_on = re.compile(vocab.data.trained_on_before, re.IGNORECASE)
     found: list[str] = []
     for link in prose.card.links:
-        domain = link.url.split("/")[2].lower() if "//" in link.url else ""
+        domain = _domain(link.url)
         repo = _repo_of(link.url) if host.search(domain) else None
-        if not repo or any(f.regex.search(repo) for f in vocab.code.frameworks):
+        if not repo or f"{domain.removeprefix('www.')}/{repo}" in found or not _trained_on(prose, link, repo, vocab):
             continue
-        if f"{domain.removeprefix('www.')}/{repo}" in found or not trained_on.search(_words_before(prose, link)):
-            continue
-        if re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE):
-            continue  # "trained on our [response format](...)": a format or tool, not data
         found.append(f"{domain.removeprefix('www.')}/{repo}")
         out.add("data.described", at(link.line),
                 f"says it was trained on {domain.removeprefix('www.')}/{repo}, a dataset's project page "
@@ -934,13 +929,19 @@ def _trained_on_repos(prose: Prose, links: list[tuple[Link, str]], vocab: Vocabu
 
     Known frameworks never are ("trained on the Pile using [library]" links code).
     """
-    pages: set[str] = set()
-    for link, repo in links:
-        if (repo.lower() not in pages and not any(f.regex.search(repo) for f in vocab.code.frameworks)
-                and re.search(vocab.data.trained_on_before, _words_before(prose, link), re.IGNORECASE)
-                and not re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE)):
-            pages.add(repo.lower())
-    return pages
+    return {repo.lower() for link, repo in links if _trained_on(prose, link, repo, vocab)}
+
+
+def _trained_on(prose: Prose, link: Link, repo: str, vocab: Vocabulary) -> bool:
+    """Whether the card writes a code-host link as what the model was trained on ("trained on
+    [X](github...)"): a data set's project page. Both the data and the code extractor ask.
+
+    Known frameworks never are ("trained on the Pile using [library]" links code), nor is a
+    link whose text names a format, a tool or a model ("trained on our [response format]").
+    """
+    return (not any(f.regex.search(repo) for f in vocab.code.frameworks)
+            and re.search(vocab.data.trained_on_before, _words_before(prose, link), re.IGNORECASE) is not None
+            and not re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE))
 
 
 def _repo_of(url: str) -> str | None:

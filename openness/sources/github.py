@@ -181,9 +181,6 @@ class GitHubSource:
         self._paused_until = 0.0
         self._paused: tuple[RepoStatus, str] | None = None
         self._warned: set[str] = set()
-        # What each repository's current name holds, read once per run: a repository the
-        # cards link under its old name and its new one is still one repository.
-        self._contents: dict[str, Future[tuple[_Tree, str | None]]] = {}
         self._answers: dict[tuple[str, str], Future[_Answer | None]] = {}
 
     def __repr__(self) -> str:  # never the token
@@ -222,8 +219,12 @@ class GitHubSource:
             if failed.status == "not_found" and cache:
                 cache.store_not_found(key, failed.problem)
             raise
-        tree, readme = self._contents_of(meta, key)
+        tree = self._tree(meta)
+        # The same tree holds the same README: it is not read again. An empty repository's
+        # tree is git's empty tree. (Within a run each URL is asked once anyway: see _once.)
         tree_key = tree.sha or (EMPTY_TREE if tree.empty else None)
+        known = cache.snapshot(key, tree_key) if cache and tree_key else None
+        readme = known.readme if known is not None else self._readme(meta.full_name)
         snapshot = CodeRepoSnapshot(
             repo=repo, status="ok", full_name=meta.full_name, license_spdx=meta.license_spdx,
             fork=meta.fork, archived=meta.archived, default_branch=meta.default_branch,
@@ -232,28 +233,6 @@ class GitHubSource:
         if cache:
             cache.store(key, tree_key or _content_key(snapshot), snapshot)
         return snapshot
-
-    def _contents_of(self, meta: _Meta, key: str) -> tuple[_Tree, str | None]:
-        """The tree and README under the repository's current name, read once per run."""
-        with self._lock:
-            future = self._contents.get(meta.full_name.lower())
-            first = future is None
-            if future is None:
-                future = self._contents[meta.full_name.lower()] = Future()
-        if not first:
-            return future.result()
-        try:
-            tree = self._tree(meta)
-            # The same tree holds the same README: it is not read again. An empty
-            # repository's tree is git's empty tree.
-            tree_key = tree.sha or (EMPTY_TREE if tree.empty else None)
-            known = self._cache.snapshot(key, tree_key) if self._cache and tree_key else None
-            contents = (tree, known.readme if known is not None else self._readme(meta.full_name))
-        except BaseException as exc:
-            future.set_exception(exc)
-            raise
-        future.set_result(contents)
-        return contents
 
     def _cached(self, repo: str, key: str) -> CodeRepoSnapshot | None:
         """The cached answer for `repo` if its ref is fresh (any age offline); offline, a miss fails."""
