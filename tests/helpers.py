@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,3 +69,56 @@ def read_pty(leader: int, proc: "subprocess.Popen[bytes]") -> str:
     proc.wait(timeout=60)
     os.close(leader)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Growth:
+    """Best CPU times of some work on an input and on `factor` times that input."""
+
+    small: float
+    large: float
+    factor: int
+    bound: float
+
+    @property
+    def linear(self) -> bool:
+        return self.large < self.bound * self.small
+
+    def __str__(self) -> str:
+        return f"{self.small:.4f} s -> {self.large:.4f} s for {self.factor}x the input (bound {self.bound}x)"
+
+
+def growth(make: Callable[[int], Any], run: Callable[[Any], object], n: int, *, factor: int = 2,
+           floor: float = 0.005, rounds: int = 5) -> Growth:
+    """How `run`'s CPU time grows from `make(n)` to `make(factor * n)`.
+
+    No wall-clock bound (a busy machine would fail it): linear work grows by `factor`, a
+    quadratic step by its square, and the bound sits halfway between. CPU time of this
+    process only, so another process taking the core does not count; the two sizes are
+    timed in turn, so that a busy spell (cache, memory) falls on both alike; each at its
+    best of up to `rounds`, stopping at the first round that is clearly linear. The floor
+    keeps timer noise on sub-millisecond runs out: a quadratic step on these sizes takes
+    far longer than that, so it hides none.
+    """
+    def once(value: Any) -> float:
+        start = time.process_time()
+        run(value)
+        return time.process_time() - start
+
+    once(make(max(1, n // 10)))  # warm up caches and compiled patterns
+    small_input, large_input = make(n), make(factor * n)
+    bound = (factor + factor * factor) / 2
+    small = large = float("inf")
+    for _ in range(rounds):
+        small = min(small, once(small_input))
+        large = min(large, once(large_input))
+        result = Growth(max(small, floor), large, factor, bound)
+        if result.linear:
+            break
+    return result
+
+
+def assert_linear(make: Callable[[int], Any], run: Callable[[Any], object], n: int, **options: Any) -> None:
+    """Fail unless `run` grows about linearly from `make(n)` to a multiple of it (see `growth`)."""
+    found = growth(make, run, n, **options)
+    assert found.linear, f"not linear: {found}"

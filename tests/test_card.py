@@ -1,7 +1,7 @@
 """The card parser's code fences, read as CommonMark reads them (synthetic cards)."""
 from __future__ import annotations
 
-import time
+from helpers import assert_linear
 
 from openness.evidence.card import parse_card
 
@@ -45,12 +45,4 @@ def test_fence_nested_in_a_list_item_is_still_a_fence():
 
 
 def test_fence_reading_stays_linear_on_a_long_line_of_backticks():
-    def cost(n: int) -> float:
-        text = ("```" + "`" * n + " x" * n + "\n") * 4 + "```" * n + "\n"
-        start = time.process_time()  # CPU time of this process: another process taking the core does not count
-        parse_card(text)
-        return time.process_time() - start
-
-    cost(1000)  # warm up
-    small, large = min(cost(100_000) for _ in range(3)), min(cost(200_000) for _ in range(3))
-    assert large < small * 4, "doubling the input must not quadruple the work"
+    assert_linear(lambda n: ("```" + "`" * n + " x" * n + "\n") * 4 + "```" * n + "\n", parse_card, 100_000)

@@ -13,6 +13,8 @@ import pytest
 from helpers import cli, cli_process
 
 from openness import compare
+from openness.options import Format
+from openness.render import render
 from openness.models import MAX_CARD_BYTES
 
 SOUND = ["openlab/atlas-7b", "railco/meadow-3b"]
@@ -352,16 +354,25 @@ def test_one_batch_of_everything_hostile_leaves_the_sound_models_untouched(hub, 
     assert {m["error"]["kind"] for m in failed} == {"not_found", "disabled", "revision_not_found", "invalid_id"}
     errors = [line for line in run.stderr.splitlines() if not line.startswith("openness: warning:")]
     assert len(errors) == len(failed)  # one line per model that was not scored
-    for fmt in ("table", "markdown", "csv", "html"):
-        again = cli("score", "--from", str(batch), *BAD_IDS, "-f", fmt, "--offline", endpoint=hub.url)
-        assert again.code == 2 and "Traceback" not in again.stderr and again.stdout
+    again = cli("score", "--from", str(batch), *BAD_IDS, "--offline", endpoint=hub.url)  # the table
+    assert again.code == 2 and "Traceback" not in again.stderr and again.stdout
+    offline = compare(everything, endpoint=hub.url, offline=True)  # scored once, written every way
+    from_cache = {c.repo_id for c in offline.scorecards if c.status == "scored"}  # some are never cached
+    assert len(offline.scorecards) == len(everything) and set(SOUND) <= from_cache
+    assert from_cache <= {m["repo_id"] for m in models if m["status"] == "scored"}
+    for fmt in Format:
+        assert render(offline, fmt).endswith("\n")
 
 
 def test_a_lone_surrogate_in_metadata_is_scored_printed_and_not_cached(hub, hostile_ids):
-    for fmt in ("table", "json", "csv", "markdown", "html"):
-        run = cli_process("score", "hostile/surrogate", "-f", fmt, endpoint=hub.url)
-        assert run.code == 0 and "Traceback" not in run.stderr and run.stdout
+    # The console script writes the table to a real stdout; the other formats go through
+    # the same writer in-process, whose stdout is UTF-8 bytes as well.
+    run = cli_process("score", "hostile/surrogate", endpoint=hub.url)
+    assert run.code == 0 and "Traceback" not in run.stderr and run.stdout
     assert "not cached, it cannot be written as JSON" in run.stderr
+    for fmt in ("json", "csv", "markdown", "html"):
+        run = cli("score", "hostile/surrogate", "-f", fmt, endpoint=hub.url)
+        assert run.code == 0 and "Traceback" not in run.stderr and run.stdout
 
 
 # -- the Hub answering under another name ---------------------------------------------------------

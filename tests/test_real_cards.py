@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import axes, cli, cli_process
+from helpers import axes, cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SERVE = SHARED / "hub" / "serve.py"
@@ -76,7 +76,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def report(real_hub):
     ids = [*EXPECTED, "bigscience/bloom", "microsoft/phi-2", "deepseek-ai/deepseek-llm-7b-chat", "nobody/unknown-model"]
-    run = cli_process("score", *ids, "--format", "json", endpoint=real_hub)
+    run = cli("score", *ids, "--format", "json", endpoint=real_hub)
     return run
 
 
@@ -169,7 +169,7 @@ def test_python_api_agrees_with_the_cli_on_real_cards(real_hub):
     import openness
 
     report = openness.compare(THREE_REAL, endpoint=real_hub)
-    doc = cli_process("score", *THREE_REAL, "-f", "json", endpoint=real_hub).json()
+    doc = cli("score", *THREE_REAL, "-f", "json", endpoint=real_hub).json()
     assert [axes(m) for m in doc["models"]] == [
         tuple(card.axes[a].level for a in ("weights", "data", "code")) for card in report.scorecards]
     assert "<table>" in report._repr_html_()
@@ -193,7 +193,7 @@ def _real_ids(count: int) -> list[str]:
 def test_a_batch_of_twenty_is_scored_whole_when_one_request_in_five_fails(real_hub, flaky_hub, tmp_path):
     ids = _real_ids(20)
     clean = cli("score", *ids, "-f", "json", endpoint=real_hub)
-    flaky = cli_process("score", *ids, "-f", "json", "--refresh", endpoint=flaky_hub)
+    flaky = cli("score", *ids, "-f", "json", "--refresh", endpoint=flaky_hub)
     assert flaky.code == clean.code == 0, flaky.stderr
     assert [m["status"] for m in flaky.json()["models"]] == ["scored"] * 20
     for model in clean.json()["models"]:

@@ -2,10 +2,9 @@
 the licence of training code is checked, and a failed lookup falls back to the card, said so."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from helpers import assert_linear
 from openness.evidence import extract_evidence
 from openness.evidence.repos import named_after, repo_findings, tree_kinds
 from openness.models import CardFile, CodeRepoSnapshot, ModelSnapshot
@@ -158,14 +157,10 @@ def test_a_code_release_stated_in_prose(sentence, counts):
 
 
 def test_tree_reading_stays_linear_on_a_huge_hostile_tree():
-    def cost(n: int) -> float:
-        files = [f"{'a/' * 20}{'x' * 100}_{i}.py" for i in range(n)]
-        start = time.process_time()  # CPU time of this process: another process taking the core does not count
-        tree_kinds(files, VOCAB.code.repo_tree)
-        return time.process_time() - start
+    def tree(n: int) -> list[str]:
+        return [f"{'a/' * 20}{'x' * 100}_{i}.py" for i in range(n)]
 
-    small, large = min(cost(500) for _ in range(3)), min(cost(2000) for _ in range(3))
-    assert large < small * 12  # 4x the files: about 4x the time, far from 16x
+    assert_linear(tree, lambda files: tree_kinds(files, VOCAB.code.repo_tree), 500, factor=4)
 
 
 def test_a_passive_release_statement_counts_too():

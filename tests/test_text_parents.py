@@ -173,7 +173,7 @@ def test_the_evidence_says_the_parent_was_named_in_the_text():
 
 # ---- hostile text --------------------------------------------------------------------------
 
-def test_a_card_naming_a_parent_ten_thousand_times_is_read_in_linear_work(monkeypatch):
+def test_a_card_naming_a_parent_thousands_of_times_is_read_in_linear_work(monkeypatch):
     calls = []
     real = lineage_module._name_at
 
@@ -190,13 +190,13 @@ def test_a_card_naming_a_parent_ten_thousand_times_is_read_in_linear_work(monkey
         assert parents(card) == []  # only the model itself is named: nothing to follow
         return len(calls)
 
-    small, large = work(1_000), work(10_000)
-    assert small >= 1_000
+    small, large = work(300), work(3_000)
+    assert small >= 300
     assert large <= 10 * small + 10  # ten times the text, at most ten times the work
 
 
 def test_a_long_run_of_phrases_without_names_finds_nothing():
-    card = "# W\n\n" + "fine-tuned from " * 20_000 + "\n\n" + "based on [" * 20_000 + "\n"
+    card = "# W\n\n" + "fine-tuned from " * 5_000 + "\n\n" + "based on [" * 5_000 + "\n"
     assert parents(card) == []
 
 
@@ -262,7 +262,7 @@ def test_a_huge_heading_over_many_lines_is_matched_once(monkeypatch):
         assert parents(card) == []
         return sum(searched)
 
-    assert work(100) == work(5_000) > 0  # the title is matched per reading, not per line under it
+    assert work(100) == work(2_000) > 0  # the title is matched per reading, not per line under it
 
 
 def test_is_a_fine_tuned_linked_model_names_the_parent():
