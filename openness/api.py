@@ -3,48 +3,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from openness import __version__
-from openness.errors import InvalidEndpoint, InvalidModelId, OpennessError, ScoringFailed, UnknownProfile, quoted
+from openness.assess import Judge, error_card
+from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, quoted
 from openness.ids import unique_model_texts
-from openness.models import ErrorInfo, ModelRef, Report, RubricRef, Scorecard
-from openness.rubric import load_licences, load_rubric, load_vocabulary
-from openness.rubric.schema import Licences, Rubric, Vocabulary
+from openness.models import ModelRef, Report, Scorecard
 from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:
     from openness.run import ScoringRun, Trace
 
+# The errors the functions below document raising are importable from here as well.
+__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "UnknownProfile", "compare", "error_card",
+           "github_source", "hub_source", "score", "trace"]
+
 # Requests in flight at once. Hub calls are small and latency-bound, so more than a
 # handful pays off; 16 stays far below what the Hub tolerates from one client.
 DEFAULT_JOBS = 16
-
-
-@dataclass(frozen=True)
-class Judge:
-    """The rubric files and the profile that turn evidence into verdicts."""
-
-    rubric: Rubric
-    vocabulary: Vocabulary
-    licences: Licences
-    profile: str = "default"
-
-    @classmethod
-    def load(cls, profile: str = "default") -> "Judge":
-        """The packaged rubric under `profile`; raises UnknownProfile for a name it lacks."""
-        rubric = load_rubric()
-        if profile not in rubric.profiles:
-            known = ", ".join(rubric.profiles)
-            raise UnknownProfile(f"no profile named {profile!r} (known: {known})")
-        return cls(rubric, load_vocabulary(), load_licences(), profile)
-
-    @property
-    def ref(self) -> RubricRef:
-        """Which rubric, version and profile this judge applies."""
-        return RubricRef(id=self.rubric.id, version=self.rubric.version, profile=self.profile)
 
 
 def check_endpoint(endpoint: str | None, *, name: str = "the endpoint") -> str | None:
@@ -130,13 +108,6 @@ def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge, code_host: Co
 
     with ScoringRun(source, judge, code_host=code_host) as run:
         return run.score(ref)
-
-
-def error_card(repo_id: str, revision: str | None, exc: OpennessError) -> Scorecard:
-    """A scorecard that stands in the output for a model that could not be scored."""
-    message = str(exc)
-    return Scorecard(repo_id=repo_id, revision=revision, status="error",
-                     error=ErrorInfo(kind=exc.kind, message=message))
 
 
 def score_text(text: str, run: "ScoringRun") -> Scorecard:

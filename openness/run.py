@@ -5,29 +5,17 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from openness.errors import COULD_NOT_LOOK, SourceError
-from openness.evidence import EvidenceSet, extract_evidence
-from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings, lookup_failure
-from openness.evidence.repos import repo_findings
-from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, Evidence, LineageEntry,
-                             ModelRef, ModelSnapshot, RepoEntry, Scorecard)
-from openness.rubric import evaluate
-from openness.rubric.lineage import ParentOutcome, join_lineage
+from openness.assess import (MAX_LINEAGE_ENTRIES, Judge, Lookups, OwnAssessment, Trace, assess_own, error_card, join,
+                             lookups_needed, parent_outcome, read_card)
+from openness.errors import SourceError
+from openness.evidence.datasets import DatasetLookup
+from openness.models import CodeRepoSnapshot, ModelRef, ModelSnapshot, Scorecard
+from openness.rubric.lineage import ParentOutcome
 from openness.sources.interface import CodeHost, MetadataSource
 
-# A card may name any number of parents and datasets; real ones name a handful (a merge
-# a dozen at most). Beyond these nothing is fetched, so one hostile card cannot make a
-# run send thousands of requests; what was left out is reported, not dropped.
-MAX_PARENTS = 16
-MAX_DATASETS = 32
-# Code repositories read per model: real cards link a few of their own.
-MAX_REPOS = 8
-# Lineage entries one scorecard lists. Real lineages run to a few dozen; a lattice (each
-# level two parents sharing the same two grandparents) lists every path, 2^depth of them,
-# so beyond this the rest is counted (Scorecard.lineage_omitted), not listed.
-MAX_LINEAGE_ENTRIES = 512
+__all__ = ["MAX_LINEAGE_ENTRIES", "Memo", "ScoringRun", "Trace"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -98,7 +86,9 @@ class ScoringRun:
 
     def score(self, ref: ModelRef) -> Scorecard:
         """A model's scorecard, lineage and datasets included; errors become error cards."""
-        return self._judge_once(ref, depth=0, path=()).card
+        card = self._judge_once(ref, depth=0, path=()).card
+        assert card is not None, "a repo walked to always has a card; only cut parents have none"
+        return card
 
     def _judge_once(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
         """The repo's scorecard, judged once per run wherever it can be: a parent shared by
@@ -138,16 +128,17 @@ class ScoringRun:
         assert host is not None
         return self._repos.future(repo.lower(), lambda: host.fetch_repo(repo), self._pool)
 
-    def _prefetch(self, parents, datasets) -> None:
-        """Ask for every parent and dataset at once; the walk below then mostly waits less."""
-        for parent in parents:
-            if parent.unresolved:  # a name, not a Hub id: nothing to fetch
-                continue
+    def _prefetch(self, needed: Lookups, parents: bool) -> None:
+        """Ask for every repository, dataset and (when the walk goes on) parent at once;
+        the walk below then mostly waits less."""
+        for repo in needed.repos:
+            self._repo_future(repo)
+        for parent_id in needed.parent_ids if parents else ():
             try:
-                self._snapshot_future(ModelRef.parse(parent.repo_id))
+                self._snapshot_future(ModelRef.parse(parent_id))
             except Exception:  # an invalid id is reported when the walk reaches it
                 continue
-        for dataset_id in datasets:
+        for dataset_id in needed.datasets:
             self._dataset_future(dataset_id)
 
     def trace(self, ref: ModelRef) -> "Trace":
@@ -156,54 +147,26 @@ class ScoringRun:
         snapshot = self._snapshot_future(ref).result()
         if isinstance(snapshot, SourceError):
             return Trace(card, {}, (), {})
-        stage = self._own_stage(snapshot, prefetch_parents=False)
-        return Trace(card, stage.signals, stage.evidence, stage.verdicts)
+        own = self._own(snapshot, prefetch_parents=False)
+        return Trace(card, own.signals, own.evidence, own.verdicts)
 
-    def _own_stage(self, snapshot: ModelSnapshot, prefetch_parents: bool) -> "_OwnStage":
-        """Evidence, dataset lookups and verdicts of the model's own card, before lineage."""
-        judge = self._judge
-        found = extract_evidence(snapshot, judge.vocabulary, judge.licences)
-        looked_up = found.datasets[:MAX_DATASETS]
-        repos = found.code.lookups()[:MAX_REPOS] if self._code_host else []
-        for repo in repos:
-            self._repo_future(repo)
-        self._prefetch(found.parents[:MAX_PARENTS] if prefetch_parents else (), looked_up)
-        lookups = [(d, self._dataset_future(d).result()) for d in looked_up]
-        entries = [dataset_entry(d, lookup, judge.licences) for d, lookup in lookups]
-        entries += [dataset_entry(d, _too_many("dataset", d, MAX_DATASETS), judge.licences)
-                    for d in found.datasets[MAX_DATASETS:]]
-        failed = {d: why for d, lookup in lookups if (why := lookup_failure(lookup)) is not None}
-        more = dataset_findings(entries, failed)
-        read = {repo: self._repo_future(repo).result() for repo in repos}
-        code = repo_findings(found.code, read, judge.vocabulary, judge.licences, snapshot.repo_id)
-        signals = {**found.signals, **more.signals, **code.signals}
-        evidence = found.evidence + tuple(more.evidence) + tuple(code.evidence)
-        return _OwnStage(found, entries, signals, evidence, evaluate(judge.rubric, judge.profile, signals, evidence),
-                         read)
+    def _own(self, snapshot: ModelSnapshot, prefetch_parents: bool) -> OwnAssessment:
+        """The model's own assessment, once its datasets and repositories are in hand."""
+        found = read_card(snapshot, self._judge)
+        needed = lookups_needed(found, repos=self._code_host is not None)
+        self._prefetch(needed, parents=prefetch_parents)
+        datasets = {d: self._dataset_future(d).result() for d in needed.datasets}
+        repos = {repo: self._repo_future(repo).result() for repo in needed.repos}
+        return assess_own(snapshot, found, datasets, repos, self._judge)
 
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
-        from openness.api import error_card
-
         snapshot = self._snapshot_future(ref).result()
         if isinstance(snapshot, SourceError):
             return _Judged(error_card(ref.repo_id, ref.revision, snapshot), frozenset(), depth)
-        judge = self._judge
-        stage = self._own_stage(snapshot, prefetch_parents=depth < judge.rubric.lineage.max_depth)
-        found, entries, signals, evidence, own = stage.found, stage.entries, stage.signals, stage.evidence, stage.verdicts
-        followed = found.parents[:MAX_PARENTS]
+        own = self._own(snapshot, prefetch_parents=depth < self._judge.rubric.lineage.max_depth)
         here = (*path, snapshot.repo_id.lower())
-        walked = [self._parent(p, depth + 1, here) for p in followed]
-        parents = [outcome for outcome, _ in walked]
-        parents += [ParentOutcome(p, "error", reason=f"not followed: the card names more than {MAX_PARENTS} parents")
-                    for p in found.parents[MAX_PARENTS:]]
-        joined = join_lineage(judge.rubric, judge.profile, own, found.license, signals, evidence, parents)
-        lineage, omitted = _lineage_entries(parents, depth=1)
-        card = Scorecard(
-            repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
-            gated=snapshot.gated, axes=joined.axes, papers=list(found.papers),
-            lineage=lineage, lineage_omitted=omitted, datasets=entries,
-            repositories=[RepoEntry.of(snap) for snap in stage.repos.values()],
-        )
+        walked = [self._parent(p, depth + 1, here) for p in lookups_needed(own.found).parents]
+        card = join(snapshot, own, [outcome for outcome, _ in walked], self._judge)
         return _Judged.of(card, depth, here[-1], walked)
 
     def _parent(self, parent, depth: int, path: tuple[str, ...]) -> "tuple[ParentOutcome, _Judged | None]":
@@ -223,18 +186,7 @@ class ScoringRun:
         except Exception as exc:  # a malformed id in someone's card
             return ParentOutcome(parent, "error", reason=f"is not a valid repo id ({exc})"), None
         judged = self._judge_once(ref, depth, path)
-        return self._outcome(parent, judged.card), judged  # type: ignore[arg-type]
-
-    @staticmethod
-    def _outcome(parent, card: Scorecard) -> ParentOutcome:
-        if card.status == "scored":
-            return ParentOutcome(parent, "scored", card=card)
-        kind = card.error.kind if card.error else "error"
-        status = kind if kind in ("not_found", "gated") else "error"
-        message = card.error.message.split(": ", 1)[-1] if card.error else "could not be fetched"
-        if kind in COULD_NOT_LOOK:  # the Hub failed, not the parent: unknown, never "missing"
-            return ParentOutcome(parent, status, reason=f"could not be looked up ({message})", unknown=True)
-        return ParentOutcome(parent, status, reason=f"could not be resolved: {message}")
+        return parent_outcome(parent, judged.card), judged  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -270,54 +222,3 @@ class _Judged:
         if self.card is None or self.seen & on_path:
             return False
         return depth == self.depth or (not self.capped and depth + self.height <= max_depth)
-
-
-@dataclass(frozen=True)
-class _OwnStage:
-    found: EvidenceSet
-    entries: list[DatasetEntry]
-    signals: dict[str, Any]
-    evidence: tuple[Evidence, ...]
-    verdicts: dict[AxisName, AxisVerdict]
-    repos: dict[str, CodeRepoSnapshot]
-    """The linked code repositories read, by lower-case `owner/name`."""
-
-
-@dataclass(frozen=True)
-class Trace:
-    """What `openness explain` shows: the final scorecard and how the model's own stage was judged."""
-
-    card: Scorecard
-    signals: dict[str, Any]
-    """Every signal of the model's own card (after dataset lookups), by name."""
-    evidence: tuple[Evidence, ...]
-    own: dict[AxisName, AxisVerdict]
-    """Verdicts of the model's own stage, before its parents were joined in."""
-
-
-def _too_many(kind: str, name: str, limit: int) -> SourceError:
-    return SourceError(f"{kind} {name}", f"not looked up: the card names more than {limit} {kind}s")
-
-
-def _lineage_entries(parents: list[ParentOutcome], depth: int) -> tuple[list[LineageEntry], int]:
-    """The ancestors to list, parent by parent with each one's own ancestors after it, at
-    most MAX_LINEAGE_ENTRIES of them; and how many more there were."""
-    entries: list[LineageEntry] = []
-    total = 0
-    for outcome in parents:
-        card = outcome.card if outcome.resolved else None
-        total += 1 + (len(card.lineage) + card.lineage_omitted if card else 0)
-        if len(entries) < MAX_LINEAGE_ENTRIES:
-            entries.append(LineageEntry(
-                repo_id=outcome.parent.repo_id, relation=outcome.parent.relation, depth=depth,
-                status=outcome.status,  # type: ignore[arg-type]
-                axes={axis: verdict.level for axis, verdict in card.axes.items()} if card else {},
-                reason=outcome.reason,
-            ))
-        if card:
-            room = MAX_LINEAGE_ENTRIES - len(entries)
-            entries += [e.model_copy(update={"depth": e.depth + depth}) for e in card.lineage[:max(room, 0)]]
-    return entries, total - len(entries)
-
-
-from openness.api import Judge  # noqa: E402  (the run needs the judge type; api imports run lazily)

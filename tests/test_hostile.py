@@ -224,14 +224,14 @@ def test_a_huge_number_in_the_hubs_json_costs_that_field_not_the_model():
 def test_an_unforeseen_failure_in_one_model_costs_that_model_only(hub, hostile_ids, monkeypatch):
     from openness import run as scoring_run
 
-    real = scoring_run.extract_evidence
+    real = scoring_run.read_card
 
     def broken(snapshot, *args):
         if snapshot.repo_id == "hostile/markup-card":
             raise ValueError("a bug reached by one card")
         return real(snapshot, *args)
 
-    monkeypatch.setattr(scoring_run, "extract_evidence", broken)
+    monkeypatch.setattr(scoring_run, "read_card", broken)
     run = cli("score", "hostile/markup-card", *SOUND, "-f", "json", endpoint=hub.url)
     assert run.code == 1
     by_id = {m["repo_id"]: m for m in run.json()["models"]}
@@ -451,13 +451,13 @@ def _judge_lattice(levels: int, monkeypatch) -> tuple[dict[str, int], "Scorecard
     from openness.models import ModelRef
 
     judged: Counter[str] = Counter()
-    real = scoring_run.extract_evidence
+    real = scoring_run.read_card
 
     def counting(snapshot, *args):
         judged[snapshot.repo_id] += 1
         return real(snapshot, *args)
 
-    monkeypatch.setattr(scoring_run, "extract_evidence", counting)
+    monkeypatch.setattr(scoring_run, "read_card", counting)
     with scoring_run.ScoringRun(_LatticeHub(_lattice(levels)), Judge.load(), jobs=2) as run:
         card = run.score(ModelRef.parse("lattice/root"))
     return dict(judged), card

@@ -18,7 +18,7 @@ from openness.models import AXES, AxisName, AxisVerdict, Evidence
 from openness.render.text import for_terminal, terminal_line
 from openness.rubric.evaluate import fill, holds
 from openness.rubric.schema import Condition, Rubric
-from openness.run import Trace
+from openness.assess import Trace
 
 _MARK = {True: "met    ", False: "NOT met"}
 
