@@ -8,22 +8,19 @@ The heavy parts load on first use, so `import openness` and `openness --version`
 """
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = _metadata.version("openness")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+source"
+from openness.version import __version__
 
 if TYPE_CHECKING:
     from openness.api import compare, score
-    from openness.models import Report, Scorecard
+    from openness.models import Scorecard
+    from openness.report import Report
 
 __all__ = ["Report", "Scorecard", "__version__", "compare", "score"]
 
 _LAZY = {"score": "openness.api", "compare": "openness.api",
-         "Report": "openness.models", "Scorecard": "openness.models"}
+         "Report": "openness.report", "Scorecard": "openness.models"}
 
 
 def __getattr__(name: str) -> Any:

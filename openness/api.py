@@ -6,11 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from openness import __version__
+from openness.version import __version__
 from openness.assess import Judge, error_card
 from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, quoted
 from openness.ids import unique_model_texts
-from openness.models import ModelRef, Report, Scorecard
+from openness.models import ModelRef, Scorecard
+from openness.report import Report
 from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:

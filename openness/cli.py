@@ -119,7 +119,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
 
     def _print_version(value: bool) -> None:
         if value:
-            from openness import __version__
+            from openness.version import __version__
 
             print(f"openness {__version__}")
             raise typer.Exit()
@@ -636,7 +636,7 @@ def _warnings_to_stderr() -> None:
 def main() -> None:
     """Entry point of the `openness` console script and `python -m openness`."""
     if sys.argv[1:] == ["--version"]:  # answered before anything heavy is imported
-        from openness import __version__
+        from openness.version import __version__
 
         print(f"openness {__version__}")
         return

@@ -1,9 +1,9 @@
 """Frozen value types passed between the stages: reference -> snapshot -> evidence -> scorecard."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Literal, overload
+from typing import Any, Literal, Self, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -267,12 +267,16 @@ class Scorecard(Frozen):
     repositories: list[RepoEntry] = Field(default_factory=list)
     """The code repositories the card links that were looked up, in the order found."""
 
-    def _repr_markdown_(self) -> str:
-        """A notebook shows the model's row, then its reasons and evidence."""
-        from openness.render.markdown import markdown_table, section
+    def _repr_markdown_(self) -> str | None:
+        """A notebook shows the model's row, then its reasons and evidence (once the
+        renderers are loaded, as they are for every card the API returns)."""
+        view = NOTEBOOK_VIEWS.get("scorecard")
+        return view(self) if view else None
 
-        table = markdown_table([self])
-        return table + ("\n\n" + section(self) if self.status == "scored" else "") + "\n"
+
+NOTEBOOK_VIEWS: dict[str, Callable[[Any], str]] = {}
+"""How a notebook shows a value, by kind ("scorecard"). `openness.render.markdown` fills
+it when loaded: the value types never import the renderers, which import them."""
 
 
 class RubricRef(Frozen):
@@ -295,15 +299,15 @@ def _looks_like_commit(revision: str) -> bool:
     return 7 <= len(revision) <= 40 and all(c in "0123456789abcdef" for c in revision.lower())
 
 
-class Report(Frozen):
-    """Scorecards for one run, with what produced them, and every way to show them.
+class ReportData(Frozen):
+    """Scorecards for one run, with what produced them: what the renderers read.
 
-    A report is the sequence of its scorecards: `len(report)`, `for card in report`,
+    It is the sequence of its scorecards: `len(report)`, `for card in report`,
     `report[0]`, and `report["org/name"]` or `"org/name" in report` with a model as
     `compare` accepts it (an id in any letter case, `org/name@revision`, a Hub URL).
-    `print(report)` prints its table; in a notebook it displays as the comparison table
-    (`_repr_html_`). It is still a pydantic model: `model_dump`, `model_dump_json` and
-    `model_copy` work as on any other (`dict(report)` does not: iterating yields cards).
+    It is still a pydantic model: `model_dump`, `model_dump_json` and `model_copy` work
+    as on any other (`dict(report)` does not: iterating yields cards).
+    `openness.report.Report` adds every way to show it; the renderers need only this.
     """
 
     tool_version: str
@@ -336,9 +340,9 @@ class Report(Frozen):
     def __getitem__(self, key: str | int) -> Scorecard: ...
 
     @overload
-    def __getitem__(self, key: slice) -> "Report": ...
+    def __getitem__(self, key: slice) -> Self: ...
 
-    def __getitem__(self, key: str | int | slice) -> "Scorecard | Report":
+    def __getitem__(self, key: str | int | slice) -> "Scorecard | Self":
         """The scorecard of a model (as `compare` accepts it: id in any letter case,
         `org/name@revision`, Hub URL), or by position; a slice is a report of those rows.
         KeyError when the report holds no such model."""
@@ -368,71 +372,9 @@ class Report(Frozen):
             return pinned[0] if pinned else None
         return same[0] if len(same) == 1 else None
 
-    def __str__(self) -> str:
-        """The table `openness score` prints, safe for a terminal."""
-        from openness.render.text import for_terminal
-
-        return for_terminal(self.to_table())
-
     def __repr__(self) -> str:
         # The whole evidence of every card runs to kilobytes: name the models instead.
         shown = ", ".join(repr(card.repo_id) for card in self.scorecards[:8])
         more = f", ... {len(self) - 8} more" if len(self) > 8 else ""
-        return (f"Report(tool_version={self.tool_version!r}, rubric={self.rubric!r}, "
+        return (f"{type(self).__name__}(tool_version={self.tool_version!r}, rubric={self.rubric!r}, "
                 f"scorecards=[{len(self)}: {shown}{more}])")
-
-    def sorted(self, by: str = "model") -> "Report":
-        """A copy with rows ordered by `model`, `weights`, `data`, `code` or `license`.
-
-        Axes and licence put the most open first; models that could not be scored go last.
-        """
-        from openness.render.arrange import SortKey, sort_cards
-
-        return self.model_copy(update={"scorecards": sort_cards(self.scorecards, SortKey(by))})
-
-    def to_table(self, *, details: bool = False, group_by: str | None = None) -> str:
-        """Plain text for a terminal: what `openness score` prints."""
-        return self._render("table", details=details, group_by=group_by)
-
-    def to_markdown(self, *, details: bool = False, group_by: str | None = None) -> str:
-        """A GitHub markdown table with a legend and a footer; `details` adds the evidence."""
-        return self._render("markdown", details=details, group_by=group_by)
-
-    def to_csv(self) -> str:
-        """One row per model with stable columns (see `openness.render.rows.COLUMNS`)."""
-        return self._render("csv")
-
-    def to_json(self) -> str:
-        """The versioned JSON document (schema: `openness/render/report.schema.json`)."""
-        return self._render("json")
-
-    def to_html(self, *, group_by: str | None = None) -> str:
-        """A standalone HTML page; every verdict opens onto its reasons and evidence."""
-        return self._render("html", group_by=group_by)
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame, one row per model, the CSV columns (needs `openness[pandas]`)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError("Report.to_pandas needs pandas: pip install 'openness[pandas]'") from exc
-        from openness.render.rows import COLUMNS, summary_row
-
-        frame = pd.DataFrame([summary_row(card) for card in self.scorecards], columns=list(COLUMNS))
-        for axis in AXES:
-            frame[f"{axis}_level"] = frame[f"{axis}_level"].astype("Int64")
-        return frame
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def _repr_html_(self) -> str:
-        from openness.render.html import render_table_fragment
-
-        return render_table_fragment(self)
-
-    def _render(self, fmt: str, *, details: bool = False, group_by: str | None = None) -> str:
-        from openness.render import Format, GroupKey, render
-
-        return render(self, Format(fmt), details=details,
-                      group_by=GroupKey(group_by) if group_by else None)

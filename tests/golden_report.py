@@ -7,7 +7,8 @@ spreadsheet formula), so the goldens also pin down each format's escaping.
 from __future__ import annotations
 
 from openness.models import (AxisVerdict, DatasetEntry, ErrorInfo, Evidence, LicenseVerdict,
-                             LineageEntry, RepoEntry, Report, RubricRef, Scorecard)
+                             LineageEntry, RepoEntry, RubricRef, Scorecard)
+from openness.report import Report
 
 HOSTILE = "Acme | licence\nv2 <script>alert(1)</script> \x1b[31mred\x1b[0m"
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"

@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from openness.models import (AxisVerdict, CardFile, DatasetEntry, DatasetSnapshot, ErrorInfo, Evidence,
-                             LicenseVerdict, LineageEntry, ModelSnapshot, Report, RubricRef, Scorecard)
+                             LicenseVerdict, LineageEntry, ModelSnapshot, RubricRef, Scorecard)
+from openness.report import Report
 from openness.rubric import load_licences, load_rubric, load_vocabulary
 
 RUBRIC = load_rubric()

@@ -242,7 +242,7 @@ def test_a_report_is_the_sequence_of_its_scorecards(hub_url):
     assert report[0] is report.scorecards[0] and report[-1].status == "error"
     assert [card.repo_id for card in report[1:3]] == THREE[1:3]
     assert report.model_dump()["scorecards"][0]["repo_id"] == THREE[0]  # still a pydantic model
-    assert openness.models.Report.model_validate_json(report.model_dump_json()) == report
+    assert openness.report.Report.model_validate_json(report.model_dump_json()) == report
 
 
 def test_a_report_finds_a_model_as_compare_accepts_it(hub_url):

@@ -479,7 +479,8 @@ def test_a_lineage_lattice_judges_each_repo_once_and_caps_the_entries_it_lists(m
 
 
 def test_a_capped_lineage_says_so_in_every_format(monkeypatch):
-    from openness.models import Report, RubricRef
+    from openness.models import RubricRef
+    from openness.report import Report
     from openness.options import Format
     from openness.render import render
 

@@ -12,7 +12,8 @@ import pytest
 
 import openness
 from helpers import cli
-from openness.models import AxisVerdict, Evidence, LicenseVerdict, Report, RepoEntry, RubricRef, Scorecard
+from openness.models import AxisVerdict, Evidence, LicenseVerdict, RepoEntry, RubricRef, Scorecard
+from openness.report import Report
 from openness.render.html import render_html
 
 SHA = "0123456789abcdef0123456789abcdef01234567"

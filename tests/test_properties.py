@@ -33,7 +33,8 @@ from openness.errors import ModelNotFound
 from openness.evidence import extract_evidence
 from openness.evidence.card import parse_card
 from openness.evidence.datasets import dataset_entry, dataset_findings
-from openness.models import AXES, CardFile, ModelRef, ModelSnapshot, Report
+from openness.models import AXES, CardFile, ModelRef, ModelSnapshot
+from openness.report import Report
 from openness.options import Format, GroupKey
 from openness.render import render
 from openness.render.arrange import flatten, groups_of

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from openness.models import AxisVerdict, Evidence, LicenseVerdict, Report, RubricRef, Scorecard
+from openness.models import AxisVerdict, Evidence, LicenseVerdict, RubricRef, Scorecard
+from openness.report import Report
 from openness.render import Format, render
 
 HOSTILE = "evil | name\nnext line <script>alert(1)</script> \x1b[31mred\x1b[0m"

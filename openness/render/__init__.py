@@ -1,14 +1,14 @@
-"""Renderers: pure functions from a Report to text. The CLI decides where the text goes."""
+"""Renderers: pure functions from a report's data (models.ReportData) to text. The CLI decides where the text goes."""
 from __future__ import annotations
 
 from typing import assert_never
 
-from openness.models import Report
+from openness.models import ReportData
 from openness.options import SUFFIX_FORMATS, Format, GroupKey, SortKey
 from openness.render.arrange import flatten, groups_of
 
 
-def render(report: Report, fmt: Format, *, details: bool = False, group_by: GroupKey | None = None,
+def render(report: ReportData, fmt: Format, *, details: bool = False, group_by: GroupKey | None = None,
            colour: bool = False, width: int | None = None) -> str:
     """The report in `fmt`, ending with a newline.
 

@@ -5,7 +5,7 @@ import csv
 import io
 from typing import Any
 
-from openness.models import Report
+from openness.models import ReportData
 from openness.render.text import one_line
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and
@@ -13,7 +13,7 @@ from openness.render.text import one_line
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render_csv(report: Report) -> str:
+def render_csv(report: ReportData) -> str:
     """A header row, then a row per scorecard in report order (RFC 4180 quoting, \\n line ends)."""
     from openness.render.rows import COLUMNS, summary_row
 

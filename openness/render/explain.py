@@ -145,7 +145,7 @@ def explain_document(trace: Trace, rubric: Rubric, profile: str) -> dict[str, An
     condition with the signal value it tested, the reason the level above was not
     reached, the word, the remarks, and whether the parents changed the verdict.
     """
-    from openness import __version__
+    from openness.version import __version__
     from openness.render.json import model_entry
 
     card = trace.card

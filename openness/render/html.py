@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from openness.ids import is_repo_id
-from openness.models import AXES, RepoEntry, Report, Scorecard
+from openness.models import AXES, RepoEntry, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
 from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_omitted_text,
                                   lineage_text,
@@ -54,17 +54,17 @@ def _template(name: str):
     return _environment().get_template(name)
 
 
-def render_html(report: Report, *, group_by: GroupKey | None = None, title: str | None = None) -> str:
+def render_html(report: ReportData, *, group_by: GroupKey | None = None, title: str | None = None) -> str:
     """A complete page (inline CSS, no scripts, no external requests)."""
     return _template("report.html").render(_view(report, group_by, title)).rstrip("\n") + "\n"
 
 
-def render_table_fragment(report: Report) -> str:
+def render_table_fragment(report: ReportData) -> str:
     """The tables, legend and footer without the page around them, for notebooks."""
     return _template("fragment.html").render(_view(report, None, None)).rstrip("\n") + "\n"
 
 
-def _view(report: Report, group_by: GroupKey | None, title: str | None) -> dict[str, Any]:
+def _view(report: ReportData, group_by: GroupKey | None, title: str | None) -> dict[str, Any]:
     cards = report.scorecards
     hub = hub_base(report.endpoint)
     return {

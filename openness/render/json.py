@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from openness.models import AXES, AxisVerdict, Report, Scorecard
+from openness.models import AXES, AxisVerdict, ReportData, Scorecard
 from openness.render.text import SURROGATE
 
 SCHEMA_VERSION = 1
@@ -20,7 +20,7 @@ def json_schema_text() -> str:
     return files("openness.render").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
-def report_document(report: Report) -> dict[str, Any]:
+def report_document(report: ReportData) -> dict[str, Any]:
     """The report as plain data, in the documented key order."""
     return {
         "schema_version": SCHEMA_VERSION,
@@ -30,7 +30,7 @@ def report_document(report: Report) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report) -> str:
+def render_json(report: ReportData) -> str:
     """Indented JSON, one document, ending with a newline.
 
     Text is kept exactly as the card gave it; a lone surrogate, which UTF-8 cannot

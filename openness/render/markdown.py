@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openness.models import AXES, Report, Scorecard
+from openness.models import AXES, NOTEBOOK_VIEWS, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
 from openness.render.rows import TABLE_HEADERS, licence_classes, lineage_omitted_text, lineage_text, table_cells
 from openness.render.text import gate_words, headline, markdown_cell
@@ -16,7 +16,7 @@ LEGEND_WORDS = (
 )
 
 
-def render_markdown(report: Report, *, details: bool = False, group_by: GroupKey | None = None) -> str:
+def render_markdown(report: ReportData, *, details: bool = False, group_by: GroupKey | None = None) -> str:
     """The comparison table (a table per group), a legend, evidence sections, a footer."""
     parts = [markdown_table(report.scorecards, group_by), legend(report.scorecards)]
     failures = [card for card in report.scorecards if card.status != "scored" and card.error]
@@ -75,3 +75,11 @@ def section(card: Scorecard) -> str:
         out += [f"- {'  ' * (e.depth - 1)}{markdown_cell(lineage_text(e))}" for e in card.lineage]
         out += [f"- {cut}" for cut in [lineage_omitted_text(card)] if cut]
     return "\n".join(out).rstrip()
+
+
+def scorecard_markdown(card: Scorecard) -> str:
+    """One model as a notebook shows it: its row, then its reasons and evidence."""
+    return markdown_table([card]) + ("\n\n" + section(card) if card.status == "scored" else "") + "\n"
+
+
+NOTEBOOK_VIEWS["scorecard"] = scorecard_markdown

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from tabulate import tabulate
 
-from openness.models import AXES, Report, Scorecard
+from openness.models import AXES, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
 from openness.render.rows import TABLE_HEADERS, lineage_omitted_text, lineage_text, table_cells
 from openness.render.text import gate_words, headline, paint_verdict, shorten, terminal_line
@@ -22,7 +22,7 @@ MIN_REASON_WIDTH = 30
 CELL_WIDTH = 60
 
 
-def render_table(report: Report, *, details: bool = False, group_by: GroupKey | None = None,
+def render_table(report: ReportData, *, details: bool = False, group_by: GroupKey | None = None,
                  colour: bool = False, width: int | None = None) -> str:
     """A block for a single model; a comparison table for several, then what failed.
 

@@ -410,7 +410,7 @@ class GitHubSource:
         """The HTTP client, built on the first request; it never follows redirects itself."""
         with self._lock:
             if self._client is None:
-                from openness import __version__
+                from openness.version import __version__
 
                 self._client = _http().Client(
                     timeout=self._timeout, follow_redirects=False,
