@@ -215,7 +215,8 @@ class _Store:
         try:
             return model.model_validate_json(text)
         except ValidationError:
-            return self._broken(path, "unexpected content")
+            self._broken(path, "unexpected content")
+            return None
 
     def _read_json(self, path: Path) -> object:
         text = self._read_text(path)
@@ -224,7 +225,8 @@ class _Store:
         try:
             return json.loads(text)
         except ValueError:
-            return self._broken(path, "not JSON")
+            self._broken(path, "not JSON")
+            return None
 
     def _read_text(self, path: Path) -> str | None:
         if not self.access.reads:
@@ -234,15 +236,16 @@ class _Store:
         except FileNotFoundError:
             return None
         except _NotRegular:
-            return self._broken(path, "not a regular file")
+            self._broken(path, "not a regular file")
+            return None
         except (OSError, UnicodeDecodeError) as exc:
-            return self._broken(path, type(exc).__name__)
+            self._broken(path, type(exc).__name__)
+            return None
 
     def _broken(self, path: Path, why: str) -> None:
         log.warning("ignoring a broken cache entry (%s), fetching it again: %s", why, path)
         with contextlib.suppress(OSError):
             path.unlink()
-        return None
 
     def _write_snapshot(self, path: Path, snapshot: BaseModel) -> None:
         try:
@@ -339,11 +342,14 @@ class DiskCache(_Store):
             answer = RefAnswer(sha=data.get("sha"), error_kind=data.get("error_kind"),
                                error_message=data.get("error_message"))
         except (KeyError, TypeError, ValueError):
-            return self._broken(path, "unexpected content")
+            self._broken(path, "unexpected content")
+            return None
         if answer.error_kind and answer.error_kind not in LASTING_ERRORS:
-            return self._broken(path, f"unknown error kind {answer.error_kind!r}")
+            self._broken(path, f"unknown error kind {answer.error_kind!r}")
+            return None
         if not answer.error_kind and not is_commit(answer.sha):
-            return self._broken(path, "no commit in it")
+            self._broken(path, "no commit in it")
+            return None
         if not self.offline and time.time() - fetched_at > self.ref_ttl_s:
             return None
         return answer
@@ -405,12 +411,15 @@ class CodeRepoCache(_Store):
         if data is None:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("fetched_at"), (int, float)):
-            return self._broken(path, "unexpected content")
+            self._broken(path, "unexpected content")
+            return None
         answer = RepoRef(tree_sha=data.get("tree_sha"), not_found=data.get("not_found"))
         if answer.not_found is None and not is_git_object(answer.tree_sha):
-            return self._broken(path, "no tree in it")
+            self._broken(path, "no tree in it")
+            return None
         if answer.not_found is not None and not isinstance(answer.not_found, str):
-            return self._broken(path, "unexpected content")
+            self._broken(path, "unexpected content")
+            return None
         if not self.offline and time.time() - float(data["fetched_at"]) > self.ref_ttl_s:
             return None
         return answer

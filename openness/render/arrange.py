@@ -52,7 +52,7 @@ def sort_cards(cards: Sequence[Scorecard], key: SortKey) -> list[Scorecard]:
         return sorted(cards, key=_name)
     if key is SortKey.license:
         return sorted(cards, key=lambda c: (_class_rank(c), _name(c)))
-    axis_rank = _axis_rank(key.value)  # type: ignore[arg-type]
+    axis_rank = _axis_rank(key.value)
     return sorted(cards, key=lambda c: (axis_rank(c), _name(c)))
 
 
@@ -63,7 +63,7 @@ def group_title(card: Scorecard, key: GroupKey) -> str:
     if key is GroupKey.license_class:
         lic = card.license
         return f"class {lic.license_class}: {lic.class_title}" if lic else "no licence"
-    verdict = card.axes.get(key.value)  # type: ignore[call-overload]
+    verdict = card.axes.get(key.value)
     return f"{key.value}: {verdict.level if verdict else 'unknown'}"
 
 

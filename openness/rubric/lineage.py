@@ -101,7 +101,7 @@ def _licence_down_the_chain(rubric: Rubric, licence: LicenseVerdict, signals: di
             if theirs.license_class == "F" and licence.license_class != "F":
                 unknown.append(outcome.parent.repo_id)
             continue
-        if CLASS_ORDER.index(theirs.license_class) > CLASS_ORDER.index(strictest):  # type: ignore[arg-type]
+        if CLASS_ORDER.index(theirs.license_class) > CLASS_ORDER.index(strictest):
             strictest, source = theirs.license_class, (outcome.parent.repo_id, theirs)
     flags = {*licence.flags, *(f"parent-licence-unknown:{repo}" for repo in unknown)}
     notes = [f"parent licence unknown: check {repo} (its licence is class F, so it does not cap this model's "
