@@ -155,6 +155,30 @@ class Evidence(Frozen):
     """high: metadata or file list; medium: card text; low: heuristic."""
 
 
+FindingOutcome = Literal["met", "not_met", "unknown", "not_applicable"]
+
+
+class Finding(Frozen):
+    """One rubric condition tested on the model's own card and metadata.
+
+    Outcomes: `met`; `not_met`; `unknown` (the signal could not be had: the card was not
+    read, or nothing produced it), never taken for met; `not_applicable` (a condition
+    that applies only when the axis would otherwise be open, and it is not).
+    """
+
+    condition: str
+    """The condition's name in the rubric (rubrics/openness.yaml `conditions`)."""
+    outcome: FindingOutcome
+    signal: str
+    """The signal it tested; the verdict's evidence items with this signal are what it rests on."""
+    value: str | int | float | bool | None
+    """The signal's value as tested (None when unknown)."""
+    message: str
+    """What was found, in words: the rubric's reason when not met."""
+    remediation: str | None = None
+    """What the publisher could do about it, on an outcome other than met."""
+
+
 class AxisVerdict(Frozen):
     """The verdict on one axis: word, level and the reasons and evidence behind them."""
 
@@ -165,6 +189,10 @@ class AxisVerdict(Frozen):
     reasons: list[str]
     """One line each; the first is the headline."""
     evidence: list[Evidence]
+    findings: list[Finding] = Field(default_factory=list)
+    """Every condition of this axis tested on the model's own card, in the rubric's order
+    (levels from 4 down, then remarks and the profile's own). The join with parents adds
+    reasons, not findings: findings say what this repo's publisher can change."""
 
 
 class LicenseVerdict(Frozen):

@@ -6,7 +6,7 @@ spreadsheet formula), so the goldens also pin down each format's escaping.
 """
 from __future__ import annotations
 
-from openness.models import (AxisVerdict, DatasetEntry, ErrorInfo, Evidence, LicenseVerdict,
+from openness.models import (AxisVerdict, DatasetEntry, ErrorInfo, Evidence, Finding, LicenseVerdict,
                              LineageEntry, RepoEntry, RubricRef, Scorecard)
 from openness.report import Report
 
@@ -33,7 +33,17 @@ OPEN = Scorecard(
         "data": _verdict("open", 3, ["level 3: every dataset named and downloadable"],
                          _ev("data.named", "cardData.datasets", "lab/corpus-v1", "high")),
         "code": _verdict("open", 3, ["level 3: training code linked"],
-                         _ev("code.training", "README.md line 12", "github.com/lab/train: training code", "medium")),
+                         _ev("code.training", "README.md line 12", "github.com/lab/train: training code", "medium"),
+                         ).model_copy(update={"findings": [
+                             Finding(condition="training_code_linked", outcome="met", signal="code.training", value=1,
+                                     message="code.training is 1 (at least 1)"),
+                             Finding(condition="evaluation_code_linked", outcome="not_met", signal="code.evaluation",
+                                     value=0, message="no evaluation code linked",
+                                     remediation="Link the evaluation code that produced the card's results."),
+                             Finding(condition="training_code_open", outcome="unknown", signal="code.training_not_open",
+                                     value=None, message="no value for code.training_not_open: it could not be read",
+                                     remediation="Release the training code under an OSI-approved licence."),
+                         ]}),
     },
     papers=["https://arxiv.org/abs/0000.00000"],
     datasets=[DatasetEntry(id="lab/corpus-v1", status="found", license="odc-by", license_class="B")],

@@ -14,13 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from openness.evidence.signals import FED_BY
-from openness.models import AXES, AxisName, AxisVerdict, Evidence
-from openness.render.text import for_terminal, terminal_line
-from openness.rubric.evaluate import fill, holds
-from openness.rubric.schema import Condition, Rubric
 from openness.assess import Trace
+from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
+from openness.render.text import for_terminal, terminal_line
+from openness.rubric.schema import Condition, Rubric
 
-_MARK = {True: "met    ", False: "NOT met"}
+_MARK = {"met": "met    ", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a    "}
 
 
 def render_explain(trace: Trace, rubric: Rubric, profile: str) -> str:
@@ -59,11 +58,10 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
         if not level.requires:
             lines.append("    (needs nothing: the floor)")
         for condition_name in level.requires:
-            lines += _condition(rubric, condition_name, trace, shown)
-    above = next((lv for lv in axis.levels if lv.level == own.score + 1), None)
-    if above:
-        unmet = next(c for c in above.requires if not holds(rubric.conditions[c], trace.signals))
-        lines.append(f"  not level {above.level}: {terminal_line(fill(rubric.conditions[unmet].unmet, trace.signals))}")
+            lines += _condition(rubric, _finding(own, condition_name), trace, shown)
+    not_higher = _not_higher(axis.levels, own)
+    if not_higher:
+        lines.append(f"  not level {own.score + 1}: {terminal_line(not_higher.message)}")
     # The word the verdict got: the profile's word for the level, unless one of the
     # profile's `open_requires` conditions kept it partial (said in a remark below).
     lines.append(f"  word: level {own.score} is '{own.level}' under profile {profile}")
@@ -73,13 +71,28 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
     return [*lines, ""]
 
 
-def _condition(rubric: Rubric, name: str, trace: Trace, shown: set[int]) -> list[str]:
-    condition = rubric.conditions[name]
-    met = holds(condition, trace.signals)
-    value = trace.signals.get(condition.signal, "(not produced)")
-    lines = [f"    {_MARK[met]} {name}: {condition.signal} = {_show(value)} (needs {_test(condition)})"]
-    if not met:
-        lines.append(f"            because {terminal_line(fill(condition.unmet, trace.signals))}")
+def _finding(verdict: AxisVerdict, name: str) -> Finding:
+    """The verdict's finding on one condition (every condition of the axis has one)."""
+    return next(f for f in verdict.findings if f.condition == name)
+
+
+def _not_higher(levels: list[Any], own: AxisVerdict) -> Finding | None:
+    """The first condition of the level above the one reached that was not met."""
+    above = next((lv for lv in levels if lv.level == (own.score or 0) + 1), None)
+    if above is None:
+        return None
+    return next((f for c in above.requires if (f := _finding(own, c)).outcome != "met"), None)
+
+
+def _condition(rubric: Rubric, finding: Finding, trace: Trace, shown: set[int]) -> list[str]:
+    condition = rubric.conditions[finding.condition]
+    value = "(not produced)" if finding.value is None else finding.value
+    lines = [f"    {_MARK[finding.outcome]} {finding.condition}: {condition.signal} = {_show(value)} "
+             f"(needs {_test(condition)})"]
+    if finding.outcome != "met":
+        lines.append(f"            because {terminal_line(finding.message)}")
+    if finding.remediation and finding.outcome in ("not_met", "unknown"):
+        lines.append(f"            to change it: {terminal_line(finding.remediation)}")
     fed = [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]
     for index in fed:
         if index not in shown:
@@ -190,12 +203,11 @@ def _axis_data(trace: Trace, rubric: Rubric, name: AxisName, own: AxisVerdict, f
         if level.level < own.score:
             break
         levels.append({"level": level.level, "reached": level.level == own.score,
-                       "conditions": [_condition_data(rubric, c, trace, used) for c in level.requires]})
-    above = next((lv for lv in axis.levels if lv.level == own.score + 1), None)
-    unmet = next((c for c in above.requires if not holds(rubric.conditions[c], trace.signals)), None) if above else None
+                       "conditions": [_condition_data(rubric, _finding(own, c), trace, used) for c in level.requires]})
+    not_higher = _not_higher(axis.levels, own)
     changed = (own.score, own.level, own.reasons) != (final.score, final.level, final.reasons)
     return {**data, "levels": levels,
-            "not_higher": fill(rubric.conditions[unmet].unmet, trace.signals) if unmet else None,
+            "not_higher": not_higher.message if not_higher else None,
             "remarks": [r for r in own.reasons[1:] if not r.startswith("not level")],
             "changed_by_parents": changed, **({"final_reasons": list(final.reasons)} if changed else {}),
             "also_read": [i for i, e in enumerate(trace.evidence) if i not in used
@@ -203,11 +215,11 @@ def _axis_data(trace: Trace, rubric: Rubric, name: AxisName, own: AxisVerdict, f
                                   for p in axis.evidence_from)]}
 
 
-def _condition_data(rubric: Rubric, name: str, trace: Trace, used: set[int]) -> dict[str, Any]:
-    condition = rubric.conditions[name]
-    met = holds(condition, trace.signals)
+def _condition_data(rubric: Rubric, finding: Finding, trace: Trace, used: set[int]) -> dict[str, Any]:
+    condition = rubric.conditions[finding.condition]
+    met = finding.outcome == "met"
     fed = [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]
     used.update(fed)
-    return {"name": name, "signal": condition.signal, "value": trace.signals.get(condition.signal),
-            "needs": _test(condition), "met": met,
-            "because": None if met else fill(condition.unmet, trace.signals), "evidence": fed}
+    return {"name": finding.condition, "signal": condition.signal, "value": trace.signals.get(condition.signal),
+            "needs": _test(condition), "met": met, "outcome": finding.outcome,
+            "because": None if met else finding.message, "remediation": finding.remediation, "evidence": fed}

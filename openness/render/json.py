@@ -64,6 +64,7 @@ def _axis(verdict: AxisVerdict) -> dict[str, Any]:
         "score": verdict.score,
         "reasons": list(verdict.reasons),
         "evidence": [e.model_dump(include={"source", "detail", "strength", "signal"}) for e in verdict.evidence],
+        "findings": [f.model_dump() for f in verdict.findings],
     }
 
 

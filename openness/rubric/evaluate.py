@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openness.models import AXES, AxisName, AxisVerdict, Evidence
+from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
 from openness.rubric.schema import Axis, Condition, Profile, Rubric
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
@@ -50,7 +50,8 @@ def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[
     shown = [e for e in evidence if _belongs(e.signal, axis)]
     if "card" in axis.needs and signals.get("card.status") in _CARD_UNREAD:
         why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
-        return AxisVerdict(level="unknown", score=None, reasons=[why], evidence=shown)
+        return AxisVerdict(level="unknown", score=None, reasons=[why], evidence=shown,
+                           findings=findings(rubric, name, profile, signals, card_unread=why))
     level, reasons = _level(rubric, axis, signals)
     reasons += [fill(rubric.conditions[c].met or "", signals) for c in axis.remarks
                 if holds(rubric.conditions[c], signals)]
@@ -60,7 +61,58 @@ def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[
         if unmet:
             word = "partial"
             reasons.append(f"partial under this profile: {unmet}")
-    return AxisVerdict(level=word, score=level, reasons=reasons, evidence=shown)
+    return AxisVerdict(level=word, score=level, reasons=reasons, evidence=shown,
+                       findings=findings(rubric, name, profile, signals, open_word=profile.word(name, level) == "open"))
+
+
+def axis_conditions(rubric: Rubric, name: AxisName, profile: Profile) -> list[str]:
+    """The conditions an axis tests under a profile, each once: levels from 4 down, then
+    its remarks, then what the profile asks of it to be called open."""
+    axis = rubric.axes[name]
+    names = [c for level in axis.levels for c in level.requires] + axis.remarks + profile.open_requires.get(name, [])
+    return list(dict.fromkeys(names))
+
+
+def findings(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any], *,
+             open_word: bool = True, card_unread: str | None = None) -> list[Finding]:
+    """One finding per condition of the axis. `open_word`: whether the level reached is
+    called open, without which the profile's own conditions do not apply."""
+    axis = rubric.axes[name]
+    the_axis_own = {c for level in axis.levels for c in level.requires} | set(axis.remarks)
+    return [_finding(c, rubric.conditions[c], signals, card_unread=card_unread,
+                     applies=open_word or c in the_axis_own)
+            for c in axis_conditions(rubric, name, profile)]
+
+
+def _finding(key: str, condition: Condition, signals: dict[str, Any], *, card_unread: str | None,
+             applies: bool) -> Finding:
+    value = signals.get(condition.signal)
+    shown = value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+    if card_unread or value is None:
+        return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
+                       message=card_unread or f"no value for {condition.signal}: it could not be read",
+                       remediation=condition.remediation)
+    if not applies:
+        return Finding(condition=key, outcome="not_applicable", signal=condition.signal, value=shown,
+                       message="applies only when the level reached is called open")
+    if holds(condition, signals):
+        return Finding(condition=key, outcome="met", signal=condition.signal, value=shown,
+                       message=fill(condition.met, signals) if condition.met else _test_text(condition, value))
+    return Finding(condition=key, outcome="not_met", signal=condition.signal, value=shown,
+                   message=fill(condition.unmet, signals), remediation=condition.remediation)
+
+
+def _test_text(condition: Condition, value: Any) -> str:
+    """A met test in words: `weights.files is 3 (at least 1)`."""
+    if condition.min is not None:
+        test = f"at least {condition.min}"
+    elif condition.max is not None:
+        test = f"at most {condition.max}"
+    elif condition.in_ is not None:
+        test = "one of " + ", ".join(condition.in_)
+    else:
+        test = f"expected {_show(condition.is_)}"
+    return f"{condition.signal} is {_show(value)} ({test})"
 
 
 def _belongs(signal: str, axis: Axis) -> bool:

@@ -129,7 +129,8 @@ def _inherit(axis: AxisName, own: AxisVerdict, parents: list[ParentOutcome]) -> 
     theirs = outcome.card.axes[axis]  # type: ignore[union-attr]
     reasons = [f"inherited from {outcome.parent.relation} parent {outcome.parent.repo_id}: {theirs.reasons[0]}",
                *theirs.reasons[1:], f"own card: {own.reasons[0]}"]
-    return AxisVerdict(level=theirs.level, score=theirs.score, reasons=reasons, evidence=list(own.evidence))
+    return AxisVerdict(level=theirs.level, score=theirs.score, reasons=reasons, evidence=list(own.evidence),
+                       findings=list(own.findings))
 
 
 def _not_looked_up(own: AxisVerdict, parents: list[ParentOutcome]) -> AxisVerdict | None:
@@ -140,7 +141,7 @@ def _not_looked_up(own: AxisVerdict, parents: list[ParentOutcome]) -> AxisVerdic
     if not failed:
         return None
     why = "; ".join(f"{p.parent.repo_id} {p.reason}" for p in failed)
-    return AxisVerdict(level="unknown", score=None, evidence=list(own.evidence), reasons=[
+    return AxisVerdict(level="unknown", score=None, evidence=list(own.evidence), findings=list(own.findings), reasons=[
         f"unknown: the verdict is its {failed[0].parent.relation} parent's, and the parent {why}",
         f"own card (not counted): {own.reasons[0]}"])
 
@@ -181,7 +182,8 @@ def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict | N
     headline = f"level {score}: {word} ({', '.join(f'{short} {v.level}' for short, _, v in sides)})"
     details = [f"{name}: {_headline(v)}" for _, name, v in sides]
     evidence = list(own.evidence) if own is not None else []
-    return AxisVerdict(level=word, score=score, reasons=[headline, *details], evidence=evidence)
+    return AxisVerdict(level=word, score=score, reasons=[headline, *details], evidence=evidence,
+                       findings=list(own.findings) if own is not None else [])
 
 
 def _weight_edit(rubric: Rubric, signals: dict[str, Any], parents: list[ParentOutcome]) -> list[AxisName]:
@@ -206,7 +208,8 @@ def _parents_only(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVer
     if not judged and any(p.unknown for p in parents):
         return _not_looked_up(own, parents) or own
     if not judged:
-        return AxisVerdict(level=profile.word(axis, 0), score=0, evidence=list(own.evidence), reasons=[
+        return AxisVerdict(level=profile.word(axis, 0), score=0, evidence=list(own.evidence),
+                           findings=list(own.findings), reasons=[
             f"level 0: {profile.word(axis, 0)}: no parent could be judged, and {reason}", own_note])
     if len(judged) == 1:
         inherited = _inherit(axis, own, judged)
@@ -233,7 +236,8 @@ def _cap_unresolved(rubric: Rubric, profile: Profile, axis: AxisName, verdict: A
         return _below_cap(profile, axis, verdict, blocked, cap, why)
     reasons = [f"level {cap}: at most {profile.word(axis, cap)}, because a parent could not be judged ({why})",
                *verdict.reasons]
-    return AxisVerdict(level=profile.word(axis, cap), score=cap, reasons=reasons, evidence=list(verdict.evidence))
+    return AxisVerdict(level=profile.word(axis, cap), score=cap, reasons=reasons, evidence=list(verdict.evidence),
+                       findings=list(verdict.findings))
 
 
 def _below_cap(profile: Profile, axis: AxisName, verdict: AxisVerdict, blocked: list[ParentOutcome],
@@ -245,7 +249,8 @@ def _below_cap(profile: Profile, axis: AxisName, verdict: AxisVerdict, blocked: 
     stage's verdict, with the reason."""
     word = profile.word(axis, cap)
     if any(p.unknown for p in blocked) and verdict.level != word:
-        return AxisVerdict(level="unknown", score=None, evidence=list(verdict.evidence), reasons=[
+        return AxisVerdict(level="unknown", score=None, evidence=list(verdict.evidence),
+                           findings=list(verdict.findings), reasons=[
             f"unknown: {verdict.level} or {word} depending on a parent that {why}", *verdict.reasons])
     note = f"a parent could not be judged, so this is at most {word} ({why})"
     return verdict.model_copy(update={"reasons": [*verdict.reasons, note]})

@@ -32,6 +32,10 @@ class Condition(_Data):
     """The reason shown when the test fails; braces are filled from the signals."""
     met: str | None = None
     """The remark shown when the test holds, for conditions used as axis remarks."""
+    why: str | None = None
+    """Why the condition matters: the rubric's reason for it, with its source."""
+    remediation: str | None = None
+    """What a publisher can do when it is not met (none for a condition that only informs)."""
 
     @model_validator(mode="after")
     def _one_test(self) -> "Condition":
