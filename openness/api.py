@@ -1,24 +1,26 @@
 """The Python API, the same one the CLI uses: the only place that puts the stages together."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from openness.version import __version__
 from openness.assess import Judge, error_card
-from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, quoted
+from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, UnknownRubric, quoted
 from openness.ids import unique_model_texts
 from openness.models import ModelRef, Scorecard
 from openness.report import Report
 from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:
-    from openness.run import ScoringRun, Trace
+    from openness.assess import Trace
+    from openness.run import ScoringRun
 
 # The errors the functions below document raising are importable from here as well.
-__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "UnknownProfile", "compare", "error_card",
+__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "UnknownProfile", "UnknownRubric", "compare",
+           "error_card",
            "github_source", "hub_source", "score", "trace"]
 
 # Requests in flight at once. Hub calls are small and latency-bound, so more than a
@@ -123,7 +125,7 @@ def score_text(text: str, run: "ScoringRun") -> Scorecard:
 def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
           endpoint: str | None = None, token: str | None = None, refresh: bool = False,
           offline: bool | None = None, source: MetadataSource | None = None,
-          code_host: CodeHost | None = None, repos: bool = True) -> Scorecard:
+          code_host: CodeHost | None = None, repos: bool = True, rubrics: Sequence[str] = ()) -> Scorecard:
     """Score one model on open weights, open data and open code.
 
     Args:
@@ -139,6 +141,8 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
         code_host: where linked code repositories are read (default: GitHub, see
             `github_source`, with the same refresh and offline).
         repos: False reads no linked repository at all: code is judged from the card.
+        rubrics: other rubrics to judge the model under too, by id (`openness rubric list`;
+            "all" for every one): the scorecard's `results`.
 
     Returns:
         A frozen Scorecard. Hub failures (not found, gated, unreachable) come back as a
@@ -147,18 +151,19 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
     Raises:
         InvalidModelId: `repo_id` cannot be a model id.
         UnknownProfile: no profile of that name.
+        UnknownRubric: no rubric of a name in `rubrics`.
         InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
     ref = ModelRef.parse(repo_id)
     if revision:
         ref = ModelRef(repo_id=ref.repo_id, revision=revision)
     source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
-    return score_ref(ref, source, Judge.load(profile), _code_host(code_host, repos, refresh, offline))
+    return score_ref(ref, source, Judge.load(profile, rubrics), _code_host(code_host, repos, refresh, offline))
 
 
 def trace(repo_id: str, *, profile: str = "default", endpoint: str | None = None, token: str | None = None,
           offline: bool | None = None, source: MetadataSource | None = None,
-          code_host: CodeHost | None = None, repos: bool = True) -> "Trace":
+          code_host: CodeHost | None = None, repos: bool = True, rubrics: Sequence[str] = ()) -> "Trace":
     """Score one model and keep what `openness explain` shows: its own signals and evidence.
 
     Arguments as for `score`.
@@ -166,11 +171,12 @@ def trace(repo_id: str, *, profile: str = "default", endpoint: str | None = None
     Raises:
         InvalidModelId: `repo_id` cannot be a model id.
         UnknownProfile: no profile of that name.
+        UnknownRubric: no rubric of a name in `rubrics`.
     """
     from openness.run import ScoringRun
 
     ref = ModelRef.parse(repo_id)
-    judge = Judge.load(profile)
+    judge = Judge.load(profile, rubrics)
     hosted = _code_host(code_host, repos, False, offline)
     with ScoringRun(source or hub_source(endpoint, token, offline=offline), judge, code_host=hosted) as run:
         return run.trace(ref)
@@ -180,14 +186,14 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             token: str | None = None, refresh: bool = False, offline: bool | None = None,
             source: MetadataSource | None = None, jobs: int = DEFAULT_JOBS,
             on_scored: Callable[[Scorecard], None] | None = None,
-            code_host: CodeHost | None = None, repos: bool = True) -> Report:
+            code_host: CodeHost | None = None, repos: bool = True, rubrics: Sequence[str] = ()) -> Report:
     """Score many models side by side, concurrently, sharing fetches of common parents.
 
     Args:
         repo_ids: ids as for `score` (`org/name` or `org/name@revision`), in the order
             the report should list them. A single string is one id. A model given again
             (in other letter case, or as a URL) is scored once, under its first spelling.
-        profile, endpoint, token, refresh, offline, source, code_host, repos: as for `score`.
+        profile, endpoint, token, refresh, offline, source, code_host, repos, rubrics: as for `score`.
         jobs: requests in flight at once, across models, parents, datasets and repositories.
         on_scored: called with each scorecard as it is finished (for progress bars),
             from worker threads.
@@ -200,11 +206,12 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
 
     Raises:
         UnknownProfile: no profile of that name.
+        UnknownRubric: no rubric of a name in `rubrics`.
         InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
     from openness.run import ScoringRun
 
-    judge = Judge.load(profile)
+    judge = Judge.load(profile, rubrics)
     # Record the Hub asked, for the report's links; a source given without an endpoint
     # may be any other (a stand-in, a test double): say nothing rather than guess.
     address = hub_address(endpoint) if source is None or endpoint else None

@@ -15,11 +15,11 @@ other processes):
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openness.errors import COULD_NOT_LOOK, OpennessError, SourceError, UnknownProfile
+from openness.errors import COULD_NOT_LOOK, OpennessError, SourceError, UnknownProfile, UnknownRubric, quoted
 from openness.evidence import EvidenceSet, extract_evidence
 from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings, lookup_failure
 from openness.evidence.repos import repo_findings
@@ -27,8 +27,10 @@ from openness.evidence.lineage import DeclaredParent
 from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, ErrorInfo, Evidence,
                              LineageEntry, ModelSnapshot, RepoEntry, RubricRef, Scorecard)
 from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
+from openness.rubric.frameworks import framework_signals, judge_framework
 from openness.rubric.lineage import ParentOutcome, join_lineage
-from openness.rubric.schema import Licences, Rubric, Vocabulary
+from openness.rubric.loader import load_frameworks
+from openness.rubric.schema import Framework, Licences, Rubric, Vocabulary
 
 # A card may name any number of parents and datasets; real ones name a handful (a merge
 # a dozen at most). Beyond these nothing is fetched, so one hostile card cannot make a
@@ -51,20 +53,39 @@ class Judge:
     vocabulary: Vocabulary
     licences: Licences
     profile: str = "default"
+    frameworks: tuple[Framework, ...] = ()
+    """Other rubrics each scorecard is also judged under (its `results`), in the order asked."""
 
     @classmethod
-    def load(cls, profile: str = "default") -> "Judge":
-        """The packaged rubric under `profile`; raises UnknownProfile for a name it lacks."""
+    def load(cls, profile: str = "default", rubrics: Sequence[str] = ()) -> "Judge":
+        """The packaged rubric under `profile`, and the other rubrics named in `rubrics`
+        ("all" for every one); raises UnknownProfile or UnknownRubric for a name it lacks."""
         rubric = load_rubric()
         if profile not in rubric.profiles:
             known = ", ".join(rubric.profiles)
             raise UnknownProfile(f"no profile named {profile!r} (known: {known})")
-        return cls(rubric, load_vocabulary(), load_licences(), profile)
+        return cls(rubric, load_vocabulary(), load_licences(), profile, frameworks_named(rubrics))
 
     @property
     def ref(self) -> RubricRef:
         """Which rubric, version and profile this judge applies."""
         return RubricRef(id=self.rubric.id, version=self.rubric.version, profile=self.profile)
+
+
+def frameworks_named(names: Sequence[str]) -> tuple[Framework, ...]:
+    """The rubrics with dimensions of their own that `names` asks for, each once, in order;
+    "all" is every one found. "openness" is the axes themselves: nothing to add."""
+    asked = [n.strip() for n in names if n.strip() and n.strip() != "openness"]
+    if not asked:
+        return ()
+    found = load_frameworks()
+    if "all" in asked:
+        return tuple(found.values())
+    missing = [n for n in asked if n not in found]
+    if missing:
+        known = ", ".join(["openness", *found]) or "none"
+        raise UnknownRubric(f"no rubric named {quoted(missing[0])} (known: {known})")
+    return tuple(found[n] for n in dict.fromkeys(asked))
 
 
 def error_card(repo_id: str, revision: str | None, exc: OpennessError) -> Scorecard:
@@ -183,12 +204,16 @@ def join(snapshot: ModelSnapshot, own: OwnAssessment, parents: list[ParentOutcom
     joined = join_lineage(judge.rubric, judge.profile, own.verdicts, own.found.license, own.signals,
                           own.evidence, outcomes)
     lineage, omitted = lineage_entries(outcomes, depth=1)
-    return Scorecard(
+    card = Scorecard(
         repo_id=snapshot.repo_id, revision=snapshot.sha, status="scored", license=joined.license,
         gated=snapshot.gated, axes=joined.axes, papers=list(own.found.papers),
         lineage=lineage, lineage_omitted=omitted, datasets=own.entries,
         repositories=[RepoEntry.of(snap) for snap in own.repos.values()],
     )
+    if not judge.frameworks:
+        return card
+    signals = framework_signals(own.signals, card)
+    return card.model_copy(update={"results": {f.id: judge_framework(f, signals) for f in judge.frameworks}})
 
 
 def lineage_entries(parents: list[ParentOutcome], depth: int) -> tuple[list[LineageEntry], int]:

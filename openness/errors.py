@@ -87,6 +87,12 @@ class RubricError(OpennessError):
     kind = "rubric_error"
 
 
+class UnknownRubric(RubricError):
+    """No rubric of the name asked for, packaged or on OPENNESS_RUBRIC_PATH."""
+
+    kind = "unknown_rubric"
+
+
 class UnknownProfile(RubricError):
     """The profile asked for is not in the rubric."""
 

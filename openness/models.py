@@ -195,6 +195,27 @@ class AxisVerdict(Frozen):
     reasons, not findings: findings say what this repo's publisher can change."""
 
 
+class DimensionResult(Frozen):
+    """Where a model stands on one dimension of a rubric with dimensions of its own."""
+
+    label: str | None
+    """The label of the level reached, or None when the tool could not tell (a condition
+    of a level above could not be tested): unknown, never the floor by default."""
+    rank: int | None
+    """0 for the dimension's first (best) level, 1 for the next...; None when unknown."""
+    reasons: list[str]
+    findings: list[Finding] = Field(default_factory=list)
+
+
+class RubricResult(Frozen):
+    """A model judged under one more rubric (a framework: MOF, G7, OSAID, EU AI Act)."""
+
+    rubric: str
+    version: str
+    title: str
+    dimensions: dict[str, DimensionResult]
+
+
 class LicenseVerdict(Frozen):
     """The licence as declared and as classified."""
 
@@ -294,6 +315,9 @@ class Scorecard(Frozen):
     datasets: list[DatasetEntry] = Field(default_factory=list)
     repositories: list[RepoEntry] = Field(default_factory=list)
     """The code repositories the card links that were looked up, in the order found."""
+    results: dict[str, RubricResult] = Field(default_factory=dict)
+    """Results under the other rubrics asked for (`--rubric`), by rubric id; the openness
+    rubric's own are `axes`."""
 
     def _repr_markdown_(self) -> str | None:
         """A notebook shows the model's row, then its reasons and evidence (once the

@@ -1,4 +1,5 @@
-"""CSV for spreadsheets: one row per model, the stable columns of `rows.COLUMNS`."""
+"""CSV for spreadsheets: one row per model, the stable columns of `rows.COLUMNS`, then one
+per dimension of the other rubrics asked for (`mof.class`)."""
 from __future__ import annotations
 
 import csv
@@ -15,14 +16,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def render_csv(report: ReportData) -> str:
     """A header row, then a row per scorecard in report order (RFC 4180 quoting, \\n line ends)."""
-    from openness.render.rows import COLUMNS, summary_row
+    from openness.render.rows import csv_columns, summary_row
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    columns = csv_columns(report.scorecards)
+    writer.writerow(columns)
     for card in report.scorecards:
         row = summary_row(card)
-        writer.writerow([csv_cell(row[column]) for column in COLUMNS])
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
     return out.getvalue()
 
 

@@ -13,9 +13,8 @@ from urllib.parse import quote, urlsplit
 from openness.ids import is_repo_id
 from openness.models import AXES, RepoEntry, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import (TABLE_HEADERS, level_text, licence_classes, licence_text, lineage_omitted_text,
-                                  lineage_text,
-                                  parents_text)
+from openness.render.rows import (TABLE_HEADERS, ResultColumn, level_text, licence_classes, licence_text,
+                                  lineage_omitted_text, lineage_text, parents_text, result_columns, result_text)
 from openness.render.text import gate_words, headline, one_line
 from openness.sources.origins import without_credentials
 
@@ -67,10 +66,11 @@ def render_table_fragment(report: ReportData) -> str:
 def _view(report: ReportData, group_by: GroupKey | None, title: str | None) -> dict[str, Any]:
     cards = report.scorecards
     hub = hub_base(report.endpoint)
+    results = result_columns(cards)
     return {
         "title": title or "How open are these models?",
-        "headers": TABLE_HEADERS,
-        "groups": [{"title": g.title, "rows": [_row(card, hub) for card in g.cards]}
+        "headers": [*TABLE_HEADERS, *(one_line(column.header) for column in results)],
+        "groups": [{"title": g.title, "rows": [_row(card, hub, results) for card in g.cards]}
                    for g in groups_of(cards, group_by)],
         "words": WORD_MEANINGS,
         "classes": licence_classes(cards),
@@ -143,7 +143,7 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def _row(card: Scorecard, hub: str | None) -> dict[str, Any]:
+def _row(card: Scorecard, hub: str | None, results: list[ResultColumn]) -> dict[str, Any]:
     row: dict[str, Any] = {"repo_id": one_line(card.repo_id), "status": card.status,
                            "revision": one_line(card.revision or "")[:12],
                            "link": model_url(hub, card.repo_id)}
@@ -164,7 +164,16 @@ def _row(card: Scorecard, hub: str | None) -> dict[str, Any]:
     row["parents"] = {"summary": one_line(parents_text(card)),
                       "lines": [f"{'· ' * (e.depth - 1)}{one_line(lineage_text(e))}" for e in card.lineage]
                       + ([cut] if (cut := lineage_omitted_text(card)) else [])}
+    row["results"] = [_result(card, column) for column in results]
     return row
+
+
+def _result(card: Scorecard, column: ResultColumn) -> dict[str, Any]:
+    """One cell of another rubric: its label, opening onto its reasons."""
+    result = card.results.get(column.rubric)
+    found = result.dimensions.get(column.dimension) if result else None
+    return {"name": one_line(column.header), "label": one_line(result_text(card, column)),
+            "reasons": [one_line(r) for r in found.reasons] if found else []}
 
 
 def _axis(card: Scorecard, axis: str, hub: str | None) -> dict[str, Any]:

@@ -55,6 +55,9 @@ def _model(card: Scorecard) -> dict[str, Any]:
         "repositories": [entry.model_dump() for entry in card.repositories],
         # Only when the list was cut, so that reports of ordinary lineages read as before.
         **({"lineage_omitted": card.lineage_omitted} if card.lineage_omitted else {}),
+        # Only when other rubrics were asked for (--rubric).
+        **({"results": {rubric: result.model_dump() for rubric, result in card.results.items()}}
+           if card.results else {}),
     }
 
 

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 
 from openness.models import AXES, NOTEBOOK_VIEWS, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, licence_classes, lineage_omitted_text, lineage_text, table_cells
+from openness.render.rows import (TABLE_HEADERS, licence_classes, lineage_omitted_text, lineage_text, result_columns,
+                                  table_cells)
 from openness.render.text import gate_words, headline, markdown_cell
 
 LEGEND_WORDS = (
@@ -34,9 +35,11 @@ def render_markdown(report: ReportData, *, details: bool = False, group_by: Grou
 def markdown_table(cards: Sequence[Scorecard], group_by: GroupKey | None = None) -> str:
     """A GitHub table, a row per model; under a `####` heading per group when grouped."""
     tables = []
+    results = result_columns(cards)
+    headers = [*TABLE_HEADERS, *(markdown_cell(column.header) for column in results)]
     for group in groups_of(cards, group_by):
-        lines = ["| " + " | ".join(TABLE_HEADERS) + " |", "|" + "---|" * len(TABLE_HEADERS)]
-        lines += ["| " + " | ".join(markdown_cell(cell) for cell in table_cells(card)) + " |"
+        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(markdown_cell(cell) for cell in table_cells(card, results)) + " |"
                   for card in group.cards]
         table = "\n".join(lines)
         tables.append(f"#### {markdown_cell(group.title)}\n\n{table}" if group.title else table)
@@ -70,6 +73,13 @@ def section(card: Scorecard) -> str:
         out += [f"- {markdown_cell(r)}" for r in verdict.reasons]
         out += [f"  - _{e.strength}_ · {markdown_cell(e.source)}: {markdown_cell(e.detail)}" for e in verdict.evidence]
         out.append("")
+    for rubric, result in card.results.items():
+        for name, found in result.dimensions.items():
+            label = found.label if found.label is not None else "unknown"
+            out.append(f"**{markdown_cell(rubric)}: {markdown_cell(name)}: {markdown_cell(label)}** "
+                       f"({markdown_cell(result.title)})\n")
+            out += [f"- {markdown_cell(r)}" for r in found.reasons]
+            out.append("")
     if card.lineage:
         out.append("**lineage**\n")
         out += [f"- {'  ' * (e.depth - 1)}{markdown_cell(lineage_text(e))}" for e in card.lineage]

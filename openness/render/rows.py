@@ -6,9 +6,9 @@ renderer escapes it for its own format.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from openness.models import AXES, AxisVerdict, LineageEntry, Scorecard
 from openness.render.text import gate_words
@@ -67,8 +67,14 @@ def licence_classes(cards: Sequence[Scorecard]) -> list[tuple[str, str]]:
     return sorted({(c.license.license_class, c.license.class_title) for c in cards if c.license})
 
 
+def csv_columns(cards: Sequence[Scorecard]) -> list[str]:
+    """`COLUMNS`, then a column per dimension of the other rubrics asked for."""
+    return [*COLUMNS, *(column.key for column in result_columns(cards))]
+
+
 def summary_row(card: Scorecard) -> dict[str, Any]:
-    """The model as `COLUMNS`: words, levels (int or None), licence, gate, parents, error."""
+    """The model as `csv_columns`: words, levels (int or None), licence, gate, parents,
+    error, and each other rubric's labels (None when unknown or not judged)."""
     row: dict[str, Any] = {"repo_id": card.repo_id, "revision": card.revision, "status": card.status}
     for axis in AXES:
         verdict = card.axes.get(axis)
@@ -84,16 +90,54 @@ def summary_row(card: Scorecard) -> dict[str, Any]:
         "error_kind": card.error.kind if card.error else None,
         "error": card.error.message if card.error else None,
     }
+    for rubric, result in card.results.items():
+        row |= {f"{rubric}.{dim}": found.label for dim, found in result.dimensions.items()}
     return row
 
 
-def table_cells(card: Scorecard) -> list[str]:
-    """The comparison table's cells: model, three axes, licence, gate, parent (raw text)."""
+def table_cells(card: Scorecard, results: Sequence[ResultColumn] = ()) -> list[str]:
+    """The comparison table's cells: model, three axes, licence, gate, parent, then one
+    per result column of the other rubrics asked for (raw text)."""
     if card.status != "scored":
         kind = card.error.kind.replace("_", " ") if card.error else "error"
-        return [card.repo_id, f"not scored: {kind}", "—", "—", "—", "—", "—"]
+        return [card.repo_id, f"not scored: {kind}", "—", "—", "—", "—", "—", *("—" for _ in results)]
     return [card.repo_id, *(level_text(card.axes.get(a)) for a in AXES),
-            licence_text(card), gate_words(card.gated), parents_text(card)]
+            licence_text(card), gate_words(card.gated), parents_text(card),
+            *(result_text(card, column) for column in results)]
 
 
 TABLE_HEADERS = ["model", "weights", "data", "code", "licence", "gate", "parent"]
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One dimension of another rubric, shown as a column after the openness ones."""
+
+    rubric: str
+    dimension: str
+
+    @property
+    def header(self) -> str:
+        """`mof: class` in tables."""
+        return f"{self.rubric}: {self.dimension}"
+
+    @property
+    def key(self) -> str:
+        """`mof.class` as a CSV column."""
+        return f"{self.rubric}.{self.dimension}"
+
+
+def result_columns(cards: Sequence[Scorecard]) -> list[ResultColumn]:
+    """The dimensions of the other rubrics the cards were judged under, in the order met."""
+    columns = {ResultColumn(rubric, dim): None for card in cards
+               for rubric, result in card.results.items() for dim in result.dimensions}
+    return list(columns)
+
+
+def result_text(card: Scorecard, column: ResultColumn) -> str:
+    """The label reached, `unknown` when the tool could not tell, an em dash when not judged."""
+    result = card.results.get(column.rubric)
+    found = result.dimensions.get(column.dimension) if result else None
+    if found is None:
+        return "—"
+    return found.label if found.label is not None else "unknown"

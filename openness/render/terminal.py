@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from openness.models import AXES, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, lineage_omitted_text, lineage_text, table_cells
+from openness.render.rows import TABLE_HEADERS, lineage_omitted_text, lineage_text, result_columns, table_cells
 from openness.render.text import gate_words, headline, paint_verdict, shorten, terminal_line
 
 # Where a reason is cut when the width is not known (piped, a file): the same every run,
@@ -52,11 +52,14 @@ def _plain(cell: str) -> str:
 def _comparison(cards: Sequence[Scorecard], group_by: GroupKey | None, paint: Callable[[str], str]) -> str:
     tables = []
     axis_columns = range(1, 1 + len(AXES))  # model, then one column per axis
+    results = result_columns(cards)
+    headers = [*TABLE_HEADERS, *(terminal_line(column.header) for column in results)]
     for group in groups_of(cards, group_by):
         rows = [[paint(text) if column in axis_columns else text
-                 for column, text in enumerate(shorten(terminal_line(cell), CELL_WIDTH) for cell in table_cells(card))]
+                 for column, text in enumerate(shorten(terminal_line(cell), CELL_WIDTH)
+                                               for cell in table_cells(card, results))]
                 for card in group.cards]
-        table = tabulate(rows, headers=TABLE_HEADERS, tablefmt="simple", disable_numparse=True)
+        table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
         tables.append(f"{terminal_line(group.title)}\n{table}" if group.title else table)
     return "\n\n".join(tables)
 
@@ -74,6 +77,10 @@ def _block(card: Scorecard, details: bool, paint: Callable[[str], str], width: i
          terminal_line(headline(verdict.reasons))]
         for axis, verdict in ((a, card.axes[a]) for a in AXES if a in card.axes)
     ]
+    # Other rubrics asked for: a row per dimension, its label where the word goes.
+    cells += [[terminal_line(f"{rubric}: {name}"), terminal_line(found.label or "unknown"), "",
+               terminal_line(headline(found.reasons))]
+              for rubric, result in card.results.items() for name, found in result.dimensions.items()]
     room = _reason_room(headers, cells, width)
     rows = [[axis, paint(level), score, shorten(reason, room)] for axis, level, score, reason in cells]
     table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)

@@ -86,15 +86,24 @@ def findings(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str
 
 def _finding(key: str, condition: Condition, signals: dict[str, Any], *, card_unread: str | None,
              applies: bool) -> Finding:
-    value = signals.get(condition.signal)
-    shown = value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
-    if card_unread or value is None:
+    if card_unread:
         return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
-                       message=card_unread or f"no value for {condition.signal}: it could not be read",
+                       message=card_unread, remediation=condition.remediation)
+    found = condition_finding(key, condition, signals)
+    if not applies and found.outcome != "unknown":
+        return found.model_copy(update={"outcome": "not_applicable", "remediation": None,
+                                        "message": "applies only when the level reached is called open"})
+    return found
+
+
+def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -> Finding:
+    """One condition tested: met, not met, or unknown when no signal value was had."""
+    value = signals.get(condition.signal)
+    if value is None:
+        return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
+                       message=f"no value for {condition.signal}: it could not be read",
                        remediation=condition.remediation)
-    if not applies:
-        return Finding(condition=key, outcome="not_applicable", signal=condition.signal, value=shown,
-                       message="applies only when the level reached is called open")
+    shown = value if isinstance(value, (str, int, float, bool)) else str(value)
     if holds(condition, signals):
         return Finding(condition=key, outcome="met", signal=condition.signal, value=shown,
                        message=fill(condition.met, signals) if condition.met else _test_text(condition, value))

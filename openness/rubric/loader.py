@@ -9,11 +9,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from openness.errors import RubricError
-from openness.rubric.schema import Licences, Rubric, Vocabulary
+from openness.rubric.schema import Framework, Licences, Rubric, Vocabulary
 
 RUBRIC_FILE = "openness.yaml"
 LICENCES_FILE = "licenses.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+RUBRIC_PATH_VARIABLE = "OPENNESS_RUBRIC_PATH"
+"""Folders (separated as PATH is) of more rubric files, read after the packaged ones."""
+AXIS_SIGNALS = frozenset(f"openness.{axis}.{part}" for axis in ("weights", "data", "code") for part in ("score", "level"))
+"""The openness verdicts (after lineage) as signals another rubric may test: the level 0-4
+(`score`) and the profile's word (`level`)."""
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -64,3 +69,50 @@ def load_licences(directory: Path | None = None) -> Licences:
 def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     """What the extractors recognise: file kinds, headings, words around links."""
     return _load((directory or rubric_dir()) / VOCABULARY_FILE, Vocabulary)
+
+
+def framework_dirs() -> tuple[Path, ...]:
+    """The packaged rubric folder, then each folder OPENNESS_RUBRIC_PATH names."""
+    import os
+
+    extra = [Path(p) for p in os.environ.get(RUBRIC_PATH_VARIABLE, "").split(os.pathsep) if p.strip()]
+    return (rubric_dir(), *extra)
+
+
+def load_frameworks(directories: tuple[Path, ...] | None = None) -> dict[str, Framework]:
+    """Every rubric file with dimensions of its own in `directories` (default:
+    `framework_dirs()`), by id. A file is one when it has `dimensions:`; its id is its
+    file name without `.yaml`."""
+    return _frameworks(directories or framework_dirs())
+
+
+@lru_cache(maxsize=8)
+def _frameworks(directories: tuple[Path, ...]) -> dict[str, Framework]:
+    from openness.evidence.signals import SIGNALS
+
+    found: dict[str, Framework] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise RubricError(f"{RUBRIC_PATH_VARIABLE} names {directory}, which is not a folder")
+        for path in sorted(directory.glob("*.yaml")):
+            if path.name in (RUBRIC_FILE, LICENCES_FILE, VOCABULARY_FILE) or not _has_dimensions(path):
+                continue
+            framework = _load(path, Framework)
+            if framework.id != path.stem:
+                raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
+            if framework.id in found or framework.id == "openness":
+                raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
+            unknown = sorted({c.signal for c in framework.conditions.values()} - set(SIGNALS) - AXIS_SIGNALS)
+            if unknown:
+                raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
+            found[framework.id] = framework
+    return found
+
+
+def _has_dimensions(path: Path) -> bool:
+    """Whether a YAML file is a rubric with dimensions: a top-level `dimensions:` key."""
+    try:
+        return any(line.startswith("dimensions:") for line in path.read_text(encoding="utf-8").splitlines())
+    except OSError as exc:
+        raise RubricError(f"cannot read {path}: {exc.strerror}") from exc
+

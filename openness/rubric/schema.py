@@ -557,3 +557,58 @@ class Vocabulary(_Data):
         for corpus in self.data.corpora:
             corpus.regex
         return self
+
+
+# ---- other rubrics: frameworks with dimensions of their own ------------------------------
+
+class DimensionLevel(_Data):
+    """One labelled level of a dimension: the conditions that earn it and how to say it."""
+
+    label: str
+    """What the level is called ("Class II", "exemption likely", "Open Weights")."""
+    requires: list[str]
+    summary: str = ""
+    """Said with the label when it is reached; braces are filled from the signals."""
+
+
+class Dimension(_Data):
+    """One question a framework asks of a model, with its levels from the best down."""
+
+    title: str
+    question: str
+    levels: list[DimensionLevel]
+    """Tried in order; the first whose conditions all hold is the result. The last needs nothing."""
+
+    @field_validator("levels")
+    @classmethod
+    def _ends_with_a_floor(cls, levels: list[DimensionLevel]) -> list[DimensionLevel]:
+        if not levels or levels[-1].requires:
+            raise ValueError("the last level must require nothing (the floor every model reaches)")
+        if len({lv.label for lv in levels}) != len(levels):
+            raise ValueError("level labels must differ")
+        return levels
+
+
+class Framework(_Data):
+    """A rubric file with dimensions of its own (a framework people already use), judged
+    from the same signals as the openness axes, and from the openness verdicts themselves
+    (`openness.<axis>.score`, `openness.<axis>.level`, after lineage)."""
+
+    id: str
+    version: str
+    title: str
+    source: str
+    """Where the framework is defined (a URL or a document), for readers to check."""
+    description: str = ""
+    dimensions: dict[str, Dimension]
+    conditions: dict[str, Condition]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Framework":
+        named = {c for dim in self.dimensions.values() for lv in dim.levels for c in lv.requires}
+        missing = sorted(named - set(self.conditions))
+        if missing:
+            raise ValueError(f"levels name undefined conditions: {', '.join(missing)}")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.id):
+            raise ValueError("id must be lower-case letters, digits, '-' or '_'")
+        return self

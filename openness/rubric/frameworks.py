@@ -1,0 +1,55 @@
+"""Judges a model under a rubric with dimensions of its own: pure, no I/O, no rule of its own.
+
+Each dimension tries its levels in order; the first whose conditions all hold is the
+result. A level that cannot be told (a condition's signal is missing, or an openness
+verdict it tests is unknown) and has no condition plainly unmet stops the walk: the
+result is unknown, because a lower level would claim more than the tool saw.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from openness.models import DimensionResult, RubricResult, Scorecard
+from openness.rubric.evaluate import condition_finding, fill
+from openness.rubric.schema import Condition, Dimension, Framework
+
+
+def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any]:
+    """The model's own signals, with the scorecard's verdicts after lineage: the openness
+    axes as `openness.<axis>.score` / `.level` (None when unknown) and the licence class
+    along the chain as `license.class`."""
+    joined = dict(signals)
+    for axis, verdict in card.axes.items():
+        unknown = verdict.score is None
+        joined[f"openness.{axis}.score"] = None if unknown else verdict.score
+        joined[f"openness.{axis}.level"] = None if unknown else verdict.level
+    if card.license is not None:
+        joined["license.class"] = card.license.license_class
+    return joined
+
+
+def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:
+    """The model's result on every dimension of `framework`."""
+    return RubricResult(rubric=framework.id, version=framework.version, title=framework.title,
+                        dimensions={name: judge_dimension(dim, framework.conditions, signals)
+                                    for name, dim in framework.dimensions.items()})
+
+
+def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], signals: dict[str, Any]) -> DimensionResult:
+    tested = list(dict.fromkeys(c for level in dimension.levels for c in level.requires))
+    findings = {name: condition_finding(name, conditions[name], signals) for name in tested}
+    passed_over: list[str] = []
+    for rank, level in enumerate(dimension.levels):
+        outcomes = [findings[c] for c in level.requires]
+        unmet = next((f for f in outcomes if f.outcome == "not_met"), None)
+        if unmet is not None:
+            passed_over.append(f"not {level.label}: {unmet.message}")
+            continue
+        unknown = next((f for f in outcomes if f.outcome == "unknown"), None)
+        if unknown is not None:
+            return DimensionResult(label=None, rank=None, findings=list(findings.values()), reasons=[
+                f"could not tell whether {level.label}: {unknown.message}", *passed_over])
+        said = fill(level.summary, signals) if level.summary else level.label
+        return DimensionResult(label=level.label, rank=rank, findings=list(findings.values()),
+                               reasons=[said, *passed_over[-1:]])
+    raise AssertionError("validated: the last level requires nothing")
