@@ -247,3 +247,20 @@ def test_output_file_gets_ordinary_permissions(hub_url, tmp_path):
     target.chmod(0o640)
     assert cli("score", "openlab/atlas-7b", "-o", str(target), endpoint=hub_url).code == 0
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_hub_that_keeps_the_run_waiting_is_said_on_a_terminal(hub_url, hub, monkeypatch):
+    """A single model shows no progress bar; when nothing is scored for a while (here 0.3 s,
+    by default 10 s), a status line says what the run waits for, and goes when it is done."""
+    monkeypatch.setenv("OPENNESS_WAITING_NOTICE_S", "0.3")
+    hub.hang_s = 1.5
+    hub.fail_next = {"/api/models/openlab/atlas-7b": ["hang"], "/api/models/railco/meadow-3b": ["hang"]}
+    single = run_on_a_terminal(["score", "openlab/atlas-7b"], hub_url)
+    assert f"waiting for the Hub at {hub_url} (0 s)..." in single or f"waiting for the Hub at {hub_url} (1 s)..." in single
+    batch = run_on_a_terminal(["score", "railco/meadow-3b", "ncco/lumen-2b", "--jobs", "1"], hub_url)
+    assert f"waiting for the Hub at {hub_url}" in batch and "/2" in batch
+
+
+def test_a_hub_that_answers_says_nothing_of_waiting(hub_url, hub):
+    shown = run_on_a_terminal(["score", "openlab/atlas-7b"], hub_url)  # the default: 10 s
+    assert "waiting" not in shown
