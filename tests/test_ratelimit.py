@@ -145,3 +145,16 @@ def test_no_notice_when_the_batch_fits_is_cached_or_a_token_is_set(hub, forty, s
     monkeypatch.setenv("HF_TOKEN", "hf_stubPacingToken")
     hub.tokens = {"hf_stubPacingToken": set()}
     assert cli("score", *forty, "--refresh", "-f", "csv", endpoint=hub.url).stderr == ""
+
+
+def test_a_wait_is_said_once_per_window_whichever_budget_and_thread_meets_it():
+    from openness.sources.ratelimit import Pacer
+
+    said: list[float] = []
+    pacer = Pacer(on_wait=said.append)
+    pacer.announce("api", 60.0)
+    pacer.announce("resolvers", 60.4)  # a stand-in counting downloads in the same window
+    pacer.announce("api", 1.0)  # a call meeting the end of that same window
+    assert said == [60.0]
+    pacer.announce("api", 130.0)  # the next window
+    assert said == [60.0, 130.0]

@@ -133,7 +133,8 @@ class Pacer:
         self._windows: dict[str, _Window] = {}
         self._outstanding: dict[str, int] = {}
         self._said_lock = threading.Lock()
-        self._said_for: set[tuple[str, int]] = set()
+        self._said_until = -math.inf
+        """When the last wait said on stderr ends."""
         self.budgets: dict[str, Budget] = {}
         """Every budget announced in this run, by name."""
 
@@ -173,12 +174,13 @@ class Pacer:
                 self._changed.notify_all()
 
     def announce(self, kind: str, wait_s: float) -> None:
-        """Tell `on_wait` of a wait for the window `kind`, once per window."""
-        when = int(time.monotonic() + wait_s)
+        """Tell `on_wait` of a wait for the window `kind`, unless one already said ends as
+        late: once per window, whichever thread and budget meet it first."""
+        ends = time.monotonic() + wait_s
         with self._said_lock:
-            if {(kind, when - 1), (kind, when), (kind, when + 1)} & self._said_for:
+            if ends <= self._said_until + SAME_WINDOW_S:
                 return
-            self._said_for.add((kind, when))
+            self._said_until = ends
         if self.on_wait is not None:
             self.on_wait(wait_s)
 
