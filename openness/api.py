@@ -65,11 +65,15 @@ def hub_address(endpoint: str | None) -> str:
 
 
 def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: bool = True,
-               refresh: bool = False, offline: bool | None = None) -> MetadataSource:
+               refresh: bool = False, offline: bool | None = None,
+               max_wait_s: float | None = None) -> MetadataSource:
     """A source reading the Hub at `endpoint` (default: HF_ENDPOINT or huggingface.co).
 
     With `cache`, what is fetched is kept under $HF_HOME/openness (see openness.cache);
     `refresh` ignores what is there, `offline` (default: HF_HUB_OFFLINE) uses nothing else.
+    `max_wait_s` is the longest wait for the Hub's rate limit that is sat out (default
+    60 s; `openness.sources.ratelimit.LONGEST_WAIT_S` waits out any window the Hub sets);
+    calls always pace themselves to the budget the Hub announces.
     Raises InvalidEndpoint when the endpoint (or HF_ENDPOINT) is not an http(s) URL.
     """
     from openness.cache import DiskCache, offline_from_environment
@@ -78,7 +82,7 @@ def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: 
     check_endpoint(endpoint)
     offline = offline_from_environment() if offline is None else offline
     disk = DiskCache(endpoint=endpoint, refresh=refresh, offline=offline) if cache or offline else None
-    return HubSource(endpoint=endpoint, token=token, cache=disk)
+    return HubSource(endpoint=endpoint, token=token, cache=disk, max_wait_s=max_wait_s)
 
 
 def github_source(api_url: str | None = None, token: str | None = None, *, cache: bool = True,
@@ -125,7 +129,8 @@ def score_text(text: str, run: "ScoringRun") -> Scorecard:
 def score(repo_id: str, *, profile: str = "default", revision: str | None = None,
           endpoint: str | None = None, token: str | None = None, refresh: bool = False,
           offline: bool | None = None, source: MetadataSource | None = None,
-          code_host: CodeHost | None = None, repos: bool = True, rubrics: Sequence[str] = ()) -> Scorecard:
+          code_host: CodeHost | None = None, repos: bool = True, max_wait_s: float | None = None,
+          rubrics: Sequence[str] = ()) -> Scorecard:
     """Score one model on open weights, open data and open code.
 
     Args:
@@ -141,6 +146,7 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
         code_host: where linked code repositories are read (default: GitHub, see
             `github_source`, with the same refresh and offline).
         repos: False reads no linked repository at all: code is judged from the card.
+        max_wait_s: the longest wait for the Hub's rate limit that is sat out (see `compare`).
         rubrics: other rubrics to judge the model under too, by id (`openness rubric list`;
             "all" for every one): the scorecard's `results`.
 
@@ -157,7 +163,7 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
     ref = ModelRef.parse(repo_id)
     if revision:
         ref = ModelRef(repo_id=ref.repo_id, revision=revision)
-    source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
+    source = source or hub_source(endpoint, token, refresh=refresh, offline=offline, max_wait_s=max_wait_s)
     return score_ref(ref, source, Judge.load(profile, rubrics), _code_host(code_host, repos, refresh, offline))
 
 
@@ -186,7 +192,8 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             token: str | None = None, refresh: bool = False, offline: bool | None = None,
             source: MetadataSource | None = None, jobs: int = DEFAULT_JOBS,
             on_scored: Callable[[Scorecard], None] | None = None,
-            code_host: CodeHost | None = None, repos: bool = True, rubrics: Sequence[str] = ()) -> Report:
+            code_host: CodeHost | None = None, repos: bool = True,
+            max_wait_s: float | None = None, rubrics: Sequence[str] = ()) -> Report:
     """Score many models side by side, concurrently, sharing fetches of common parents.
 
     Args:
@@ -197,6 +204,11 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
         jobs: requests in flight at once, across models, parents, datasets and repositories.
         on_scored: called with each scorecard as it is finished (for progress bars),
             from worker threads.
+        max_wait_s: the longest wait for the Hub's rate limit that is sat out (default
+            60 s); a model whose call is told to wait longer is a `rate_limited` error.
+            A large batch without a token needs more: `LONGEST_WAIT_S` (15 minutes, from
+            `openness.sources.ratelimit`) waits out any window the Hub sets. Ignored with
+            `source`.
 
     Returns:
         A frozen Report, a scorecard per id in the order given. An id that cannot be
@@ -215,7 +227,7 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     # Record the Hub asked, for the report's links; a source given without an endpoint
     # may be any other (a stand-in, a test double): say nothing rather than guess.
     address = hub_address(endpoint) if source is None or endpoint else None
-    source = source or hub_source(endpoint, token, refresh=refresh, offline=offline)
+    source = source or hub_source(endpoint, token, refresh=refresh, offline=offline, max_wait_s=max_wait_s)
     # The Hub ignores the case of ids and a URL names the same repo: one row per model.
     texts = unique_model_texts([repo_ids] if isinstance(repo_ids, str) else list(repo_ids))
 

@@ -82,6 +82,12 @@ request. Which commit a branch points to is trusted for an hour; --refresh fetch
 everything again, --offline (or HF_HUB_OFFLINE=1) never touches the network.
 
 \b
+Without HF_TOKEN the Hub allows 500 API calls per 5 minutes (a model costs one or
+two): a run paces itself to the budget the Hub announces, says up front when a batch
+needs more, and waits for the Hub's limit at a terminal; piped, the models past it fail
+as rate_limited unless --wait-for-rate-limit is given.
+
+\b
 Code repositories a card links on GitHub are read too (licence, file tree, README),
 once per run, through GITHUB_API_URL (default https://api.github.com) with
 GITHUB_TOKEN or GH_TOKEN if set (60 requests an hour without one, 5,000 with); they
@@ -184,16 +190,22 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--offline", help="Use only the cache (also: HF_HUB_OFFLINE=1); "
                               "models not in it are reported unscored.")] = False,
         quiet: Annotated[bool, typer.Option(
-            "--quiet", "-q", help="No progress bar (there is none when stderr is not a terminal).")] = False,
+            "--quiet", "-q", help="No progress bar or waiting status (there is none when stderr "
+                                  "is not a terminal).")] = False,
         no_repos: Annotated[bool, typer.Option(
             "--no-repos", help="Do not read linked GitHub repositories (no GitHub request); "
                                "code is judged from the card alone.")] = False,
+        wait_for_rate_limit: Annotated[bool | None, typer.Option(
+            "--wait-for-rate-limit/--no-wait-for-rate-limit", show_default=False,
+            help="Sit out the Hub's rate limit, however long its window (up to 15 minutes a wait), "
+                 "instead of failing the models past it. Default: wait when stderr is a terminal.")] = None,
     ) -> None:
         request = ScoreRequest(models=list(models or []), from_file=from_file, output_format=output_format,
                                output=output, details=details, sort=sort, group_by=group_by,
                                profile=profile, endpoint=endpoint, jobs=jobs, author=author, search=search,
                                filters=list(filters or []), limit=limit, refresh=refresh,
-                               offline=offline or None, quiet=quiet, repos=not no_repos)
+                               offline=offline or None, quiet=quiet, repos=not no_repos,
+                               wait_for_rate_limit=wait_for_rate_limit)
         raise SystemExit(run_score(request))
 
     @app.command()
@@ -305,6 +317,8 @@ class ScoreRequest:
     quiet: bool = False
     repos: bool = True
     """False for --no-repos: no linked repository is read."""
+    wait_for_rate_limit: bool | None = None
+    """--wait-for-rate-limit (True), --no-wait-for-rate-limit (False), or None: wait at a terminal."""
 
     @property
     def lists_models(self) -> bool:
@@ -416,6 +430,7 @@ def run_score(request: ScoreRequest) -> int:
     from openness.options import Format
     from openness.render import render
     from openness.render.text import for_terminal, for_terminal_keeping_colour
+    from openness.sources.ratelimit import LONGEST_WAIT_S, UNATTENDED_WAIT_S
 
     _warnings_to_stderr()
     if request.limit and not request.lists_models:
@@ -426,19 +441,26 @@ def run_score(request: ScoreRequest) -> int:
         _fail(f"cannot write {output}: {problem}", EXIT_USAGE)
     fmt = _choose_format(request)
     _check_endpoint(request.endpoint)
-    source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline)
+    waits = request.wait_for_rate_limit if request.wait_for_rate_limit is not None else _stderr_is_terminal()
+    source = hub_source(request.endpoint, refresh=request.refresh, offline=request.offline,
+                        max_wait_s=LONGEST_WAIT_S if waits else UNATTENDED_WAIT_S)
     code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
+    address = hub_address(request.endpoint)
     listed: list[str] = []
     if request.lists_models:
         try:
-            listed = source.list_models(author=request.author, search=request.search,  # type: ignore[attr-defined]
-                                        filters=request.filters, limit=request.limit)
+            with _progress_bar(1, request.quiet, address):  # only says so if the Hub keeps it waiting
+                listed = source.list_models(author=request.author, search=request.search,  # type: ignore[attr-defined]
+                                            filters=request.filters, limit=request.limit)
         except SourceError as exc:
             _fail(f"could not list models: {str(exc).split(': ', 1)[-1]}", EXIT_UNSCORED)
     ids = _read_ids(request, listed)
+    notice = _budget_notice(source, ids, set(listed), waits)
+    if notice:
+        _say(notice)
     try:
-        with _progress_bar(len(ids), request.quiet) as advance:
-            report = compare(ids, profile=request.profile, source=source, endpoint=hub_address(request.endpoint),
+        with _progress_bar(len(ids), request.quiet, address) as advance:
+            report = compare(ids, profile=request.profile, source=source, endpoint=address,
                              jobs=request.jobs, on_scored=advance,
                              code_host=code_host, repos=request.repos)
     except UnknownProfile as exc:
@@ -506,6 +528,28 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
     return EXIT_OK
 
 
+def _budget_notice(source: object, ids: list[str], listed: set[str], waits: bool) -> str | None:
+    """The line said before a batch that needs more Hub API calls than the Hub allows a
+    caller without a token in one window; None when it fits, or a token is set."""
+    from openness.models import ModelRef
+    from openness.sources.hub import HubSource
+    from openness.sources.ratelimit import (API_CALLS_PER_LISTED_MODEL, API_CALLS_PER_MODEL,
+                                            HUB_ANONYMOUS_API_BUDGET, budget_notice)
+
+    if not isinstance(source, HubSource) or source.has_token:
+        return None
+    calls = 0.0
+    for text in ids:
+        try:
+            ref = ModelRef.parse(text)
+        except Exception:  # an invalid id costs no call; it is reported with the others
+            continue
+        if not source.is_cached(ref):
+            calls += API_CALLS_PER_LISTED_MODEL if text in listed else API_CALLS_PER_MODEL
+    budget = source.announced_budget or HUB_ANONYMOUS_API_BUDGET
+    return budget_notice(len(ids), calls, budget, waits=waits)
+
+
 def _all_unreachable(cards: "list[Scorecard]") -> bool:
     """True when no model was scored because the Hub could not be reached at all."""
     return bool(cards) and all(card.error is not None and card.error.kind == "unreachable" for card in cards)
@@ -567,26 +611,73 @@ def _interrupted() -> NoReturn:
     os._exit(EXIT_INTERRUPTED)  # threads still waiting on the network would delay a normal exit
 
 
-@contextlib.contextmanager
-def _progress_bar(total: int, quiet: bool):
-    """A rich progress bar on stderr for batches; nothing when quiet or not a terminal.
+# How long a run on a terminal may go with nothing scored before it says what it waits for:
+# a Hub that accepts connections and never answers otherwise shows nothing at all.
+WAITING_NOTICE_S = 10.0
+WAITING_NOTICE_VARIABLE = "OPENNESS_WAITING_NOTICE_S"
 
-    Yields the callback `compare` calls as each model is finished.
+
+@contextlib.contextmanager
+def _progress_bar(total: int, quiet: bool, address: str = ""):
+    """On a terminal (not quiet): for a batch, a progress bar on stderr; for any run, a
+    status line "waiting for the Hub at <address> (N s)..." once nothing has been scored
+    for WAITING_NOTICE_S (OPENNESS_WAITING_NOTICE_S), gone when the run ends.
+
+    Yields the callback `compare` calls as each model is finished (None when nothing is shown).
     """
-    if quiet or total < 2 or not _stderr_is_terminal():
+    if quiet or not _stderr_is_terminal():
         yield None
         return
+    import threading
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from openness.render.text import terminal_line
 
+    batch = total >= 2
     # The description is a repo id, which the Hub's listing or the user supplies: shown as
     # plain text (markup=False), so `[link=...]` makes no link and `[/x]` raises nothing.
-    with Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}", markup=False), console=_progress_console(),
-                  transient=True) as bar:
-        task = bar.add_task("", total=total)
-        yield lambda card: bar.update(task, advance=1, description=terminal_line(card.repo_id))
+    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) if batch else ()
+    bar = Progress(*columns, TextColumn("{task.description}", markup=False), console=_progress_console(),
+                   transient=True)
+    task = bar.add_task("", total=total)
+    started, scored, over = time.monotonic(), threading.Event(), threading.Event()
+
+    def say_what_it_waits_for() -> None:
+        if over.wait(_waiting_notice_s()) or scored.is_set():
+            return
+        if not batch:  # a single model shows nothing until now
+            bar.start()
+        while not scored.is_set():
+            waited = int(time.monotonic() - started)
+            bar.update(task, description=terminal_line(f"waiting for the Hub at {address} ({waited} s)..."))
+            if over.wait(1.0):
+                return
+
+    def advance(card: "Scorecard") -> None:
+        scored.set()
+        if batch:
+            bar.update(task, advance=1, description=terminal_line(card.repo_id))
+
+    if batch:
+        bar.start()
+    watcher = threading.Thread(target=say_what_it_waits_for, name="openness-waiting", daemon=True)
+    watcher.start()
+    try:
+        yield advance
+    finally:
+        over.set()
+        watcher.join()
+        bar.stop()
+
+
+def _waiting_notice_s() -> float:
+    """WAITING_NOTICE_S, or OPENNESS_WAITING_NOTICE_S when it is a number (tests use 0.3)."""
+    try:
+        return max(0.0, float(os.environ.get(WAITING_NOTICE_VARIABLE, WAITING_NOTICE_S)))
+    except ValueError:
+        return WAITING_NOTICE_S
 
 
 def _stdout_style() -> "tuple[bool, int | None]":
@@ -625,7 +716,8 @@ def _warnings_to_stderr() -> None:
 
     class ToStderr(logging.Handler):  # sys.stderr looked up per line: tests swap it
         def emit(self, record: logging.LogRecord) -> None:
-            _say(f"warning: {record.getMessage()}")
+            # A notice (the run waiting for the Hub's rate limit) is news, not a warning.
+            _say(record.getMessage() if getattr(record, "notice", False) else f"warning: {record.getMessage()}")
 
     logger = logging.getLogger("openness")
     if not any(type(h).__name__ == "ToStderr" for h in logger.handlers):

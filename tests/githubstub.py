@@ -20,7 +20,8 @@ answer is GitHub's 403 "API rate limit exceeded", ``x-ratelimit-remaining: 0``),
 ``reset_in_s`` (what ``x-ratelimit-reset`` says), ``answers`` (lower-case path -> (status,
 body) sent as it is: hostile or wrongly shaped answers), ``fail_paths`` (path prefix -> status
 answered instead), ``fail_next`` (path prefix -> statuses used up one per request; or
-"invalid_json", a 200 whose body is cut JSON). ``stats`` counts requests by path and
+"invalid_json", a 200 whose body is cut JSON; or "hang", no answer for ``hang_s`` seconds,
+then the connection closes: a GitHub that accepts and never answers). ``stats`` counts requests by path and
 ``authorizations`` lists the Authorization header of every request (None when absent).
 """
 from __future__ import annotations
@@ -152,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
         fault = stub._fault(unquote(path).lower())
         if fault == "invalid_json":
             return self._send(200, b'{"full_name": "synth-lab/cut', "application/json")
+        if fault == "hang":
+            time.sleep(stub.hang_s)
+            self.close_connection = True
+            return
         if isinstance(fault, int):
             return self._error(fault, "Injected failure")
         fixed = stub.answers.get(path.lower())
@@ -253,6 +258,7 @@ class GitHubStub:
             self.reset_in_s = 3600
             self.fail_paths: dict[str, int] = {}
             self.fail_next: dict[str, list[int | str]] = {}
+            self.hang_s = 0.5
             self._total = 0
             self._by_path: dict[str, int] = {}
             self.authorizations: list[str | None] = []

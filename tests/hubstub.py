@@ -34,7 +34,10 @@ headers ask for), ``page_size`` (models per listing page), ``next_base`` (the sc
 host a listing's ``next`` link names instead of this stub's own), ``redirects`` (path
 prefix -> another base URL: a matching request answers 307 to the same path there),
 ``next_cursor`` (when set, every listing page links ``next`` to that cursor: 0 makes the
-listing loop back to its first page), ``gzip_bombs`` (path prefix -> a size: a matching request answers 200 with a
+listing loop back to its first page), ``budget`` (``(q, w)``: a fixed window of ``w``
+seconds allowing ``q`` ``/api/`` calls, as the Hub's; a call over it answers 429, and every
+``/api/`` answer carries ``RateLimit: "api";r=R;t=T`` and ``RateLimit-Policy`` as the real
+Hub's do, successes included, unless ``budget_on_success`` is False), ``gzip_bombs`` (path prefix -> a size: a matching request answers 200 with a
 ``Content-Encoding: gzip`` body, a few KB on the wire, that decodes to that many bytes),
 ``renamed`` (a lower-case old id -> the new id its API calls redirect to, with a 307, as
 the Hub does for a renamed repo) and ``answer_as`` (a lower-case id -> the id its info
@@ -189,7 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- replies ----------------------------------------------------------------------
     def _reply(self, status: int, body: bytes, headers: dict[str, str], head: bool) -> None:
         self.send_response(status)
-        for k, v in headers.items():
+        for k, v in {**getattr(self, "budget_headers", {}), **headers}.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -236,6 +239,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- dispatch -----------------------------------------------------------------------
     def _handle(self, head: bool) -> None:
         stub = self.server.stub
+        self.budget_headers: dict[str, str] = {}  # per request: a kept-alive connection serves several
         split = urlsplit(self.path)
         raw_path = split.path
         if raw_path == "/__stats":
@@ -251,6 +255,13 @@ class _Handler(BaseHTTPRequestHandler):
             if stub.rate_limited and raw_path.startswith("/api/"):
                 return self._error(429, None, "You have exceeded the rate limit for API calls.",
                                    head, stub.rate_limit_headers())
+            if stub.budget and raw_path.startswith("/api/"):
+                over, self.budget_headers = stub._spend_budget()
+                if over:
+                    return self._error(429, None, "you have reached your 'api' rate limit", head,
+                                       {**self.budget_headers, "Retry-After": self.budget_headers["RateLimit"].split("t=")[1]})
+                if not stub.budget_on_success:
+                    self.budget_headers = {}
             decoded = unquote(raw_path).lower()
             status = stub._take_fault(decoded)
             if isinstance(status, str):
@@ -429,6 +440,11 @@ class HubStub:
         self.answer_as: dict[str, str] = {}
         self.gzip_bombs: dict[str, int] = {}
         self.next_cursor: int | None = None
+        self.budget: tuple[int, float] | None = None
+        self.budget_on_success: bool = True
+        self.budget_refused: int = 0
+        self._window_start: float | None = None
+        self._window_count = 0
         self.url: str | None = None
         self._repos: dict[tuple[str, str], _Repo] = {}
         for kind, sub in (("model", "models"), ("dataset", "datasets")):
@@ -490,11 +506,34 @@ class HubStub:
         self.answer_as = {}
         self.gzip_bombs = {}
         self.next_cursor = None
+        self.budget = None
+        self.budget_on_success = True
+        self.budget_refused = 0
+        self._window_start = None
+        self._window_count = 0
 
     def rate_limit_headers(self) -> dict[str, str]:
         """The Hub's 429 headers, asking for a wait of ``retry_after_s``."""
         return {**RATE_LIMIT_HEADERS, "RateLimit": f'"api";r=0;t={self.retry_after_s}',
                 "Retry-After": str(self.retry_after_s)}
+
+    def _spend_budget(self) -> tuple[bool, dict[str, str]]:
+        """Count one /api/ call against ``budget``: (whether it is over, the headers to send)."""
+        import math
+
+        assert self.budget is not None
+        calls, window_s = self.budget
+        with self._lock:
+            now = time.monotonic()
+            if self._window_start is None or now - self._window_start >= window_s:
+                self._window_start, self._window_count = now, 0
+            self._window_count += 1
+            over = self._window_count > calls
+            self.budget_refused += over
+            left = max(1, math.ceil(window_s - (now - self._window_start)))
+            remaining = max(0, calls - self._window_count)
+        return over, {"RateLimit": f'"api";r={remaining};t={left}',
+                      "RateLimit-Policy": f'"fixed window";"api";q={calls};w={window_s:g}'}
 
     def _random_fault(self, key: str) -> bool:
         """Whether this request draws a 503 under ``fail_rate``. The draw depends only on

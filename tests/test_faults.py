@@ -276,3 +276,23 @@ def test_a_listing_told_to_wait_an_hour_stops_at_once(hub):
     with pytest.raises(RateLimited, match="try again in 3600 s"):
         source.list_models(author="kids")
     assert hub.stats["by_path"]["GET /api/models"] == 1  # no second try, no hour of waiting
+
+
+def test_a_request_that_keeps_timing_out_is_given_up_after_three_tries(hub):
+    """Each try costs the whole timeout (10 s by default): three of them, about 30 s for a
+    single model on a Hub that accepts and never answers, not eight (88 s)."""
+    hub.hang_s = 0.3
+    hub.fail_next = {"/": ["hang"] * 100}
+    card = scored(hub.url, [MODEL], timeout=0.05)[MODEL]
+    assert card.error.kind == "unreachable" and "did not answer in time" in card.error.message
+    assert hub.stats["total"] == 3
+
+
+def test_twenty_models_on_a_hub_that_never_answers_cost_one_round_of_timeouts(hub):
+    """The default breaker and --jobs: the requests sent are those of the first round (one
+    per thread, each tried until the breaker opens), not one per model and try."""
+    hub.hang_s = 0.3
+    hub.fail_next = {"/": ["hang"] * 1000}
+    report = scored(hub.url, TWENTY, timeout=0.05)
+    assert all(report[model].error.kind == "unreachable" for model in TWENTY)
+    assert hub.stats["total"] <= 8 + 16  # the threshold, and the requests in flight when it opened

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 import time
@@ -188,6 +189,7 @@ def test_progress_bar_on_a_terminal_only(hub_url, hub):
     hub.latency_s = 0.02
     shown = run_on_a_terminal(["score", *KIDS, "--jobs", "2"], hub_url)
     assert "scoring" in shown and "/8" in shown
+    assert "waiting" not in shown  # a Hub that answers keeps no run waiting 10 s
     quiet = run_on_a_terminal(["score", *KIDS, "--refresh", "--quiet"], hub_url)
     assert "scoring" not in quiet
     piped = cli("score", *KIDS, "--refresh", endpoint=hub_url)  # stderr not a terminal
@@ -247,3 +249,15 @@ def test_output_file_gets_ordinary_permissions(hub_url, tmp_path):
     target.chmod(0o640)
     assert cli("score", "openlab/atlas-7b", "-o", str(target), endpoint=hub_url).code == 0
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_hub_that_keeps_the_run_waiting_is_said_on_a_terminal(hub_url, hub, monkeypatch):
+    """A single model shows no progress bar; when nothing is scored for a while (here 0.3 s,
+    by default 10 s), a status line says what the run waits for, and goes when it is done."""
+    monkeypatch.setenv("OPENNESS_WAITING_NOTICE_S", "0.3")
+    hub.hang_s = 0.8
+    hub.fail_next = {"/api/models/openlab/atlas-7b": ["hang"], "/api/models/railco/meadow-3b": ["hang"]}
+    single = run_on_a_terminal(["score", "openlab/atlas-7b"], hub_url)
+    assert re.search(rf"waiting for the Hub at {re.escape(hub_url)} \(\d+ s\)\.\.\.", single)
+    batch = run_on_a_terminal(["score", "railco/meadow-3b", "ncco/lumen-2b", "--jobs", "1"], hub_url)
+    assert f"waiting for the Hub at {hub_url}" in batch and "/2" in batch

@@ -16,7 +16,7 @@ from helpers import cli
 from openness.cache import CodeRepoCache, api_folder
 from openness.models import MAX_REPO_README_BYTES
 from openness.sources.github import EMPTY_TREE, GitHubSource
-from openness.sources.retry import RetryPolicy
+from openness.sources.retry import CircuitBreaker, RetryPolicy
 
 TOKEN = "ghp_SyntheticTokenForTests0123456789"
 FAST = RetryPolicy(attempts=3, base_s=0.0, cap_s=0.0)
@@ -424,3 +424,44 @@ def test_a_repository_linked_under_its_old_and_new_names_has_its_files_read_once
     assert github.total - before == 5
     paths = github.stats["by_path"]
     assert paths["GET /repos/synth-lab/new-name/git/trees/main"] == 1
+
+
+# -- a GitHub that accepts connections and never answers ------------------------------------------
+
+def hanging(github) -> None:
+    github.hang_s = 0.3
+    github.fail_next = {"/": ["hang"] * 1000}
+
+
+def test_a_github_that_never_answers_opens_the_breaker_and_is_asked_no_more(github, hf_home):
+    hanging(github)
+    gh = GitHubSource(api_url=github.url, token="", retry=FAST, timeout=0.05, sleep=lambda s: None,
+                      cache=CodeRepoCache(github.url, hf_home / "openness"),
+                      breaker=CircuitBreaker(threshold=2, service="GitHub"))
+    names = ["synth-lab/trainer", "synth-lab/new-name", "synth-lab/empty", "synth-lab/big", "synth-lab/forked"]
+    snaps = [gh.fetch_repo(name) for name in names]
+    assert github.total == 2  # the two timeouts that opened it; nothing after
+    assert {snap.status for snap in snaps} == {"unavailable"}
+    for snap in snaps:
+        assert snap.problem == ("not asked: 2 requests running failed to connect or timed out (last: timed out), "
+                                "so the rest of this run does not wait on GitHub")
+    github.fail_next = {}
+    again = GitHubSource(api_url=github.url, token="", retry=FAST, cache=CodeRepoCache(github.url, hf_home / "openness"))
+    assert again.fetch_repo("synth-lab/trainer").status == "ok"  # nothing of the failure was cached
+    assert github.total > 2
+
+
+def test_a_github_that_never_answers_leaves_every_verdict_to_the_card(hub, github, linked_models):
+    from openness import compare
+    from openness.sources.hub import HubSource
+
+    card_only = compare(list(linked_models), source=HubSource(endpoint=hub.url), repos=False)
+    hanging(github)
+    code_host = GitHubSource(api_url=github.url, token="", retry=FAST, timeout=0.05, sleep=lambda s: None,
+                             breaker=CircuitBreaker(threshold=2, service="GitHub"))
+    report = compare(list(linked_models), source=HubSource(endpoint=hub.url), code_host=code_host, jobs=1)
+    assert github.total == 2  # one at a time: the two timeouts that opened it (not 3 tries x 6 repositories)
+    for model in linked_models:
+        verdicts = {axis: (v.level, v.score) for axis, v in report[model].axes.items()}
+        assert verdicts == {axis: (v.level, v.score) for axis, v in card_only[model].axes.items()}
+        assert [repo.status for repo in report[model].repositories] == ["unavailable"]

@@ -35,7 +35,7 @@ from openness.cache import DEFAULT_GITHUB_API, CodeRepoCache, is_git_object
 from openness.models import MAX_REPO_FILES, MAX_REPO_README_BYTES, CodeRepoSnapshot, RepoStatus
 from openness.sources.bodies import read_capped
 from openness.sources.origins import is_loopback, origin
-from openness.sources.retry import Retryable, RetryPolicy, call_with_retries
+from openness.sources.retry import BreakerOpen, CircuitBreaker, Retryable, RetryPolicy, call_with_retries
 
 log = logging.getLogger("openness.github")
 
@@ -61,8 +61,13 @@ UNREACHABLE_PAUSE_S = 60.0
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 # Fewer tries than for the Hub: a repository only adds evidence, and a GitHub that is down
-# should cost a batch seconds, not minutes (about 2 s of waiting per request at most).
-GITHUB_RETRY = RetryPolicy(attempts=5, base_s=0.25, cap_s=2.0, max_wait_s=10.0)
+# should cost a batch seconds, not minutes (about 2 s of waiting per request at most; a
+# request that times out twice is given up, 20 s).
+GITHUB_RETRY = RetryPolicy(attempts=5, base_s=0.25, cap_s=2.0, max_wait_s=10.0, timeout_attempts=2)
+# Requests running that time out (or lose their connection) before GitHub stops being asked
+# for the rest of the run: a GitHub that accepts connections and never answers then costs a
+# run one round of timeouts, not one per repository.
+GITHUB_BREAKER_THRESHOLD = 4
 _SERVER_ERRORS = frozenset({500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 307, 308})
 _GONE = frozenset({404, 410, 451})
@@ -163,10 +168,12 @@ class GitHubSource:
 
     def __init__(self, *, api_url: str | None = None, token: str | None = None,
                  cache: CodeRepoCache | None = None, timeout: float = DEFAULT_TIMEOUT_S,
-                 retry: RetryPolicy = GITHUB_RETRY, sleep: Callable[[float], None] = time.sleep) -> None:
+                 retry: RetryPolicy = GITHUB_RETRY, sleep: Callable[[float], None] = time.sleep,
+                 breaker: CircuitBreaker | None = None) -> None:
         """`api_url` defaults to GITHUB_API_URL, else https://api.github.com; `token` to
         GITHUB_TOKEN, else GH_TOKEN (an empty string means no token). `retry` and `sleep`
-        set how 5xx answers and timeouts are tried again (tests make them instant)."""
+        set how 5xx answers and timeouts are tried again (tests make them instant);
+        `breaker` when GitHub stops being asked (see retry.CircuitBreaker)."""
         self._api = resolve_api_url(api_url)
         if token is None:
             token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or None
@@ -175,6 +182,8 @@ class GitHubSource:
         self._timeout = timeout
         self._retry = retry
         self._sleep = sleep
+        self._breaker = breaker or CircuitBreaker(GITHUB_BREAKER_THRESHOLD, service="GitHub")
+        """Shared by every request of this source, so by the whole run."""
         self._origin = origin(self._api)
         self._lock = threading.Lock()
         self._client: Any = None
@@ -309,6 +318,8 @@ class GitHubSource:
                     lambda: self._attempt(url, limit, parse, accept), self._retry, sleep=self._sleep))
             except _Failed:
                 raise
+            except BreakerOpen as exc:  # unavailable, so never cached, and the card decides
+                raise _Failed("unavailable", str(exc)) from None
             except _ServerError as exc:
                 raise _Failed("unavailable", f"GitHub answered HTTP {exc.status} (a server error) "
                                              "to every try") from None
@@ -355,17 +366,21 @@ class GitHubSource:
         token = self._token_for(url)
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        self._breaker.check()
         try:
             with self._http_client().stream("GET", url, headers=headers) as response:
                 body, cut = read_capped(response, limit)
                 answer = _Answer(response.status_code, {k.lower(): v for k, v in response.headers.items()},
                                  body, cut, url)
         except http.TimeoutException as exc:
-            raise Retryable(exc) from exc
+            self._breaker.failed("timed out")
+            raise Retryable(exc, timed_out=True) from exc
         except http.TransportError as exc:
             if isinstance(exc, http.ConnectError):  # refused or unknown host: will not pass soon
                 raise
+            self._breaker.failed(_short(exc))
             raise Retryable(exc) from exc
+        self._breaker.answered()
         if answer.status in _SERVER_ERRORS:
             raise Retryable(_ServerError(answer.status), answer.headers)
         if parse and answer.status == 200:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -37,6 +39,7 @@ from openness.cache import DiskCache, is_commit
 from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
 from openness.sources.bodies import read_capped
 from openness.sources.origins import origin, safe_for_token, without_credentials
+from openness.sources.ratelimit import Budget, Pacer
 from openness.sources.retry import (RETRY_STATUSES, BreakerOpen, CircuitBreaker, Retryable, RetryPolicy,
                                     call_with_retries)
 
@@ -81,16 +84,25 @@ class HubSource:
         timeout: float = DEFAULT_TIMEOUT_S,
         retry: RetryPolicy = RetryPolicy(),
         breaker: CircuitBreaker | None = None,
+        pacer: Pacer | None = None,
+        max_wait_s: float | None = None,
     ) -> None:
+        """`max_wait_s`: the longest wait for the Hub's rate limit that is sat out (default
+        `retry.max_wait_s`, 60 s); a longer one fails the call at once, saying when to
+        try again. `math.inf` waits whatever the Hub asks."""
         self._endpoint = endpoint
         self._breaker = breaker or CircuitBreaker()
         """Shared by every request of this source, so by the whole run (see retry.py)."""
+        self.pacer = pacer or Pacer()
+        """Shared likewise: the Hub's budget is the caller's, whatever the thread."""
+        if self.pacer.on_wait is None:
+            self.pacer.on_wait = self._say_waiting
         self._token = _usable_token(endpoint, token)
         # What is read with a token is kept apart, under that identity: a private model
         # must not be served to a run without the token.
         self._cache = cache.for_identity(self._token) if cache and self._token else cache
         self._timeout = timeout
-        self._retry = retry
+        self._retry = retry if max_wait_s is None else replace(retry, max_wait_s=max_wait_s)
         self._client_lock = threading.Lock()
         self._client: Any = None
         self._listed: dict[str, Any] = {}
@@ -105,8 +117,30 @@ class HubSource:
         """huggingface_hub, imported and set up on the first real request only."""
         with self._client_lock:
             if self._client is None:
-                self._client = _HubClient(self._endpoint, self._token, self._timeout)
+                self._client = _HubClient(self._endpoint, self._token, self._timeout, self.pacer.observe)
             return self._client
+
+    @property
+    def has_token(self) -> bool:
+        """Whether requests carry a token (so the Hub's budget is the token's, not the anonymous one)."""
+        return self._token is not None
+
+    @property
+    def announced_budget(self) -> Budget | None:
+        """The API budget the Hub announced in this run (RateLimit-Policy), if it has yet."""
+        return self.pacer.budgets.get("api")
+
+    def is_cached(self, ref: ModelRef) -> bool:
+        """True when fetching `ref` costs no request: its snapshot, or its failure, is cached."""
+        try:
+            return self._cached_model(ref) is not None
+        except SourceError:
+            return True
+
+    def _say_waiting(self, seconds: float) -> None:
+        hint = "" if self._token else " (set HF_TOKEN for a larger budget)"
+        log.warning("rate limited by the Hub: waiting up to %s s for its budget to renew%s",
+                    math.ceil(seconds), hint, extra={"notice": True})
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         """Model info at the requested revision, then the card pinned to its commit."""
@@ -243,10 +277,15 @@ class HubSource:
             raise NotCached(str(ref), "not in the cache, and the Hub is not used offline")
         return None
 
-    def _call(self, call: Callable[[], T], repo: str, what: str = "model") -> T:
-        """`call()` with retries; what still fails becomes one of our typed errors."""
+    def _call(self, call: Callable[[], T], repo: str, what: str = "model", budget: str = "api") -> T:
+        """`call()` with retries; what still fails becomes one of our typed errors. `budget`
+        is the Hub's rate-limit budget the call draws on: "api", or "resolvers" for files."""
+        def told_to_wait(seconds: float, failure: Retryable) -> None:
+            if getattr(getattr(failure.cause, "response", None), "status_code", None) == 429:
+                self.pacer.announce(budget, seconds)
+
         try:
-            return call_with_retries(lambda: self._attempt(call), self._retry)
+            return call_with_retries(lambda: self._attempt(call, budget), self._retry, on_server_wait=told_to_wait)
         except BreakerOpen as exc:
             raise HubUnreachable(repo, str(exc)) from None
         except SourceError:
@@ -254,18 +293,21 @@ class HubSource:
         except Exception as exc:  # translated into our own typed errors
             raise translate_error(exc, repo, what=what) from exc
 
-    def _attempt(self, call: Callable[[], T]) -> T:
-        """One try, unless the breaker is open; its outcome tells the breaker whether the Hub answered."""
+    def _attempt(self, call: Callable[[], T], budget: str) -> T:
+        """One try, unless the breaker is open, when the Hub's budget allows; its outcome
+        tells the breaker whether the Hub answered."""
         self._breaker.check()
-        try:
-            result = _retryable(call)
-        except Exception as exc:
-            cause = exc.cause if isinstance(exc, Retryable) else exc
-            if _is_transport_error(cause):
-                self._breaker.failed(_short(cause) if not _is_timeout(cause) else "timed out")
-            else:
-                self._breaker.answered()
-            raise
+        with self.pacer.slot(budget, self._retry.max_wait_s):
+            self._breaker.check()  # it may have opened while this call waited
+            try:
+                result = _retryable(call)
+            except Exception as exc:
+                cause = exc.cause if isinstance(exc, Retryable) else exc
+                if _is_transport_error(cause):
+                    self._breaker.failed(_short(cause) if not _is_timeout(cause) else "timed out")
+                else:
+                    self._breaker.answered()
+                raise
         self._breaker.answered()
         return result
 
@@ -275,7 +317,8 @@ class HubSource:
         from huggingface_hub.errors import EntryNotFoundError
 
         try:
-            raw, truncated = self._call(lambda: self._hub.read_file(repo_id, CARD_FILE, revision), repo_id)
+            raw, truncated = self._call(lambda: self._hub.read_file(repo_id, CARD_FILE, revision), repo_id,
+                                        budget="resolvers")
         except SourceError as exc:  # the model is still scored; data and code become unknown
             if isinstance(exc.__cause__, EntryNotFoundError):
                 return CardFile(status="absent")
@@ -286,12 +329,15 @@ class HubSource:
 class _HubClient:
     """The calls the scorer makes, each one HTTP request, all through huggingface_hub."""
 
-    def __init__(self, endpoint: str | None, token: str | None, timeout: float) -> None:
+    def __init__(self, endpoint: str | None, token: str | None, timeout: float,
+                 observe: Callable[[Mapping[str, str], str], None] = lambda headers, budget: None) -> None:
         from huggingface_hub import HfApi, constants
         from huggingface_hub.utils import build_hf_headers
 
         self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
         self.timeout = timeout
+        self.observe = observe
+        """Told the headers of every answer, errors too: the Hub announces its budget on each."""
         # `False`, not None: None would let huggingface_hub pick up HF_TOKEN by itself.
         self.api = HfApi(endpoint=self.endpoint, token=token or False)
         # Built once, before worker threads exist: huggingface_hub loads its user-agent
@@ -325,6 +371,7 @@ class _HubClient:
         # decode to gigabytes, and `response.content` would hold all of it.
         with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
                                   params={"expand": expand}, follow_redirects=True) as response:
+            self.observe(response.headers, "api")
             if response.status_code >= 400:
                 read_capped(response, MAX_ERROR_BYTES)
                 hf_raise_for_status(response)
@@ -345,6 +392,7 @@ class _HubClient:
 
         with get_session().stream("GET", url, params=params, headers=self.headers_for(url),
                                   timeout=self.timeout, follow_redirects=True) as response:
+            self.observe(response.headers, "api")
             if response.status_code >= 400:
                 read_capped(response, MAX_ERROR_BYTES)
                 hf_raise_for_status(response)
@@ -368,6 +416,7 @@ class _HubClient:
         # or port), so a card moved elsewhere is asked without the token (a test holds this).
         with get_session().stream("GET", url, headers=self.headers, timeout=self.timeout,
                                   follow_redirects=True) as response:
+            self.observe(response.headers, "resolvers")
             if response.status_code >= 400:
                 response.read()
                 hf_raise_for_status(response)
@@ -390,7 +439,7 @@ def _retryable(call: Callable[[], T]) -> T:
         # body) may pass; a refused connection or an unknown host will not within
         # seconds, and retrying them only makes the user wait.
         if isinstance(exc, json.JSONDecodeError) or (_is_transport_error(exc) and not _is_connect_error(exc)):
-            raise Retryable(exc) from exc
+            raise Retryable(exc, timed_out=_is_timeout(exc)) from exc
         raise
 
 
@@ -537,7 +586,8 @@ def _http_status_error(exc: Any, repo: str) -> SourceError:
         headers = {k.lower(): v for k, v in getattr(exc.response, "headers", {}).items()}
         wait = server_wait_s(headers)
         when = f"try again in {wait:.0f} s" if wait is not None else "try again later"
-        return RateLimited(repo, f"the Hub's rate limit was reached; {when}, or set HF_TOKEN")
+        return RateLimited(repo, f"the Hub's rate limit was reached; {when}, set HF_TOKEN for a larger "
+                                 "budget, or let the run wait (--wait-for-rate-limit)")
     if status == 403:
         return ModelDisabled(repo, "access refused (HTTP 403): the repo may be disabled")
     if status == 401:  # a missing repo says so in X-Error-Code; a bare 401 is about the token

@@ -36,15 +36,21 @@ class RetryPolicy:
     cap_s: float = 4.0
     max_wait_s: float = 60.0
     """A server asking for a longer wait than this ends the retries."""
+    timeout_attempts: int = 3
+    """Tries in all for a request that keeps timing out: each costs the whole timeout (10 s),
+    so a Hub that accepts connections and never answers costs one request about 30 s, not
+    eight timeouts (88 s) before anything is said."""
 
 
 class Retryable(Exception):
     """Raised by a call to say: this failure may pass; here is what the server asked for."""
 
-    def __init__(self, cause: BaseException, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, cause: BaseException, headers: Mapping[str, str] | None = None, *,
+                 timed_out: bool = False) -> None:
         super().__init__(str(cause))
         self.cause = cause
         self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+        self.timed_out = timed_out
 
 
 def server_wait_s(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -79,36 +85,45 @@ def backoff_s(attempt: int, policy: RetryPolicy, rng: random.Random) -> float:
 
 def call_with_retries(call: Callable[[], T], policy: RetryPolicy, *,
                       sleep: Callable[[float], None] = time.sleep,
-                      rng: random.Random | None = None) -> T:
-    """`call()`, tried again after each Retryable failure; the last failure's cause is raised."""
+                      rng: random.Random | None = None,
+                      on_server_wait: Callable[[float, "Retryable"], None] | None = None) -> T:
+    """`call()`, tried again after each Retryable failure; the last failure's cause is raised.
+    `on_server_wait(seconds, failure)` is told before a wait the server asked for is sat out."""
     rng = rng or random.Random()
+    timeouts = 0
     for attempt in range(1, policy.attempts + 1):
         try:
             return call()
         except Retryable as failure:
             asked = server_wait_s(failure.headers)
-            last = attempt == policy.attempts
+            timeouts += failure.timed_out
+            last = attempt == policy.attempts or timeouts >= policy.timeout_attempts
             if last or (asked is not None and asked > policy.max_wait_s):
                 raise failure.cause from None
+            if asked is not None and on_server_wait is not None:
+                on_server_wait(asked, failure)
             sleep(asked if asked is not None else backoff_s(attempt, policy, rng))
     raise AssertionError("unreachable: the loop returns or raises")
 
 
 class BreakerOpen(Exception):
-    """Raised instead of a request once the breaker has opened: the Hub is not asked."""
+    """Raised instead of a request once the breaker has opened: the service is not asked."""
 
 
 class CircuitBreaker:
     """Run-wide: after `threshold` requests running failed to connect or timed out, with
     no answer of any kind in between, the source stops asking for the rest of the run.
+    The Hub's source and GitHub's each have their own.
 
     A Hub that accepts connections and never answers costs each request its timeout and
     every retry; over a batch of a hundred models that was minutes. Shared by every thread
     of a run, so the requests in flight when it opens are the last ones sent.
     """
 
-    def __init__(self, threshold: int = 8) -> None:
+    def __init__(self, threshold: int = 8, service: str = "the Hub") -> None:
         self.threshold = threshold
+        self.service = service
+        """How the reason names what is not asked ("the Hub", "GitHub")."""
         self._lock = threading.Lock()
         self._running = 0
         self._last: str | None = None
@@ -135,4 +150,4 @@ class CircuitBreaker:
 
     def reason(self) -> str:
         return (f"not asked: {self.threshold} requests running failed to connect or timed out "
-                f"(last: {self._last}), so the rest of this run does not wait on the Hub")
+                f"(last: {self._last}), so the rest of this run does not wait on {self.service}")
