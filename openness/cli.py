@@ -195,6 +195,10 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         no_repos: Annotated[bool, typer.Option(
             "--no-repos", help="Do not read linked GitHub repositories (no GitHub request); "
                                "code is judged from the card alone.")] = False,
+        rubrics: Annotated[list[str] | None, typer.Option(
+            "--rubric", "-r", metavar="NAME", show_default=False,
+            help="Also judge under another rubric ('openness rubric list'), as more columns; "
+                 "repeatable; 'all' for every one.")] = None,
         wait_for_rate_limit: Annotated[bool | None, typer.Option(
             "--wait-for-rate-limit/--no-wait-for-rate-limit", show_default=False,
             help="Sit out the Hub's rate limit, however long its window (up to 15 minutes a wait), "
@@ -205,7 +209,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                profile=profile, endpoint=endpoint, jobs=jobs, author=author, search=search,
                                filters=list(filters or []), limit=limit, refresh=refresh,
                                offline=offline or None, quiet=quiet, repos=not no_repos,
-                               wait_for_rate_limit=wait_for_rate_limit)
+                               wait_for_rate_limit=wait_for_rate_limit, rubrics=list(rubrics or []))
         raise SystemExit(run_score(request))
 
     @app.command()
@@ -214,6 +218,26 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         from openness.render.json import json_schema_text
 
         sys.stdout.write(json_schema_text())
+
+    rubric_app = typer.Typer(help="The rubrics: the openness axes and the other rubrics --rubric adds. "
+                                  "More rubric files are read from the folders OPENNESS_RUBRIC_PATH names.",
+                             no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(rubric_app, name="rubric")
+
+    @rubric_app.command("list")
+    def rubric_list() -> None:
+        """One line per rubric: id, version, title and its dimensions."""
+        raise SystemExit(run_rubric("list"))
+
+    @rubric_app.command("show")
+    def rubric_show(name: Annotated[str, typer.Argument(metavar="NAME", help="A rubric id from 'openness rubric list'.")]) -> None:
+        """A rubric's dimensions, levels and conditions, with why each matters and how to meet it."""
+        raise SystemExit(run_rubric("show", name))
+
+    @rubric_app.command("docs")
+    def rubric_docs() -> None:
+        """Every rubric as one markdown document, generated from the rubric files."""
+        raise SystemExit(run_rubric("docs"))
 
     @app.command(cls=plain_help)
     def explain(
@@ -319,6 +343,8 @@ class ScoreRequest:
     """False for --no-repos: no linked repository is read."""
     wait_for_rate_limit: bool | None = None
     """--wait-for-rate-limit (True), --no-wait-for-rate-limit (False), or None: wait at a terminal."""
+    rubrics: list[str] = field(default_factory=list)
+    """--rubric: other rubrics to judge under, by id."""
 
     @property
     def lists_models(self) -> bool:
@@ -425,7 +451,7 @@ def _as_format(output: str, fmt) -> str:
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
     from openness.api import compare, github_source, hub_address, hub_source
-    from openness.errors import SourceError, UnknownProfile
+    from openness.errors import RubricError, SourceError
     from openness.files import output_problem, write_report, writes_through
     from openness.options import Format
     from openness.render import render
@@ -462,8 +488,8 @@ def run_score(request: ScoreRequest) -> int:
         with _progress_bar(len(ids), request.quiet, address) as advance:
             report = compare(ids, profile=request.profile, source=source, endpoint=address,
                              jobs=request.jobs, on_scored=advance,
-                             code_host=code_host, repos=request.repos)
-    except UnknownProfile as exc:
+                             code_host=code_host, repos=request.repos, rubrics=request.rubrics)
+    except RubricError as exc:  # an unknown profile or rubric, or a broken rubric file on OPENNESS_RUBRIC_PATH
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
@@ -495,6 +521,33 @@ def run_score(request: ScoreRequest) -> int:
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
+
+
+def run_rubric(action: str, name: str | None = None) -> int:
+    """`openness rubric list | show NAME | docs`; a bad rubric file or name exits 2."""
+    from openness.errors import RubricError
+    from openness.render.rubric_docs import framework_view, openness_view, rubric_list, rubric_text, rubrics_markdown
+    from openness.render.text import for_terminal
+    from openness.rubric import load_rubric
+    from openness.rubric.loader import load_frameworks
+
+    try:
+        views = [openness_view(load_rubric()), *(framework_view(f) for f in load_frameworks().values())]
+    except RubricError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    if action == "list":
+        text = rubric_list(views)
+    elif action == "docs":
+        text = rubrics_markdown(views)
+    else:
+        view = next((v for v in views if v.id == name), None)
+        if view is None:
+            from openness.errors import quoted
+
+            _fail(f"no rubric named {quoted(name or '')} (known: {', '.join(v.id for v in views)})", EXIT_USAGE)
+        text = rubric_text(view)
+    sys.stdout.write(for_terminal(text) if sys.stdout.isatty() else text)
+    return EXIT_OK
 
 
 def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True,

@@ -83,29 +83,40 @@ def load_frameworks(directories: tuple[Path, ...] | None = None) -> dict[str, Fr
     """Every rubric file with dimensions of its own in `directories` (default:
     `framework_dirs()`), by id. A file is one when it has `dimensions:`; its id is its
     file name without `.yaml`."""
-    return _frameworks(directories or framework_dirs())
+    return _frameworks(_rubric_files(directories or framework_dirs()))
 
 
-@lru_cache(maxsize=8)
-def _frameworks(directories: tuple[Path, ...]) -> dict[str, Framework]:
-    from openness.evidence.signals import SIGNALS
-
-    found: dict[str, Framework] = {}
+def _rubric_files(directories: tuple[Path, ...]) -> tuple[tuple[Path, int, int], ...]:
+    """The rubric files of the folders, each with its modification time and size: a file
+    added, removed or edited is read again (a notebook editing a rubric sees the change)."""
+    files = []
     for directory in directories:
         if not directory.is_dir():
             raise RubricError(f"{RUBRIC_PATH_VARIABLE} names {directory}, which is not a folder")
         for path in sorted(directory.glob("*.yaml")):
-            if path.name in (RUBRIC_FILE, LICENCES_FILE, VOCABULARY_FILE) or not _has_dimensions(path):
-                continue
-            framework = _load(path, Framework)
-            if framework.id != path.stem:
-                raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
-            if framework.id in found or framework.id == "openness":
-                raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
-            unknown = sorted({c.signal for c in framework.conditions.values()} - set(SIGNALS) - AXIS_SIGNALS)
-            if unknown:
-                raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
-            found[framework.id] = framework
+            if path.name not in (RUBRIC_FILE, LICENCES_FILE, VOCABULARY_FILE):
+                stat = path.stat()
+                files.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(files)
+
+
+@lru_cache(maxsize=8)
+def _frameworks(files: tuple[tuple[Path, int, int], ...]) -> dict[str, Framework]:
+    from openness.evidence.signals import SIGNALS
+
+    found: dict[str, Framework] = {}
+    for path, _, _ in files:
+        if not _has_dimensions(path):
+            continue
+        framework = _load(path, Framework)
+        if framework.id != path.stem:
+            raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
+        if framework.id in found or framework.id == "openness":
+            raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
+        unknown = sorted({c.signal for c in framework.conditions.values()} - set(SIGNALS) - AXIS_SIGNALS)
+        if unknown:
+            raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
+        found[framework.id] = framework
     return found
 
 

@@ -1,0 +1,132 @@
+"""The rubrics as documents, generated from their files: `openness rubric list | show | docs`.
+
+Pure: rubric data in, text out. The openness rubric (axes with levels 4..0 and profiles)
+and the rubrics with dimensions of their own share one shape here: dimensions with
+levels from the best down, each level naming its conditions, each condition its test,
+why it matters and what a publisher can do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openness.rubric.schema import Condition, Framework, Rubric
+
+
+@dataclass(frozen=True)
+class _Level:
+    label: str
+    requires: list[str]
+    summary: str
+
+
+@dataclass(frozen=True)
+class _Dimension:
+    name: str
+    title: str
+    question: str
+    levels: list[_Level]
+
+
+@dataclass(frozen=True)
+class RubricView:
+    """What the documents say of one rubric."""
+
+    id: str
+    version: str
+    title: str
+    source: str
+    description: str
+    dimensions: list[_Dimension]
+    conditions: dict[str, Condition]
+    profiles: dict[str, str]
+
+
+def openness_view(rubric: Rubric) -> RubricView:
+    """The openness rubric: its axes as dimensions, levels labelled `level N`."""
+    dims = [_Dimension(name, axis.title, axis.question,
+                       [_Level(f"level {lv.level}", lv.requires, lv.summary) for lv in axis.levels])
+            for name, axis in rubric.axes.items()]
+    return RubricView(rubric.id, rubric.version, "Openness: weights, training data, training code",
+                      "RUBRIC.md of the design notes (rubrics/openness.yaml)", rubric.notes.strip(), dims,
+                      rubric.conditions, {name: p.description for name, p in rubric.profiles.items()})
+
+
+def framework_view(framework: Framework) -> RubricView:
+    dims = [_Dimension(name, dim.title, dim.question, [_Level(lv.label, lv.requires, lv.summary) for lv in dim.levels])
+            for name, dim in framework.dimensions.items()]
+    return RubricView(framework.id, framework.version, framework.title, framework.source,
+                      framework.description.strip(), dims, framework.conditions, {})
+
+
+def rubric_list(views: list[RubricView]) -> str:
+    """One line per rubric: id, version, title and its dimensions."""
+    width = max(len(v.id) for v in views)
+    return "".join(f"{v.id:<{width}}  {v.version:<8}  {v.title} ({', '.join(d.name for d in v.dimensions)})\n"
+                   for v in views)
+
+
+def rubric_text(view: RubricView) -> str:
+    """One rubric for reading at a terminal: dimensions, levels, conditions."""
+    lines = [f"{view.id} {view.version}: {view.title}", f"source: {view.source}"]
+    if view.description:
+        lines += ["", view.description]
+    for dim in view.dimensions:
+        lines += ["", f"== {dim.name}: {dim.title} ==", dim.question]
+        for level in dim.levels:
+            needs = ", ".join(level.requires) if level.requires else "nothing (the floor)"
+            lines.append(f"  {level.label}: needs {needs}")
+    lines += ["", "conditions:"]
+    for name in _used(view):
+        condition = view.conditions[name]
+        lines.append(f"  {name}: {condition.signal} {_test(condition)}")
+        lines += [f"    why: {condition.why}"] if condition.why else []
+        lines += [f"    to meet it: {condition.remediation}"] if condition.remediation else []
+    if view.profiles:
+        lines += ["", "profiles:"] + [f"  {name}: {text}" for name, text in view.profiles.items()]
+    return "\n".join(lines) + "\n"
+
+
+def rubrics_markdown(views: list[RubricView]) -> str:
+    """Every rubric as one markdown document (what rubrics/README.md holds)."""
+    out = ["# Rubrics", "",
+           "Generated from the rubric files in this folder by `openness rubric docs`; edit the",
+           "YAML, not this page. Each dimension tries its levels from the first down and takes",
+           "the first whose conditions all hold. A condition that cannot be tested is unknown,",
+           "never met.", ""]
+    for view in views:
+        out += [f"## {view.title} (`{view.id}` {view.version})", "", f"Source: {view.source}", ""]
+        if view.description:
+            out += [view.description, ""]
+        for dim in view.dimensions:
+            out += [f"### {dim.name}: {dim.title}", "", dim.question, "", "| level | needs |", "|---|---|"]
+            out += [f"| {level.label} | {', '.join(f'`{c}`' for c in level.requires) or 'nothing (the floor)'} |"
+                    for level in dim.levels]
+            out.append("")
+        out += ["### Conditions", "", "| condition | test | why | to meet it |", "|---|---|---|---|"]
+        out += [f"| `{name}` | `{view.conditions[name].signal}` {_cell(_test(view.conditions[name]))} | "
+                f"{_cell(view.conditions[name].why or '')} | {_cell(view.conditions[name].remediation or '')} |"
+                for name in _used(view)]
+        out.append("")
+        if view.profiles:
+            out += ["### Profiles", ""] + [f"- `{name}`: {text}" for name, text in view.profiles.items()] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _used(view: RubricView) -> list[str]:
+    """Every condition of the rubric: those its levels name first, in order, then the rest."""
+    named = [c for dim in view.dimensions for level in dim.levels for c in level.requires]
+    return list(dict.fromkeys([*named, *view.conditions]))
+
+
+def _test(condition: Condition) -> str:
+    if condition.min is not None:
+        return f">= {condition.min}"
+    if condition.max is not None:
+        return f"<= {condition.max}"
+    if condition.in_ is not None:
+        return "in " + ", ".join(condition.in_)
+    return f"is {condition.is_}"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")

@@ -1,0 +1,147 @@
+"""A rubric file with dimensions of its own, dropped into a rubric folder, is loaded,
+scored, rendered in every format and documented, with no code change."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from helpers import cli
+
+from openness.render.json import json_schema_text
+
+TOY = """\
+id: toy
+version: "0.1"
+title: Toy labels
+source: tests/test_rubric_files.py, a rubric no code knows
+description: A made-up rubric with two dimensions of its own.
+dimensions:
+  label:
+    title: Weights label
+    question: Which label do the weights earn?
+    levels:
+      - label: Open Weights
+        requires: [weights_open, licence_osi]
+        summary: "weights {openness.weights.level} under licence class {license.class}"
+      - label: Weights Available
+        requires: [has_weights]
+      - label: No Weights
+        requires: []
+  data_class:
+    title: Data class
+    question: Is the training data open?
+    levels:
+      - label: Class II
+        requires: [data_open]
+      - label: Class III
+        requires: []
+conditions:
+  weights_open:
+    signal: openness.weights.score
+    min: 3
+    unmet: "weights are {openness.weights.level}"
+    why: The label needs open weights.
+    remediation: Publish the weights under an open licence.
+  licence_osi:
+    signal: license.class
+    in: [A]
+    unmet: "licence class {license.class}"
+  has_weights:
+    signal: weights.files
+    min: 1
+    unmet: no weight files
+  data_open:
+    signal: openness.data.score
+    min: 3
+    unmet: "data is {openness.data.level}"
+    remediation: Publish the training data.
+"""
+MODELS = ["openlab/atlas-7b", "railco/meadow-3b", "ncco/lumen-2b", "oddco/binary-card"]
+
+
+@pytest.fixture
+def toy_folder(tmp_path: Path, monkeypatch) -> Path:
+    folder = tmp_path / "more-rubrics"
+    folder.mkdir()
+    (folder / "toy.yaml").write_text(TOY, encoding="utf-8")
+    monkeypatch.setenv("OPENNESS_RUBRIC_PATH", str(folder))
+    return folder
+
+
+def expected(model: dict) -> dict[str, str]:
+    """What the toy rubric says, worked out by hand from the openness verdicts in the JSON."""
+    weights, data = model["axes"]["weights"], model["axes"]["data"]
+    if weights["score"] is not None and weights["score"] >= 3 and model["license"]["class"] == "A":
+        label = "Open Weights"
+    else:
+        label = "Weights Available" if any(e["signal"] == "weights.files" for e in weights["evidence"]) \
+            and weights["score"] else "No Weights"
+    if data["score"] is None:
+        data_class = None  # could not tell: never the floor
+    else:
+        data_class = "Class II" if data["score"] >= 3 else "Class III"
+    return {"label": label, "data_class": data_class}
+
+
+def test_a_dropped_in_rubric_is_scored_and_written_in_every_format(hub_url, toy_folder):
+    run = cli("score", *MODELS, "--rubric", "toy", "-f", "json", endpoint=hub_url)
+    assert run.code == 0, run.stderr
+    doc = run.json()
+    from jsonschema import Draft202012Validator
+    assert list(Draft202012Validator(json.loads(json_schema_text())).iter_errors(doc)) == []
+    labels = {}
+    for model in doc["models"]:
+        result = model["results"]["toy"]
+        assert (result["rubric"], result["version"], result["title"]) == ("toy", "0.1", "Toy labels")
+        found = {name: dim["label"] for name, dim in result["dimensions"].items()}
+        assert found == expected(model), model["repo_id"]
+        labels[model["repo_id"]] = found
+    assert {f["label"] for f in labels.values()} >= {"Open Weights"}
+    assert labels["oddco/binary-card"]["data_class"] is None  # its card could not be read
+
+    sheet = list(csv.DictReader(io.StringIO(cli("score", *MODELS, "-r", "toy", "-f", "csv", endpoint=hub_url).stdout)))
+    assert [row["toy.label"] for row in sheet] == [labels[m]["label"] for m in MODELS]
+    assert list(sheet[0])[-2:] == ["toy.label", "toy.data_class"]  # after the stable columns
+    table = cli("score", *MODELS, "-r", "toy", endpoint=hub_url).stdout
+    assert "toy: label" in table and "Open Weights" in table and "unknown" in table
+    markdown = cli("score", *MODELS, "-r", "toy", "-f", "markdown", "--details", endpoint=hub_url).stdout
+    assert "| toy: label | toy: data\\_class |" in markdown and "**toy: label: Open Weights**" in markdown
+    html = cli("score", *MODELS, "-r", "toy", "-f", "html", endpoint=hub_url).stdout
+    assert '<th scope="col">toy: data_class</th>' in html and 'data-label="toy: label"' in html
+    single = cli("score", MODELS[0], "-r", "toy", endpoint=hub_url).stdout
+    assert "toy: label" in single and "toy: data_class" in single
+
+
+def test_without_the_option_the_report_is_what_it_was(hub_url, toy_folder):
+    doc = cli("score", *MODELS, "-f", "json", endpoint=hub_url).json()
+    assert not any("results" in model for model in doc["models"])
+    assert "toy" not in cli("score", *MODELS, endpoint=hub_url).stdout
+
+
+def test_the_rubric_commands_list_show_and_document_it(toy_folder):
+    listing = cli("rubric", "list")
+    assert listing.code == 0 and "toy" in listing.stdout and "openness" in listing.stdout
+    shown = cli("rubric", "show", "toy").stdout
+    assert "Open Weights: needs weights_open, licence_osi" in shown
+    assert "to meet it: Publish the weights under an open licence." in shown
+    docs = cli("rubric", "docs").stdout
+    assert "## Toy labels (`toy` 0.1)" in docs and "| Class III | nothing (the floor) |" in docs
+
+
+def test_an_unknown_rubric_or_a_broken_file_is_one_line_and_exit_2(hub_url, toy_folder):
+    run = cli("score", MODELS[0], "--rubric", "nope", endpoint=hub_url)
+    assert run.code == 2 and run.stderr.count("\n") == 1 and "no rubric named 'nope' (known: openness, toy)" in run.stderr
+    (toy_folder / "broken.yaml").write_text(TOY.replace("id: toy", "id: broken").replace("[has_weights]", "[nothing]"))
+    run = cli("score", MODELS[0], "--rubric", "toy", endpoint=hub_url)
+    assert run.code == 2 and "broken.yaml" in run.stderr and "undefined conditions: nothing" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert cli("rubric", "list").code == 2
+
+
+def test_the_rubric_folders_document_is_generated_from_the_files(monkeypatch):
+    monkeypatch.delenv("OPENNESS_RUBRIC_PATH", raising=False)
+    committed = (Path(__file__).resolve().parents[1] / "rubrics" / "README.md").read_text(encoding="utf-8")
+    assert cli("rubric", "docs").stdout == committed, "regenerate: openness rubric docs > rubrics/README.md"
