@@ -7,7 +7,8 @@ rebuilt from wrapped lines, and the sentence holding a link or a name is cut out
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
 from openness.evidence.card import Line, Link, ParsedCard, plain
 
@@ -43,6 +44,9 @@ class Prose:
     card: ParsedCard
     paragraphs: dict[int, _Paragraph]
     """Line number -> the paragraph the line belongs to."""
+    _anchors: dict[int, tuple[_FirstWithPrefix, _FirstWithPrefix]] = field(
+        default_factory=dict, repr=False, compare=False)
+    """Line number -> its markdown and HTML link targets with their texts, read once per line."""
 
     def sentence(self, line: Line, needle: str | None = None) -> str:
         """The sentence holding `needle` on `line` (or every sentence on the line), markup removed."""
@@ -56,15 +60,24 @@ class Prose:
         return _words(_sentence_around(para.text, start, start + len(line.text)))
 
     def anchor(self, link: Link) -> str | None:
-        """The text a markdown or HTML link is written on (`[text](url)`, `<a href=url>text</a>`)."""
-        # Fixed patterns, the URL compared afterwards: a pattern built per URL is compiled
-        # per link, which dominated the time on cards of thousands of links.
-        text = next((_words(m.group(1)) for m in _MD_LINK.finditer(link.line.text)
-                     if m.group(2).startswith(link.url)), None)
-        if text is None:
-            text = next((_words(m.group(2)) for m in _HTML_LINK.finditer(link.line.text)
-                         if m.group(1).startswith(link.url)), "")
+        """The text a markdown or HTML link is written on (`[text](url)`, `<a href=url>text</a>`).
+
+        The first link on the line whose target starts with the URL gives it, markdown before
+        HTML. The line's links are read once, on the first question about any of them:
+        scanning the line for each of its links was quadratic on a line of thousands.
+        """
+        markdown, html = self._links_on(link.line)
+        raw = markdown.first(link.url)
+        text = _words(raw) if raw is not None else _words(html.first(link.url) or "")
         return text if re.search(r"\w", text) else None
+
+    def _links_on(self, line: Line) -> tuple[_FirstWithPrefix, _FirstWithPrefix]:
+        found = self._anchors.get(line.number)
+        if found is None:
+            found = (_FirstWithPrefix([(m.group(2), m.group(1)) for m in _MD_LINK.finditer(line.text)]),
+                     _FirstWithPrefix([(m.group(1), m.group(2)) for m in _HTML_LINK.finditer(line.text)]))
+            self._anchors[line.number] = found
+        return found
 
     def paragraph(self, line: Line) -> str:
         """The whole paragraph holding `line`, markup removed."""
@@ -74,6 +87,40 @@ class Prose:
     def headings(self, number: int) -> tuple[str, ...]:
         """Titles of every section holding line `number`, outermost first."""
         return tuple(s.title for s in self.card.sections if s.first < number <= s.last)
+
+
+class _FirstWithPrefix:
+    """(key, value) pairs in order; asks for the value of the first key starting with a prefix.
+
+    Keys starting with a prefix are one run of the keys sorted, so each question is two
+    binary searches and a range minimum (of positions in the original order) over a sparse
+    table: O(log n) per question after O(n log n) once, where a scan is O(n) per question.
+    """
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self._values = [value for _, value in items]
+        order = sorted(range(len(items)), key=lambda i: (items[i][0], i))
+        self._keys = [items[i][0] for i in order]
+        # _earliest[k][j]: the smallest original position among sorted keys j .. j + 2**k - 1
+        self._earliest = [order]
+        width = 1
+        while 2 * width <= len(order):
+            row = self._earliest[-1]
+            self._earliest.append([min(row[j], row[j + width]) for j in range(len(row) - width)])
+            width *= 2
+
+    def first(self, prefix: str) -> str | None:
+        """The value of the earliest key that starts with `prefix`, or None."""
+        # Cut to the prefix's length, the sorted keys stay sorted: those equal to it are one run.
+        def head(key: str) -> str:
+            return key[:len(prefix)]
+        low = bisect_left(self._keys, prefix, key=head)
+        high = bisect_right(self._keys, prefix, lo=low, key=head)
+        if high == low:
+            return None
+        level = (high - low).bit_length() - 1
+        row = self._earliest[level]
+        return self._values[min(row[low], row[high - (1 << level)])]
 
 
 def read_prose(card: ParsedCard) -> Prose:
