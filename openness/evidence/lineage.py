@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openness.evidence.card import Line, plain
@@ -241,7 +242,8 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
         starts = sorted((offset, number) for number, offset in para.starts.items())
         hits = []
         for phrase in words.phrases:
-            hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
+            if _may_hold(prose, phrase.regex, para.starts):
+                hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
         for start, end, phrase in sorted(hits, key=lambda h: h[0]):
             found = _phrase_parents(para.text, end, phrase, words, own, hub_ids)
             if found:
@@ -249,6 +251,12 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
                 shown = _shown(para.text[start:found[0][2]].strip())
                 return [_Named(repo, number, shown, phrase.relation, why) for repo, why, _ in found]
     return []
+
+
+def _may_hold(prose: Prose, pattern: re.Pattern[str], numbers: Iterable[int]) -> bool:
+    """False only when `pattern` cannot match text made of the words of lines `numbers`."""
+    hits = prose.card.screen.lines_with(pattern)
+    return hits is None or any(number in hits for number in numbers)
 
 
 def sibling_entry(text: str, words: TextParents, own: str) -> bool:
@@ -375,7 +383,10 @@ def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary)
         found = _first_hit(words.names, text)
         if found:
             return where, found
+    hits = prose.card.screen.lines_with_any(edit.regex for edit in words.statements) if prose is not None else None
     for line in _lines_read(prose, vocab.lineage.text_parents) if prose is not None else []:
+        if hits is not None and line.number not in hits:
+            continue
         found = _first_hit(words.statements, line.text)
         if found:
             return f"README.md line {line.number}", found
