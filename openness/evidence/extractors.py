@@ -23,6 +23,7 @@ _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
 _MAX_LISTED = 4
 # Where the words about a link end: the next link or the next table cell.
 _NEXT_LINK = re.compile(r"\[|\||<a\b|https?://", re.IGNORECASE)
+_CLOSING_MARKS = re.compile(r"[)>\"' ]*")
 # Where a line's sentences end (a full stop, ! or ? and a space): one split per line, linear.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
 # A Hub dataset link, replaced by a marker before a sentence is read for withheld sources:
@@ -292,7 +293,7 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
     if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE) or re.search(
-            words.evaluation_after, _words_after(link), re.IGNORECASE):
+            words.evaluation_after, _words_after(prose, link), re.IGNORECASE):
         return "linked as a benchmark or results, not training data"
     usage = re.compile(vocab.card_sections.usage, re.IGNORECASE)
     if re.search(vocab.code.offered_to_users, sentence, re.IGNORECASE) or any(
@@ -361,7 +362,7 @@ _LINK_TEXT_BEFORE = re.compile(r"\[[^\[\]]{0,300}\]\(\s*<?$")
 def _words_before(prose: Prose, link: Link) -> str:
     """The words before a link in its paragraph (120 characters), its own link text left out."""
     para = prose.paragraphs.get(link.line.number)
-    at_url = link.line.text.find(link.url)
+    at_url = prose.find(link.line, link.url)
     if para is None or at_url < 0:
         return ""
     end = para.starts[link.line.number] + at_url
@@ -369,13 +370,17 @@ def _words_before(prose: Prose, link: Link) -> str:
     return plain(before)[-120:] + " "  # patterns read it word by word, each word ending in a space
 
 
-def _words_after(link: Link) -> str:
+def _words_after(prose: Prose, link: Link) -> str:
     """The words that follow a link on its line, up to the next link or table cell (80 characters)."""
     text = link.line.text
-    at_url = text.find(link.url)
-    rest = text[at_url + len(link.url):] if at_url >= 0 else ""
-    rest = rest.lstrip(")>\"' ")
-    return plain(_NEXT_LINK.split(rest, maxsplit=1)[0][:80])
+    at_url = prose.find(link.line, link.url)
+    if at_url < 0:
+        return ""
+    # Only a window after the closing marks is read: copying the rest of the line for each
+    # link was quadratic on a line of thousands. A next link starting within the 80
+    # characters ends inside the window (its longest opening, "https://", is 8 long).
+    start = _CLOSING_MARKS.match(text, at_url + len(link.url)).end()  # type: ignore[union-attr]
+    return plain(_NEXT_LINK.split(text[start:start + 100], maxsplit=1)[0][:80])
 
 
 def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,

@@ -47,6 +47,8 @@ class Prose:
     _anchors: dict[int, tuple[_FirstWithPrefix, _FirstWithPrefix]] = field(
         default_factory=dict, repr=False, compare=False)
     """Line number -> its markdown and HTML link targets with their texts, read once per line."""
+    _found: dict[tuple[int, str], int] = field(default_factory=dict, repr=False, compare=False)
+    """(line number, text) -> where the text first stands on the line."""
 
     def sentence(self, line: Line, needle: str | None = None) -> str:
         """The sentence holding `needle` on `line` (or every sentence on the line), markup removed."""
@@ -54,10 +56,18 @@ class Prose:
         if para is None:
             return _words(line.text)
         start = para.starts[line.number]
-        at = line.text.find(needle) if needle else -1
+        at = self.find(line, needle) if needle else -1
         if at >= 0:
             return _words(_sentence_around(para.text, start + at, start + at + len(needle or "")))
         return _words(_sentence_around(para.text, start, start + len(line.text)))
+
+    def find(self, line: Line, text: str) -> int:
+        """line.text.find(text), asked once per line and text: a line of thousands of links
+        is asked about each link by several readers."""
+        key = (line.number, text)
+        if key not in self._found:
+            self._found[key] = line.text.find(text)
+        return self._found[key]
 
     def anchor(self, link: Link) -> str | None:
         """The text a markdown or HTML link is written on (`[text](url)`, `<a href=url>text</a>`).
