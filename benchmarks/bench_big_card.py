@@ -10,6 +10,7 @@ seconds of this process. Run: `.venv/bin/python benchmarks/bench_big_card.py [--
 - real cards repeated: the real cards in ../shared/cards one after another up to 1 MB, when
   that folder is there.
 - links on one line: one paragraph line of 8,000 dataset links (issue 13: 15 s then).
+- unclosed HTML links: the opening paragraph as one 1 MB line of `<a href=` never closed.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def cards() -> dict[str, str]:
         found["real cards repeated"] = _cut("\n".join(texts * 2))
     found["links on one line"] = "# M\n\n## Training data\n\nTrained on " + " ".join(
         f"[set {i}](https://huggingface.co/datasets/o/d{i})" for i in range(8000)) + "\n"
+    found["unclosed HTML links"] = _cut("# M\n\nBased on " + "<a href=" * 125_000 + " https://x.org/a\n")
     return found
 
 

@@ -351,7 +351,8 @@ def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: 
 
 # A markdown link `[text](url)` or an HTML anchor `<a href="url">text</a>`, bounded repeats.
 _LINK_WITH_TEXT = re.compile(r"\[([^\[\]]{0,500})\]\(\s*<?(https?://[^\s)>]{1,2000})"
-                             r"|<a\b[^>]{0,500}?href=[\"']?(https?://[^\"'\s>]{1,2000})[^>]{0,500}>([^<]{0,500})</a>",
+                             r"|<a\b(?=[^>]{0,3014}+>[^<]{0,500}+</a>)[^>]{0,500}?href=[\"']?+(https?://[^\"'\s>]{1,2000}+)"
+                             r"[^>]{0,500}+>([^<]{0,500})</a>",
                              re.IGNORECASE)
 
 

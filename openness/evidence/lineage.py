@@ -127,8 +127,9 @@ _HUB_LINK = re.compile(r"(?:huggingface|hf)\.co/([A-Za-z0-9][\w.-]{0,95})/([A-Za
 _REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
 _MD_LINK = re.compile(r"\[(?:!\[(?P<alt>[^\[\]\n]{0,100})\]\([^()\s]{0,500}\)|(?P<text>[^\[\]\n]{0,100}))\]"
                       r"\(\s{0,4}<?(?P<url>[^\s()<>]{1,500})")
-_HTML_LINK = re.compile(r"<a\b[^>]{0,500}?href=[\"']?(?P<url>[^\"'\s>]{1,500})[^>]{0,500}>(?P<inner>.{0,500}?)</a>",
-                        re.IGNORECASE)
+# As prose._HTML_LINK: the lookahead and possessive repeats keep a long unclosed run linear.
+_HTML_LINK = re.compile(r"<a\b(?=[^>]{0,1506}+>.{0,500}?</a>)[^>]{0,500}?href=[\"']?+(?P<url>[^\"'\s>]{1,500}+)"
+                        r"[^>]{0,500}+>(?P<inner>.{0,500}?)</a>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=[\"']([^\"']{0,100})", re.IGNORECASE)
 _MAX_NAME = 100
 _MAX_MERGED = 8

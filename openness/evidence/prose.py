@@ -26,7 +26,12 @@ _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|fig|al|no|incl|resp)\
 # full stop: the words near a link are what describe it, so a sentence is cut to this window.
 _WINDOW = 300
 _MD_LINK = re.compile(r"\[([^\[\]]{0,500})\]\(\s*<?([^\s)>]{1,2000})")
-_HTML_LINK = re.compile(r"<a\b[^>]{0,500}?href=[\"']?([^\"'\s>]{1,2000})[^>]{0,500}>(.{0,500}?)</a>", re.IGNORECASE)
+# The lookahead fails a tag at once when no '>' (within the 3,006 characters the parts
+# below can span) or no closing '</a>' follows: without it, each 'href=' of a long
+# unclosed run was tried in turn, some 2,000 steps a character. The possessive repeats
+# never need to give back ('>' ends them all, and a shorter URL leaves the '>' farther).
+_HTML_LINK = re.compile(r"<a\b(?=[^>]{0,3006}+>.{0,500}?</a>)[^>]{0,500}?href=[\"']?+([^\"'\s>]{1,2000}+)[^>]{0,500}+>"
+                        r"(.{0,500}?)</a>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
