@@ -10,8 +10,9 @@ from typing import Any
 
 from helpers import assert_linear
 from openness.evidence import extract_evidence
-from openness.evidence.card import Line, Link
+from openness.evidence.card import parse_card
 from openness.evidence.extractors import _words_after
+from openness.evidence.prose import read_prose
 from openness.models import CardFile, Evidence, ModelSnapshot
 from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
 
@@ -229,9 +230,28 @@ def test_a_set_for_training_and_testing_stays_training_data():
 def test_the_words_read_after_a_link_are_a_short_window():
     # The evaluation_after pattern is anchored and only ever meets this window, however
     # long the line: its cost does not grow with the card.
-    line = Line(1, "[x](https://hf.co/datasets/a/b) " + "for the eval " * 100_000, "")
-    words = _words_after(Link("https://hf.co/datasets/a/b", line))
+    card = parse_card("[x](https://hf.co/datasets/a/b) " + "for the eval " * 100_000)
+    words = _words_after(read_prose(card), card.links[0])
     assert words.startswith("for the eval") and len(words) <= 80
+
+
+def test_the_words_after_each_of_thousands_of_links_on_one_line_cost_linear_time():
+    # Each link once copied the rest of its line: quadratic on a line of one link repeated.
+    def texts(text: str) -> list[str]:
+        card = parse_card(text)
+        prose = read_prose(card)
+        return [_words_after(prose, link) for link in card.links]
+
+    assert grows_linearly(lambda n: "[x](https://hf.co/datasets/a/b) for eval " * (n // 40), texts, 160_000)
+
+
+def test_the_words_after_a_link_end_at_the_next_link_or_cell_and_skip_closing_marks():
+    for line, words in [("[x](https://hf.co/datasets/a/b)) \" ' MMLU scores | next cell", "MMLU scores"),
+                        ("https://hf.co/datasets/a/b for eval [y](https://x.org/y)", "for eval"),
+                        ("https://hf.co/datasets/a/b for eval <a href=x>y</a>", "for eval"),
+                        ("https://hf.co/datasets/a/b " + "x" * 77 + "<abbr> and on", "x" * 77 + "<ab")]:  # cut at 80
+        card = parse_card(line)
+        assert _words_after(read_prose(card), card.links[0]) == words, line
 
 
 # ---- data-mix tables with rows named by kind only --------------------------------------

@@ -503,6 +503,8 @@ HUGE = {
     "many headings": lambda n: "# a\n" * (8 * n),
     "unclosed link targets": lambda n: "## Training data\n" + "](" * (20 * n) + "\n",
     "many dataset links": lambda n: "\n".join(f"https://huggingface.co/datasets/o/d{i}" for i in range(n)),
+    "many dataset links on one line": lambda n: "## Training data\nTrained on " + " ".join(
+        f"[set {i}](https://huggingface.co/datasets/o/d{i})" for i in range(n)),
 }
 SMALL = 400  # the larger card is four times this
 

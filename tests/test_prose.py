@@ -36,3 +36,36 @@ def test_headings_are_listed_outermost_first():
     card = parse_card("# Card\n## Training\n### Software\n- Orchestration: https://github.com/o/x\n")
     prose = read_prose(card)
     assert prose.headings(card.links[0].line.number) == ("Card", "Training", "Software")
+
+
+# ---- link texts --------------------------------------------------------------------------
+
+def test_a_link_text_is_the_first_link_on_the_line_whose_target_starts_with_the_url():
+    card = parse_card('# M\n\n[one](https://x.org/a/b) <a href="https://x.org/c">three</a> [two](https://x.org/a) '
+                      "and a bare https://x.org/d here\n")
+    prose = read_prose(card)
+    by_url = {link.url: prose.anchor(link) for link in card.links}
+    # "https://x.org/a" is a prefix of the first target: the first link on the line wins
+    assert by_url == {"https://x.org/a/b": "one", "https://x.org/c": "three", "https://x.org/a": "one",
+                      "https://x.org/d": None}
+
+
+def test_the_texts_of_thousands_of_links_on_one_line_cost_linear_time():
+    import time
+
+    def texts_time(n: int) -> float:
+        card = parse_card("# M\n\n" + " ".join(f"[set {i}](https://hf.co/datasets/o/d{i}) "
+                                                 f'<a href="https://x.org/{i}">page {i}</a>' for i in range(n)) + "\n")
+        prose = read_prose(card)
+        start = time.process_time()  # CPU time of this process: another process taking the core does not count
+        texts = [prose.anchor(link) for link in card.links]
+        spent = time.process_time() - start
+        assert texts[0] == "set 0" and texts[-1] == f"page {n - 1}"
+        return spent
+
+    small = large = float("inf")
+    for _ in range(3):  # in turn, so that a busy spell falls on both sizes alike
+        small = min(small, texts_time(300))
+        large = min(large, texts_time(1200))
+    # Linear: about 4x. Quadratic (each link rescanning the line): 16x.
+    assert large < 10 * max(small, 0.002), f"{small:.4f} s -> {large:.4f} s for 4x the links"

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from openness.evidence.screen import LineScreen
 
 # A code fence as CommonMark reads it: a run of at least three backticks or tildes at the
 # start of a line. A backtick run followed by more backticks on the line is an inline code
@@ -67,6 +70,11 @@ class ParsedCard:
     lines: tuple[Line, ...]
     sections: tuple[Section, ...]
     links: tuple[Link, ...]
+
+    @cached_property
+    def screen(self) -> LineScreen:
+        """Which lines each pattern might match, to skip the rest without running it."""
+        return LineScreen([line.number for line in self.lines], [line.text for line in self.lines])
 
 
 def plain(text: str) -> str:

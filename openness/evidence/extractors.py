@@ -14,6 +14,7 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, plain
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
+from openness.evidence.screen import LineScreen
 from openness.models import Evidence, ModelSnapshot, Strength
 from openness.rubric.schema import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
@@ -22,6 +23,7 @@ _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")
 _MAX_LISTED = 4
 # Where the words about a link end: the next link or the next table cell.
 _NEXT_LINK = re.compile(r"\[|\||<a\b|https?://", re.IGNORECASE)
+_CLOSING_MARKS = re.compile(r"[)>\"' ]*")
 # Where a line's sentences end (a full stop, ! or ? and a space): one split per line, linear.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。])\s+")
 # A Hub dataset link, replaced by a marker before a sentence is read for withheld sources:
@@ -113,8 +115,9 @@ def _training_state(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Voc
             out.add("weights.training_state", "siblings", f"{rule.reason}: {listing(names)}", "high")
             found = True
     phrase = re.compile(vocab.checkpoints.phrases, re.IGNORECASE)
+    hits = card.screen.lines_with(phrase) if card else None
     for line in card.lines if card else ():
-        if phrase.search(line.text):
+        if (hits is None or line.number in hits) and phrase.search(line.text):
             out.add("weights.training_state", at(line), f"announces checkpoints: {quote(line.text)}", "low")
             return True
     return found
@@ -140,8 +143,10 @@ def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceS
     words = licences.text
     found: list[LicenceStatement] = []
     seen: set[tuple[int, str]] = set()
+    licence_words = re.compile(words.licence_words, re.IGNORECASE)
+    hits = prose.card.screen.lines_with(licence_words)
     for line in prose.card.lines:
-        if not re.search(words.licence_words, line.text, re.IGNORECASE) or any(
+        if not ((hits is None or line.number in hits) and licence_words.search(line.text)) or any(
                 re.search(words.history_headings, h, re.IGNORECASE) for h in prose.headings(line.number)):
             continue
         for sentence in dict.fromkeys(_licence_sentences(prose, line)):
@@ -288,7 +293,7 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
     if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE) or re.search(
-            words.evaluation_after, _words_after(link), re.IGNORECASE):
+            words.evaluation_after, _words_after(prose, link), re.IGNORECASE):
         return "linked as a benchmark or results, not training data"
     usage = re.compile(vocab.card_sections.usage, re.IGNORECASE)
     if re.search(vocab.code.offered_to_users, sentence, re.IGNORECASE) or any(
@@ -346,7 +351,8 @@ def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: 
 
 # A markdown link `[text](url)` or an HTML anchor `<a href="url">text</a>`, bounded repeats.
 _LINK_WITH_TEXT = re.compile(r"\[([^\[\]]{0,500})\]\(\s*<?(https?://[^\s)>]{1,2000})"
-                             r"|<a\b[^>]{0,500}?href=[\"']?(https?://[^\"'\s>]{1,2000})[^>]{0,500}>([^<]{0,500})</a>",
+                             r"|<a\b(?=[^>]{0,3014}+>[^<]{0,500}+</a>)[^>]{0,500}?href=[\"']?+(https?://[^\"'\s>]{1,2000}+)"
+                             r"[^>]{0,500}+>([^<]{0,500})</a>",
                              re.IGNORECASE)
 
 
@@ -357,7 +363,7 @@ _LINK_TEXT_BEFORE = re.compile(r"\[[^\[\]]{0,300}\]\(\s*<?$")
 def _words_before(prose: Prose, link: Link) -> str:
     """The words before a link in its paragraph (120 characters), its own link text left out."""
     para = prose.paragraphs.get(link.line.number)
-    at_url = link.line.text.find(link.url)
+    at_url = prose.find(link.line, link.url)
     if para is None or at_url < 0:
         return ""
     end = para.starts[link.line.number] + at_url
@@ -365,13 +371,17 @@ def _words_before(prose: Prose, link: Link) -> str:
     return plain(before)[-120:] + " "  # patterns read it word by word, each word ending in a space
 
 
-def _words_after(link: Link) -> str:
+def _words_after(prose: Prose, link: Link) -> str:
     """The words that follow a link on its line, up to the next link or table cell (80 characters)."""
     text = link.line.text
-    at_url = text.find(link.url)
-    rest = text[at_url + len(link.url):] if at_url >= 0 else ""
-    rest = rest.lstrip(")>\"' ")
-    return plain(_NEXT_LINK.split(rest, maxsplit=1)[0][:80])
+    at_url = prose.find(link.line, link.url)
+    if at_url < 0:
+        return ""
+    # Only a window after the closing marks is read: copying the rest of the line for each
+    # link was quadratic on a line of thousands. A next link starting within the 80
+    # characters ends inside the window (its longest opening, "https://", is 8 long).
+    start = _CLOSING_MARKS.match(text, at_url + len(link.url)).end()  # type: ignore[union-attr]
+    return plain(_NEXT_LINK.split(text[start:start + 100], maxsplit=1)[0][:80])
 
 
 def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
@@ -396,10 +406,11 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
     partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
     partly_ids = _partly_obtainable_ids(named, vocab, out)
-    processing = _first_match(lines, words.processing_words)
+    screen = card.screen if card else None
+    processing = _first_match(lines, words.processing_words, screen)
     if processing:
         out.add("data.processing", at(processing), f"describes processing: {quote(processing.text)}", "medium")
-    size = _first_match(lines, words.size_phrase)
+    size = _first_match(lines, words.size_phrase, screen)
     identifies = bool(named or public or partly or partly_ids or pages)
     generic = _generic(lines, prose, vocab)
     if generic and not identifies:
@@ -409,7 +420,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         out.add("data.described", at(generic[0]),
                 f"sums up the data it identifies in general words ({generic[1].reason}), not a source of its own: "
                 f"{quote(generic[0].text)}", "low")
-    own = _withheld_source(lines, vocab)
+    own = _withheld_source(lines, vocab, screen)
     if own:
         out.add("data.unreleased", at(own[0]), f"names a source of its own that is not released ({own[1].reason}): "
                 f"{quote(own[0].text)}", "medium")
@@ -418,7 +429,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         out.add("data.unreleased", at(kinds[0][0]),
                 f"a data-mix table lists {listing([k for _, k in kinds])} by kind only, no name or link, "
                 "beside rows that name their source", "medium")
-    withheld = _first_match(lines, words.withheld)
+    withheld = _first_match(lines, words.withheld, screen)
     if withheld:
         out.add("data.unreleased", at(withheld), f"says data is kept back: {quote(withheld.text)}", "medium")
     for dataset_id, source in datasets.staged:
@@ -477,6 +488,10 @@ def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     pattern = f"{vocab.card_sections.training_data}|{vocab.card_sections.training_procedure}"
     in_sections = {line.number for s in _sections(prose.card, pattern) for line in s.lines}
     sentence = re.compile(vocab.data.training_sentence, re.IGNORECASE)
+    # A sentence is made of its paragraph's words: a paragraph none of whose lines the
+    # pattern might match holds no training sentence (each paragraph asked once).
+    hits = prose.card.screen.lines_with(sentence)
+    may_hold: dict[int, bool] = {}
     found: list[Line] = []
     listed = False  # inside a list or table that a training sentence introduced
     for line in prose.card.lines:
@@ -484,7 +499,12 @@ def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
             found.append(line)
             continue
         listed = False
-        if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
+        para = prose.paragraphs.get(line.number)
+        key = id(para) if para else -line.number
+        if key not in may_hold:
+            may_hold[key] = hits is None or any(n in hits for n in (para.starts if para else (line.number,)))
+        if line.number in in_sections or (may_hold[key] and (
+                sentence.search(line.text) or sentence.search(prose.sentence(line)))):
             found.append(line)
             listed = _introduces_list(prose, line, vocab)
     return found
@@ -563,7 +583,10 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
     A name kept out of the data or given as a part of another is not a source.
     """
     found: dict[str, Obtainable] = {}
-    flat = [(ln, text) for ln in lines if vocab.data.any_corpus.search(text := plain(ln.text))]
+    any_corpus = vocab.data.any_corpus
+    # Screened on the raw line: markup removal only puts spaces between its words.
+    hits = prose.card.screen.lines_with(any_corpus) if prose else None
+    flat = [(ln, text) for ln in lines if (hits is None or ln.number in hits) and any_corpus.search(text := plain(ln.text))]
     # Corpora the data lines name anywhere: what "a Common Crawl-based dataset" may refer to.
     named = frozenset(c.name for c in vocab.data.corpora if any(c.regex.search(text) for _, text in flat))
     for corpus in vocab.data.corpora:
@@ -677,9 +700,10 @@ def _origin_after(after: str, corpus: Corpus, vocab: Vocabulary, named: frozense
     return next((c.name for c in vocab.data.corpora if corpus.name in c.built_from and c.name in named), None)
 
 
-def _first_match(lines: list[Line], pattern: str) -> Line | None:
+def _first_match(lines: list[Line], pattern: str, screen: LineScreen | None = None) -> Line | None:
     rule = re.compile(pattern, re.IGNORECASE)
-    return next((line for line in lines if rule.search(line.text)), None)
+    hits = screen.lines_with(rule) if screen else None
+    return next((line for line in lines if (hits is None or line.number in hits) and rule.search(line.text)), None)
 
 
 def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
@@ -688,24 +712,34 @@ def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary) -> tuple
     # stays linear where asking each line for its headings would not).
     skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
             for line in s.lines}
+    # Screened on the raw line: markup removal only puts spaces between its words.
+    screen = prose.card.screen if prose else None
+    by_rule = [(r, screen.lines_with(r.regex) if screen else None) for r in vocab.data.generic_phrases]
+    anywhere = screen.lines_with_any(r.regex for r in vocab.data.generic_phrases) if screen else None
     for line in lines:
-        if line.number in skip:
+        if line.number in skip or (anywhere is not None and line.number not in anywhere):
             continue
         text = plain(line.text)
-        rule = next((r for r in vocab.data.generic_phrases if r.regex.search(text)), None)
+        rule = next((r for r, hits in by_rule if (hits is None or line.number in hits) and r.regex.search(text)), None)
         if rule:
             return line, rule
     return None
 
 
-def _withheld_source(lines: list[Line], vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
+def _withheld_source(lines: list[Line], vocab: Vocabulary,
+                     screen: LineScreen | None = None) -> tuple[Line, PatternWithReason] | None:
     """The first words naming a source of the model's own that is not released.
 
     Read sentence by sentence, with Hub dataset links marked: words that stand in
     apposition to a linked dataset ("[Set](link), prompts generated by a chat model")
     describe that dataset, not another source.
     """
+    # Screened on the raw line: a line no rule might match, and without a dataset link
+    # whose marker adds words of its own, cannot match once its markup is removed.
+    hits = screen.lines_with_any([_DATASET_URL, *(rule.regex for rule in vocab.data.withheld_sources)]) if screen else None
     for line in lines:
+        if hits is not None and line.number not in hits:
+            continue
         for piece in _SENTENCE_SPLIT.split(line.text):
             text = plain(_DATASET_URL.sub(f" {_LINKED} ", piece))
             for rule in vocab.data.withheld_sources:
@@ -861,9 +895,10 @@ def _release_statements(prose: Prose | None, vocab: Vocabulary, out: Extracted, 
     if prose is None:
         return
     not_yet = re.compile(vocab.code.release_not_yet, re.IGNORECASE)
+    by_rule = [(rule, prose.card.screen.lines_with(rule.regex)) for rule in vocab.code.release_statements]
     for line in prose.card.lines:
-        for rule in vocab.code.release_statements:
-            if not rule.regex.search(line.text):
+        for rule, hits in by_rule:
+            if not ((hits is None or line.number in hits) and rule.regex.search(line.text)):
                 continue
             sentence = prose.sentence(line)
             match = rule.regex.search(sentence)

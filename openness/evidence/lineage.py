@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openness.evidence.card import Line, plain
@@ -126,8 +127,9 @@ _HUB_LINK = re.compile(r"(?:huggingface|hf)\.co/([A-Za-z0-9][\w.-]{0,95})/([A-Za
 _REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
 _MD_LINK = re.compile(r"\[(?:!\[(?P<alt>[^\[\]\n]{0,100})\]\([^()\s]{0,500}\)|(?P<text>[^\[\]\n]{0,100}))\]"
                       r"\(\s{0,4}<?(?P<url>[^\s()<>]{1,500})")
-_HTML_LINK = re.compile(r"<a\b[^>]{0,500}?href=[\"']?(?P<url>[^\"'\s>]{1,500})[^>]{0,500}>(?P<inner>.{0,500}?)</a>",
-                        re.IGNORECASE)
+# As prose._HTML_LINK: the lookahead and possessive repeats keep a long unclosed run linear.
+_HTML_LINK = re.compile(r"<a\b(?=[^>]{0,1506}+>.{0,500}?</a>)[^>]{0,500}?href=[\"']?+(?P<url>[^\"'\s>]{1,500}+)"
+                        r"[^>]{0,500}+>(?P<inner>.{0,500}?)</a>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=[\"']([^\"']{0,100})", re.IGNORECASE)
 _MAX_NAME = 100
 _MAX_MERGED = 8
@@ -241,7 +243,8 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
         starts = sorted((offset, number) for number, offset in para.starts.items())
         hits = []
         for phrase in words.phrases:
-            hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
+            if _may_hold(prose, phrase.regex, para.starts):
+                hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
         for start, end, phrase in sorted(hits, key=lambda h: h[0]):
             found = _phrase_parents(para.text, end, phrase, words, own, hub_ids)
             if found:
@@ -249,6 +252,12 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
                 shown = _shown(para.text[start:found[0][2]].strip())
                 return [_Named(repo, number, shown, phrase.relation, why) for repo, why, _ in found]
     return []
+
+
+def _may_hold(prose: Prose, pattern: re.Pattern[str], numbers: Iterable[int]) -> bool:
+    """False only when `pattern` cannot match text made of the words of lines `numbers`."""
+    hits = prose.card.screen.lines_with(pattern)
+    return hits is None or any(number in hits for number in numbers)
 
 
 def sibling_entry(text: str, words: TextParents, own: str) -> bool:
@@ -375,7 +384,10 @@ def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary)
         found = _first_hit(words.names, text)
         if found:
             return where, found
+    hits = prose.card.screen.lines_with_any(edit.regex for edit in words.statements) if prose is not None else None
     for line in _lines_read(prose, vocab.lineage.text_parents) if prose is not None else []:
+        if hits is not None and line.number not in hits:
+            continue
         found = _first_hit(words.statements, line.text)
         if found:
             return f"README.md line {line.number}", found

@@ -7,7 +7,8 @@ rebuilt from wrapped lines, and the sentence holding a link or a name is cut out
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 
 from openness.evidence.card import Line, Link, ParsedCard, plain
 
@@ -25,7 +26,12 @@ _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|fig|al|no|incl|resp)\
 # full stop: the words near a link are what describe it, so a sentence is cut to this window.
 _WINDOW = 300
 _MD_LINK = re.compile(r"\[([^\[\]]{0,500})\]\(\s*<?([^\s)>]{1,2000})")
-_HTML_LINK = re.compile(r"<a\b[^>]{0,500}?href=[\"']?([^\"'\s>]{1,2000})[^>]{0,500}>(.{0,500}?)</a>", re.IGNORECASE)
+# The lookahead fails a tag at once when no '>' (within the 3,006 characters the parts
+# below can span) or no closing '</a>' follows: without it, each 'href=' of a long
+# unclosed run was tried in turn, some 2,000 steps a character. The possessive repeats
+# never need to give back ('>' ends them all, and a shorter URL leaves the '>' farther).
+_HTML_LINK = re.compile(r"<a\b(?=[^>]{0,3006}+>.{0,500}?</a>)[^>]{0,500}?href=[\"']?+([^\"'\s>]{1,2000}+)[^>]{0,500}+>"
+                        r"(.{0,500}?)</a>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,11 @@ class Prose:
     card: ParsedCard
     paragraphs: dict[int, _Paragraph]
     """Line number -> the paragraph the line belongs to."""
+    _anchors: dict[int, tuple[_FirstWithPrefix, _FirstWithPrefix]] = field(
+        default_factory=dict, repr=False, compare=False)
+    """Line number -> its markdown and HTML link targets with their texts, read once per line."""
+    _found: dict[tuple[int, str], int] = field(default_factory=dict, repr=False, compare=False)
+    """(line number, text) -> where the text first stands on the line."""
 
     def sentence(self, line: Line, needle: str | None = None) -> str:
         """The sentence holding `needle` on `line` (or every sentence on the line), markup removed."""
@@ -50,21 +61,38 @@ class Prose:
         if para is None:
             return _words(line.text)
         start = para.starts[line.number]
-        at = line.text.find(needle) if needle else -1
+        at = self.find(line, needle) if needle else -1
         if at >= 0:
             return _words(_sentence_around(para.text, start + at, start + at + len(needle or "")))
         return _words(_sentence_around(para.text, start, start + len(line.text)))
 
+    def find(self, line: Line, text: str) -> int:
+        """line.text.find(text), asked once per line and text: a line of thousands of links
+        is asked about each link by several readers."""
+        key = (line.number, text)
+        if key not in self._found:
+            self._found[key] = line.text.find(text)
+        return self._found[key]
+
     def anchor(self, link: Link) -> str | None:
-        """The text a markdown or HTML link is written on (`[text](url)`, `<a href=url>text</a>`)."""
-        # Fixed patterns, the URL compared afterwards: a pattern built per URL is compiled
-        # per link, which dominated the time on cards of thousands of links.
-        text = next((_words(m.group(1)) for m in _MD_LINK.finditer(link.line.text)
-                     if m.group(2).startswith(link.url)), None)
-        if text is None:
-            text = next((_words(m.group(2)) for m in _HTML_LINK.finditer(link.line.text)
-                         if m.group(1).startswith(link.url)), "")
+        """The text a markdown or HTML link is written on (`[text](url)`, `<a href=url>text</a>`).
+
+        The first link on the line whose target starts with the URL gives it, markdown before
+        HTML. The line's links are read once, on the first question about any of them:
+        scanning the line for each of its links was quadratic on a line of thousands.
+        """
+        markdown, html = self._links_on(link.line)
+        raw = markdown.first(link.url)
+        text = _words(raw) if raw is not None else _words(html.first(link.url) or "")
         return text if re.search(r"\w", text) else None
+
+    def _links_on(self, line: Line) -> tuple[_FirstWithPrefix, _FirstWithPrefix]:
+        found = self._anchors.get(line.number)
+        if found is None:
+            found = (_FirstWithPrefix([(m.group(2), m.group(1)) for m in _MD_LINK.finditer(line.text)]),
+                     _FirstWithPrefix([(m.group(1), m.group(2)) for m in _HTML_LINK.finditer(line.text)]))
+            self._anchors[line.number] = found
+        return found
 
     def paragraph(self, line: Line) -> str:
         """The whole paragraph holding `line`, markup removed."""
@@ -74,6 +102,40 @@ class Prose:
     def headings(self, number: int) -> tuple[str, ...]:
         """Titles of every section holding line `number`, outermost first."""
         return tuple(s.title for s in self.card.sections if s.first < number <= s.last)
+
+
+class _FirstWithPrefix:
+    """(key, value) pairs in order; asks for the value of the first key starting with a prefix.
+
+    Keys starting with a prefix are one run of the keys sorted, so each question is two
+    binary searches and a range minimum (of positions in the original order) over a sparse
+    table: O(log n) per question after O(n log n) once, where a scan is O(n) per question.
+    """
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self._values = [value for _, value in items]
+        order = sorted(range(len(items)), key=lambda i: (items[i][0], i))
+        self._keys = [items[i][0] for i in order]
+        # _earliest[k][j]: the smallest original position among sorted keys j .. j + 2**k - 1
+        self._earliest = [order]
+        width = 1
+        while 2 * width <= len(order):
+            row = self._earliest[-1]
+            self._earliest.append([min(row[j], row[j + width]) for j in range(len(row) - width)])
+            width *= 2
+
+    def first(self, prefix: str) -> str | None:
+        """The value of the earliest key that starts with `prefix`, or None."""
+        # Cut to the prefix's length, the sorted keys stay sorted: those equal to it are one run.
+        def head(key: str) -> str:
+            return key[:len(prefix)]
+        low = bisect_left(self._keys, prefix, key=head)
+        high = bisect_right(self._keys, prefix, lo=low, key=head)
+        if high == low:
+            return None
+        level = (high - low).bit_length() - 1
+        row = self._earliest[level]
+        return self._values[min(row[low], row[high - (1 << level)])]
 
 
 def read_prose(card: ParsedCard) -> Prose:

@@ -1,0 +1,153 @@
+"""A quick, sound test that a pattern cannot match a text: words every match must hold.
+
+Most vocabulary patterns find nothing on most card lines, and Python's `re` spends about a
+microsecond per character learning that (a pattern of many alternatives opening with
+`\\b` gets no fast scan). Every match of `\\bthe\\s+pile\\b|\\bpile-?dedup` holds "pile",
+so a line without "pile" (nor "dedup") needs no regex at all: `str` methods look for such words at
+C speed, and the regex runs only where one stands. The answer is never changed: the words
+are read off the pattern's own parse, and a pattern with none to give (or a piece this
+module does not read) is always run.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+try:  # CPython's own regex parser: the pattern as `re` reads it
+    import re._constants as _ops  # type: ignore[import-not-found]
+    import re._parser as _parser  # type: ignore[import-not-found]
+except ImportError:  # another Python: no screening, every pattern is run
+    _parser = None
+
+# Non-ASCII characters that `re` matches to an ASCII letter when ignoring case (dotted and
+# dotless i, long s, the Kelvin sign); tests/test_screen.py asks `re` for the full list.
+_ASCII_PARTNERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+# Needles shorter than this screen out too little to be worth the look.
+_MIN_NEEDLE = 2
+
+
+def fold(text: str) -> str:
+    """The text as needles are looked for in it: lower case, with the characters `re` takes for ASCII letters made them."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_PARTNERS).lower()
+
+
+@lru_cache(maxsize=4096)
+def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-case words, one of which every match of `pattern` holds; None when none are known."""
+    if _parser is None:
+        return None
+    try:
+        found = _needs(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a construct this reading does not know: run the pattern, never guess
+        return None
+    if found is None or min(map(len, found)) < _MIN_NEEDLE:
+        return None
+    return tuple(sorted(found))
+
+
+def might_match(pattern: re.Pattern[str], text: str, folded: str | None = None) -> bool:
+    """False only when `pattern` cannot match anywhere in `text` (`folded`: fold(text), if at hand)."""
+    words = needles(pattern)
+    if words is None:
+        return True
+    folded = fold(text) if folded is None else folded
+    return any(word in folded for word in words)
+
+
+class LineScreen:
+    """Which lines of a text a pattern might match, from one look at the whole text per pattern.
+
+    A needle holds no whitespace, so it never spans two lines: a line holding none of a
+    pattern's needles cannot match, nor can any text made of its words (markup removed,
+    lines of a paragraph joined by spaces). Finding the needles in the whole text once
+    costs a few C-speed scans, where asking each line costs a Python call per line.
+    """
+
+    def __init__(self, numbers: list[int], texts: list[str]) -> None:
+        self._numbers = numbers
+        self._starts: list[int] = []
+        offset = 0
+        for text in texts:
+            self._starts.append(offset)
+            offset += len(text) + 1
+        self._folded = fold("\n".join(texts))
+        # Keyed by id(): hashing a compiled pattern hashes its code, each time. The pattern is
+        # kept with its answer so that its id cannot be reused while the screen lives.
+        self._memo: dict[int, tuple[re.Pattern[str], frozenset[int] | None]] = {}
+
+    def lines_with(self, pattern: re.Pattern[str]) -> frozenset[int] | None:
+        """Numbers of the lines holding a needle of `pattern`; None when every line might match."""
+        known = self._memo.get(id(pattern))
+        if known is None:
+            words = needles(pattern)
+            known = (pattern, None if words is None else frozenset(
+                number for word in words for number in self._lines_holding(word)))
+            self._memo[id(pattern)] = known
+        return known[1]
+
+    def lines_with_any(self, patterns: Iterable[re.Pattern[str]]) -> frozenset[int] | None:
+        """Numbers of the lines one of `patterns` might match; None when that may be any line."""
+        found: set[int] = set()
+        for pattern in patterns:
+            lines = self.lines_with(pattern)
+            if lines is None:
+                return None
+            found |= lines
+        return frozenset(found)
+
+    def _lines_holding(self, word: str) -> list[int]:
+        found = []
+        at = self._folded.find(word)
+        while at >= 0:
+            index = bisect_right(self._starts, at) - 1
+            found.append(self._numbers[index])
+            following = index + 1  # one hit per line is enough: go on from the next line
+            if following >= len(self._starts):
+                break
+            at = self._folded.find(word, self._starts[following])
+        return found
+
+
+def _needs(items: Any) -> frozenset[str] | None:
+    """Words one of which every match of this sequence of pattern items holds, or None.
+
+    Each item of a sequence is matched, so any one item's words are needed; the item whose
+    shortest word is longest screens best. Consecutive literal characters form one word.
+    """
+    options: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        char = chr(av) if op is _ops.LITERAL else ""
+        # An ASCII character, or one without case (许): `re` matches it only as fold() leaves it.
+        if char and (char.isascii() or char.lower() == char == char.upper()) and not char.isspace():
+            run += char.lower()
+            continue
+        if run:
+            options.append(frozenset([run]))
+            run = ""
+        inner = _item_needs(op, av)
+        if inner:
+            options.append(inner)
+    if run:
+        options.append(frozenset([run]))
+    return max(options, key=lambda words: min(map(len, words)), default=None)
+
+
+def _item_needs(op: Any, av: Any) -> frozenset[str] | None:
+    """The words one parsed item (a group, a repeat, an alternation) needs, or None."""
+    if op is _ops.SUBPATTERN:
+        return _needs(av[3])  # (group, added flags, removed flags, items)
+    if op is _ops.ATOMIC_GROUP:
+        return _needs(av)
+    if op in (_ops.MAX_REPEAT, _ops.MIN_REPEAT, _ops.POSSESSIVE_REPEAT):
+        low, _, body = av
+        return _needs(body) if low >= 1 else None
+    if op is _ops.BRANCH:
+        branches = [_needs(branch) for branch in av[1]]
+        if any(words is None for words in branches):
+            return None  # one branch needs nothing: the alternation needs nothing
+        return frozenset(word for words in branches if words for word in words)
+    return None  # a class, an assertion, a back-reference: no word of its own
