@@ -242,7 +242,7 @@ def test_the_words_after_each_of_thousands_of_links_on_one_line_cost_linear_time
         prose = read_prose(card)
         return [_words_after(prose, link) for link in card.links]
 
-    assert grows_linearly(lambda n: "[x](https://hf.co/datasets/a/b) for eval " * (n // 40), texts, 160_000)
+    assert_linear(lambda n: "[x](https://hf.co/datasets/a/b) for eval " * (n // 40), texts, 160_000)
 
 
 def test_the_words_after_a_link_end_at_the_next_link_or_cell_and_skip_closing_marks():

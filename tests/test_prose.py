@@ -1,6 +1,8 @@
 """Paragraphs and sentences rebuilt from card lines, and the headings above a line."""
 from __future__ import annotations
 
+from helpers import assert_linear
+
 from openness.evidence.card import parse_card
 from openness.evidence.prose import read_prose
 
@@ -51,21 +53,15 @@ def test_a_link_text_is_the_first_link_on_the_line_whose_target_starts_with_the_
 
 
 def test_the_texts_of_thousands_of_links_on_one_line_cost_linear_time():
-    import time
-
-    def texts_time(n: int) -> float:
+    def line_of(n: int):
         card = parse_card("# M\n\n" + " ".join(f"[set {i}](https://hf.co/datasets/o/d{i}) "
                                                  f'<a href="https://x.org/{i}">page {i}</a>' for i in range(n)) + "\n")
-        prose = read_prose(card)
-        start = time.process_time()  # CPU time of this process: another process taking the core does not count
-        texts = [prose.anchor(link) for link in card.links]
-        spent = time.process_time() - start
-        assert texts[0] == "set 0" and texts[-1] == f"page {n - 1}"
-        return spent
+        return card, read_prose(card)
 
-    small = large = float("inf")
-    for _ in range(3):  # in turn, so that a busy spell falls on both sizes alike
-        small = min(small, texts_time(300))
-        large = min(large, texts_time(1200))
+    def texts(read) -> None:
+        card, prose = read
+        found = [prose.anchor(link) for link in card.links]
+        assert found[0] == "set 0" and found[-1] == f"page {len(card.links) // 2 - 1}"
+
     # Linear: about 4x. Quadratic (each link rescanning the line): 16x.
-    assert large < 10 * max(small, 0.002), f"{small:.4f} s -> {large:.4f} s for 4x the links"
+    assert_linear(line_of, texts, 300, factor=4, floor=0.002)
