@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from openness.models import Scorecard
+    from openness.options import Format, GroupKey, SortKey
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -323,11 +324,11 @@ class ScoreRequest:
 
     models: list[str]
     from_file: str | None = None
-    output_format: object = None
+    output_format: "Format | None" = None
     output: str | None = None
     details: bool = False
-    sort: object = None
-    group_by: object = None
+    sort: "SortKey | None" = None
+    group_by: "GroupKey | None" = None
     profile: str = "default"
     endpoint: str | None = None
     jobs: int = 16
@@ -494,7 +495,7 @@ def run_score(request: ScoreRequest) -> int:
     except KeyboardInterrupt:
         _interrupted()
     if request.sort is not None:
-        report = report.sorted(request.sort.value)  # type: ignore[attr-defined]
+        report = report.sorted(request.sort.value)
     colour, width = (False, None) if output else _stdout_style()  # a file gets neither
     text = render(report, fmt, details=request.details, group_by=request.group_by, colour=colour, width=width)
     if output:

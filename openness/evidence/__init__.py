@@ -139,11 +139,11 @@ def _with_card_text(verdict: LicenseVerdict, stated: list[extractors.LicenceStat
     """
     if not stated:
         return verdict
-    strictest = max(stated, key=lambda s: CLASS_ORDER.index(s.licence_class))  # type: ignore[arg-type]
+    strictest = max(stated, key=lambda s: CLASS_ORDER.index(s.licence_class))
     text_class = strictest.licence_class
     if verdict.license_class == "F":
         flag = "licence-from-card-text"
-    elif CLASS_ORDER.index(text_class) > CLASS_ORDER.index(verdict.license_class):  # type: ignore[arg-type]
+    elif CLASS_ORDER.index(text_class) > CLASS_ORDER.index(verdict.license_class):
         flag = "card-text-disagrees"
     else:
         return verdict

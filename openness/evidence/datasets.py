@@ -84,5 +84,5 @@ def _describe(entry: DatasetEntry, failure: str | None = None) -> str:
     if entry.status == "error":
         return f"{entry.id} could not be looked up"
     gate = {False: "no gate", "auto": "click-through gate", "manual": "manual approval gate"}.get(
-        entry.gated, "a gate of unknown kind")  # type: ignore[call-overload]
+        entry.gated, "a gate of unknown kind")
     return f"{entry.id}: licence {entry.license or 'none'} (class {entry.license_class}), {gate}"

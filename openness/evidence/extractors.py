@@ -193,7 +193,7 @@ _GATES = {
 def gate(snapshot: ModelSnapshot) -> Extracted:
     """The access gate and, when there is one, the conditions it asks to accept."""
     out = Extracted()
-    value = {False: "none", "auto": "auto", "manual": "manual"}.get(snapshot.gated, "unknown")  # type: ignore[arg-type]
+    value = {False: "none", "auto": "auto", "manual": "manual"}.get(snapshot.gated, "unknown")
     out.signals["gate"] = value
     described, reason = _GATES[value]
     out.signals["gate.as"] = reason

@@ -431,7 +431,7 @@ def _retryable(call: Callable[[], T]) -> T:
         return call()
     except HfHubHTTPError as exc:
         response = getattr(exc, "response", None)
-        if getattr(response, "status_code", None) in RETRY_STATUSES:
+        if response is not None and getattr(response, "status_code", None) in RETRY_STATUSES:
             raise Retryable(exc, dict(response.headers)) from exc
         raise
     except Exception as exc:
@@ -602,7 +602,7 @@ def _http() -> Any:
     try:
         import httpx2 as http
     except ImportError:  # older huggingface_hub releases use httpx
-        import httpx as http  # type: ignore[no-redef]
+        import httpx as http  # type: ignore[no-redef,import-not-found,unused-ignore]
     return http
 
 

@@ -67,12 +67,12 @@ def server_wait_s(headers: Mapping[str, str], now: float | None = None) -> float
         if when is not None:
             return max(0.0, when - (time.time() if now is None else now))
     for name in ("ratelimit", "ratelimit-reset"):
-        value = headers.get(name)
-        if not value:
+        announced = headers.get(name)
+        if not announced:
             continue
-        if value.strip().isdigit():
-            return float(value.strip())
-        match = _RATELIMIT_RESET.search(value)
+        if announced.strip().isdigit():
+            return float(announced.strip())
+        match = _RATELIMIT_RESET.search(announced)
         if match:
             return float(match.group(1))
     return None
