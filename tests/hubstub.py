@@ -167,6 +167,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle's algorithm on, the second waits
+    # for the client's delayed ACK (40 ms on Linux) on every keep-alive request.
+    disable_nagle_algorithm = True
     server_version = "hubstub/1"
     timeout = 30  # an idle keep-alive connection frees its thread after this long
     server: _Server

@@ -75,7 +75,7 @@ def physical_lines(text: str) -> list[str]:
 
 # ---- 1. the card parser ----------------------------------------------------------------
 
-@examples(200)
+@examples(120)
 @given(card_texts())
 @example("---")
 @example("---\n")
@@ -148,7 +148,7 @@ def check_evidence(items) -> None:
         assert item.strength in ("high", "medium", "low")
 
 
-@examples(100)
+@examples(60)
 @given(snapshot=snapshots(), profile=st.sampled_from(sorted(JUDGES)), data=st.data())
 def test_extraction_and_rubric_accept_any_snapshot(snapshot, profile, data):
     judge = JUDGES[profile]
@@ -233,7 +233,7 @@ class FakeHub:
         return found
 
 
-@examples(25)
+@examples(15)
 @given(data=st.data(), profile=st.sampled_from(sorted(JUDGES)), group_by=st.sampled_from([None, *GroupKey]),
        details=st.booleans(), bad_id=texts(surrogates=True, max_pieces=4))
 def test_scoring_a_hub_of_hostile_cards_gives_valid_verdicts_in_every_format(data, profile, group_by, details,
@@ -268,7 +268,7 @@ def _regressions() -> Report:
     return report.model_copy(update={"scorecards": [*report.scorecards, odd]})
 
 
-@examples(70)
+@examples(40)
 @given(report=reports(), details=st.booleans(), group_by=st.sampled_from([None, *GroupKey]))
 @example(report=_regressions(), details=True, group_by=None)
 @example(report=_regressions(), details=False, group_by=GroupKey.license_class)
