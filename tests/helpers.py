@@ -122,3 +122,62 @@ def assert_linear(make: Callable[[int], Any], run: Callable[[Any], object], n: i
     """Fail unless `run` grows about linearly from `make(n)` to a multiple of it (see `growth`)."""
     found = growth(make, run, n, **options)
     assert found.linear, f"not linear: {found}"
+
+
+def cli_on_a_terminal(*args: str, stream: str = "stdout", env: dict[str, str] | None = None,
+                      unset: tuple[str, ...] = ()) -> str:
+    """Run `openness ARGS` in-process with `stream` (stdout or stderr) on a pseudo-terminal,
+    as the console script runs; what it wrote there, with the terminal's \\r\\n as \\n.
+
+    The same code path as a child process on a terminal (`isatty()` is true, rich sees a
+    terminal), without a Python start-up per run. `env` is set for the run only.
+    """
+    import pty
+    import threading
+
+    from openness.cli import main
+
+    leader, follower = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:  # read while the CLI writes: a full pty buffer would block it
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the writing end was closed
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    terminal = open(follower, "w", encoding="utf-8", errors="replace", closefd=False)
+    saved_env = {key: os.environ.get(key) for key in [*(env or {}), *unset]}
+    saved = sys.stdout, sys.stderr, sys.argv
+    for key in unset:
+        os.environ.pop(key, None)
+    os.environ.update(env or {})
+    try:
+        if stream == "stdout":
+            sys.stdout = terminal
+        else:
+            sys.stderr = terminal
+        sys.argv = ["openness", *args]
+        try:
+            main()
+        except SystemExit:
+            pass
+    finally:
+        terminal.flush()
+        sys.stdout, sys.stderr, sys.argv = saved
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        terminal.close()
+        os.close(follower)
+        reader.join(timeout=30)
+        os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")

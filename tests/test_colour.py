@@ -2,13 +2,9 @@
 never anything but our own colour codes) and reasons cut at the terminal's width."""
 from __future__ import annotations
 
-import os
-import pty
 import re
-import subprocess
-import sys
 
-from helpers import cli, read_pty
+from helpers import cli, cli_on_a_terminal
 
 from openness.render.terminal import REASON_WIDTH
 from openness.render.text import for_terminal_keeping_colour, paint_verdict
@@ -20,14 +16,9 @@ LONG = "kids/child-01"  # a single model: the block view, reasons in their own c
 
 
 def on_a_terminal(args: list[str], endpoint: str, **env: str) -> str:
-    """What the CLI writes to stdout when stdout is a pseudo-terminal (stderr dropped)."""
-    leader, follower = pty.openpty()
-    clean = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TERM")}
-    proc = subprocess.Popen([sys.executable, "-m", "openness", *args],
-                            stdout=follower, stderr=subprocess.DEVNULL,
-                            env={**clean, "HF_ENDPOINT": endpoint, "TERM": "xterm", **env})
-    os.close(follower)
-    return read_pty(leader, proc).replace("\r\n", "\n")
+    """What the CLI writes to stdout when stdout is a pseudo-terminal."""
+    return cli_on_a_terminal(*args, env={"HF_ENDPOINT": endpoint, "TERM": "xterm", **env},
+                             unset=("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TERM"))
 
 
 def test_verdicts_are_coloured_on_a_terminal_only(hub_url, monkeypatch):

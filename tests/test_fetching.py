@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cli, read_pty
+from helpers import cli, cli_on_a_terminal
 
 KIDS = [f"kids/child-{n:02d}" for n in range(1, 9)]
 THREE = ["openlab/atlas-7b", "railco/meadow-3b", "ncco/lumen-2b"]
@@ -177,12 +177,7 @@ def test_a_slow_model_does_not_hold_up_the_others(hub_url, hub):
 
 def run_on_a_terminal(args: list[str], endpoint: str) -> str:
     """Run the CLI with stderr on a pseudo-terminal; what it wrote there."""
-    leader, follower = pty.openpty()
-    env = {**os.environ, "HF_ENDPOINT": endpoint, "COLUMNS": "100"}
-    proc = subprocess.Popen([sys.executable, "-m", "openness", *args], stdout=subprocess.DEVNULL,
-                            stderr=follower, env=env)
-    os.close(follower)
-    return read_pty(leader, proc)
+    return cli_on_a_terminal(*args, stream="stderr", env={"HF_ENDPOINT": endpoint, "COLUMNS": "100"})
 
 
 def test_progress_bar_on_a_terminal_only(hub_url, hub):
@@ -261,3 +256,15 @@ def test_a_hub_that_keeps_the_run_waiting_is_said_on_a_terminal(hub_url, hub, mo
     assert re.search(rf"waiting for the Hub at {re.escape(hub_url)} \(\d+ s\)\.\.\.", single)
     batch = run_on_a_terminal(["score", "railco/meadow-3b", "ncco/lumen-2b", "--jobs", "1"], hub_url)
     assert f"waiting for the Hub at {hub_url}" in batch and "/2" in batch
+
+
+def test_hf_endpoint_set_after_the_hub_library_was_loaded_is_the_hub_asked(hub_url, hub, monkeypatch):
+    from huggingface_hub import constants
+
+    import openness
+
+    # huggingface_hub reads HF_ENDPOINT once, at its import: as in a notebook that set it later.
+    monkeypatch.setattr(constants, "ENDPOINT", "https://huggingface.co")
+    monkeypatch.setenv("HF_ENDPOINT", hub_url)
+    assert openness.score("openlab/atlas-7b").status == "scored"
+    assert requests(hub)["GET /api/models/openlab/atlas-7b"] == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -331,10 +332,10 @@ class _HubClient:
 
     def __init__(self, endpoint: str | None, token: str | None, timeout: float,
                  observe: Callable[[Mapping[str, str], str], None] = lambda headers, budget: None) -> None:
-        from huggingface_hub import HfApi, constants
+        from huggingface_hub import HfApi
         from huggingface_hub.utils import build_hf_headers
 
-        self.endpoint = (endpoint or constants.ENDPOINT).rstrip("/")
+        self.endpoint = hub_endpoint(endpoint)
         self.timeout = timeout
         self.observe = observe
         """Told the headers of every answer, errors too: the Hub announces its budget on each."""
@@ -618,6 +619,18 @@ def _is_connect_error(exc: BaseException) -> bool:
     return isinstance(exc, (_http().ConnectError, ConnectionRefusedError))
 
 
+def hub_endpoint(endpoint: str | None) -> str:
+    """The Hub asked: `endpoint`, else HF_ENDPOINT as it is now, else huggingface_hub's.
+
+    huggingface_hub reads HF_ENDPOINT once, when it is first imported; a program (or a
+    notebook) that sets it later would have its models asked of huggingface.co while
+    the cache and the messages name the endpoint it set.
+    """
+    from huggingface_hub import constants
+
+    return (endpoint or os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).strip().rstrip("/")
+
+
 def _usable_token(endpoint: str | None, token: str | None) -> str | None:
     """`token`, else the one huggingface_hub would use (HF_TOKEN or the stored login); None
     when there is none, or when the endpoint is plain http to another machine, where
@@ -633,7 +646,7 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
             token = None
     if not token:
         return None
-    url = endpoint or constants.ENDPOINT
+    url = hub_endpoint(endpoint)
     if not safe_for_token(url):
         where = origin(url)
         log.warning("the Hub endpoint %s is plain http to another machine: the Hub token (HF_TOKEN) "
