@@ -55,22 +55,6 @@ def axes(model: dict[str, Any]) -> tuple[str, str, str]:
     return tuple(model["axes"][a]["level"] for a in ("weights", "data", "code"))  # type: ignore[return-value]
 
 
-def read_pty(leader: int, proc: "subprocess.Popen[bytes]") -> str:
-    """Everything a child wrote to a pseudo-terminal (until it closed it), as text."""
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 @dataclass(frozen=True)
 class Growth:
     """Best CPU times of some work on an input and on `factor` times that input."""

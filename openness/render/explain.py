@@ -88,7 +88,7 @@ def _condition(rubric: Rubric, finding: Finding, trace: Trace, shown: set[int]) 
     condition = rubric.conditions[finding.condition]
     value = "(not produced)" if finding.value is None else finding.value
     lines = [f"    {_MARK[finding.outcome]} {finding.condition}: {condition.signal} = {_show(value)} "
-             f"(needs {_test(condition)})"]
+             f"(needs {condition.test_text})"]
     if finding.outcome != "met":
         lines.append(f"            because {terminal_line(finding.message)}")
     if finding.remediation and finding.outcome in ("not_met", "unknown"):
@@ -106,16 +106,6 @@ def _condition(rubric: Rubric, finding: Finding, trace: Trace, shown: set[int]) 
 
 def _feeds(item: Evidence, signal: str) -> bool:
     return any(item.signal == f or (f.endswith(".") and item.signal.startswith(f)) for f in FED_BY.get(signal, (signal,)))
-
-
-def _test(condition: Condition) -> str:
-    if condition.min is not None:
-        return f">= {condition.min}"
-    if condition.max is not None:
-        return f"<= {condition.max}"
-    if condition.in_ is not None:
-        return "one of " + ", ".join(condition.in_)
-    return _show(condition.is_)
 
 
 def _show(value: Any) -> str:
@@ -221,5 +211,5 @@ def _condition_data(rubric: Rubric, finding: Finding, trace: Trace, used: set[in
     fed = [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]
     used.update(fed)
     return {"name": finding.condition, "signal": condition.signal, "value": trace.signals.get(condition.signal),
-            "needs": _test(condition), "met": met, "outcome": finding.outcome,
+            "needs": condition.test_text, "met": met, "outcome": finding.outcome,
             "because": None if met else finding.message, "remediation": finding.remediation, "evidence": fed}

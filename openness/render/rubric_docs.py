@@ -78,7 +78,7 @@ def rubric_text(view: RubricView) -> str:
     lines += ["", "conditions:"]
     for name in _used(view):
         condition = view.conditions[name]
-        lines.append(f"  {name}: {condition.signal} {_test(condition)}")
+        lines.append(f"  {name}: {condition.signal} {condition.test_text}")
         lines += [f"    why: {condition.why}"] if condition.why else []
         lines += [f"    to meet it: {condition.remediation}"] if condition.remediation else []
     if view.profiles:
@@ -103,7 +103,7 @@ def rubrics_markdown(views: list[RubricView]) -> str:
                     for level in dim.levels]
             out.append("")
         out += ["### Conditions", "", "| condition | test | why | to meet it |", "|---|---|---|---|"]
-        out += [f"| `{name}` | `{view.conditions[name].signal}` {_cell(_test(view.conditions[name]))} | "
+        out += [f"| `{name}` | `{view.conditions[name].signal}` {_cell(view.conditions[name].test_text)} | "
                 f"{_cell(view.conditions[name].why or '')} | {_cell(view.conditions[name].remediation or '')} |"
                 for name in _used(view)]
         out.append("")
@@ -116,16 +116,6 @@ def _used(view: RubricView) -> list[str]:
     """Every condition of the rubric: those its levels name first, in order, then the rest."""
     named = [c for dim in view.dimensions for level in dim.levels for c in level.requires]
     return list(dict.fromkeys([*named, *view.conditions]))
-
-
-def _test(condition: Condition) -> str:
-    if condition.min is not None:
-        return f">= {condition.min}"
-    if condition.max is not None:
-        return f"<= {condition.max}"
-    if condition.in_ is not None:
-        return "in " + ", ".join(condition.in_)
-    return f"is {condition.is_}"
 
 
 def _cell(text: str) -> str:

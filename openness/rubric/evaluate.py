@@ -106,22 +106,9 @@ def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -
     shown = value if isinstance(value, (str, int, float, bool)) else str(value)
     if holds(condition, signals):
         return Finding(condition=key, outcome="met", signal=condition.signal, value=shown,
-                       message=fill(condition.met, signals) if condition.met else _test_text(condition, value))
+                       message=fill(condition.met, signals) if condition.met else f"{condition.signal} is {_show(value)} ({condition.test_text})")
     return Finding(condition=key, outcome="not_met", signal=condition.signal, value=shown,
                    message=fill(condition.unmet, signals), remediation=condition.remediation)
-
-
-def _test_text(condition: Condition, value: Any) -> str:
-    """A met test in words: `weights.files is 3 (at least 1)`."""
-    if condition.min is not None:
-        test = f"at least {condition.min}"
-    elif condition.max is not None:
-        test = f"at most {condition.max}"
-    elif condition.in_ is not None:
-        test = "one of " + ", ".join(condition.in_)
-    else:
-        test = f"expected {_show(condition.is_)}"
-    return f"{condition.signal} is {_show(value)} ({test})"
 
 
 def _belongs(signal: str, axis: Axis) -> bool:

@@ -37,6 +37,19 @@ class Condition(_Data):
     remediation: str | None = None
     """What a publisher can do when it is not met (none for a condition that only informs)."""
 
+    @property
+    def test_text(self) -> str:
+        """The test in words: `at least 1`, `at most 0`, `one of A, B`, `yes`."""
+        if self.min is not None:
+            return f"at least {self.min}"
+        if self.max is not None:
+            return f"at most {self.max}"
+        if self.in_ is not None:
+            return "one of " + ", ".join(self.in_)
+        if isinstance(self.is_, bool):
+            return "yes" if self.is_ else "no"
+        return str(self.is_)
+
     @model_validator(mode="after")
     def _one_test(self) -> "Condition":
         tests = [t for t in (self.min, self.max, self.in_, self.is_) if t is not None]
