@@ -86,3 +86,34 @@ def test_the_assessment_core_loads_no_network_library_and_no_renderer():
     assert not {name for name in loaded if name.split(".")[0] in heavy}
     assert not {name for name in loaded if name.startswith(("openness.render", "openness.sources", "openness.run",
                                                             "openness.cache", "openness.cli", "openness.api"))}
+
+
+# The stages, in the order they may depend on each other: a module imports only modules of
+# its own stage or of an earlier one (the package's lazy front door, openness/__init__.py,
+# names the API without importing it).
+STAGES = [
+    ("openness.version", "openness.errors", "openness.ids", "openness.options", "openness.models"),
+    ("openness.evidence",),
+    ("openness.rubric",),
+    ("openness.assess",),
+    ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report"),
+    ("openness.api",),
+    ("openness.cli", "openness.__main__"),
+]
+
+
+def stage_of(module: str) -> int | None:
+    for index, prefixes in enumerate(STAGES):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return index
+    return None
+
+
+def test_every_module_has_a_stage():
+    assert [m for m in import_graph() if m != "openness" and stage_of(m) is None] == []
+
+
+def test_stages_depend_only_forward():
+    backward = [(module, other) for module, imported in import_graph().items() if module != "openness"
+                for other in imported if other != "openness" and stage_of(other) > stage_of(module)]
+    assert backward == []

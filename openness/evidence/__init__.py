@@ -11,7 +11,7 @@ from openness.evidence.licences import classify
 from openness.evidence.lineage import DeclaredParent, declared_parents, weight_edit
 from openness.evidence.prose import read_prose
 from openness.models import MAX_CARD_BYTES, Evidence, LicenseVerdict, ModelSnapshot
-from openness.rubric.schema import CLASS_ORDER, Licences, Vocabulary
+from openness.evidence.terms import CLASS_ORDER, Licences, Vocabulary
 
 
 @dataclass(frozen=True)

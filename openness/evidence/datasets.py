@@ -8,7 +8,7 @@ from openness.errors import ModelNotFound, SourceError, could_not_look
 from openness.evidence.extractors import Extracted, listing
 from openness.evidence.licences import classify
 from openness.models import DatasetEntry, DatasetSnapshot
-from openness.rubric.schema import Licences
+from openness.evidence.terms import Licences
 
 DatasetLookup = DatasetSnapshot | SourceError
 _OPEN_CLASSES = {"A", "B"}

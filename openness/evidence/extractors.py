@@ -16,7 +16,7 @@ from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
 from openness.evidence.screen import LineScreen
 from openness.models import Evidence, ModelSnapshot, Strength
-from openness.rubric.schema import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
+from openness.evidence.terms import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
 _HF_DATASET_LINK = re.compile(r"(?:huggingface|hf)\.co/datasets/([A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)")
 _CODE_REPO = re.compile(r"^https?://(?:www\.)?[^/]+/([^/#?]+)(?:/([^/#?]+))?")

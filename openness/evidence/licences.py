@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openness.models import LicenseVerdict
-from openness.rubric.schema import CLASS_ORDER, Alias, LicenceClass, Licences
+from openness.evidence.terms import CLASS_ORDER, Alias, LicenceClass, Licences
 
 _NOT_NAME_CHARS = re.compile(r"[^a-z0-9.]+")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from openness.evidence.card import Line, plain
 from openness.evidence.prose import Prose
 from openness.models import ModelSnapshot, Strength
-from openness.rubric.schema import ParentPhrase, PatternWithReason, TextParents, Vocabulary
+from openness.evidence.terms import ParentPhrase, PatternWithReason, TextParents, Vocabulary
 
 
 @dataclass(frozen=True)

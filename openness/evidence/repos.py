@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from openness.evidence.extractors import OFFERED, CodeFindings, CodeLink, Extracted, code_signals, listing
 from openness.evidence.licences import classify_part
 from openness.models import CodeRepoSnapshot
-from openness.rubric.schema import Licences, RepoTree, Vocabulary
+from openness.evidence.terms import Licences, RepoTree, Vocabulary
 
 _FALLBACK = {
     "rate_limited": "GitHub rate limit reached; set GITHUB_TOKEN",
