@@ -80,7 +80,7 @@ def growth(make: Callable[[int], Any], run: Callable[[Any], object], n: int, *, 
     quadratic step by its square, and the bound sits halfway between. CPU time of this
     process only, so another process taking the core does not count; the two sizes are
     timed in turn, so that a busy spell (cache, memory) falls on both alike; each at its
-    best of up to `rounds`, stopping at the first round that is clearly linear. The floor
+    best of up to `rounds`, stopping at the first round that is plainly linear. The floor
     keeps timer noise on sub-millisecond runs out: a quadratic step on these sizes takes
     far longer than that, so it hides none.
     """
@@ -97,7 +97,9 @@ def growth(make: Callable[[int], Any], run: Callable[[Any], object], n: int, *, 
         small = min(small, once(small_input))
         large = min(large, once(large_input))
         result = Growth(max(small, floor), large, factor, bound)
-        if result.linear:
+        # Stop early only when plainly linear (within a quarter of `factor`): a quadratic
+        # step would need its smaller run slowed by more than half to look so.
+        if large < 1.25 * factor * max(small, floor):
             break
     return result
 

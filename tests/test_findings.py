@@ -92,3 +92,10 @@ def test_explain_shows_what_to_change_for_a_condition_not_met(hub_url, fmt):
         conditions = [c for axis in json.loads(run.stdout)["axes"].values() for lv in axis["levels"]
                       for c in lv["conditions"]]
         assert any(c["outcome"] == "not_met" and c["remediation"] for c in conditions)
+
+
+def test_a_remark_that_does_not_hold_asks_nothing_of_the_publisher():
+    weights = by_condition(evaluate(DEFAULT.rubric, "default", OPEN_WEIGHTS, ())["weights"])
+    assert weights["adapter_only"].outcome == "not_applicable" and weights["adapter_only"].remediation is None
+    adapter = by_condition(evaluate(DEFAULT.rubric, "default", {**OPEN_WEIGHTS, "weights.adapter_only": True}, ())["weights"])
+    assert adapter["adapter_only"].outcome == "met" and "base model" in adapter["adapter_only"].message

@@ -13,8 +13,9 @@ from urllib.parse import quote, urlsplit
 from openness.ids import is_repo_id
 from openness.models import AXES, RepoEntry, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import (TABLE_HEADERS, ResultColumn, level_text, licence_classes, licence_text,
-                                  lineage_omitted_text, lineage_text, parents_text, result_columns, result_text)
+from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, ResultColumn, findings_summary, level_text,
+                                  licence_classes, licence_text, lineage_omitted_text, lineage_text, open_findings,
+                                  parents_text, result_columns, result_text)
 from openness.render.text import gate_words, headline, one_line
 from openness.sources.origins import without_credentials
 
@@ -184,7 +185,7 @@ def _axis(card: Scorecard, axis: str, hub: str | None) -> dict[str, Any]:
              for r in card.repositories] if axis == "code" else []
     if verdict is None:
         return {"name": axis, "level": "unknown", "label": "not judged", "headline": "not judged",
-                "reasons": [], "evidence": [], "repositories": repos}
+                "reasons": [], "evidence": [], "repositories": repos, "findings_summary": None, "findings": []}
     return {
         "name": axis,
         "level": verdict.level,
@@ -195,6 +196,10 @@ def _axis(card: Scorecard, axis: str, hub: str | None) -> dict[str, Any]:
                       "link": evidence_url(hub, card, e.source)}
                      for e in verdict.evidence],
         "repositories": repos,
+        "findings_summary": findings_summary(verdict.findings),
+        "findings": [{"mark": FINDING_MARKS[f.outcome], "condition": one_line(f.condition),
+                      "message": one_line(f.message), "remediation": one_line(f.remediation or "")}
+                     for f in open_findings(verdict.findings)],
     }
 
 

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 
 from openness.models import AXES, NOTEBOOK_VIEWS, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import (TABLE_HEADERS, licence_classes, lineage_omitted_text, lineage_text, result_columns,
-                                  table_cells)
+from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, findings_summary, licence_classes,
+                                  lineage_omitted_text, lineage_text, open_findings, result_columns, table_cells)
 from openness.render.text import gate_words, headline, markdown_cell
 
 LEGEND_WORDS = (
@@ -72,6 +72,12 @@ def section(card: Scorecard) -> str:
         out.append(f"**{axis}: {verdict.level}** ({level}): {markdown_cell(headline(verdict.reasons))}\n")
         out += [f"- {markdown_cell(r)}" for r in verdict.reasons]
         out += [f"  - _{e.strength}_ · {markdown_cell(e.source)}: {markdown_cell(e.detail)}" for e in verdict.evidence]
+        summary = findings_summary(verdict.findings)
+        if summary:
+            out.append(f"- findings: {summary}")
+            out += [f"  - {FINDING_MARKS[f.outcome]} `{markdown_cell(f.condition)}`: {markdown_cell(f.message)}"
+                    + (f" (to change it: {markdown_cell(f.remediation)})" if f.remediation else "")
+                    for f in open_findings(verdict.findings)]
         out.append("")
     for rubric, result in card.results.items():
         for name, found in result.dimensions.items():

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openness.models import AXES, AxisVerdict, LineageEntry, Scorecard
+from openness.models import AXES, AxisVerdict, Finding, LineageEntry, Scorecard
 from openness.render.text import gate_words
 
 # CSV and pandas columns, in this order, for every model; a new column goes at the end.
@@ -141,3 +141,19 @@ def result_text(card: Scorecard, column: ResultColumn) -> str:
     if found is None:
         return "—"
     return found.label if found.label is not None else "unknown"
+
+
+FINDING_MARKS = {"met": "met", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a"}
+
+
+def findings_summary(findings: Sequence[Finding]) -> str | None:
+    """`5 of 8 conditions met`, or None when the verdict carries no findings."""
+    if not findings:
+        return None
+    met = sum(f.outcome == "met" for f in findings)
+    return f"{met} of {len(findings)} conditions met"
+
+
+def open_findings(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings a publisher can act on: not met, or not known."""
+    return [f for f in findings if f.outcome in ("not_met", "unknown")]

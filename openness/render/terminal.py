@@ -11,7 +11,8 @@ from tabulate import tabulate
 
 from openness.models import AXES, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import TABLE_HEADERS, lineage_omitted_text, lineage_text, result_columns, table_cells
+from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, findings_summary, lineage_omitted_text, lineage_text,
+                                  open_findings, result_columns, table_cells)
 from openness.render.text import gate_words, headline, paint_verdict, shorten, terminal_line
 
 # Where a reason is cut when the width is not known (piped, a file): the same every run,
@@ -112,6 +113,13 @@ def _details(card: Scorecard) -> str:
         lines += [f"    [{e.strength}] {terminal_line(e.source)}: {terminal_line(e.detail)}" for e in verdict.evidence]
         if not verdict.evidence:
             lines.append("    (no evidence items)")
+        summary = findings_summary(verdict.findings)
+        if summary:
+            lines.append(f"  findings: {summary}")
+        for finding in open_findings(verdict.findings):
+            lines.append(f"    {FINDING_MARKS[finding.outcome]} {finding.condition}: {terminal_line(finding.message)}")
+            if finding.remediation:
+                lines.append(f"      to change it: {terminal_line(finding.remediation)}")
     if card.lineage:
         lines.append("lineage:")
         lines += [f"  {'  ' * (e.depth - 1)}{terminal_line(lineage_text(e))}" for e in card.lineage]

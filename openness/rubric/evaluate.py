@@ -76,20 +76,25 @@ def axis_conditions(rubric: Rubric, name: AxisName, profile: Profile) -> list[st
 def findings(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any], *,
              open_word: bool = True, card_unread: str | None = None) -> list[Finding]:
     """One finding per condition of the axis. `open_word`: whether the level reached is
-    called open, without which the profile's own conditions do not apply."""
+    called open, without which the profile's own conditions do not apply. A remark (a
+    condition that only adds a note when it holds) that does not hold is not applicable:
+    nothing to note, nothing to change."""
     axis = rubric.axes[name]
-    the_axis_own = {c for level in axis.levels for c in level.requires} | set(axis.remarks)
+    levels = {c for level in axis.levels for c in level.requires}
     return [_finding(c, rubric.conditions[c], signals, card_unread=card_unread,
-                     applies=open_word or c in the_axis_own)
+                     applies=open_word or c in levels or c in axis.remarks, remark=c in axis.remarks and c not in levels)
             for c in axis_conditions(rubric, name, profile)]
 
 
 def _finding(key: str, condition: Condition, signals: dict[str, Any], *, card_unread: str | None,
-             applies: bool) -> Finding:
+             applies: bool, remark: bool) -> Finding:
     if card_unread:
         return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
                        message=card_unread, remediation=condition.remediation)
     found = condition_finding(key, condition, signals)
+    if remark and found.outcome == "not_met":
+        return found.model_copy(update={"outcome": "not_applicable", "remediation": None,
+                                        "message": f"nothing to note: {found.message}"})
     if not applies and found.outcome != "unknown":
         return found.model_copy(update={"outcome": "not_applicable", "remediation": None,
                                         "message": "applies only when the level reached is called open"})
