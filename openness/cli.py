@@ -477,7 +477,7 @@ def run_score(request: ScoreRequest) -> int:
     if request.lists_models:
         try:
             with _progress_bar(1, request.quiet, address):  # only says so if the Hub keeps it waiting
-                listed = source.list_models(author=request.author, search=request.search,  # type: ignore[attr-defined]
+                listed = source.list_models(author=request.author, search=request.search,
                                             filters=request.filters, limit=request.limit)
         except SourceError as exc:
             _fail(f"could not list models: {str(exc).split(': ', 1)[-1]}", EXIT_UNSCORED)

@@ -39,8 +39,17 @@ if str(TESTS_DIR) not in sys.path:
 
 from githubstub import GitHubStub  # noqa: E402
 from hubstub import HubStub  # noqa: E402
+from memory_source import MemorySource  # noqa: E402
 
 HUB_ROOT = TESTS_DIR / "fixtures" / "hub"
+
+
+@pytest.fixture
+def memory_source() -> type[MemorySource]:
+    """Builds a source held in memory (tests/memory_source.py): `memory_source(models,
+    datasets)`. For tests of the pure API, which need no HTTP; the stand-in Hub is for
+    fetching and fault tests."""
+    return MemorySource
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import io
 
 import pytest
 from helpers import cli, cli_process
+from memory_source import MemorySource
 
 from openness import compare
 from openness.options import Format
@@ -429,19 +430,6 @@ def _lattice(levels: int) -> dict[str, "ModelSnapshot"]:
     return models
 
 
-class _LatticeHub:
-    def __init__(self, models) -> None:
-        self.models = models
-
-    def fetch(self, ref):
-        return self.models[ref.repo_id]
-
-    def fetch_dataset(self, dataset_id):
-        from openness.errors import ModelNotFound
-
-        raise ModelNotFound(dataset_id, "no such dataset")
-
-
 def _judge_lattice(levels: int, monkeypatch) -> tuple[dict[str, int], "Scorecard"]:
     """How often each repo's own card was judged, and the root's scorecard."""
     from collections import Counter
@@ -458,7 +446,7 @@ def _judge_lattice(levels: int, monkeypatch) -> tuple[dict[str, int], "Scorecard
         return real(snapshot, *args)
 
     monkeypatch.setattr(scoring_run, "read_card", counting)
-    with scoring_run.ScoringRun(_LatticeHub(_lattice(levels)), Judge.load(), jobs=2) as run:
+    with scoring_run.ScoringRun(MemorySource(_lattice(levels)), Judge.load(), jobs=2) as run:
         card = run.score(ModelRef.parse("lattice/root"))
     return dict(judged), card
 
@@ -520,19 +508,10 @@ def test_a_card_judged_once_is_the_card_a_fresh_walk_gives(max_depth):
                             if parents else {})}
             models[f"g/m{i}"] = ModelSnapshot(repo_id=f"g/m{i}", sha="0" * 40, card_data=card_data,
                                               siblings=["model.safetensors"], card=CardFile(status="ok", text="# m\n"))
-        hub = _LatticeHub(models)
-        hub.fetch = lambda ref, hub=hub: _fetch_or_missing(hub.models, ref)  # type: ignore[method-assign]
+        hub = MemorySource(models)
         with ScoringRun(hub, judge, jobs=1) as run:
             shared = {repo: run.score(ModelRef.parse(repo)) for repo in models}
         for repo, card in shared.items():
             with ScoringRun(hub, judge, jobs=1) as fresh:
                 fresh._judge_once = fresh._score  # type: ignore[method-assign]  # no reuse at all
                 assert fresh.score(ModelRef.parse(repo)) == card, (seed, repo)
-
-
-def _fetch_or_missing(models, ref):
-    from openness.errors import ModelNotFound
-
-    if ref.repo_id not in models:
-        raise ModelNotFound(ref.repo_id, "no such model")
-    return models[ref.repo_id]

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from memory_source import MemorySource
+
 from openness.api import Judge
-from openness.errors import ModelNotFound
 from openness.models import CardFile, ModelRef, ModelSnapshot
 from openness.run import ScoringRun
 
@@ -57,27 +58,9 @@ MODELS = [
 ]
 
 
-class MemoryHub:
-    """A MetadataSource over the models above; it remembers every id asked for."""
-
-    def __init__(self) -> None:
-        self.models = {m.repo_id.lower(): m for m in MODELS}
-        self.asked: list[str] = []
-
-    def fetch(self, ref: ModelRef) -> ModelSnapshot:
-        self.asked.append(ref.repo_id)
-        found = self.models.get(ref.repo_id.lower())
-        if found is None:
-            raise ModelNotFound(ref.repo_id, "no such model")
-        return found
-
-    def fetch_dataset(self, dataset_id: str):
-        raise ModelNotFound(dataset_id, "no such dataset")
-
-
 @pytest.fixture(scope="module")
 def scored():
-    hub = MemoryHub()
+    hub = MemorySource(MODELS)
     with ScoringRun(hub, Judge.load(), jobs=2) as run:
         cards = {m.repo_id: run.score(ModelRef.parse(m.repo_id)) for m in MODELS}
     return cards, hub

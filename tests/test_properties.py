@@ -28,8 +28,8 @@ from jsonschema import Draft202012Validator
 
 from golden_report import CHAT, OPEN, RESTRICTED, UNREADABLE
 from helpers import assert_linear
+from memory_source import MemorySource
 from openness.api import Judge, score_text
-from openness.errors import ModelNotFound
 from openness.evidence import extract_evidence
 from openness.evidence.card import parse_card
 from openness.evidence.datasets import dataset_entry, dataset_findings
@@ -211,28 +211,6 @@ def test_other_fields_of_the_wrong_type_do_not_break_extraction():
 
 # ---- 2b. the whole run: a stand-in Hub of hostile snapshots, then every renderer -------
 
-class FakeHub:
-    """A MetadataSource over drawn snapshots; anything else is not on the Hub."""
-
-    def __init__(self, models: dict[str, ModelSnapshot], datasets: dict[str, object]) -> None:
-        self.models = {k.lower(): v for k, v in models.items()}
-        self.datasets = datasets
-
-    def fetch(self, ref: ModelRef) -> ModelSnapshot:
-        snapshot = self.models.get(ref.repo_id.lower())
-        if snapshot is None:
-            raise ModelNotFound(ref.repo_id, "no such model")
-        return snapshot
-
-    def fetch_dataset(self, dataset_id: str):
-        found = self.datasets.get(dataset_id)
-        if found is None:
-            raise ModelNotFound(dataset_id, "no such dataset")
-        if isinstance(found, Exception):
-            raise found
-        return found
-
-
 @examples(15)
 @given(data=st.data(), profile=st.sampled_from(sorted(JUDGES)), group_by=st.sampled_from([None, *GroupKey]),
        details=st.booleans(), bad_id=texts(surrogates=True, max_pieces=4))
@@ -244,7 +222,7 @@ def test_scoring_a_hub_of_hostile_cards_gives_valid_verdicts_in_every_format(dat
     names = {d for s in models.values() for d in extract_evidence(s, VOCAB, LICENCES).datasets}
     datasets = {d: data.draw(dataset_lookups(d), label=d) for d in sorted(names)}
     judge = JUDGES[profile]
-    with ScoringRun(FakeHub(models, datasets), judge, jobs=2) as run:
+    with ScoringRun(MemorySource(models, datasets), judge, jobs=2) as run:
         cards = [run.score(ModelRef.parse("t/root")), score_text(bad_id, run)]
     root = cards[0]
     assert root.status == "scored"

@@ -1,4 +1,5 @@
-"""The boundary to wherever model facts come from: one method, easy to fake."""
+"""The boundary to wherever model facts come from: three methods, easy to fake (the tests'
+`memory_source` is one)."""
 from __future__ import annotations
 
 from typing import Protocol
@@ -15,6 +16,12 @@ class MetadataSource(Protocol):
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
         """Return what the Hub says of a dataset, or raise a SourceError (ModelNotFound if absent)."""
+        ...
+
+    def list_models(self, *, author: str | None = None, search: str | None = None,
+                    filters: list[str] | None = None, limit: int | None = None) -> list[str]:
+        """Ids of the models the listing names (of `author`, with `search` in the id,
+        carrying every tag in `filters`), at most `limit`; raises a SourceError."""
         ...
 
 
