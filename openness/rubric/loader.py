@@ -49,11 +49,12 @@ def _load(path: Path, model: type[_M]) -> _M:
 
 @lru_cache(maxsize=8)
 def load_rubric(directory: Path | None = None) -> Rubric:
-    """The rubric (axes, levels, conditions, profiles); checks its signals are known."""
-    from openness.evidence.signals import SIGNALS
+    """The rubric (axes, levels, conditions, profiles); checks an extractor produces every
+    signal it tests (openness/evidence/registry.py)."""
+    from openness.evidence.registry import produced_signals
 
     rubric = _load((directory or rubric_dir()) / RUBRIC_FILE, Rubric)
-    unknown = sorted({c.signal for c in rubric.conditions.values()} - set(SIGNALS))
+    unknown = sorted({c.signal for c in rubric.conditions.values()} - produced_signals())
     if unknown:
         raise RubricError(f"{RUBRIC_FILE} tests signals no extractor produces: {', '.join(unknown)}")
     return rubric
@@ -102,7 +103,7 @@ def _rubric_files(directories: tuple[Path, ...]) -> tuple[tuple[Path, int, int],
 
 @lru_cache(maxsize=8)
 def _frameworks(files: tuple[tuple[Path, int, int], ...]) -> dict[str, Framework]:
-    from openness.evidence.signals import SIGNALS
+    from openness.evidence.registry import produced_signals
 
     found: dict[str, Framework] = {}
     for path, _, _ in files:
@@ -113,7 +114,7 @@ def _frameworks(files: tuple[tuple[Path, int, int], ...]) -> dict[str, Framework
             raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
         if framework.id in found or framework.id == "openness":
             raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
-        unknown = sorted({c.signal for c in framework.conditions.values()} - set(SIGNALS) - AXIS_SIGNALS)
+        unknown = sorted({c.signal for c in framework.conditions.values()} - produced_signals() - AXIS_SIGNALS)
         if unknown:
             raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
         found[framework.id] = framework
