@@ -32,7 +32,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from loopback import LoopbackHandler, LoopbackServer
 from urllib.parse import unquote, urlsplit
 
 __all__ = ["GitHubStub", "StubRepo", "synthetic_repos"]
@@ -120,25 +120,12 @@ def synthetic_repos() -> list[StubRepo]:
     ]
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class _Server(LoopbackServer):
     stub: "GitHubStub"
 
-    def handle_error(self, request, client_address) -> None:
-        import sys
 
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out as two writes; with Nagle's algorithm on, the second waits
-    # for the client's delayed ACK (40 ms on Linux) on every keep-alive request.
-    disable_nagle_algorithm = True
+class _Handler(LoopbackHandler):
     server_version = "githubstub/1"
-    timeout = 30
     server: _Server
 
     def log_message(self, *args):

@@ -56,7 +56,7 @@ import hashlib
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from loopback import LoopbackHandler, LoopbackServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -150,28 +150,12 @@ class _Repo:
         return None
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
+class _Server(LoopbackServer):
     stub: "HubStub"
 
-    def handle_error(self, request, client_address) -> None:
-        # A client that stops reading early (a bounded README read) or times out is
-        # normal here; anything else is still printed.
-        import sys
 
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out as two writes; with Nagle's algorithm on, the second waits
-    # for the client's delayed ACK (40 ms on Linux) on every keep-alive request.
-    disable_nagle_algorithm = True
+class _Handler(LoopbackHandler):
     server_version = "hubstub/1"
-    timeout = 30  # an idle keep-alive connection frees its thread after this long
     server: _Server
 
     def log_message(self, *args):  # keep test output clean
