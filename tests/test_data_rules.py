@@ -45,6 +45,11 @@ def details(evidence: list[Evidence], signal: str) -> list[str]:
     return [e.detail for e in evidence if e.signal == signal]
 
 
+def repeated(words: str):
+    """An input of `n` characters that repeats `words` (for the growth checks)."""
+    return lambda n: (words * (n // len(words) + 1))[:n]
+
+
 def extract(text: str) -> object:
     return extract_evidence(snapshot(text), VOCAB, LICENCES)
 
@@ -319,11 +324,8 @@ def test_common_crawl_named_beside_a_public_corpus_is_a_source_of_its_own():
 def test_origin_words_stay_linear_on_a_long_line():
     words = "built from the made out of based on including contains filtered "
 
-    def make(n: int) -> str:
-        return (words * (n // len(words) + 1))[:n]
-
     rule = re.compile(VOCAB.data.origin_words, re.IGNORECASE)  # read on 80 characters, but safe on any
-    assert_linear(make, lambda text: rule.search(text + "."), MEGABYTE // 8)
+    assert_linear(repeated(words), lambda text: rule.search(text + "."), MEGABYTE // 8)
 
 
 # ---- a code-host page that the model was trained on ------------------------------------
@@ -347,11 +349,8 @@ def test_a_github_page_the_model_was_trained_with_is_not_data():
 def test_trained_on_words_stay_linear_on_a_long_line():
     words = "trained on the the the the "
 
-    def make(n: int) -> str:
-        return (words * (n // len(words) + 1))[:n]
-
     rule = re.compile(VOCAB.data.trained_on_before, re.IGNORECASE)  # read on 120 characters, but safe on any
-    assert_linear(make, lambda text: rule.search(text + "."), MEGABYTE // 8)
+    assert_linear(repeated(words), lambda text: rule.search(text + "."), MEGABYTE // 8)
 
 
 def test_a_github_link_after_the_corpus_and_a_word_of_means_is_code_not_data():
@@ -395,11 +394,8 @@ def test_public_sources_beside_unreleased_synthetic_data_are_d2_not_d1():
 def test_filtered_subset_words_stay_linear_on_a_long_line():
     words = "quality-filtered selected curated data from of the "
 
-    def make(n: int) -> str:
-        return (words * (n // len(words) + 1))[:n]
-
     rule = re.compile(VOCAB.data.filtered_subset_before, re.IGNORECASE)  # read on 120 characters, but safe on any
-    assert_linear(make, lambda text: rule.search(" " + text + "."), MEGABYTE // 8)
+    assert_linear(repeated(words), lambda text: rule.search(" " + text + "."), MEGABYTE // 8)
 
 
 # ---- a link to the data cards ----------------------------------------------------------
