@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import openness.render.markdown  # noqa: F401  (registers how a notebook shows a Scorecard)
 from openness.models import AXES, ReportData
 from openness.options import Format, GroupKey, SortKey
 from openness.render import render

@@ -285,3 +285,14 @@ def test_revisions_and_invalid_ids_stay_apart_when_ids_are_deduplicated():
 
     texts = ["Org/A", "org/a@v1", "org/a@V1", "ORG/A", "not an id", " not an id ", "org/a@v1"]
     assert unique_model_texts(texts) == ["Org/A", "org/a@v1", "org/a@V1", "not an id"]
+
+
+def test_a_scorecard_from_the_api_shows_in_a_notebook_in_a_fresh_interpreter():
+    import subprocess
+    import sys
+
+    code = ("import openness.api\nfrom openness.models import Scorecard\n"
+            "card = Scorecard(repo_id='a/b', revision=None, status='error')\nprint(card._repr_markdown_())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("| model | weights |")
