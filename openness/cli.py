@@ -5,7 +5,8 @@ Exit codes (also in `openness --help` and the README):
   1  at least one model could not be scored (not found, gated, Hub failure, not cached
      when offline), or a listing found nothing; the other models are still in the
      output, and each failure has one line on stderr
-  2  bad input: an invalid model id or --endpoint, an unknown option or profile, no ids,
+  2  bad input: an invalid model id or --endpoint, an unknown option, profile or rubric, a
+     malformed rubric file on OPENNESS_RUBRIC_PATH, no ids,
      an unreadable --from file (or one over 4 MiB or 100,000 lines), an --output that
      cannot be written or whose suffix names no format
   3  the tool itself failed (broken rubric files, an internal error)
@@ -39,6 +40,7 @@ Examples:
   openness score org/a org/b org/c --sort weights
   openness score --from models.txt --output report.html
   openness score org/a --format json | jq '.models[0].axes'
+  openness rubric list
 
 \b
 The Hub is reached through huggingface_hub: HF_ENDPOINT picks another endpoint,
@@ -49,7 +51,7 @@ GITHUB_API_URL picks another endpoint (default https://api.github.com), GITHUB_T
 
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
-printed); 2 bad input (invalid id, endpoint, option or profile); 3 internal failure;
+printed); 2 bad input (invalid id, endpoint, option, profile or rubric); 3 internal failure;
 130 interrupted. The README lists each error and what to do about it."""
 
 
@@ -452,7 +454,7 @@ def _as_format(output: str, fmt) -> str:
 def run_score(request: ScoreRequest) -> int:
     """Score, write the report (stdout or --output) and failures on stderr; return the exit code."""
     from openness.api import compare, github_source, hub_address, hub_source
-    from openness.errors import RubricError, SourceError
+    from openness.errors import SourceError, UnknownProfile, UnknownRubric, UserRubricError
     from openness.files import output_problem, write_report, writes_through
     from openness.options import Format
     from openness.render import render
@@ -490,7 +492,7 @@ def run_score(request: ScoreRequest) -> int:
             report = compare(ids, profile=request.profile, source=source, endpoint=address,
                              jobs=request.jobs, on_scored=advance,
                              code_host=code_host, repos=request.repos, rubrics=request.rubrics)
-    except RubricError as exc:  # an unknown profile or rubric, or a broken rubric file on OPENNESS_RUBRIC_PATH
+    except (UnknownProfile, UnknownRubric, UserRubricError) as exc:  # a broken packaged rubric is EXIT_INTERNAL
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
@@ -526,7 +528,7 @@ def run_score(request: ScoreRequest) -> int:
 
 def run_rubric(action: str, name: str | None = None) -> int:
     """`openness rubric list | show NAME | docs`; a bad rubric file or name exits 2."""
-    from openness.errors import RubricError
+    from openness.errors import UserRubricError
     from openness.render.rubric_docs import framework_view, openness_view, rubric_list, rubric_text, rubrics_markdown
     from openness.render.text import for_terminal
     from openness.rubric import load_rubric
@@ -534,7 +536,7 @@ def run_rubric(action: str, name: str | None = None) -> int:
 
     try:
         views = [openness_view(load_rubric()), *(framework_view(f) for f in load_frameworks().values())]
-    except RubricError as exc:
+    except UserRubricError as exc:  # a broken packaged rubric is EXIT_INTERNAL, as for score
         _fail(str(exc), EXIT_USAGE)
     if action == "list":
         text = rubric_list(views)

@@ -87,6 +87,13 @@ class RubricError(OpennessError):
     kind = "rubric_error"
 
 
+class UserRubricError(RubricError):
+    """A rubric file the user added (on OPENNESS_RUBRIC_PATH) is malformed: bad input, not
+    a broken installation."""
+
+    kind = "rubric_file_error"
+
+
 class UnknownRubric(RubricError):
     """No rubric of the name asked for, packaged or on OPENNESS_RUBRIC_PATH."""
 

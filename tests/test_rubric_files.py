@@ -146,3 +146,10 @@ def test_the_rubric_folders_document_is_generated_from_the_files(monkeypatch):
     monkeypatch.delenv("OPENNESS_RUBRIC_PATH", raising=False)
     committed = (Path(__file__).resolve().parents[1] / "rubrics" / "README.md").read_text(encoding="utf-8")
     assert cli("rubric", "docs").stdout == committed, "regenerate: openness rubric docs > rubrics/README.md"
+
+
+def test_a_rubric_path_that_names_no_folder_is_bad_input(hub_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENNESS_RUBRIC_PATH", str(tmp_path / "nowhere"))
+    run = cli("score", MODELS[0], "--rubric", "toy", endpoint=hub_url)
+    assert run.code == 2 and "OPENNESS_RUBRIC_PATH names" in run.stderr and "not a folder" in run.stderr
+    assert cli("rubric", "list").code == 2

@@ -8,7 +8,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from openness.errors import RubricError
+from openness.errors import RubricError, UserRubricError
 from openness.rubric.schema import Framework, Licences, Rubric, Vocabulary
 
 RUBRIC_FILE = "openness.yaml"
@@ -93,7 +93,7 @@ def _rubric_files(directories: tuple[Path, ...]) -> tuple[tuple[Path, int, int],
     files = []
     for directory in directories:
         if not directory.is_dir():
-            raise RubricError(f"{RUBRIC_PATH_VARIABLE} names {directory}, which is not a folder")
+            raise UserRubricError(f"{RUBRIC_PATH_VARIABLE} names {directory}, which is not a folder")
         for path in sorted(directory.glob("*.yaml")):
             if path.name not in (RUBRIC_FILE, LICENCES_FILE, VOCABULARY_FILE):
                 stat = path.stat()
@@ -103,22 +103,35 @@ def _rubric_files(directories: tuple[Path, ...]) -> tuple[tuple[Path, int, int],
 
 @lru_cache(maxsize=8)
 def _frameworks(files: tuple[tuple[Path, int, int], ...]) -> dict[str, Framework]:
-    from openness.evidence.registry import produced_signals
-
+    packaged = rubric_dir()
     found: dict[str, Framework] = {}
     for path, _, _ in files:
-        if not _has_dimensions(path):
-            continue
-        framework = _load(path, Framework)
-        if framework.id != path.stem:
-            raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
-        if framework.id in found or framework.id == "openness":
-            raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
-        unknown = sorted({c.signal for c in framework.conditions.values()} - produced_signals() - AXIS_SIGNALS)
-        if unknown:
-            raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
-        found[framework.id] = framework
+        try:
+            framework = _framework(path, found)
+        except RubricError as exc:  # a file the user added is bad input; a packaged one, a broken install
+            if path.parent != packaged:
+                raise UserRubricError(str(exc)) from exc
+            raise
+        if framework is not None:
+            found[framework.id] = framework
     return found
+
+
+def _framework(path: Path, found: dict[str, Framework]) -> Framework | None:
+    """The rubric with dimensions in `path` (None for a YAML file that is not one), checked."""
+    from openness.evidence.registry import produced_signals
+
+    if not _has_dimensions(path):
+        return None
+    framework = _load(path, Framework)
+    if framework.id != path.stem:
+        raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
+    if framework.id in found or framework.id == "openness":
+        raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
+    unknown = sorted({c.signal for c in framework.conditions.values()} - produced_signals() - AXIS_SIGNALS)
+    if unknown:
+        raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
+    return framework
 
 
 def _has_dimensions(path: Path) -> bool:
