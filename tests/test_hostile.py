@@ -355,8 +355,6 @@ def test_one_batch_of_everything_hostile_leaves_the_sound_models_untouched(hub, 
     assert {m["error"]["kind"] for m in failed} == {"not_found", "disabled", "revision_not_found", "invalid_id"}
     errors = [line for line in run.stderr.splitlines() if not line.startswith("openness: warning:")]
     assert len(errors) == len(failed)  # one line per model that was not scored
-    again = cli("score", "--from", str(batch), *BAD_IDS, "--offline", endpoint=hub.url)  # the table
-    assert again.code == 2 and "Traceback" not in again.stderr and again.stdout
     offline = compare(everything, endpoint=hub.url, offline=True)  # scored once, written every way
     from_cache = {c.repo_id for c in offline.scorecards if c.status == "scored"}  # some are never cached
     assert len(offline.scorecards) == len(everything) and set(SOUND) <= from_cache
