@@ -83,7 +83,7 @@ def frameworks_named(names: Sequence[str]) -> tuple[Framework, ...]:
         return tuple(found.values())
     missing = [n for n in asked if n not in found]
     if missing:
-        known = ", ".join(["openness", *found]) or "none"
+        known = ", ".join(["openness", *found])
         raise UnknownRubric(f"no rubric named {quoted(missing[0])} (known: {known})")
     return tuple(found[n] for n in dict.fromkeys(asked))
 
