@@ -30,7 +30,8 @@ from openness.rubric import evaluate, load_licences, load_rubric, load_vocabular
 from openness.rubric.frameworks import framework_signals, judge_framework
 from openness.rubric.lineage import ParentOutcome, join_lineage
 from openness.rubric.loader import load_frameworks
-from openness.rubric.schema import Framework, Licences, Rubric, Vocabulary
+from openness.evidence.terms import Licences, Vocabulary
+from openness.rubric.schema import Framework, Rubric
 
 # A card may name any number of parents and datasets; real ones name a handful (a merge
 # a dozen at most). Beyond these nothing is fetched, so one hostile card cannot make a

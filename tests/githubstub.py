@@ -32,7 +32,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from loopback import LoopbackHandler, LoopbackServer
+from loopback import LoopbackHandler, LoopbackServer, serve
 from urllib.parse import unquote, urlsplit
 
 __all__ = ["GitHubStub", "StubRepo", "synthetic_repos"]
@@ -225,10 +225,7 @@ class GitHubStub:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.stub = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="githubstub", daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        self._thread, self.url = serve(server, "githubstub")
         return self
 
     def __exit__(self, *exc) -> None:

@@ -56,7 +56,7 @@ import hashlib
 import json
 import threading
 import time
-from loopback import LoopbackHandler, LoopbackServer
+from loopback import LoopbackHandler, LoopbackServer, serve
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -452,10 +452,7 @@ class HubStub:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.stub = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="hubstub", daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        self._thread, self.url = serve(server, "hubstub")
         return self.url
 
     def stop(self) -> None:

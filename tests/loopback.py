@@ -3,6 +3,7 @@ server on loopback and a keep-alive request handler that answers without delay."
 from __future__ import annotations
 
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -24,3 +25,10 @@ class LoopbackHandler(BaseHTTPRequestHandler):
     # for the client's delayed ACK (40 ms on Linux) on every keep-alive request.
     disable_nagle_algorithm = True
     timeout = 30  # an idle keep-alive connection frees its thread after this long
+
+
+def serve(server: LoopbackServer, name: str) -> tuple[threading.Thread, str]:
+    """Serve `server` on a daemon thread; the thread and the server's base URL."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True)
+    thread.start()
+    return thread, f"http://127.0.0.1:{server.server_address[1]}"

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import cli, cli_process
+from helpers import cli
 
 from openness import compare
 from openness.sources.hub import HubSource

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LicenceClass = Literal["A", "B", "C", "D", "E", "F"]
 # Most restrictive last: a compound licence takes the latest class among its parts.

@@ -17,7 +17,7 @@ from openness.evidence.signals import FED_BY
 from openness.assess import Trace
 from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
 from openness.render.text import for_terminal, terminal_line
-from openness.rubric.schema import Condition, Rubric
+from openness.rubric.schema import Rubric
 
 _MARK = {"met": "met    ", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a    "}
 

@@ -16,7 +16,8 @@ from typing import Any
 from openness.evidence.lineage import DeclaredParent
 from openness.models import AXES, AxisName, AxisVerdict, Evidence, LicenseVerdict, Scorecard
 from openness.rubric.evaluate import evaluate, holds
-from openness.rubric.schema import CLASS_ORDER, Profile, Rubric
+from openness.evidence.terms import CLASS_ORDER
+from openness.rubric.schema import Profile, Rubric
 
 # How each side of a join is named in a reason: (the model's own stage, its parent).
 _SIDES = {"finetune": ("fine-tune", "base"), "adapter": ("adapter", "base"),

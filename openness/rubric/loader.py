@@ -9,7 +9,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from openness.errors import RubricError, UserRubricError
-from openness.rubric.schema import Framework, Licences, Rubric, Vocabulary
+from openness.evidence.terms import Licences, Vocabulary
+from openness.rubric.schema import Framework, Rubric
 
 RUBRIC_FILE = "openness.yaml"
 LICENCES_FILE = "licenses.yaml"

@@ -3,19 +3,13 @@ dimensions of their own. The licence and vocabulary shapes are in openness.evide
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from openness.models import AXES, AxisName, Word
 
-# The licence and vocabulary shapes belong to the evidence stage; named here as well, so
-# that a rubric file's readers find every shape of rubrics/ in one place.
-from openness.evidence.terms import (CLASS_ORDER, Alias, Checkpoints, CodeWords, Corpus, LicenceClass,  # noqa: F401
-                                     LicenceClassInfo, LicenceEntry, LicencePhrase, Licences, LicenceText,
-                                     Obtainable, ParentPhrase, PatternWithReason, RepoTree, TextParents,
-                                     Vocabulary)
+from openness.evidence.terms import LicenceClass
 
 
 class _Data(BaseModel):
