@@ -61,6 +61,8 @@ class Link:
 
     url: str
     line: Line
+    start: int = -1
+    """Where the URL starts in the line's text (-1 when not known)."""
 
 
 @dataclass(frozen=True)
@@ -163,4 +165,4 @@ def _sections(lines: list[Line], headings: list[tuple[int, str, int]]) -> tuple[
 
 
 def _links(lines: list[Line]) -> tuple[Link, ...]:
-    return tuple(Link(m.group(0).rstrip(".,;:!?"), line) for line in lines for m in _URL.finditer(line.text))
+    return tuple(Link(m.group(0).rstrip(".,;:!?"), line, m.start()) for line in lines for m in _URL.finditer(line.text))
