@@ -23,7 +23,7 @@ def run(args, env_extra=None, endpoint=None):
         m = json.loads(p.stdout)["models"][0]
         if m["status"] == "scored":
             ax = m["axes"]
-            verdict = "scored: " + ", ".join(f"{a} {ax[a]['level']}" for a in ("weights","data","code"))
+            verdict = "scored: " + ", ".join(f"{a} {ax[a]['verdict']}" for a in ("weights","data","code"))
             extra = [r for a in ("data","code") for r in ax[a]["reasons"] if "README" in r or "could not read" in r]
             ev = [e["detail"] for a in ("weights",) for e in ax[a]["evidence"] if e["signal"] == "card.status"]
             verdict += ("; " + (extra[0] if extra else ev[0])) if (extra or ev) else ""

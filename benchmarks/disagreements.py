@@ -158,7 +158,7 @@ def _compare(labels: dict[str, dict[str, str]], report: dict[str, dict], diagnos
         axes = (report.get(model) or {}).get("axes") or {}
         for axis, label in wanted.items():
             verdict = axes.get(axis) or {}
-            word, level = str(verdict.get("level", "missing")), verdict.get("score")
+            word, level = str(verdict.get("verdict", "missing")), verdict.get("level")
             note = (diagnoses.get(model) or {}).get(axis) or {} if word != label else {}
             rows.append(Row(model, axis, label, word, level, note.get("category"), note.get("why")))
     return rows

@@ -54,7 +54,7 @@ def why(report: openness.Report) -> str:
         lines.append(f"- **{card.repo_id}**")
         for axis, verdict in card.axes.items():
             reason = verdict.reasons[0].split(": ", 1)[-1] if verdict.reasons else ""
-            lines.append(f"  - {axis}, {verdict.level}: {reason.replace('|', '/')}")
+            lines.append(f"  - {axis}, {verdict.verdict}: {reason.replace('|', '/')}")
     return "\n".join(lines)
 
 

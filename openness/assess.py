@@ -229,7 +229,7 @@ def lineage_entries(parents: list[ParentOutcome], depth: int) -> tuple[list[Line
             entries.append(LineageEntry(
                 repo_id=outcome.parent.repo_id, relation=outcome.parent.relation, depth=depth,
                 status=outcome.status,  # type: ignore[arg-type]
-                axes={axis: verdict.level for axis, verdict in card.axes.items()} if card else {},
+                axes={axis: verdict.verdict for axis, verdict in card.axes.items()} if card else {},
                 reason=outcome.reason,
             ))
         if card:

@@ -124,6 +124,12 @@ class ScoringFailed(OpennessError):
                          f"{type(cause).__name__}: {quoted(str(cause))})")
 
 
+class UnreadableReport(OpennessError):
+    """A document given as an openness JSON report is not one this version can read."""
+
+    kind = "unreadable_report"
+
+
 class NotCached(SourceError):
     """Offline, and the cache holds nothing for this repo."""
 

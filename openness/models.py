@@ -180,12 +180,12 @@ class Finding(Frozen):
 
 
 class AxisVerdict(Frozen):
-    """The verdict on one axis: word, level and the reasons and evidence behind them."""
+    """The verdict on one axis: its word, its level and the reasons and evidence behind them."""
 
-    level: Word
+    verdict: Word
     """open / partial / closed, or unknown when the scorer could not look."""
-    score: int | None
-    """0-4, or None when unknown."""
+    level: int | None
+    """The rubric level 0-4 (RUBRIC.md), or None when unknown."""
     reasons: list[str]
     """One line each; the first is the headline."""
     evidence: list[Evidence]
@@ -198,9 +198,10 @@ class AxisVerdict(Frozen):
 class DimensionResult(Frozen):
     """Where a model stands on one dimension of a rubric with dimensions of its own."""
 
-    label: str | None
-    """The label of the level reached, or None when the tool could not tell (a condition
-    of a level above could not be tested): unknown, never the floor by default."""
+    verdict: str | None
+    """The label of the level reached ("Class II", "exemption likely"), or None when the tool
+    could not tell (a condition of a level above could not be tested): unknown, never the
+    floor by default."""
     rank: int | None
     """0 for the dimension's first (best) level, 1 for the next...; None when unknown."""
     reasons: list[str]

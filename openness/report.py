@@ -28,6 +28,22 @@ class Report(ReportData):
     `model_copy` work as on any other (`dict(report)` does not: iterating yields cards).
     """
 
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "Report":
+        """A report read back from its JSON document (`to_json`, `openness score --format
+        json`), of schema_version 2 or the older 1. Raises `UnreadableReport` for anything
+        else. The endpoint and the time of the run are not in the document: they are None."""
+        import json
+
+        from openness.errors import UnreadableReport
+        from openness.render.json import read_report_document
+
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise UnreadableReport(f"not JSON: {exc}") from None
+        return cls.model_validate(read_report_document(doc).model_dump())
+
     def __str__(self) -> str:
         """The table `openness score` prints, safe for a terminal."""
         return for_terminal(self.to_table())

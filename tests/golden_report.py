@@ -15,7 +15,7 @@ FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
 
 def _verdict(level, score, reasons, *evidence):
-    return AxisVerdict(level=level, score=score, reasons=list(reasons), evidence=list(evidence))
+    return AxisVerdict(verdict=level, level=score, reasons=list(reasons), evidence=list(evidence))
 
 
 def _ev(signal, source, detail, strength="high"):

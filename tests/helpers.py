@@ -52,7 +52,7 @@ def cli_process(*args: str, endpoint: str, timeout: float = 120) -> Run:
 
 def axes(model: dict[str, Any]) -> tuple[str, str, str]:
     """(weights, data, code) words of one JSON model entry."""
-    return tuple(model["axes"][a]["level"] for a in ("weights", "data", "code"))  # type: ignore[return-value]
+    return tuple(model["axes"][a]["verdict"] for a in ("weights", "data", "code"))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def dataset_lookups(dataset_id: str) -> st.SearchStrategy[object]:
 # ---- reports ---------------------------------------------------------------------------
 
 def _verdict(level: str, score: int, reasons: list[str], evidence: list[Evidence]) -> AxisVerdict:
-    return AxisVerdict(level=level, score=None if level == "unknown" else score, reasons=reasons, evidence=evidence)
+    return AxisVerdict(verdict=level, level=None if level == "unknown" else score, reasons=reasons, evidence=evidence)
 
 
 def reports(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Report]:

@@ -39,7 +39,7 @@ def test_the_pipeline_runs_on_plain_values_and_its_values_pickle():
     assert needed.datasets == ("t/corpus",) and needed.parents == ()
     own = assess_own(snap, found, {"t/corpus": ModelNotFound("t/corpus", "no such dataset")}, {}, JUDGE)
     card = join(snap, own, [], JUDGE)
-    assert card.status == "scored" and card.axes["weights"].level == "open"
+    assert card.status == "scored" and card.axes["weights"].verdict == "open"
     assert pickle.loads(pickle.dumps((snap, own, card))) == (snap, own, card)  # fit for other processes
 
 
@@ -97,8 +97,8 @@ def test_the_join_with_a_parent(own_card, relation, parent, expected):
     snap = snapshot("t/child", own_card)
     own = assess_own(snap, read_card(snap, JUDGE), {}, {}, JUDGE)
     card = join(snap, own, [outcome(relation, parent)], JUDGE)
-    assert (card.axes["data"].level, card.axes["code"].level) == expected
-    assert card.axes["weights"].level == own.verdicts["weights"].level  # the weights are the child's own
+    assert (card.axes["data"].verdict, card.axes["code"].verdict) == expected
+    assert card.axes["weights"].verdict == own.verdicts["weights"].verdict  # the weights are the child's own
     assert [e.repo_id for e in card.lineage] == [f"t/{parent}"]
 
 

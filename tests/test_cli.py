@@ -39,15 +39,15 @@ def test_verdicts_of_synthetic_models(hub_url, repo_id, expected, licence_class)
 def test_json_contract_keys_and_types(hub_url, hub):
     doc = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub_url).json()
     assert list(doc) == ["schema_version", "tool", "rubric", "models"]
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["tool"]["name"] == "openness" and doc["tool"]["version"]
     assert doc["rubric"] == {"id": "openness", "version": doc["rubric"]["version"], "profile": "default"}
     model = doc["models"][0]
     assert list(model)[:7] == ["repo_id", "revision", "status", "error", "license", "gated", "axes"]
     assert model["revision"] == hub.sha_of("openlab/atlas-7b")
     for axis in model["axes"].values():
-        assert axis["level"] in {"open", "partial", "closed", "unknown"}
-        assert axis["score"] in {0, 1, 2, 3, 4}
+        assert axis["verdict"] in {"open", "partial", "closed", "unknown"}
+        assert axis["level"] in {0, 1, 2, 3, 4}
         assert axis["reasons"] and all(isinstance(r, str) for r in axis["reasons"])
         for item in axis["evidence"]:
             assert set(item) >= {"source", "detail", "strength"}
@@ -57,7 +57,7 @@ def test_json_contract_keys_and_types(hub_url, hub):
 def test_unknown_axis_has_no_score_and_says_why(hub_url):
     model = cli("score", "oddco/binary-card", "-f", "json", endpoint=hub_url).model("oddco/binary-card")
     data = model["axes"]["data"]
-    assert data == {**data, "level": "unknown", "score": None}
+    assert data == {**data, "verdict": "unknown", "level": None}
     assert "could not read the model card" in data["reasons"][0]
 
 
@@ -121,7 +121,7 @@ def test_same_result_in_table_and_json_for_one_model(hub_url):
     table = cli("score", "railco/meadow-3b", endpoint=hub_url).stdout
     for axis, verdict in doc["axes"].items():
         row = next(line for line in table.splitlines() if line.startswith(axis + " "))
-        assert row.split()[1:3] == [verdict["level"], f"{verdict['score']}/4"]
+        assert row.split()[1:3] == [verdict["verdict"], f"{verdict['level']}/4"]
 
 
 @pytest.mark.parametrize(
@@ -184,8 +184,8 @@ def test_unknown_profile_is_a_usage_error(hub_url):
 def test_profile_changes_words_not_levels(hub_url):
     default = cli("score", "railco/meadow-3b", "-f", "json", endpoint=hub_url).model("railco/meadow-3b")
     crfm = cli("score", "railco/meadow-3b", "-f", "json", "-p", "crfm", endpoint=hub_url).model("railco/meadow-3b")
-    assert default["axes"]["weights"]["score"] == crfm["axes"]["weights"]["score"] == 2
-    assert (default["axes"]["weights"]["level"], crfm["axes"]["weights"]["level"]) == ("partial", "open")
+    assert default["axes"]["weights"]["level"] == crfm["axes"]["weights"]["level"] == 2
+    assert (default["axes"]["weights"]["verdict"], crfm["axes"]["weights"]["verdict"]) == ("partial", "open")
     osai = cli("score", "ncco/lumen-2b", "-f", "json", "-p", "osai", endpoint=hub_url)
     assert osai.json()["rubric"]["profile"] == "osai"
 
@@ -195,7 +195,7 @@ def test_crfm_calls_downloadable_weights_open_whatever_the_licence(hub_url):
     # a community licence behind a manual approval gate
     ids = ["ncco/lumen-2b", "oddco/mystery-other", "gatedco/summit-8b"]
     doc = cli("score", *ids, "-f", "json", "-p", "crfm", endpoint=hub_url).json()
-    weights = {m["repo_id"]: (m["axes"]["weights"]["score"], m["axes"]["weights"]["level"]) for m in doc["models"]}
+    weights = {m["repo_id"]: (m["axes"]["weights"]["level"], m["axes"]["weights"]["verdict"]) for m in doc["models"]}
     assert weights == {"ncco/lumen-2b": (1, "open"), "oddco/mystery-other": (1, "open"),
                        "gatedco/summit-8b": (1, "partial")}
     summit = next(m for m in doc["models"] if m["repo_id"] == "gatedco/summit-8b")

@@ -82,7 +82,7 @@ def test_a_reason_is_cut_at_the_width_given_else_at_a_fixed_one():
     from openness.render.terminal import _block, _plain
 
     reason = "level 3: " + "word " * 60
-    card = _card_with(AxisVerdict.model_construct(level="open", score=3, reasons=[reason], evidence=[]))
+    card = _card_with(AxisVerdict.model_construct(verdict="open", level=3, reasons=[reason], evidence=[]))
     fixed = _reason_lines(_block(card, False, _plain, None))
     assert max(len(line.split("3/4", 1)[1].strip()) for line in fixed) == REASON_WIDTH
     for width in (60, 120, 400):

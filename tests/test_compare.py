@@ -89,9 +89,9 @@ def test_every_format_says_the_same(hub_url):
             assert row["error_kind"] == model["error"]["kind"] and row["weights"] == ""
             continue
         for axis, verdict in model["axes"].items():
-            assert (row[axis], int(row[f"{axis}_level"])) == (verdict["level"], verdict["score"])
+            assert (row[axis], int(row[f"{axis}_level"])) == (verdict["verdict"], verdict["level"])
             assert markdown[row["repo_id"]][["weights", "data", "code"].index(axis) + 1] == \
-                f"{verdict['level']} {verdict['score']}/4"
+                f"{verdict['verdict']} {verdict['level']}/4"
         assert row["license_class"] == model["license"]["class"]
     assert [row["repo_id"] for row in sheet] == ids
     assert parse_html(html).row_heads == ids
@@ -158,13 +158,13 @@ def test_output_file_takes_its_format_from_the_suffix(hub_url, tmp_path, suffix,
 def test_explicit_format_wins_over_the_suffix(hub_url, tmp_path):
     target = tmp_path / "report.txt"
     cli("score", *THREE, "-o", str(target), "-f", "json", endpoint=hub_url)
-    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 2
 
 
 def test_sort_by_axis_puts_the_most_open_first_and_failures_last(hub_url):
     ids = ["nobody/nothing", "ncco/lumen-2b", "openlab/atlas-7b", "oddco/binary-card", "railco/meadow-3b"]
     doc = cli("score", *ids, "--sort", "data", "-f", "json", endpoint=hub_url).json()
-    order = [(m["repo_id"], m["axes"]["data"]["score"] if m["axes"] else "error") for m in doc["models"]]
+    order = [(m["repo_id"], m["axes"]["data"]["level"] if m["axes"] else "error") for m in doc["models"]]
     assert order[0][0] == "openlab/atlas-7b"
     scores = [score for _, score in order if isinstance(score, int)]
     assert scores == sorted(scores, reverse=True)
@@ -192,7 +192,7 @@ def test_python_api_gives_the_same_verdicts_as_the_cli(hub_url):
     assert json.loads(report.to_json())["models"] == doc["models"]
     for model in doc["models"]:
         card = report[model["repo_id"]]
-        assert tuple(card.axes[a].level for a in ("weights", "data", "code")) == axes(model)
+        assert tuple(card.axes[a].verdict for a in ("weights", "data", "code")) == axes(model)
     single = openness.score("railco/meadow-3b", endpoint=hub_url)
     assert single == report["railco/meadow-3b"]
 

@@ -36,7 +36,7 @@ def data_level(card: str, **kw: Any) -> int:
     """The data level the card alone reaches (the Hub's dataset lookups not made)."""
     found = extract_evidence(snapshot(card, **kw), VOCAB, LICENCES)
     signals = {**found.signals, "data.datasets_not_open": 0}  # as if every named dataset were open
-    score = evaluate(RUBRIC, "default", signals, found.evidence)["data"].score
+    score = evaluate(RUBRIC, "default", signals, found.evidence)["data"].level
     assert score is not None
     return score
 

@@ -74,15 +74,15 @@ def test_explain_as_json_has_the_steps_of_the_text(hub_url):
     run = explain("lineage/chat-ft", hub_url, "--format", "json")
     assert run.code == 0, run.stderr
     doc = json.loads(run.stdout)
-    assert doc["schema_version"] == 1 and doc["rubric"]["profile"] == "default"
+    assert doc["schema_version"] == 2 and doc["rubric"]["profile"] == "default"
     assert doc["model"]["repo_id"] == "lineage/chat-ft" and set(doc["axes"]) == {"weights", "data", "code"}
     conditions = [c for axis in doc["axes"].values() for level in axis["levels"] for c in level["conditions"]]
     assert sum(not c["met"] for c in conditions) == text.count("NOT met") > 0
     assert sum(c["met"] for c in conditions) == text.count("  met     ")
     for name, axis in doc["axes"].items():
-        assert axis["level"] == doc["model"]["axes"][name]["level"]
-        assert [lv["reached"] for lv in axis["levels"]][-1] and axis["levels"][-1]["level"] == axis["own"]["score"]
-        assert f"== {name}: {axis['level']} (level {axis['score']} of 4) ==" in text
+        assert axis["verdict"] == doc["model"]["axes"][name]["verdict"]
+        assert [lv["reached"] for lv in axis["levels"]][-1] and axis["levels"][-1]["level"] == axis["own"]["level"]
+        assert f"== {name}: {axis['verdict']} (level {axis['level']} of 4) ==" in text
     assert all(0 <= i < len(doc["evidence"]) for c in conditions for i in c["evidence"])
     assert any(axis["changed_by_parents"] and axis["final_reasons"] for axis in doc["axes"].values())
 

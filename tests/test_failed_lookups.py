@@ -53,7 +53,7 @@ def test_a_parent_that_failed_makes_what_comes_from_it_unknown(hub):
     assert card.lineage[0].reason.startswith("could not be looked up (the Hub answered HTTP 503")
     for axis in ("data", "code"):
         verdict = card.axes[axis]
-        assert (verdict.level, verdict.score) == ("unknown", None)
+        assert (verdict.verdict, verdict.level) == ("unknown", None)
         assert "lineage/rail-base could not be looked up" in verdict.reasons[0]
     assert "could not be looked up" in " ".join(card.axes["weights"].reasons)
 
@@ -72,11 +72,11 @@ def test_a_join_that_depends_on_a_parent_that_failed_is_unknown(hub):
     with the base not looked at, that is unknown; with the base answered, it is known."""
     child = hub.add_repo(*_fine_tune("failtest/quiet-ft", "lineage/base-closed"))
     clean = scored(hub, [child])[child]
-    assert clean.axes["data"].level == "closed"
+    assert clean.axes["data"].verdict == "closed"
     hub.fail_paths = {"/api/models/lineage/base-closed": 503}
     card = scored(hub, [child])[child]
     verdict = card.axes["data"]
-    assert verdict.level == "unknown"
+    assert verdict.verdict == "unknown"
     assert "lineage/base-closed could not be looked up" in verdict.reasons[0]
 
 
@@ -85,6 +85,6 @@ def test_a_parent_that_is_not_there_leaves_the_own_stage_and_says_so(hub):
     card = scored(hub, ["lineage/orphan-ft"])["lineage/orphan-ft"]
     assert card.lineage[0].status == "not_found"
     for verdict in card.axes.values():
-        assert verdict.level != "unknown"
+        assert verdict.verdict != "unknown"
     reasons = " | ".join(card.axes["data"].reasons)
     assert "lineage/does-not-exist could not be resolved" in reasons

@@ -86,9 +86,9 @@ def test_a_hub_that_does_not_answer_in_time_is_retried_then_named(hub):
 def test_a_card_that_keeps_failing_leaves_data_and_code_unknown_not_closed(hub):
     hub.fail_paths = {PATHS["card"]: 503}
     card = scored(hub.url, [MODEL])[MODEL]
-    assert card.status == "scored" and card.axes["weights"].level == "open"
+    assert card.status == "scored" and card.axes["weights"].verdict == "open"
     for axis in ("data", "code"):
-        assert card.axes[axis].level == "unknown" and card.axes[axis].score is None
+        assert card.axes[axis].verdict == "unknown" and card.axes[axis].level is None
         assert "could not read the model card (unavailable)" in card.axes[axis].reasons[0]
 
 
@@ -110,7 +110,7 @@ def test_a_batch_of_twenty_comes_back_whole_when_one_request_in_five_fails(hub, 
     models = run.json()["models"]
     assert len(models) == 20 and all(m["status"] == "scored" for m in models)
     unknown = [(m["repo_id"], a) for m in models for a, v in m["axes"].items()
-               if v["level"] == "unknown" and "could not read" in v["reasons"][0]]
+               if v["verdict"] == "unknown" and "could not read" in v["reasons"][0]]
     assert unknown == []  # every card was read in the end
     assert all(d["status"] != "error" for m in models for d in m["datasets"])
     failed = sum(n for path, n in hub.stats["by_path"].items()) - len(hub.stats["by_path"])

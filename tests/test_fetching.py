@@ -111,7 +111,7 @@ def test_transient_5xx_and_429_are_retried(hub_url, hub):
                      f"/openlab/atlas-7b/resolve/{hub.sha_of('openlab/atlas-7b')}/README.md": [502]}
     run = cli("score", "openlab/atlas-7b", "-f", "json", endpoint=hub_url)
     assert run.code == 0, run.stderr
-    assert run.model("openlab/atlas-7b")["axes"]["data"]["level"] == "open"  # the card was read
+    assert run.model("openlab/atlas-7b")["axes"]["data"]["verdict"] == "open"  # the card was read
     assert requests(hub)["GET /api/models/openlab/atlas-7b"] == 3
 
 

@@ -47,7 +47,7 @@ def test_an_explicit_format_for_an_unknown_suffix_is_named(hub_url, folder):
     target = folder / "report.xlsx"
     run = cli("score", ONE, "-o", str(target), "-f", "json", endpoint=hub_url)
     assert run.code == 0, run.stderr
-    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 2
     assert f"wrote {target} as json (1 of 1 models scored)" in run.stderr
 
 

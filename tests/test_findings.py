@@ -53,12 +53,12 @@ def test_a_signal_nobody_produced_is_unknown_not_a_no():
     weights = evaluate(DEFAULT.rubric, "default", signals, ())["weights"]
     state = by_condition(weights)["training_state_published"]
     assert state.outcome == "unknown" and state.value is None and state.remediation
-    assert weights.score == 3  # the level is what it was: unknown is never met
+    assert weights.level == 3  # the level is what it was: unknown is never met
 
 
 def test_an_unread_card_leaves_every_finding_of_an_axis_that_needs_it_unknown():
     data = evaluate(DEFAULT.rubric, "default", {**OPEN_WEIGHTS, "card.status": "unreadable"}, ())["data"]
-    assert data.level == "unknown"
+    assert data.verdict == "unknown"
     assert {f.outcome for f in data.findings} == {"unknown"}
     assert all("could not read the model card" in f.message for f in data.findings)
 

@@ -462,6 +462,6 @@ def test_a_github_that_never_answers_leaves_every_verdict_to_the_card(hub, githu
     report = compare(list(linked_models), source=HubSource(endpoint=hub.url), code_host=code_host, jobs=1)
     assert github.total == 2  # one at a time: the two timeouts that opened it (not 3 tries x 6 repositories)
     for model in linked_models:
-        verdicts = {axis: (v.level, v.score) for axis, v in report[model].axes.items()}
-        assert verdicts == {axis: (v.level, v.score) for axis, v in card_only[model].axes.items()}
+        verdicts = {axis: (v.verdict, v.level) for axis, v in report[model].axes.items()}
+        assert verdicts == {axis: (v.verdict, v.level) for axis, v in card_only[model].axes.items()}
         assert [repo.status for repo in report[model].repositories] == ["unavailable"]

@@ -85,11 +85,11 @@ def test_each_rubric_file_has_a_golden_assessment(rubric):
     assessed = {}
     for card in report:
         if rubric == "openness":
-            assessed[card.repo_id] = {axis: {"level": v.level, "score": v.score,
+            assessed[card.repo_id] = {axis: {"verdict": v.verdict, "level": v.level,
                                              "findings": {f.condition: f.outcome for f in v.findings}}
                                       for axis, v in card.axes.items()}
         else:
-            assessed[card.repo_id] = {name: {"label": d.label, "findings": {f.condition: f.outcome for f in d.findings}}
+            assessed[card.repo_id] = {name: {"label": d.verdict, "findings": {f.condition: f.outcome for f in d.findings}}
                                       for name, d in card.results[rubric].dimensions.items()}
     actual = json.dumps(assessed, indent=2, sort_keys=True) + "\n"
     path = GOLDEN / f"assessment-{rubric}.json"

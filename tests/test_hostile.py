@@ -134,21 +134,21 @@ def test_a_huge_card_is_read_in_part_and_the_verdict_says_so(hostile_report):
     for axis in ("data", "code"):
         assert any(f"longer than the {MAX_CARD_BYTES:,} bytes read" in r for r in card.axes[axis].reasons)
     assert any("only that much was read" in e.detail for e in card.axes["data"].evidence)
-    assert card.axes["data"].level != "unknown"  # what was read still counts
+    assert card.axes["data"].verdict != "unknown"  # what was read still counts
     assert any(d.id == "lineage/sft-open" for d in card.datasets)
 
 
 def test_a_card_that_is_not_utf8_leaves_data_and_code_unknown_with_the_reason(hostile_report):
     card = hostile_report["hostile/latin1-card"]
-    assert card.axes["weights"].level == "open"  # metadata still judged
+    assert card.axes["weights"].verdict == "open"  # metadata still judged
     for axis in ("data", "code"):
-        assert card.axes[axis].level == "unknown"
+        assert card.axes[axis].verdict == "unknown"
         assert "could not read the model card (unreadable)" in card.axes[axis].reasons[0]
 
 
 def test_an_empty_card_is_read_and_found_empty(hostile_report):
     card = hostile_report["hostile/empty-card"]
-    assert card.axes["data"].level == "closed" and card.axes["code"].level == "closed"
+    assert card.axes["data"].verdict == "closed" and card.axes["code"].verdict == "closed"
 
 
 def test_front_matter_that_is_not_a_mapping_is_set_aside_with_a_reason(hostile_report):
@@ -192,14 +192,14 @@ def test_front_matter_keeps_an_impossible_value_as_the_text_written():
 def test_metadata_fields_of_an_odd_type_are_read_around(hostile_report):
     card = hostile_report["hostile/odd-field-types"]
     assert card.status == "scored" and card.license.id == "apache-2.0"
-    assert card.axes["weights"].level == "open"  # the one well-formed sibling is a weight file
+    assert card.axes["weights"].verdict == "open"  # the one well-formed sibling is a weight file
     assert [d.id for d in card.datasets] == ["lineage/sft-open"]
 
 
 @pytest.mark.parametrize("repo", ["hostile/gated-true", "hostile/gated-odd"])
 def test_a_gate_value_not_understood_is_an_unknown_gate_never_none(hostile_report, repo):
     card = hostile_report[repo]
-    assert card.gated == "unknown" and card.axes["weights"].level == "partial"
+    assert card.gated == "unknown" and card.axes["weights"].verdict == "partial"
     reasons = " ".join(card.axes["weights"].reasons)
     assert "gated in a way the Hub does not say" in reasons and "gate: unknown" in reasons
     assert any(e.detail.startswith("unknown gate") for e in card.axes["weights"].evidence)
@@ -245,7 +245,7 @@ def test_an_unforeseen_failure_in_one_model_costs_that_model_only(hub, hostile_i
 def test_fields_of_the_wrong_type_are_ignored_not_believed(hostile_report, hub):
     card = hostile_report["hostile/wrong-types"]
     assert card.lineage == []  # base_model [1, 2, 3] names no parent
-    assert card.axes["weights"].level != "open"  # licence 42 is no licence
+    assert card.axes["weights"].verdict != "open"  # licence 42 is no licence
     assert not any(path.startswith("GET /api/models/1") for path in hub.stats["by_path"])
 
 
@@ -256,7 +256,7 @@ def test_a_card_naming_hundreds_of_parents_and_datasets_costs_a_bounded_number_o
     assert len(card.lineage) == 500 and len(card.datasets) == 500
     assert card.lineage[-1].reason == "not followed: the card names more than 16 parents"
     assert card.datasets[-1].status == "error"
-    assert card.axes["data"].level != "open"  # parents that could not be checked cap the join
+    assert card.axes["data"].verdict != "open"  # parents that could not be checked cap the join
 
 
 def test_a_commit_id_that_is_not_one_is_neither_cached_nor_used_in_paths(hub, hostile_ids, hf_home):
@@ -461,7 +461,7 @@ def test_a_lineage_lattice_judges_each_repo_once_and_caps_the_entries_it_lists(m
     assert len(small.lineage) == 2 ** 7 - 2 and small.lineage_omitted == 0
     assert len(large.lineage) == MAX_LINEAGE_ENTRIES
     assert len(large.lineage) + large.lineage_omitted == 2 ** 13 - 2
-    assert small.axes["weights"].level == large.axes["weights"].level == "open"
+    assert small.axes["weights"].verdict == large.axes["weights"].verdict == "open"
 
 
 def test_a_capped_lineage_says_so_in_every_format(monkeypatch):

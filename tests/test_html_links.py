@@ -53,7 +53,7 @@ def _ev(source: str) -> Evidence:
 
 
 def _card(repo_id: str, revision: str | None, sources: list[str], repos: list[RepoEntry] = ()) -> Scorecard:
-    verdict = AxisVerdict(level="open", score=3, reasons=["linked"], evidence=[_ev(s) for s in sources])
+    verdict = AxisVerdict(verdict="open", level=3, reasons=["linked"], evidence=[_ev(s) for s in sources])
     return Scorecard(repo_id=repo_id, revision=revision, status="scored", license=LICENCE,
                      axes={"weights": verdict, "data": verdict, "code": verdict},
                      repositories=list(repos))

@@ -43,7 +43,7 @@ def test_quantized_copy_inherits_data_and_code(lineage_report):
 
 def test_licence_restriction_flows_down(lineage_report):
     rail = lineage_report.model("lineage/rail-quant")
-    assert rail["license"]["class"] == "C" and rail["axes"]["weights"]["level"] == "partial"
+    assert rail["license"]["class"] == "C" and rail["axes"]["weights"]["verdict"] == "partial"
     assert "restricted-by-parent:lineage/rail-base" in rail["license"]["flags"]
     gated_parent = lineage_report.model("lineage/gated-parent-ft")
     assert gated_parent["license"]["class"] == "D"
@@ -59,7 +59,7 @@ def test_list_of_parents_is_a_merge_joined_over_all(lineage_report):
 def test_adapter_relation_inferred_from_files(lineage_report):
     model = lineage_report.model("lineage/adapter-of-closed")
     assert model["lineage"][0]["relation"] == "adapter"
-    assert model["axes"]["data"]["level"] == "partial"
+    assert model["axes"]["data"]["verdict"] == "partial"
 
 
 def test_missing_parent_is_named_and_caps_the_joined_axes_at_partial(lineage_report):
@@ -67,12 +67,12 @@ def test_missing_parent_is_named_and_caps_the_joined_axes_at_partial(lineage_rep
     entry = model["lineage"][0]
     assert (entry["repo_id"], entry["status"]) == ("lineage/does-not-exist", "not_found")
     for axis in ("data", "code"):
-        assert model["axes"][axis]["score"] <= 2
+        assert model["axes"][axis]["level"] <= 2
 
 
 def test_missing_parent_leaves_own_weights_with_the_unchecked_licence_named(lineage_report):
     weights = lineage_report.model("lineage/orphan-ft")["axes"]["weights"]
-    assert weights["level"] == "open"  # its own files, no gate, apache-2.0
+    assert weights["verdict"] == "open"  # its own files, no gate, apache-2.0
     assert any("could not be judged, so its licence was not checked" in r for r in weights["reasons"])
 
 
@@ -82,17 +82,17 @@ def test_cycles_are_cut_and_reported(lineage_report, repo_id):
     assert any(entry["status"] == "cycle" for entry in model["lineage"])
     assert any("could not be judged" in r for r in model["axes"]["weights"]["reasons"])
     for axis in ("data", "code"):
-        assert model["axes"][axis]["score"] <= 2
+        assert model["axes"][axis]["level"] <= 2
 
 
 def test_missing_and_gated_datasets(lineage_report):
     missing = lineage_report.model("lineage/missing-data")
     assert [(d["id"], d["status"]) for d in missing["datasets"]] == [
         ("lineage/no-such-dataset", "missing"), ("lineage/sft-open", "found")]
-    assert missing["axes"]["data"]["level"] == "partial"
+    assert missing["axes"]["data"]["verdict"] == "partial"
     gated = lineage_report.model("lineage/gated-data")
     assert gated["datasets"][0]["gated"] == "manual"
-    assert gated["axes"]["data"]["score"] < 4
+    assert gated["axes"]["data"]["level"] < 4
     sft = missing["datasets"][1]
     assert (sft["license"], sft["class"], sft["gated"]) == ("mit", "A", False)
 

@@ -67,7 +67,7 @@ def scored():
 
 
 def words(card) -> tuple[str, str, str]:
-    return tuple(card.axes[a].level for a in ("weights", "data", "code"))  # type: ignore[return-value]
+    return tuple(card.axes[a].verdict for a in ("weights", "data", "code"))  # type: ignore[return-value]
 
 
 def test_the_bases_are_what_the_tests_assume(scored):
@@ -77,27 +77,27 @@ def test_the_bases_are_what_the_tests_assume(scored):
     assert cards["t/base-unknown-licence"].license.license_class == "F"
     assert cards["t/base-research"].license.license_class == "E"
     own = cards["t/ft-recipe-lost-base"].axes["code"]
-    assert own.score == 2  # the recipe alone: C2, and with the base lost it stays there
+    assert own.level == 2  # the recipe alone: C2, and with the base lost it stays there
 
 
 # ---- rule: fine-tuning as the only own stage -----------------------------------------------
 
 def test_recipe_of_a_fine_tune_is_complete_for_its_own_stage_so_an_open_base_makes_it_open(scored):
     code = scored[0]["t/ft-recipe-open-base"].axes["code"]
-    assert (code.level, code.score) == ("open", 3)
+    assert (code.verdict, code.level) == ("open", 3)
     assert code.reasons[0] == "level 3: open (fine-tune open, base t/base-open open)"
     assert code.reasons[1].startswith("own stage (fine-tune): level 3: open for its own stage: the fine-tuning code")
 
 
 def test_recipe_over_a_closed_base_is_partial_with_both_sides_named(scored):
     code = scored[0]["t/ft-recipe-closed-base"].axes["code"]
-    assert (code.level, code.score) == ("partial", 2)
+    assert (code.verdict, code.level) == ("partial", 2)
     assert code.reasons[0] == "level 2: partial (fine-tune open, base t/base-closed closed)"
 
 
 def test_recipe_over_a_base_that_cannot_be_resolved_is_not_raised(scored):
     code = scored[0]["t/ft-recipe-lost-base"].axes["code"]
-    assert code.score == 2 and not any("for its own stage" in r for r in code.reasons)
+    assert code.level == 2 and not any("for its own stage" in r for r in code.reasons)
 
 
 def test_data_join_names_both_sides(scored):
@@ -109,14 +109,14 @@ def test_data_join_names_both_sides(scored):
 
 def test_a_parent_licence_of_unknown_class_is_flagged_not_inherited(scored):
     card = scored[0]["t/ft-unknown-licence-base"]
-    assert card.license.license_class == "A" and card.axes["weights"].level == "open"
+    assert card.license.license_class == "A" and card.axes["weights"].verdict == "open"
     assert "parent-licence-unknown:t/base-unknown-licence" in card.license.flags
     assert any(r.startswith("parent licence unknown: check t/base-unknown-licence") for r in card.axes["weights"].reasons)
 
 
 def test_a_known_restrictive_parent_licence_still_flows_down(scored):
     card = scored[0]["t/ft-research-base"]
-    assert card.license.license_class == "E" and card.axes["weights"].level == "partial"
+    assert card.license.license_class == "E" and card.axes["weights"].verdict == "partial"
     assert "restricted-by-parent:t/base-research" in card.license.flags
     assert not any(f.startswith("parent-licence-unknown") for f in card.license.flags)
 
@@ -125,7 +125,7 @@ def test_a_known_restrictive_parent_licence_still_flows_down(scored):
 
 def test_a_merge_of_closed_parents_with_only_a_merge_recipe_is_closed(scored):
     code = scored[0]["t/merge-closed"].axes["code"]
-    assert code.level == "closed"
+    assert code.verdict == "closed"
     assert code.reasons[0].startswith("inherited from its parents: level ")
     assert "(parent t/base-closed closed, parent t/base-closed-2 closed)" in code.reasons[0]
     assert any("its recipe documents the edit, not training" in r for r in code.reasons)
@@ -133,7 +133,7 @@ def test_a_merge_of_closed_parents_with_only_a_merge_recipe_is_closed(scored):
 
 def test_a_merge_whose_parents_are_lost_is_closed_with_the_reason(scored):
     code = scored[0]["t/merge-lost"].axes["code"]
-    assert code.level == "closed"
+    assert code.verdict == "closed"
     assert code.reasons[0].startswith("level 0: closed: no parent could be judged, and a weight edit")
 
 
@@ -144,7 +144,7 @@ def test_a_merge_of_an_open_and_a_closed_parent_is_partial(scored):
 
 def test_a_merge_whose_card_could_not_be_read_stays_unknown(scored):
     card = scored[0]["t/merge-unread"]
-    assert card.axes["data"].level == "unknown" and card.axes["code"].level == "unknown"
+    assert card.axes["data"].verdict == "unknown" and card.axes["code"].verdict == "unknown"
 
 
 def test_an_abliterated_model_takes_its_parents_data_and_code_not_its_own(scored):
@@ -175,5 +175,5 @@ def test_an_unresolved_text_parent_is_not_fetched_and_caps_the_joined_axes(score
     assert "Mystery-13B" not in hub.asked
     for axis in ("data", "code"):
         verdict = card.axes[axis]
-        assert (verdict.level, verdict.score) == ("partial", 2)
+        assert (verdict.verdict, verdict.level) == ("partial", 2)
         assert 'named only as "Mystery-13B"' in verdict.reasons[0]

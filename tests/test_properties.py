@@ -130,15 +130,15 @@ def check_verdicts(axes, card_status: str, *, joined: bool) -> None:
     """
     assert set(axes) == set(AXES)
     for axis, verdict in axes.items():
-        assert verdict.level in ("open", "partial", "closed", "unknown")
-        assert (verdict.level == "unknown") == (verdict.score is None)
-        assert verdict.score is None or 0 <= verdict.score <= 4
+        assert verdict.verdict in ("open", "partial", "closed", "unknown")
+        assert (verdict.verdict == "unknown") == (verdict.level is None)
+        assert verdict.level is None or 0 <= verdict.level <= 4
         assert verdict.reasons and all(isinstance(r, str) and r for r in verdict.reasons)
         check_evidence(verdict.evidence)
         if card_status in ("unreadable", "unavailable") and axis in CARD_AXES:
             if not joined:
-                assert verdict.level == "unknown", (axis, verdict.reasons)
-            elif verdict.level == "open":
+                assert verdict.verdict == "unknown", (axis, verdict.reasons)
+            elif verdict.verdict == "open":
                 assert verdict.reasons[0].startswith("inherited from"), (axis, verdict.reasons)
 
 

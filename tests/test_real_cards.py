@@ -86,12 +86,12 @@ def test_archetypes(report):
 
 
 def test_use_restricted_weights_are_partial(report):
-    assert report.model("bigscience/bloom")["axes"]["weights"]["level"] == "partial"
+    assert report.model("bigscience/bloom")["axes"]["weights"]["verdict"] == "partial"
     assert report.model("bigscience/bloom")["license"]["class"] == "C"
-    assert report.model("microsoft/phi-2")["axes"]["weights"]["level"] == "partial"
+    assert report.model("microsoft/phi-2")["axes"]["weights"]["verdict"] == "partial"
     assert report.model("microsoft/phi-2")["license"]["class"] == "E"
     deepseek = report.model("deepseek-ai/deepseek-llm-7b-chat")
-    assert deepseek["axes"]["weights"]["level"] == "partial"
+    assert deepseek["axes"]["weights"]["verdict"] == "partial"
     assert deepseek["license"]["id"] == "other" and deepseek["license"]["resolved_via"].startswith("alias:")
 
 
@@ -141,7 +141,7 @@ def test_derived_models_inherit_from_their_parents(real_hub):
     assert gptq["axes"]["data"]["reasons"][0].startswith("inherited from quantized parent")
 
     gguf = run.model("lmstudio-community/gemma-2-2b-it-GGUF")
-    assert gguf["axes"]["weights"]["level"] == "partial"
+    assert gguf["axes"]["weights"]["verdict"] == "partial"
     parent = gguf["lineage"][0]
     assert (parent["repo_id"], parent["status"]) == ("google/gemma-2-2b-it", "not_found")
 
@@ -171,7 +171,7 @@ def test_python_api_agrees_with_the_cli_on_real_cards(real_hub):
     report = openness.compare(THREE_REAL, endpoint=real_hub)
     doc = cli("score", *THREE_REAL, "-f", "json", endpoint=real_hub).json()
     assert [axes(m) for m in doc["models"]] == [
-        tuple(card.axes[a].level for a in ("weights", "data", "code")) for card in report.scorecards]
+        tuple(card.axes[a].verdict for a in ("weights", "data", "code")) for card in report.scorecards]
     assert "<table>" in report._repr_html_()
 
 

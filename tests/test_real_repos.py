@@ -89,7 +89,7 @@ def test_an_own_repository_the_card_does_not_describe_gives_code_evidence_and_it
     for model_id, (repo, script) in OWN_REPOSITORY.items():
         model = run.model(model_id)
         code = model["axes"]["code"]
-        assert code["level"] == "open", (model_id, code["reasons"])
+        assert code["verdict"] == "open", (model_id, code["reasons"])
         said = [e["detail"] for e in code["evidence"] if e["source"].lower() == f"github.com/{repo}".lower()]
         assert any(script in d and "licence Apache-2.0" in d for d in said), said
         entry = next(r for r in model["repositories"] if r["repo"].lower() == repo.lower())

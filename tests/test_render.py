@@ -14,7 +14,7 @@ HOSTILE = "evil | name\nnext line <script>alert(1)</script> \x1b[31mred\x1b[0m"
 
 def hostile_report() -> Report:
     evidence = [Evidence(signal="license.class", source="README.md line 3", detail=HOSTILE, strength="medium")]
-    verdict = AxisVerdict(level="partial", score=1, reasons=[f"level 1: {HOSTILE}"], evidence=evidence)
+    verdict = AxisVerdict(verdict="partial", level=1, reasons=[f"level 1: {HOSTILE}"], evidence=evidence)
     card = Scorecard(
         repo_id="t/m", revision="0" * 40, status="scored",
         license=LicenseVerdict(id="other", name=HOSTILE, label=HOSTILE, license_class="F", class_title="Unknown"),

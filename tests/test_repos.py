@@ -70,7 +70,7 @@ def test_named_after_reads_the_names_without_punctuation():
 def test_own_repository_with_training_code_gives_c3_with_its_licence():
     card = "# Widget\n\nSee [GitHub](https://github.com/acme/tools) for more.\n"
     verdict, signals, found = judged(card, {"acme/tools": repo("acme/tools", TRAINING_TREE, "MIT")})
-    assert (verdict.score, verdict.level) == (4, "open")  # training, evaluation and data code
+    assert (verdict.level, verdict.verdict) == (4, "open")  # training, evaluation and data code
     assert signals["code.licences"] == "acme/tools: MIT (class A)"
     detail = next(e.detail for e in verdict.evidence if e.signal == "code.repository")
     assert "`pretrain/model_7b.py`" in detail and "licence MIT" in detail
@@ -80,32 +80,32 @@ def test_without_the_lookup_the_same_card_is_inference_only():
     card = "# Widget\n\nSee [GitHub](https://github.com/acme/tools) for more.\n"
     verdict, _, found = judged(card, None)
     assert found.code.lookups() == ["acme/tools"]
-    assert (verdict.score, verdict.level) == (1, "closed")
+    assert (verdict.level, verdict.verdict) == (1, "closed")
 
 
 def test_a_repository_named_after_the_model_counts_by_its_tree():
     card = "# Widget\n\nIt was introduced in [this repository](https://github.com/acme/widget).\n"
     verdict, _, _ = judged(card, {"acme/widget": repo("acme/widget", TRAINING_TREE)})
-    assert verdict.score == 4
+    assert verdict.level == 4
 
 
 def test_someone_elses_repository_keeps_the_cards_word():
     # A repository the card thanks, or names as a tool, is not the model's own code.
     card = "# Widget\n\nThanks to [Trainer Kit](https://github.com/other/trainer-kit) and friends.\n"
     verdict, _, _ = judged(card, {"other/trainer-kit": repo("other/trainer-kit", TRAINING_TREE)})
-    assert verdict.score == 1
+    assert verdict.level == 1
 
 
 def test_fine_tuning_scripts_in_the_own_repository_are_usage_code():
     card = "# Widget\n\n- Code: https://github.com/acme/widget\n"
     verdict, _, _ = judged(card, {"acme/widget": repo("acme/widget", FINETUNE_TREE)})
-    assert (verdict.score, verdict.level) == (1, "closed")  # RUBRIC.md C1
+    assert (verdict.level, verdict.verdict) == (1, "closed")  # RUBRIC.md C1
 
 
 def test_training_code_under_a_non_open_licence_is_c2():
     card = "# Widget\n\nThe training code is in [our repository](https://github.com/acme/widget).\n"
     verdict, signals, _ = judged(card, {"acme/widget": repo("acme/widget", TRAINING_TREE, "CC-BY-NC-4.0")})
-    assert (verdict.score, verdict.level) == (2, "partial")
+    assert (verdict.level, verdict.verdict) == (2, "partial")
     assert "not open" in " ".join(verdict.reasons)
     assert signals["code.training_not_open"] == 1
 
@@ -114,7 +114,7 @@ def test_training_code_under_a_non_open_licence_is_c2():
 def test_an_unidentified_licence_does_not_lower_the_verdict(licence):
     card = "# Widget\n\nThe training code is in [our repository](https://github.com/acme/widget).\n"
     verdict, _, _ = judged(card, {"acme/widget": repo("acme/widget", ["train.py"], licence)})
-    assert verdict.score == 3
+    assert verdict.level == 3
 
 
 @pytest.mark.parametrize("status", ["rate_limited", "unavailable", "not_cached", "off"])
@@ -122,7 +122,7 @@ def test_a_failed_lookup_falls_back_to_the_card_and_says_so(status):
     card = "# Widget\n\nThe training code is in [our repository](https://github.com/acme/widget).\n"
     alone, _, _ = judged(card, None)
     verdict, signals, _ = judged(card, {"acme/widget": repo("acme/widget", [], status=status)})
-    assert (verdict.score, verdict.level) == (alone.score, alone.level) == (3, "open")
+    assert (verdict.level, verdict.verdict) == (alone.level, alone.verdict) == (3, "open")
     said = [e.detail for e in verdict.evidence if e.signal == "code.repository"]
     assert said and said[0].startswith("code from card only")
     assert signals["code.repos_unchecked"] == 1
@@ -153,7 +153,7 @@ def test_general_libraries_are_never_looked_up():
 ])
 def test_a_code_release_stated_in_prose(sentence, counts):
     verdict, _, _ = judged(f"# Widget\n\n{sentence}\n", None)
-    assert (verdict.score >= 3) is counts
+    assert (verdict.level >= 3) is counts
 
 
 def test_tree_reading_stays_linear_on_a_huge_hostile_tree():
@@ -165,6 +165,6 @@ def test_tree_reading_stays_linear_on_a_huge_hostile_tree():
 
 def test_a_passive_release_statement_counts_too():
     verdict, _, _ = judged("# Widget\n\nOur training and inference code is released under the Apache License 2.0.\n", None)
-    assert verdict.score == 3
+    assert verdict.level == 3
     verdict, _, _ = judged("# Widget\n\nThe training code will be released later.\n", None)
-    assert verdict.score < 3
+    assert verdict.level < 3

@@ -91,7 +91,7 @@ def test_no_profile_calls_unknown_open():
 )
 def test_levels_follow_rubric(changes, axis, score, word):
     verdict = judge(**changes)[axis]
-    assert (verdict.score, verdict.level) == (score, word)
+    assert (verdict.level, verdict.verdict) == (score, word)
 
 
 def test_reason_says_why_not_higher():
@@ -104,13 +104,13 @@ def test_reason_says_why_not_higher():
 def test_unreadable_card_makes_card_axes_unknown_never_open():
     for status in ("unreadable", "unavailable"):
         verdicts = judge(card__status=status)
-        assert verdicts["weights"].level == "open"
-        assert (verdicts["data"].level, verdicts["data"].score) == ("unknown", None)
-        assert (verdicts["code"].level, verdicts["code"].score) == ("unknown", None)
+        assert verdicts["weights"].verdict == "open"
+        assert (verdicts["data"].verdict, verdicts["data"].level) == ("unknown", None)
+        assert (verdicts["code"].verdict, verdicts["code"].level) == ("unknown", None)
 
 
 def test_absent_card_is_judged_not_unknown():
-    assert judge(card__status="absent")["data"].level == "open"
+    assert judge(card__status="absent")["data"].verdict == "open"
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_absent_card_is_judged_not_unknown():
     ],
 )
 def test_profiles(profile, changes, axis, word):
-    assert judge(profile, **changes)[axis].level == word
+    assert judge(profile, **changes)[axis].verdict == word
 
 
 def test_adapter_remark():
@@ -192,7 +192,7 @@ def test_every_alias_name_is_normalised_and_classes_are_complete():
 def test_weights_never_exceed_the_licence_class_cap(cls):
     """licenses.yaml's max_weights_level and the rubric's licence conditions agree."""
     cap = LICENCES.classes[cls].max_weights_level
-    assert judge(license__class=cls)["weights"].score == cap
+    assert judge(license__class=cls)["weights"].level == cap
 
 
 def test_a_dataset_the_hub_does_not_know_stays_identified_but_is_not_verified_open():
@@ -204,4 +204,4 @@ def test_a_dataset_the_hub_does_not_know_stays_identified_but_is_not_verified_op
     assert found.signals["data.datasets_missing"] == 1 and found.signals["data.datasets_not_open"] == 1
     assert "data.unreleased" not in found.signals and "not on this Hub: o/gone" in found.signals["data.datasets_summary"]
     verdict = judge(**{k.replace(".", "__"): v for k, v in found.signals.items()})["data"]
-    assert (verdict.score, verdict.level) == (3, "open")
+    assert (verdict.level, verdict.verdict) == (3, "open")

@@ -25,7 +25,7 @@ dimensions:
     levels:
       - label: Open Weights
         requires: [weights_open, licence_osi]
-        summary: "weights {openness.weights.level} under licence class {license.class}"
+        summary: "weights {openness.weights.verdict} under licence class {license.class}"
       - label: Weights Available
         requires: [has_weights]
       - label: No Weights
@@ -40,9 +40,9 @@ dimensions:
         requires: []
 conditions:
   weights_open:
-    signal: openness.weights.score
+    signal: openness.weights.level
     min: 3
-    unmet: "weights are {openness.weights.level}"
+    unmet: "weights are {openness.weights.verdict}"
     why: The label needs open weights.
     remediation: Publish the weights under an open licence.
   licence_osi:
@@ -54,9 +54,9 @@ conditions:
     min: 1
     unmet: no weight files
   data_open:
-    signal: openness.data.score
+    signal: openness.data.level
     min: 3
-    unmet: "data is {openness.data.level}"
+    unmet: "data is {openness.data.verdict}"
     remediation: Publish the training data.
 """
 MODELS = ["openlab/atlas-7b", "railco/meadow-3b", "ncco/lumen-2b", "oddco/binary-card"]
@@ -74,15 +74,15 @@ def toy_folder(tmp_path: Path, monkeypatch) -> Path:
 def expected(model: dict) -> dict[str, str]:
     """What the toy rubric says, worked out by hand from the openness verdicts in the JSON."""
     weights, data = model["axes"]["weights"], model["axes"]["data"]
-    if weights["score"] is not None and weights["score"] >= 3 and model["license"]["class"] == "A":
+    if weights["level"] is not None and weights["level"] >= 3 and model["license"]["class"] == "A":
         label = "Open Weights"
     else:
         label = "Weights Available" if any(e["signal"] == "weights.files" for e in weights["evidence"]) \
-            and weights["score"] else "No Weights"
-    if data["score"] is None:
+            and weights["level"] else "No Weights"
+    if data["level"] is None:
         data_class = None  # could not tell: never the floor
     else:
-        data_class = "Class II" if data["score"] >= 3 else "Class III"
+        data_class = "Class II" if data["level"] >= 3 else "Class III"
     return {"label": label, "data_class": data_class}
 
 
@@ -96,7 +96,7 @@ def test_a_dropped_in_rubric_is_scored_and_written_in_every_format(hub_url, toy_
     for model in doc["models"]:
         result = model["results"]["toy"]
         assert (result["rubric"], result["version"], result["title"]) == ("toy", "0.1", "Toy labels")
-        found = {name: dim["label"] for name, dim in result["dimensions"].items()}
+        found = {name: dim["verdict"] for name, dim in result["dimensions"].items()}
         assert found == expected(model), model["repo_id"]
         labels[model["repo_id"]] = found
     assert {f["label"] for f in labels.values()} >= {"Open Weights"}
@@ -153,3 +153,18 @@ def test_a_rubric_path_that_names_no_folder_is_bad_input(hub_url, tmp_path, monk
     run = cli("score", MODELS[0], "--rubric", "toy", endpoint=hub_url)
     assert run.code == 2 and "OPENNESS_RUBRIC_PATH names" in run.stderr and "not a folder" in run.stderr
     assert cli("rubric", "list").code == 2
+
+
+@pytest.mark.parametrize("condition, says", [
+    ("    signal: openness.weights.score\n    min: 3\n", "tests openness.weights.score, now named openness.weights.level"),
+    ("    signal: openness.weights.level\n    in: [open]\n", "the word is openness.weights.verdict"),
+    ("    signal: openness.weights.level\n    is: open\n", "the word is openness.weights.verdict"),
+])
+def test_a_rubric_written_with_the_version_1_axis_names_is_refused_with_the_new_name(toy_folder, condition, says):
+    """Before schema_version 2 the axis word was `level` and the number `score`: a word
+    tested against `level` (now the number) would never hold, so it is named, not run."""
+    old = TOY.replace("    signal: openness.weights.level\n    min: 3\n", condition)
+    assert old != TOY
+    (toy_folder / "toy.yaml").write_text(old, encoding="utf-8")
+    run = cli("rubric", "list")
+    assert run.code == 2 and run.stderr.count("\n") == 1 and says in run.stderr, run.stderr

@@ -32,9 +32,9 @@ def _axis_rank(axis: AxisName) -> Callable[[Scorecard], tuple[int, int]]:
         verdict = card.axes.get(axis)
         if card.status != "scored" or verdict is None:
             return (2, 0)
-        if verdict.score is None:
+        if verdict.level is None:
             return (1, 0)
-        return (0, -verdict.score)
+        return (0, -verdict.level)
 
     return rank
 
@@ -64,7 +64,7 @@ def group_title(card: Scorecard, key: GroupKey) -> str:
         lic = card.license
         return f"class {lic.license_class}: {lic.class_title}" if lic else "no licence"
     verdict = card.axes.get(key.value)
-    return f"{key.value}: {verdict.level if verdict else 'unknown'}"
+    return f"{key.value}: {verdict.verdict if verdict else 'unknown'}"
 
 
 def _group_rank(title: str, key: GroupKey) -> tuple[int, str]:

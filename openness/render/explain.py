@@ -45,14 +45,14 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
     axis, own, final = rubric.axes[name], trace.own.get(name), trace.card.axes.get(name)
     if own is None or final is None:
         return []
-    lines = [f"== {name}: {final.level} (level {_score(final)} of 4) =="]
-    if own.score is None:
+    lines = [f"== {name}: {final.verdict} (level {_score(final)} of 4) =="]
+    if own.level is None:
         return [*lines, f"  not judged: {terminal_line(own.reasons[0])}", ""]
     shown: set[int] = set()
     for level in axis.levels:
-        if level.level < own.score:
+        if level.level < own.level:
             break
-        reached = level.level == own.score
+        reached = level.level == own.level
         verdict = "reached: every condition holds" if reached else "not reached"
         lines.append(f"  level {level.level}: {verdict}")
         if not level.requires:
@@ -61,10 +61,10 @@ def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[st
             lines += _condition(rubric, _finding(own, condition_name), trace, shown)
     not_higher = _not_higher(axis.levels, own)
     if not_higher:
-        lines.append(f"  not level {own.score + 1}: {terminal_line(not_higher.message)}")
+        lines.append(f"  not level {own.level + 1}: {terminal_line(not_higher.message)}")
     # The word the verdict got: the profile's word for the level, unless one of the
     # profile's `open_requires` conditions kept it partial (said in a remark below).
-    lines.append(f"  word: level {own.score} is '{own.level}' under profile {profile}")
+    lines.append(f"  word: level {own.level} is '{own.verdict}' under profile {profile}")
     lines += [f"  remark: {terminal_line(r)}" for r in own.reasons[1:] if not r.startswith("not level")]
     lines += _lineage(own, final)
     lines += _unused(trace.evidence, axis.evidence_from, shown)
@@ -78,7 +78,7 @@ def _finding(verdict: AxisVerdict, name: str) -> Finding:
 
 def _not_higher(levels: list[Any], own: AxisVerdict) -> Finding | None:
     """The first condition of the level above the one reached that was not met."""
-    above = next((lv for lv in levels if lv.level == (own.score or 0) + 1), None)
+    above = next((lv for lv in levels if lv.level == (own.level or 0) + 1), None)
     if above is None:
         return None
     return next((f for c in above.requires if (f := _finding(own, c)).outcome != "met"), None)
@@ -115,14 +115,14 @@ def _show(value: Any) -> str:
 
 
 def _score(verdict: AxisVerdict) -> str:
-    return "?" if verdict.score is None else str(verdict.score)
+    return "?" if verdict.level is None else str(verdict.level)
 
 
 def _lineage(own: AxisVerdict, final: AxisVerdict) -> list[str]:
-    if (own.score, own.level) == (final.score, final.level) and own.reasons == final.reasons:
+    if (own.level, own.verdict) == (final.level, final.verdict) and own.reasons == final.reasons:
         return []
-    lines = [f"  lineage: the model's own card gives level {_score(own)} ({own.level}); "
-             f"with its parents the verdict is level {_score(final)} ({final.level}):"]
+    lines = [f"  lineage: the model's own card gives level {_score(own)} ({own.verdict}); "
+             f"with its parents the verdict is level {_score(final)} ({final.verdict}):"]
     return lines + [f"    - {terminal_line(reason)}" for reason in final.reasons]
 
 
@@ -136,7 +136,8 @@ def _unused(evidence: tuple[Evidence, ...], prefixes: list[str], shown: set[int]
         f"    - [{e.strength}] {terminal_line(e.source)}: {terminal_line(e.detail)}" for e in rest]
 
 
-EXPLAIN_SCHEMA_VERSION = 1
+EXPLAIN_SCHEMA_VERSION = 2
+"""2: each axis says `verdict` for the word and `level` for the number (1 said `level` and `score`)."""
 
 
 def explain_document(trace: Trace, rubric: Rubric, profile: str) -> dict[str, Any]:
@@ -182,20 +183,20 @@ def render_explain_json(trace: Trace, rubric: Rubric, profile: str) -> str:
 
 def _axis_data(trace: Trace, rubric: Rubric, name: AxisName, own: AxisVerdict, final: AxisVerdict) -> dict[str, Any]:
     axis = rubric.axes[name]
-    data: dict[str, Any] = {"level": final.level, "score": final.score,
-                            "own": {"level": own.level, "score": own.score}}
-    if own.score is None:
+    data: dict[str, Any] = {"verdict": final.verdict, "level": final.level,
+                            "own": {"verdict": own.verdict, "level": own.level}}
+    if own.level is None:
         return {**data, "not_judged": own.reasons[0], "levels": [], "not_higher": None,
                 "remarks": [], "changed_by_parents": False}
     used: set[int] = set()
     levels = []
     for level in axis.levels:
-        if level.level < own.score:
+        if level.level < own.level:
             break
-        levels.append({"level": level.level, "reached": level.level == own.score,
+        levels.append({"level": level.level, "reached": level.level == own.level,
                        "conditions": [_condition_data(rubric, _finding(own, c), trace, used) for c in level.requires]})
     not_higher = _not_higher(axis.levels, own)
-    changed = (own.score, own.level, own.reasons) != (final.score, final.level, final.reasons)
+    changed = (own.level, own.verdict, own.reasons) != (final.level, final.verdict, final.reasons)
     return {**data, "levels": levels,
             "not_higher": not_higher.message if not_higher else None,
             "remarks": [r for r in own.reasons[1:] if not r.startswith("not level")],

@@ -184,11 +184,11 @@ def _axis(card: Scorecard, axis: str, hub: str | None) -> dict[str, Any]:
               "about": one_line(", ".join([r.status.replace("_", " ")] + ([r.license] if r.license else [])))}
              for r in card.repositories] if axis == "code" else []
     if verdict is None:
-        return {"name": axis, "level": "unknown", "label": "not judged", "headline": "not judged",
+        return {"name": axis, "verdict": "unknown", "label": "not judged", "headline": "not judged",
                 "reasons": [], "evidence": [], "repositories": repos, "findings_summary": None, "findings": []}
     return {
         "name": axis,
-        "level": verdict.level,
+        "verdict": verdict.verdict,
         "label": level_text(verdict),
         "headline": one_line(headline(verdict.reasons)),
         "reasons": [one_line(r) for r in verdict.reasons],

@@ -4,10 +4,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from openness.models import AXES, AxisVerdict, ReportData, Scorecard
+from pydantic import ValidationError
+
+from openness.errors import UnreadableReport
+from openness.models import AXES, AxisVerdict, ReportData, RubricRef, Scorecard
 from openness.render.text import SURROGATE
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 (openness 0.x, December 2026): an axis says `verdict` for its word and `level` for its
+number, as the CLI and CSV do; a rubric result's dimension says `verdict` for its label.
+Version 1 said `level` for the word and `score` for the number, and `label`;
+`openness.report.load_report` reads both."""
 TOOL_NAME = "openness"
 SCHEMA_FILE = "report.schema.json"
 """The JSON Schema of this document, shipped beside this module."""
@@ -63,8 +70,8 @@ def _model(card: Scorecard) -> dict[str, Any]:
 
 def _axis(verdict: AxisVerdict) -> dict[str, Any]:
     return {
+        "verdict": verdict.verdict,
         "level": verdict.level,
-        "score": verdict.score,
         "reasons": list(verdict.reasons),
         "evidence": [e.model_dump(include={"source", "detail", "strength", "signal"}) for e in verdict.evidence],
         "findings": [f.model_dump() for f in verdict.findings],
@@ -74,3 +81,55 @@ def _axis(verdict: AxisVerdict) -> dict[str, Any]:
 def model_entry(card: Scorecard) -> dict[str, Any]:
     """One model's entry of `models`, as other JSON documents (`explain`) embed it."""
     return _model(card)
+
+
+READABLE_VERSIONS = (1, 2)
+
+
+def read_report_document(doc: Any) -> ReportData:
+    """A report document of any readable schema_version back as the report it was made of.
+
+    What the document does not carry (the endpoint, the time of the run) is None. A
+    version 1 document is read through its own names: an axis's `level` was its word and
+    `score` its number, a dimension result's `label` its verdict.
+    """
+    if not isinstance(doc, dict) or not isinstance(doc.get("tool"), dict) or doc["tool"].get("name") != TOOL_NAME:
+        raise UnreadableReport("not an openness JSON report (no tool named openness)")
+    version = doc.get("schema_version")
+    if version not in READABLE_VERSIONS:
+        raise UnreadableReport(f"schema_version {version!r} cannot be read by this openness "
+                               f"(it reads {', '.join(map(str, READABLE_VERSIONS))})")
+    models = doc.get("models")
+    if not isinstance(models, list):
+        raise UnreadableReport("an openness report without a list of models")
+    try:
+        return ReportData(tool_version=doc["tool"].get("version"), rubric=RubricRef.model_validate(doc.get("rubric")),
+                          scorecards=[_read_model(m, version) for m in models])
+    except (ValidationError, TypeError, AttributeError) as exc:
+        first = exc.errors()[0] if isinstance(exc, ValidationError) else None
+        where = ".".join(str(part) for part in first["loc"]) if first else type(exc).__name__
+        raise UnreadableReport(f"a model entry does not fit schema_version {version} ({where})") from None
+
+
+def _read_model(entry: dict[str, Any], version: int) -> Scorecard:
+    fields = dict(entry)
+    if version == 1:
+        fields["axes"] = {axis: _v1_axis(verdict) for axis, verdict in entry.get("axes", {}).items()}
+        fields["results"] = {rubric: {**result, "dimensions": {name: _v1_dimension(dim)
+                                                               for name, dim in result["dimensions"].items()}}
+                             for rubric, result in entry.get("results", {}).items()}
+    # The licence and dataset entries are written by their aliases (`class`).
+    if isinstance(fields.get("license"), dict):
+        fields["license"] = {("license_class" if k == "class" else k): v for k, v in fields["license"].items()}
+    fields["datasets"] = [{("license_class" if k == "class" else k): v for k, v in d.items()}
+                          for d in fields.get("datasets", [])]
+    return Scorecard.model_validate(fields)
+
+
+def _v1_axis(verdict: dict[str, Any]) -> dict[str, Any]:
+    renamed = {k: v for k, v in verdict.items() if k not in ("level", "score")}
+    return {"verdict": verdict.get("level"), "level": verdict.get("score"), **renamed}
+
+
+def _v1_dimension(dimension: dict[str, Any]) -> dict[str, Any]:
+    return {("verdict" if k == "label" else k): v for k, v in dimension.items()}

@@ -68,8 +68,8 @@ def section(card: Scorecard) -> str:
         verdict = card.axes.get(axis)
         if verdict is None:
             continue
-        level = "?" if verdict.score is None else f"{verdict.score}/4"
-        out.append(f"**{axis}: {verdict.level}** ({level}): {markdown_cell(headline(verdict.reasons))}\n")
+        level = "?" if verdict.level is None else f"{verdict.level}/4"
+        out.append(f"**{axis}: {verdict.verdict}** ({level}): {markdown_cell(headline(verdict.reasons))}\n")
         out += [f"- {markdown_cell(r)}" for r in verdict.reasons]
         out += [f"  - _{e.strength}_ · {markdown_cell(e.source)}: {markdown_cell(e.detail)}" for e in verdict.evidence]
         summary = findings_summary(verdict.findings)
@@ -81,7 +81,7 @@ def section(card: Scorecard) -> str:
         out.append("")
     for rubric, result in card.results.items():
         for name, found in result.dimensions.items():
-            label = found.label if found.label is not None else "unknown"
+            label = found.verdict if found.verdict is not None else "unknown"
             out.append(f"**{markdown_cell(rubric)}: {markdown_cell(name)}: {markdown_cell(label)}** "
                        f"({markdown_cell(result.title)})\n")
             out += [f"- {markdown_cell(r)}" for r in found.reasons]

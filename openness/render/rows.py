@@ -26,7 +26,7 @@ def level_text(verdict: AxisVerdict | None) -> str:
     """`open 3/4`, or `unknown` (no level); an em dash when the axis was not judged."""
     if verdict is None:
         return "—"
-    return verdict.level if verdict.score is None else f"{verdict.level} {verdict.score}/4"
+    return verdict.verdict if verdict.level is None else f"{verdict.verdict} {verdict.level}/4"
 
 
 def licence_text(card: Scorecard) -> str:
@@ -78,8 +78,8 @@ def summary_row(card: Scorecard) -> dict[str, Any]:
     row: dict[str, Any] = {"repo_id": card.repo_id, "revision": card.revision, "status": card.status}
     for axis in AXES:
         verdict = card.axes.get(axis)
-        row[axis] = verdict.level if verdict else None
-        row[f"{axis}_level"] = verdict.score if verdict else None
+        row[axis] = verdict.verdict if verdict else None
+        row[f"{axis}_level"] = verdict.level if verdict else None
     lic = card.license
     row |= {
         "license": lic.label if lic else None,
@@ -91,7 +91,7 @@ def summary_row(card: Scorecard) -> dict[str, Any]:
         "error": card.error.message if card.error else None,
     }
     for rubric, result in card.results.items():
-        row |= {f"{rubric}.{dim}": found.label for dim, found in result.dimensions.items()}
+        row |= {f"{rubric}.{dim}": found.verdict for dim, found in result.dimensions.items()}
     return row
 
 
@@ -140,7 +140,7 @@ def result_text(card: Scorecard, column: ResultColumn) -> str:
     found = result.dimensions.get(column.dimension) if result else None
     if found is None:
         return "—"
-    return found.label if found.label is not None else "unknown"
+    return found.verdict if found.verdict is not None else "unknown"
 
 
 FINDING_MARKS = {"met": "met", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a"}

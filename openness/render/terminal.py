@@ -74,12 +74,12 @@ def _block(card: Scorecard, details: bool, paint: Callable[[str], str], width: i
            if licence else "?")
     headers = ["axis", "verdict", "level", "reason"]
     cells = [
-        [axis, verdict.level, "?" if verdict.score is None else f"{verdict.score}/4",
+        [axis, verdict.verdict, "?" if verdict.level is None else f"{verdict.level}/4",
          terminal_line(headline(verdict.reasons))]
         for axis, verdict in ((a, card.axes[a]) for a in AXES if a in card.axes)
     ]
     # Other rubrics asked for: a row per dimension, its label where the word goes.
-    cells += [[terminal_line(f"{rubric}: {name}"), terminal_line(found.label or "unknown"), "",
+    cells += [[terminal_line(f"{rubric}: {name}"), terminal_line(found.verdict or "unknown"), "",
                terminal_line(headline(found.reasons))]
               for rubric, result in card.results.items() for name, found in result.dimensions.items()]
     room = _reason_room(headers, cells, width)
@@ -108,7 +108,7 @@ def _details(card: Scorecard) -> str:
         verdict = card.axes.get(axis)
         if verdict is None:
             continue
-        lines.append(f"{axis}: {verdict.level}" + ("" if verdict.score is None else f" (level {verdict.score})"))
+        lines.append(f"{axis}: {verdict.verdict}" + ("" if verdict.level is None else f" (level {verdict.level})"))
         lines += [f"  - {terminal_line(r)}" for r in verdict.reasons]
         lines += [f"    [{e.strength}] {terminal_line(e.source)}: {terminal_line(e.detail)}" for e in verdict.evidence]
         if not verdict.evidence:

@@ -50,7 +50,7 @@ def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[
     shown = [e for e in evidence if _belongs(e.signal, axis)]
     if "card" in axis.needs and signals.get("card.status") in _CARD_UNREAD:
         why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
-        return AxisVerdict(level="unknown", score=None, reasons=[why], evidence=shown,
+        return AxisVerdict(verdict="unknown", level=None, reasons=[why], evidence=shown,
                            findings=findings(rubric, name, profile, signals, card_unread=why))
     level, reasons = _level(rubric, axis, signals)
     reasons += [fill(rubric.conditions[c].met or "", signals) for c in axis.remarks
@@ -61,7 +61,7 @@ def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[
         if unmet:
             word = "partial"
             reasons.append(f"partial under this profile: {unmet}")
-    return AxisVerdict(level=word, score=level, reasons=reasons, evidence=shown,
+    return AxisVerdict(verdict=word, level=level, reasons=reasons, evidence=shown,
                        findings=findings(rubric, name, profile, signals, open_word=profile.word(name, level) == "open"))
 
 

@@ -16,13 +16,13 @@ from openness.rubric.schema import Condition, Dimension, Framework
 
 def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any]:
     """The model's own signals, with the scorecard's verdicts after lineage: the openness
-    axes as `openness.<axis>.score` / `.level` (None when unknown) and the licence class
-    along the chain as `license.class`."""
+    axes as `openness.<axis>.level` (0-4) and `openness.<axis>.verdict` (the word), None
+    when unknown, and the licence class along the chain as `license.class`."""
     joined = dict(signals)
     for axis, verdict in card.axes.items():
-        unknown = verdict.score is None
-        joined[f"openness.{axis}.score"] = None if unknown else verdict.score
+        unknown = verdict.level is None
         joined[f"openness.{axis}.level"] = None if unknown else verdict.level
+        joined[f"openness.{axis}.verdict"] = None if unknown else verdict.verdict
     if card.license is not None:
         joined["license.class"] = card.license.license_class
     return joined
@@ -47,9 +47,9 @@ def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], sign
             continue
         unknown = next((f for f in outcomes if f.outcome == "unknown"), None)
         if unknown is not None:
-            return DimensionResult(label=None, rank=None, findings=list(findings.values()), reasons=[
+            return DimensionResult(verdict=None, rank=None, findings=list(findings.values()), reasons=[
                 f"could not tell whether {level.label}: {unknown.message}", *passed_over])
         said = fill(level.summary, signals) if level.summary else level.label
-        return DimensionResult(label=level.label, rank=rank, findings=list(findings.values()),
+        return DimensionResult(verdict=level.label, rank=rank, findings=list(findings.values()),
                                reasons=[said, *passed_over[-1:]])
     raise AssertionError("validated: the last level requires nothing")

@@ -130,7 +130,7 @@ def _inherit(axis: AxisName, own: AxisVerdict, parents: list[ParentOutcome]) -> 
     theirs = outcome.card.axes[axis]  # type: ignore[union-attr]
     reasons = [f"inherited from {outcome.parent.relation} parent {outcome.parent.repo_id}: {theirs.reasons[0]}",
                *theirs.reasons[1:], f"own card: {own.reasons[0]}"]
-    return AxisVerdict(level=theirs.level, score=theirs.score, reasons=reasons, evidence=list(own.evidence),
+    return AxisVerdict(verdict=theirs.verdict, level=theirs.level, reasons=reasons, evidence=list(own.evidence),
                        findings=list(own.findings))
 
 
@@ -142,7 +142,7 @@ def _not_looked_up(own: AxisVerdict, parents: list[ParentOutcome]) -> AxisVerdic
     if not failed:
         return None
     why = "; ".join(f"{p.parent.repo_id} {p.reason}" for p in failed)
-    return AxisVerdict(level="unknown", score=None, evidence=list(own.evidence), findings=list(own.findings), reasons=[
+    return AxisVerdict(verdict="unknown", level=None, evidence=list(own.evidence), findings=list(own.findings), reasons=[
         f"unknown: the verdict is its {failed[0].parent.relation} parent's, and the parent {why}",
         f"own card (not counted): {own.reasons[0]}"])
 
@@ -152,12 +152,12 @@ def _own_stage_complete(rubric: Rubric, profile: Profile, axis: AxisName, own: A
     """The own stage as it enters the join: raised when a rule says it is complete for a derived model."""
     resolved = any(p.resolved and p.card and axis in p.card.axes for p in parents)
     for rule in rubric.lineage.own_stage_complete:
-        applies = (rule.axis == axis and own.score == rule.level and resolved
+        applies = (rule.axis == axis and own.level == rule.level and resolved
                    and all(p.parent.relation in rule.relations for p in parents)
                    and all(holds(rubric.conditions[c], signals) for c in rule.requires))
         if applies:
             word = profile.word(axis, rule.becomes)
-            return own.model_copy(update={"level": word, "score": rule.becomes, "reasons": [
+            return own.model_copy(update={"verdict": word, "level": rule.becomes, "reasons": [
                 f"level {rule.becomes}: {word} for its own stage: {rule.reason}", *own.reasons]})
     return own
 
@@ -171,19 +171,19 @@ def _join(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVerdict | N
     sides = [(own_name, f"own stage ({own_name})", own)] if own is not None else []
     sides += [(f"{parent_name} {p.parent.repo_id}", f"{p.parent.relation} parent {p.parent.repo_id}",
                p.card.axes[axis]) for p in parents if p.resolved and p.card and axis in p.card.axes]
-    known = [v for _, _, v in sides if v.score is not None]
+    known = [v for _, _, v in sides if v.level is not None]
     if own is not None and (len(sides) == 1 or not known):
         return own
-    words = {v.level for v in known}
+    words = {v.verdict for v in known}
     if len(words) == 1 and len(known) == len(sides):
-        score = min(v.score for v in known if v.score is not None)
+        score = min(v.level for v in known if v.level is not None)
     else:
         score = rubric.lineage.join_level
     word = profile.word(axis, score)
-    headline = f"level {score}: {word} ({', '.join(f'{short} {v.level}' for short, _, v in sides)})"
+    headline = f"level {score}: {word} ({', '.join(f'{short} {v.verdict}' for short, _, v in sides)})"
     details = [f"{name}: {_headline(v)}" for _, name, v in sides]
     evidence = list(own.evidence) if own is not None else []
-    return AxisVerdict(level=word, score=score, reasons=[headline, *details], evidence=evidence,
+    return AxisVerdict(verdict=word, level=score, reasons=[headline, *details], evidence=evidence,
                        findings=list(own.findings) if own is not None else [])
 
 
@@ -203,13 +203,13 @@ def _parents_only(rubric: Rubric, profile: Profile, axis: AxisName, own: AxisVer
     reason = rubric.lineage.weight_edit.reason if rubric.lineage.weight_edit else ""
     own_note = f"own card (not counted: {reason}): {own.reasons[0]}"
     judged = [p for p in parents if p.resolved and p.card and axis in p.card.axes
-              and p.card.axes[axis].score is not None]
-    if not judged and own.score is None:
+              and p.card.axes[axis].level is not None]
+    if not judged and own.level is None:
         return own  # the card could not be read: nothing is known, not even "nothing of its own"
     if not judged and any(p.unknown for p in parents):
         return _not_looked_up(own, parents) or own
     if not judged:
-        return AxisVerdict(level=profile.word(axis, 0), score=0, evidence=list(own.evidence),
+        return AxisVerdict(verdict=profile.word(axis, 0), level=0, evidence=list(own.evidence),
                            findings=list(own.findings), reasons=[
             f"level 0: {profile.word(axis, 0)}: no parent could be judged, and {reason}", own_note])
     if len(judged) == 1:
@@ -226,18 +226,18 @@ def _cap_unresolved(rubric: Rubric, profile: Profile, axis: AxisName, verdict: A
                     parents: list[ParentOutcome], rule: str) -> AxisVerdict:
     blocked = [p for p in parents if _blocks(p, axis)]
     cap = rubric.lineage.unresolved_cap
-    if not blocked or verdict.score is None:
+    if not blocked or verdict.level is None:
         return verdict
     why = "; ".join(f"{p.parent.repo_id} {p.reason or 'was not fully judged (see its lineage)'}" for p in blocked)
     if rule not in rubric.lineage.unresolved_cap_on:
         # Judged on the model's own evidence; say what could not be checked up the chain.
         note = f"a parent could not be judged, so its licence was not checked ({why})"
         return verdict.model_copy(update={"reasons": [*verdict.reasons, note]})
-    if verdict.score <= cap:
+    if verdict.level <= cap:
         return _below_cap(profile, axis, verdict, blocked, cap, why)
     reasons = [f"level {cap}: at most {profile.word(axis, cap)}, because a parent could not be judged ({why})",
                *verdict.reasons]
-    return AxisVerdict(level=profile.word(axis, cap), score=cap, reasons=reasons, evidence=list(verdict.evidence),
+    return AxisVerdict(verdict=profile.word(axis, cap), level=cap, reasons=reasons, evidence=list(verdict.evidence),
                        findings=list(verdict.findings))
 
 
@@ -249,10 +249,10 @@ def _below_cap(profile: Profile, axis: AxisName, verdict: AxisVerdict, blocked: 
     unknown, with the reason. A parent that is not there (a real answer) leaves the own
     stage's verdict, with the reason."""
     word = profile.word(axis, cap)
-    if any(p.unknown for p in blocked) and verdict.level != word:
-        return AxisVerdict(level="unknown", score=None, evidence=list(verdict.evidence),
+    if any(p.unknown for p in blocked) and verdict.verdict != word:
+        return AxisVerdict(verdict="unknown", level=None, evidence=list(verdict.evidence),
                            findings=list(verdict.findings), reasons=[
-            f"unknown: {verdict.level} or {word} depending on a parent that {why}", *verdict.reasons])
+            f"unknown: {verdict.verdict} or {word} depending on a parent that {why}", *verdict.reasons])
     note = f"a parent could not be judged, so this is at most {word} ({why})"
     return verdict.model_copy(update={"reasons": [*verdict.reasons, note]})
 
@@ -263,7 +263,7 @@ def _blocks(outcome: ParentOutcome, axis: AxisName) -> bool:
     if not outcome.resolved or card is None:
         return True
     verdict = card.axes.get(axis)
-    return verdict is None or verdict.score is None or any(e.status != "scored" for e in card.lineage)
+    return verdict is None or verdict.level is None or any(e.status != "scored" for e in card.lineage)
 
 
 def _with_parent_evidence(verdict: AxisVerdict, axis: AxisName, parents: list[ParentOutcome]) -> AxisVerdict:
@@ -273,7 +273,7 @@ def _with_parent_evidence(verdict: AxisVerdict, axis: AxisName, parents: list[Pa
         strength = outcome.parent.strength
         if outcome.resolved and outcome.card and axis in outcome.card.axes:
             theirs = outcome.card.axes[axis]
-            detail = f"{outcome.parent.relation} parent: {axis} {theirs.level} ({_headline(theirs)})"
+            detail = f"{outcome.parent.relation} parent: {axis} {theirs.verdict} ({_headline(theirs)})"
         else:
             detail = f"{outcome.parent.relation} parent could not be judged: {outcome.reason}"
         items.append(Evidence(signal="lineage.parent", source=name, detail=detail, strength=strength))
@@ -281,5 +281,5 @@ def _with_parent_evidence(verdict: AxisVerdict, axis: AxisName, parents: list[Pa
 
 
 def _headline(verdict: AxisVerdict) -> str:
-    first = verdict.reasons[0] if verdict.reasons else verdict.level
+    first = verdict.reasons[0] if verdict.reasons else verdict.verdict
     return first

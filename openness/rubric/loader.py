@@ -17,9 +17,9 @@ LICENCES_FILE = "licenses.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 RUBRIC_PATH_VARIABLE = "OPENNESS_RUBRIC_PATH"
 """Folders (separated as PATH is) of more rubric files, read after the packaged ones."""
-AXIS_SIGNALS = frozenset(f"openness.{axis}.{part}" for axis in ("weights", "data", "code") for part in ("score", "level"))
+AXIS_SIGNALS = frozenset(f"openness.{axis}.{part}" for axis in ("weights", "data", "code") for part in ("level", "verdict"))
 """The openness verdicts (after lineage) as signals another rubric may test: the level 0-4
-(`score`) and the profile's word (`level`)."""
+(`level`) and the profile's word (`verdict`)."""
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -129,10 +129,26 @@ def _framework(path: Path, found: dict[str, Framework]) -> Framework | None:
         raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
     if framework.id in found or framework.id == "openness":
         raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
+    _refuse_old_axis_signals(path, framework)
     unknown = sorted({c.signal for c in framework.conditions.values()} - produced_signals() - AXIS_SIGNALS)
     if unknown:
         raise RubricError(f"{path.name} tests signals no extractor produces: {', '.join(unknown)}")
     return framework
+
+
+def _refuse_old_axis_signals(path: Path, framework: Framework) -> None:
+    """Rubrics written before the vocabulary of schema_version 2 named the axis number
+    `score` and the word `level`. A word tested against `level`, which is now the number,
+    would never hold and quietly turn every result to its lowest label: refuse it instead."""
+    for name, condition in framework.conditions.items():
+        axis_signal = condition.signal.startswith("openness.")
+        if axis_signal and condition.signal.endswith(".score"):
+            raise RubricError(f"{path.name}: condition {name} tests {condition.signal}, now named "
+                              f"{condition.signal.removesuffix('.score')}.level (the level 0-4)")
+        tests_a_word = condition.in_ is not None or isinstance(condition.is_, str)
+        if axis_signal and condition.signal.endswith(".level") and tests_a_word:
+            raise RubricError(f"{path.name}: condition {name} tests a word against {condition.signal}, "
+                              f"which is the level 0-4; the word is {condition.signal.removesuffix('.level')}.verdict")
 
 
 def _has_dimensions(path: Path) -> bool:

@@ -219,7 +219,7 @@ class Dimension(_Data):
 class Framework(_Data):
     """A rubric file with dimensions of its own (a framework people already use), judged
     from the same signals as the openness axes, and from the openness verdicts themselves
-    (`openness.<axis>.score`, `openness.<axis>.level`, after lineage)."""
+    (`openness.<axis>.verdict` for the word, `openness.<axis>.level` for the number, after lineage)."""
 
     id: str
     version: str
