@@ -77,12 +77,15 @@ def hub_source(endpoint: str | None = None, token: str | None = None, *, cache: 
     Raises InvalidEndpoint when the endpoint (or HF_ENDPOINT) is not an http(s) URL.
     """
     from openness.cache import DiskCache, offline_from_environment
+    from openness.sources.cached import CachedHubSource
     from openness.sources.hub import HubSource
 
     check_endpoint(endpoint)
     offline = offline_from_environment() if offline is None else offline
-    disk = DiskCache(endpoint=endpoint, refresh=refresh, offline=offline) if cache or offline else None
-    return HubSource(endpoint=endpoint, token=token, cache=disk, max_wait_s=max_wait_s)
+    hub = HubSource(endpoint=endpoint, token=token, max_wait_s=max_wait_s)
+    if not (cache or offline):
+        return hub
+    return CachedHubSource(hub, DiskCache(endpoint=endpoint, refresh=refresh, offline=offline))
 
 
 def github_source(api_url: str | None = None, token: str | None = None, *, cache: bool = True,

@@ -588,11 +588,12 @@ def _budget_notice(source: object, ids: list[str], listed: set[str], waits: bool
     """The line said before a batch that needs more Hub API calls than the Hub allows a
     caller without a token in one window; None when it fits, or a token is set."""
     from openness.models import ModelRef
+    from openness.sources.cached import CachedHubSource
     from openness.sources.hub import HubSource
     from openness.sources.ratelimit import (API_CALLS_PER_LISTED_MODEL, API_CALLS_PER_MODEL,
                                             HUB_ANONYMOUS_API_BUDGET, budget_notice)
 
-    if not isinstance(source, HubSource) or source.has_token:
+    if not isinstance(source, (HubSource, CachedHubSource)) or source.has_token:
         return None
     calls = 0.0
     for text in ids:

@@ -13,6 +13,7 @@ from hubstub import HubStub
 from openness import compare
 from openness.cache import DiskCache, endpoint_folder
 from openness.models import ModelRef
+from openness.sources.cached import CachedHubSource
 from openness.sources.hub import HubSource
 from openness.sources.retry import RetryPolicy
 
@@ -36,9 +37,9 @@ def bearers(stub: HubStub, token: str = TOKEN) -> list[str]:
     return [key for key, auth in stub.authorizations if auth and token in auth]
 
 
-def source(endpoint: str, token: str | None, hf_home: Path | None = None) -> HubSource:
-    cache = DiskCache(hf_home / "openness", endpoint=endpoint) if hf_home else None
-    return HubSource(endpoint=endpoint, token=token, cache=cache, retry=FAST)
+def source(endpoint: str, token: str | None, hf_home: Path | None = None) -> HubSource | CachedHubSource:
+    hub = HubSource(endpoint=endpoint, token=token, retry=FAST)
+    return CachedHubSource(hub, DiskCache(hf_home / "openness", endpoint=endpoint)) if hf_home else hub
 
 
 def status(endpoint: str, token: str | None, hf_home: Path, repo_id: str) -> str:
@@ -142,7 +143,7 @@ def test_http_and_https_endpoints_keep_their_own_cache_trees(hub, hf_home):
     assert status(hub.url, None, hf_home, PUBLIC) == "scored"
     over_https = hub.url.replace("http://", "https://")
     offline = DiskCache(hf_home / "openness", endpoint=over_https, offline=True)
-    card = compare([PUBLIC], source=HubSource(endpoint=over_https, cache=offline), repos=False)[PUBLIC]
+    card = compare([PUBLIC], source=CachedHubSource(HubSource(endpoint=over_https), offline), repos=False)[PUBLIC]
     assert card.status == "error" and card.error.kind == "not_cached"  # type: ignore[union-attr]
     assert endpoint_folder("http://mirror.example") != endpoint_folder("https://mirror.example")
     assert endpoint_folder("https://huggingface.co") == "huggingface.co"  # existing caches still found

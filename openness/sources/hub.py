@@ -6,9 +6,11 @@ the stored login, HF_HOME) unless given explicitly. Every call carries a timeout
 
 The token goes only to the endpoint's origin (scheme, host and port): a listing page or a
 redirect on another host is asked without it. Over plain http it goes only to a loopback
-address; to another machine it is dropped, with one warning. What a token read is cached
-apart, under a hash of the token (see openness.cache), so that a run without it is never
-answered with a private model.
+address; to another machine it is dropped, with one warning.
+
+The source keeps nothing between runs: `openness.sources.cached.CachedHubSource` wraps it
+with a DiskCache, and keeps what a token read apart (`cache_for_identity`), so that a run
+without the token is never answered with a private model.
 """
 from __future__ import annotations
 
@@ -30,7 +32,6 @@ from openness.errors import (
     InvalidModelId,
     ModelDisabled,
     ModelNotFound,
-    NotCached,
     RateLimited,
     RevisionNotFound,
     SourceError,
@@ -72,8 +73,9 @@ _MAX_BAD_BYTES_SHARE = 0.01
 class HubSource:
     """Reads model info and the model card from a Hub, over HTTP, through huggingface_hub.
 
-    With a DiskCache, a commit already fetched costs no request, and a branch looked up
-    within the cache's time-to-live neither. Every call retries by itself (see retry.py).
+    Two steps, which a cache wraps (openness.sources.cached): `model_facts` (what
+    model_info says at a revision, with its commit) and `card` (the README at a commit);
+    `fetch` is the two in turn. Every call retries by itself (see retry.py).
     """
 
     def __init__(
@@ -81,7 +83,6 @@ class HubSource:
         *,
         endpoint: str | None = None,
         token: str | None = None,
-        cache: DiskCache | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
         retry: RetryPolicy = RetryPolicy(),
         breaker: CircuitBreaker | None = None,
@@ -99,19 +100,21 @@ class HubSource:
         if self.pacer.on_wait is None:
             self.pacer.on_wait = self._say_waiting
         self._token = _usable_token(endpoint, token)
-        # What is read with a token is kept apart, under that identity: a private model
-        # must not be served to a run without the token.
-        self._cache = cache.for_identity(self._token) if cache and self._token else cache
         self._timeout = timeout
         self._retry = retry if max_wait_s is None else replace(retry, max_wait_s=max_wait_s)
         self._client_lock = threading.Lock()
         self._client: Any = None
-        self._listed: dict[str, Any] = {}
+        self._listed: dict[str, HubFacts] = {}
         """Model infos from listing pages, used instead of a model_info call each."""
+
+    def cache_for_identity(self, cache: DiskCache) -> DiskCache:
+        """The part of `cache` this source's answers belong in: what is read with a token is
+        kept apart, under that identity (a hash of the token, never the token itself)."""
+        return cache.for_identity(self._token) if self._token else cache
 
     def __repr__(self) -> str:  # never show the token
         endpoint = without_credentials(self._endpoint) if self._endpoint else None
-        return f"HubSource(endpoint={endpoint!r}, cache={self._cache!r})"
+        return f"HubSource(endpoint={endpoint!r})"
 
     @property
     def _hub(self) -> "_HubClient":
@@ -132,11 +135,8 @@ class HubSource:
         return self.pacer.budgets.get("api")
 
     def is_cached(self, ref: ModelRef) -> bool:
-        """True when fetching `ref` costs no request: its snapshot, or its failure, is cached."""
-        try:
-            return self._cached_model(ref) is not None
-        except SourceError:
-            return True
+        """False: without a cache every fetch asks the Hub."""
+        return False
 
     def _say_waiting(self, seconds: float) -> None:
         hint = "" if self._token else " (set HF_TOKEN for a larger budget)"
@@ -145,86 +145,50 @@ class HubSource:
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         """Model info at the requested revision, then the card pinned to its commit."""
-        cached = self._cached_model(ref)
-        if cached is not None:
-            return cached
+        facts = self.model_facts(ref)
+        return model_snapshot(ref, facts, self.card(facts.id or ref.repo_id, facts.sha or ref.revision,
+                                                      facts.siblings))
+
+    def model_facts(self, ref: ModelRef) -> HubFacts:
+        """What model_info says of `ref`, its `id` as the Hub spells it (a renamed repo's new
+        name); from the listing already read, when `ref` names no revision and was listed
+        (such facts lack `baseModels`: `listed` is set)."""
         listed = self._listed.get(ref.repo_id.lower()) if ref.revision is None else None
+        facts = listed or self._call(lambda: HubFacts.of(*self._hub.model_info(ref)), str(ref))
+        return replace(facts, id=_answered_id(facts, ref.repo_id, str(ref)))
+
+    def card(self, repo_id: str, revision: str | None, siblings: tuple[str, ...]) -> CardFile:
+        """The model card at `revision` (a commit, when the Hub gave one): absent when the
+        file list has no README; unavailable, with why, when it could not be read."""
+        if CARD_FILE not in siblings:
+            return CardFile(status="absent")
+        from huggingface_hub.errors import EntryNotFoundError
+
         try:
-            info = listed or self._call(lambda: HubFacts.of(*self._hub.model_info(ref)), str(ref))
-        except SourceError as exc:
-            if self._cache:
-                self._cache.store_error("model", ref.repo_id, ref.revision, exc)
-            raise
-        repo_id = _answered_id(info, ref.repo_id, str(ref))
-        sha = info.sha
-        siblings = list(info.siblings)
-        known = self._cache.model(repo_id, sha) if self._cache and sha else None
-        card = known.card if known else self._card(repo_id, sha or ref.revision, siblings)
-        snapshot = ModelSnapshot(
-            repo_id=repo_id,
-            requested_revision=ref.revision,
-            requested_id=ref.repo_id if repo_id.lower() != ref.repo_id.lower() else None,
-            sha=sha,
-            gated=gate_of(info.gated),
-            card_data=dict(info.card_data),
-            tags=list(info.tags),
-            siblings=siblings,
-            library_name=info.library_name,
-            pipeline_tag=info.pipeline_tag,
-            base_models=info.base_models,
-            last_modified=info.last_modified,
-            card=card,
-        )
-        # A listing carries no `baseModels`: such a snapshot is good for this run but must
-        # not stand in the cache for the full one.
-        if self._cache and sha and not listed and card.status in ("ok", "absent", "unreadable"):
-            # Under the name asked only: a renamed repo's new name was not asked, and
-            # an answer must never stand in the cache for a repo nobody asked about.
-            self._cache.store_model(snapshot, as_id=ref.repo_id)
-            if not is_commit(ref.revision):
-                self._cache.store_ref("model", ref.repo_id, ref.revision, sha)
-        return snapshot
+            raw, truncated = self._call(lambda: self._hub.read_file(repo_id, CARD_FILE, revision), repo_id,
+                                        budget="resolvers")
+        except SourceError as exc:  # the model is still scored; data and code become unknown
+            if isinstance(exc.__cause__, EntryNotFoundError):
+                return CardFile(status="absent")
+            return CardFile(status="unavailable", problem=str(exc).split(": ", 1)[-1])
+        return card_from_bytes(raw, truncated)
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
         """The dataset's licence, gate and tags from `dataset_info`."""
-        try:  # cards name datasets in prose too ("The Pile"): no request for what cannot be an id
-            ModelRef.parse(dataset_id)
-        except InvalidModelId:
-            raise SourceError(f"dataset {dataset_id}", "not a Hub dataset id") from None
-        cache = self._cache
-        if cache:
-            answer = cache.ref("dataset", dataset_id, None)
-            if answer:
-                answer.raise_if_error(f"dataset {dataset_id}")
-                hit = cache.dataset(dataset_id, answer.sha or "")
-                if hit:
-                    return hit
-            if cache.offline:
-                raise NotCached(f"dataset {dataset_id}", "not in the cache, and the Hub is not used offline")
-        try:
-            info = self._call(lambda: HubFacts.of(*self._hub.dataset_info(dataset_id)), f"dataset {dataset_id}",
-                              what="dataset")
-        except SourceError as exc:
-            if cache:
-                cache.store_error("dataset", dataset_id, None, exc)
-            raise
-        snapshot = DatasetSnapshot(
+        check_dataset_id(dataset_id)
+        info = self._call(lambda: HubFacts.of(*self._hub.dataset_info(dataset_id)), f"dataset {dataset_id}",
+                          what="dataset")
+        return DatasetSnapshot(
             id=_answered_id(info, dataset_id, f"dataset {dataset_id}"), sha=info.sha,
             license=info.card_data.get("license"),
             gated=gate_of(info.gated),
             tags=list(info.tags),
         )
-        if cache and snapshot.sha:
-            cache.store_dataset(snapshot, as_id=dataset_id)  # under the name asked only, as for models
-            cache.store_ref("dataset", dataset_id, None, snapshot.sha)
-        return snapshot
 
     def list_models(self, *, author: str | None = None, search: str | None = None,
                     filters: list[str] | None = None, limit: int | None = None) -> list[str]:
         """Ids the Hub's listing gives, read page by page; each model's metadata is kept,
         so scoring it then costs only its card (or nothing, when cached)."""
-        if self._cache and self._cache.offline:
-            raise NotCached("listing", "the Hub cannot be listed offline")
         infos = self._listing(author=author, search=search, filters=filters, limit=limit)
         ids = []
         for info in infos:
@@ -261,23 +225,6 @@ class HubSource:
             params = None  # the next link carries the query
         return infos[:limit] if limit is not None else infos
 
-    def _cached_model(self, ref: ModelRef) -> ModelSnapshot | None:
-        cache = self._cache
-        if cache is None:
-            return None
-        sha = ref.revision if is_commit(ref.revision) else None
-        if sha is None:
-            answer = cache.ref("model", ref.repo_id, ref.revision)
-            if answer:
-                answer.raise_if_error(str(ref))
-                sha = answer.sha
-        hit = cache.model(ref.repo_id, sha) if sha else None
-        if hit is not None:
-            return hit.model_copy(update={"requested_revision": ref.revision})
-        if cache.offline:
-            raise NotCached(str(ref), "not in the cache, and the Hub is not used offline")
-        return None
-
     def _call(self, call: Callable[[], T], repo: str, what: str = "model", budget: str = "api") -> T:
         """`call()` with retries; what still fails becomes one of our typed errors. `budget`
         is the Hub's rate-limit budget the call draws on: "api", or "resolvers" for files."""
@@ -312,19 +259,35 @@ class HubSource:
         self._breaker.answered()
         return result
 
-    def _card(self, repo_id: str, revision: str | None, siblings: list[str]) -> CardFile:
-        if CARD_FILE not in siblings:
-            return CardFile(status="absent")
-        from huggingface_hub.errors import EntryNotFoundError
 
-        try:
-            raw, truncated = self._call(lambda: self._hub.read_file(repo_id, CARD_FILE, revision), repo_id,
-                                        budget="resolvers")
-        except SourceError as exc:  # the model is still scored; data and code become unknown
-            if isinstance(exc.__cause__, EntryNotFoundError):
-                return CardFile(status="absent")
-            return CardFile(status="unavailable", problem=str(exc).split(": ", 1)[-1])
-        return card_from_bytes(raw, truncated)
+
+def model_snapshot(ref: ModelRef, facts: HubFacts, card: CardFile) -> ModelSnapshot:
+    """The snapshot of `ref` from what model_info said (`facts`, its id checked) and its card."""
+    repo_id = facts.id or ref.repo_id
+    return ModelSnapshot(
+        repo_id=repo_id,
+        requested_revision=ref.revision,
+        requested_id=ref.repo_id if repo_id.lower() != ref.repo_id.lower() else None,
+        sha=facts.sha,
+        gated=gate_of(facts.gated),
+        card_data=dict(facts.card_data),
+        tags=list(facts.tags),
+        siblings=list(facts.siblings),
+        library_name=facts.library_name,
+        pipeline_tag=facts.pipeline_tag,
+        base_models=facts.base_models,
+        last_modified=facts.last_modified,
+        card=card,
+    )
+
+
+def check_dataset_id(dataset_id: str) -> None:
+    """Cards name datasets in prose too ("The Pile"): what cannot be an id is no request
+    and no cache entry. Raises SourceError."""
+    try:
+        ModelRef.parse(dataset_id)
+    except InvalidModelId:
+        raise SourceError(f"dataset {dataset_id}", "not a Hub dataset id") from None
 
 
 class _HubClient:
@@ -465,6 +428,9 @@ class HubFacts:
 
     moved_to: str | None = None
     """The id the Hub redirected the request to (a renamed repo), if it did."""
+    listed: bool = False
+    """Read from a listing page, which carries no `baseModels`: good for this run, but it
+    must not stand in a cache for the full answer."""
 
     @classmethod
     def of(cls, data: Any, moved_to: str | None = None) -> "HubFacts":
@@ -491,6 +457,7 @@ class HubFacts:
     def of_listing(cls, info: Any) -> "HubFacts":
         """The facts of one model of a listing page (a huggingface_hub ModelInfo)."""
         return cls(
+            listed=True,
             id=info.id if isinstance(info.id, str) and info.id else None,
             sha=_commit_or_none(info.sha),
             gated=info.gated,

@@ -1,0 +1,140 @@
+"""CachedHubSource: a Hub source with a DiskCache around it.
+
+The cache wraps the source's two steps rather than living inside it: `model_facts` (the
+commit a revision names) and `card` (the README at that commit). A commit already read
+costs no request; a branch or tag looked up within the cache's time-to-live neither; a
+model whose metadata changed but whose commit did not keeps the card read before. A failed
+lookup is remembered for a while, per identity, as the cache decides (openness.cache).
+What a token read is kept under that identity (`HubSource.cache_for_identity`).
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from openness.cache import DiskCache, is_commit
+from openness.errors import NotCached, SourceError
+from openness.models import CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.sources.hub import HubFacts, check_dataset_id, model_snapshot
+from openness.sources.ratelimit import Budget, Pacer
+
+STORED_CARD_STATES = ("ok", "absent", "unreadable")
+"""Card outcomes worth keeping: a card that could not be fetched (unavailable) is asked
+again next time, not remembered as missing."""
+
+
+class HubSteps(Protocol):
+    """What the cache needs of the source beneath: `HubSource`, or a test's fake."""
+
+    pacer: Pacer
+
+    @property
+    def has_token(self) -> bool: ...
+
+    @property
+    def announced_budget(self) -> Budget | None: ...
+
+    def cache_for_identity(self, cache: DiskCache) -> DiskCache: ...
+
+    def model_facts(self, ref: ModelRef) -> HubFacts: ...
+
+    def card(self, repo_id: str, revision: str | None, siblings: tuple[str, ...]) -> CardFile: ...
+
+    def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot: ...
+
+    def list_models(self, *, author: str | None = None, search: str | None = None,
+                    filters: list[str] | None = None, limit: int | None = None) -> list[str]: ...
+
+
+class CachedHubSource:
+    """A MetadataSource: `source`'s answers, kept in `cache` by commit."""
+
+    def __init__(self, source: HubSteps, cache: DiskCache) -> None:
+        self.source = source
+        self._cache = source.cache_for_identity(cache)
+
+    def __repr__(self) -> str:
+        return f"CachedHubSource({self.source!r}, cache={self._cache!r})"
+
+    # -- what the run reads of the source beneath ------------------------------------
+    @property
+    def pacer(self) -> Pacer:
+        return self.source.pacer
+
+    @property
+    def has_token(self) -> bool:
+        return self.source.has_token
+
+    @property
+    def announced_budget(self) -> Budget | None:
+        return self.source.announced_budget
+
+    # -- MetadataSource ---------------------------------------------------------------
+    def is_cached(self, ref: ModelRef) -> bool:
+        """True when fetching `ref` costs no request: its snapshot, or its failure, is cached."""
+        try:
+            return self._cached_model(ref) is not None
+        except SourceError:
+            return True
+
+    def fetch(self, ref: ModelRef) -> ModelSnapshot:
+        cached = self._cached_model(ref)
+        if cached is not None:
+            return cached
+        try:
+            facts = self.source.model_facts(ref)
+        except SourceError as exc:
+            self._cache.store_error("model", ref.repo_id, ref.revision, exc)
+            raise
+        repo_id = facts.id or ref.repo_id
+        known = self._cache.model(repo_id, facts.sha) if facts.sha else None
+        card = known.card if known else self.source.card(repo_id, facts.sha or ref.revision, facts.siblings)
+        snapshot = model_snapshot(ref, facts, card)
+        if facts.sha and not facts.listed and card.status in STORED_CARD_STATES:
+            # Under the name asked only: a renamed repo's new name was not asked, and
+            # an answer must never stand in the cache for a repo nobody asked about.
+            self._cache.store_model(snapshot, as_id=ref.repo_id)
+            if not is_commit(ref.revision):
+                self._cache.store_ref("model", ref.repo_id, ref.revision, facts.sha)
+        return snapshot
+
+    def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
+        check_dataset_id(dataset_id)
+        cache = self._cache
+        answer = cache.ref("dataset", dataset_id, None)
+        if answer:
+            answer.raise_if_error(f"dataset {dataset_id}")
+            hit = cache.dataset(dataset_id, answer.sha or "")
+            if hit:
+                return hit
+        if cache.offline:
+            raise NotCached(f"dataset {dataset_id}", "not in the cache, and the Hub is not used offline")
+        try:
+            snapshot = self.source.fetch_dataset(dataset_id)
+        except SourceError as exc:
+            cache.store_error("dataset", dataset_id, None, exc)
+            raise
+        if snapshot.sha:
+            cache.store_dataset(snapshot, as_id=dataset_id)  # under the name asked only, as for models
+            cache.store_ref("dataset", dataset_id, None, snapshot.sha)
+        return snapshot
+
+    def list_models(self, *, author: str | None = None, search: str | None = None,
+                    filters: list[str] | None = None, limit: int | None = None) -> list[str]:
+        if self._cache.offline:
+            raise NotCached("listing", "the Hub cannot be listed offline")
+        return self.source.list_models(author=author, search=search, filters=filters, limit=limit)
+
+    def _cached_model(self, ref: ModelRef) -> ModelSnapshot | None:
+        cache = self._cache
+        sha = ref.revision if is_commit(ref.revision) else None
+        if sha is None:
+            answer = cache.ref("model", ref.repo_id, ref.revision)
+            if answer:
+                answer.raise_if_error(str(ref))
+                sha = answer.sha
+        hit = cache.model(ref.repo_id, sha) if sha else None
+        if hit is not None:
+            return hit.model_copy(update={"requested_revision": ref.revision})
+        if cache.offline:
+            raise NotCached(str(ref), "not in the cache, and the Hub is not used offline")
+        return None
