@@ -202,6 +202,11 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--rubric", "-r", metavar="NAME", show_default=False,
             help="Also judge under another rubric ('openness rubric list'), as more columns; "
                  "repeatable; 'all' for every one.")] = None,
+        frameworks: Annotated[list[str] | None, typer.Option(
+            "--framework", "-F", metavar="NAME", show_default=False,
+            help="Also judge under a framework: mof, g7, osaid, eu-ai-act or osai (a rubric, as "
+                 "--rubric); repeatable; 'all' for every one. Adds its outcome column "
+                 "(mof, g7, osaid, eu_ai_act in CSV) and its results in JSON.")] = None,
         wait_for_rate_limit: Annotated[bool | None, typer.Option(
             "--wait-for-rate-limit/--no-wait-for-rate-limit", show_default=False,
             help="Sit out the Hub's rate limit, however long its window (up to 15 minutes a wait), "
@@ -212,7 +217,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                profile=profile, endpoint=endpoint, jobs=jobs, author=author, search=search,
                                filters=list(filters or []), limit=limit, refresh=refresh,
                                offline=offline or None, quiet=quiet, repos=not no_repos,
-                               wait_for_rate_limit=wait_for_rate_limit, rubrics=list(rubrics or []))
+                               wait_for_rate_limit=wait_for_rate_limit,
+                               rubrics=list(dict.fromkeys([*(rubrics or []), *(frameworks or [])])))
         raise SystemExit(run_score(request))
 
     @app.command()
@@ -257,10 +263,14 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--format", "-f", case_sensitive=False,
             help="text (for reading), or json: the same steps as data, evidence listed once "
                  "and referred to by index.")] = ExplainFormat.text,
+        frameworks: Annotated[list[str] | None, typer.Option(
+            "--framework", "-F", metavar="NAME", show_default=False,
+            help="Also show each criterion of a framework (mof, g7, osaid, eu-ai-act, osai, or any "
+                 "rubric) with its outcome, source and evidence; repeatable; 'all' for every one.")] = None,
     ) -> None:
         """Show how each verdict was reached: evidence -> signal -> rubric condition -> level."""
         raise SystemExit(run_explain(model, profile, endpoint, repos=not no_repos, offline=offline or None,
-                                     as_json=output_format is ExplainFormat.json))
+                                     as_json=output_format is ExplainFormat.json, frameworks=list(frameworks or [])))
 
     return app
 
@@ -554,29 +564,30 @@ def run_rubric(action: str, name: str | None = None) -> int:
 
 
 def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = True,
-                offline: bool | None = None, as_json: bool = False) -> int:
+                offline: bool | None = None, as_json: bool = False, frameworks: list[str] | None = None) -> int:
     """Print the path from evidence to verdicts for one model; the exit code as for `score`.
     `offline` True reads only the cache; None leaves it to HF_HUB_OFFLINE. `as_json`
     prints it as one JSON document (kept whole even when the model was not scored)."""
     from openness.api import Judge, hub_source, trace
-    from openness.errors import InvalidModelId, UnknownProfile
+    from openness.errors import InvalidModelId, UnknownProfile, UnknownRubric, UserRubricError
     from openness.render.explain import render_explain, render_explain_json
     from openness.render.text import for_terminal
 
     _warnings_to_stderr()
     _check_endpoint(endpoint)
     try:
+        judge = Judge.load(profile, frameworks or ())
         found = trace(model, profile=profile, source=hub_source(endpoint, offline=offline), repos=repos,
-                      offline=offline)
-    except (InvalidModelId, UnknownProfile) as exc:
+                      offline=offline, rubrics=frameworks or ())
+    except (InvalidModelId, UnknownProfile, UnknownRubric, UserRubricError) as exc:
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
-    rubric = Judge.load(profile).rubric
+    rubric, chosen = judge.rubric, judge.frameworks
     if as_json:
-        sys.stdout.write(render_explain_json(found, rubric, profile))
+        sys.stdout.write(render_explain_json(found, rubric, profile, chosen))
     elif not _all_unreachable([found.card]):
-        sys.stdout.write(for_terminal(render_explain(found, rubric, profile)))
+        sys.stdout.write(for_terminal(render_explain(found, rubric, profile, chosen)))
     if found.card.status != "scored" and found.card.error:
         for line in _failure_lines([found.card], endpoint):
             _say(line)

@@ -195,6 +195,14 @@ class AxisVerdict(Frozen):
     reasons, not findings: findings say what this repo's publisher can change."""
 
 
+class LevelProgress(Frozen):
+    """How far a model is on one level: `met` of its `total` conditions."""
+
+    label: str
+    met: int
+    total: int
+
+
 class DimensionResult(Frozen):
     """Where a model stands on one dimension of a rubric with dimensions of its own."""
 
@@ -206,6 +214,23 @@ class DimensionResult(Frozen):
     """0 for the dimension's first (best) level, 1 for the next...; None when unknown."""
     reasons: list[str]
     findings: list[Finding] = Field(default_factory=list)
+    """Every condition the dimension's levels name, then those it only reports (`informs`)."""
+    progress: list[LevelProgress] = Field(default_factory=list)
+    """Each level above the floor: how many of its conditions are met."""
+    next_level: str | None = None
+    """The level just above the one reached (None at the top, or when unknown)."""
+    next_needs: list[str] = Field(default_factory=list)
+    """The conditions of `next_level` not met (or not known): what would lift the model."""
+
+
+class OutcomeResult(Frozen):
+    """The framework's answer as a stable code (`mof` = `II`), for scripts and gates."""
+
+    column: str
+    """The CSV column, named after the framework."""
+    dimension: str
+    value: str
+    """One of the rubric's documented codes, or its code for unknown."""
 
 
 class RubricResult(Frozen):
@@ -215,6 +240,7 @@ class RubricResult(Frozen):
     version: str
     title: str
     dimensions: dict[str, DimensionResult]
+    outcome: OutcomeResult | None = None
 
 
 class LicenseVerdict(Frozen):

@@ -168,3 +168,75 @@ def test_a_rubric_written_with_the_version_1_axis_names_is_refused_with_the_new_
     (toy_folder / "toy.yaml").write_text(old, encoding="utf-8")
     run = cli("rubric", "list")
     assert run.code == 2 and run.stderr.count("\n") == 1 and says in run.stderr, run.stderr
+
+
+# ---- a framework: an outcome code for scripts, criteria with sources, reported-only duties ----
+
+FRAMEWORK = TOY.replace("id: toy\n", "id: toyfw\n").replace('version: "0.1"\n', 'version: "0.1"\ndate: "2026-05-29"\n') + """\
+  no_gate:
+    signal: gate
+    in: [none]
+    unmet: "the weights are behind a gate ({gate})"
+    source: Toy Act, Art. 2
+outcome:
+  dimension: label
+  column: toy_label
+  codes: {"Open Weights": open-weights, "Weights Available": weights-available, "No Weights": none}
+"""
+FRAMEWORK = FRAMEWORK.replace("    why: The label needs open weights.\n",
+                              "    why: The label needs open weights.\n    source: Toy Act, Art. 1(a)\n")
+FRAMEWORK = FRAMEWORK.replace("      - label: No Weights\n        requires: []\n",
+                              "      - label: No Weights\n        requires: []\n    informs: [no_gate]\n")
+
+
+@pytest.fixture
+def framework_folder(toy_folder: Path) -> Path:
+    (toy_folder / "toy.yaml").unlink()
+    (toy_folder / "toyfw.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    return toy_folder
+
+
+def test_a_framework_outcome_is_a_stable_code_in_csv_and_json_and_one_column_in_tables(hub_url, framework_folder):
+    doc = cli("score", *MODELS, "--framework", "toyfw", "-f", "json", endpoint=hub_url).json()
+    codes = {"Open Weights": "open-weights", "Weights Available": "weights-available", "No Weights": "none"}
+    for model in doc["models"]:
+        result = model["results"]["toyfw"]
+        label = result["dimensions"]["label"]
+        assert result["outcome"] == {"column": "toy_label", "dimension": "label", "value": codes[label["verdict"]]}
+        # the reported-only condition is a finding and decides nothing
+        assert [f["condition"] for f in label["findings"]][-1] == "no_gate"
+        assert [p["label"] for p in label["progress"]] == ["Open Weights", "Weights Available"]
+        if label["verdict"] == "Weights Available":
+            assert label["next_level"] == "Open Weights" and label["next_needs"]
+    sheet = list(csv.DictReader(io.StringIO(cli("score", *MODELS, "-F", "toyfw", "-f", "csv", endpoint=hub_url).stdout)))
+    assert list(sheet[0])[-3:] == ["toy_label", "toyfw.label", "toyfw.data_class"]
+    assert {row["toy_label"] for row in sheet} <= set(codes.values())
+    table = cli("score", *MODELS, "-F", "toyfw", endpoint=hub_url).stdout
+    assert "toyfw" in table.splitlines()[0] and "toyfw: data_class" not in table
+
+
+def test_explain_shows_each_criterion_of_a_framework_with_its_source_and_evidence(hub_url, framework_folder):
+    text = cli("explain", MODELS[0], "--framework", "toyfw", "--endpoint", hub_url).stdout
+    assert "=== toyfw: Toy labels 0.1 ===" in text and "2026-05-29" in text
+    assert "weights_open: openness.weights.level = " in text and "source: Toy Act, Art. 1(a)" in text
+    assert "no_gate (reported, decides no level): gate = none" in text
+    assert "<- [high] " in text.split("=== toyfw")[1] or "(its evidence" in text
+    doc = cli("explain", MODELS[0], "-F", "toyfw", "-f", "json", "--endpoint", hub_url).json()
+    conditions = {c["name"]: c for c in doc["frameworks"]["toyfw"]["dimensions"]["label"]["conditions"]}
+    assert conditions["weights_open"]["source"] == "Toy Act, Art. 1(a)"
+    assert conditions["has_weights"]["evidence"] and all(isinstance(i, int) for i in conditions["has_weights"]["evidence"])
+    assert cli("explain", MODELS[0], "-F", "nope", "--endpoint", hub_url).code == 2
+
+
+def test_the_docs_name_each_criterions_source_the_date_and_the_outcome_codes(framework_folder):
+    docs = cli("rubric", "docs").stdout
+    assert "Source: tests/test_rubric_files.py, a rubric no code knows (2026-05-29)" in docs
+    assert "Outcome, CSV column `toy_label` (from `label`): `open-weights` (Open Weights)" in docs
+    assert "Toy Act, Art. 1(a)" in docs and "Also reported, deciding no level: `no_gate`." in docs
+
+
+def test_an_outcome_without_a_code_for_every_label_is_refused(framework_folder):
+    broken = FRAMEWORK.replace(', "No Weights": none}', "}")
+    (framework_folder / "toyfw.yaml").write_text(broken, encoding="utf-8")
+    run = cli("rubric", "list")
+    assert run.code == 2 and "needs a code for each label" in run.stderr and "No Weights" in run.stderr

@@ -15,15 +15,16 @@ from typing import Any
 
 from openness.evidence.signals import FED_BY
 from openness.assess import Trace
-from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
+from openness.models import AXES, AxisName, AxisVerdict, DimensionResult, Evidence, Finding, RubricResult
 from openness.render.text import for_terminal, terminal_line
-from openness.rubric.schema import Rubric
+from openness.rubric.schema import Framework, Rubric
 
 _MARK = {"met": "met    ", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a    "}
 
 
-def render_explain(trace: Trace, rubric: Rubric, profile: str) -> str:
-    """The whole explanation of one model, as plain text."""
+def render_explain(trace: Trace, rubric: Rubric, profile: str, frameworks: tuple[Framework, ...] = ()) -> str:
+    """The whole explanation of one model, as plain text; with `frameworks`, each one's
+    criteria too (the model's results under them are on the trace's card)."""
     card = trace.card
     if card.status != "scored":
         why = card.error.message if card.error else "unknown error"
@@ -38,7 +39,51 @@ def render_explain(trace: Trace, rubric: Rubric, profile: str) -> str:
         head.insert(1, f"licence: {terminal_line(card.license.label)} "
                        f"(class {card.license.license_class}: {terminal_line(card.license.class_title)})")
     body = [line for axis in AXES for line in _axis(trace, rubric, profile, axis)]
+    body += [line for framework in frameworks if framework.id in card.results
+             for line in _framework(trace, framework, card.results[framework.id])]
     return for_terminal("\n".join(head + body) + "\n")
+
+
+def _framework(trace: Trace, framework: Framework, result: RubricResult) -> list[str]:
+    """A framework's dimensions: the level reached, progress per level, then every
+    criterion with its outcome, the value tested, its source and the evidence behind it."""
+    dated = f", {framework.date}" if framework.date else ""
+    lines = ["", f"=== {framework.id}: {terminal_line(framework.title)} {framework.version} ===",
+             f"source: {terminal_line(framework.source)}{dated}"]
+    if result.outcome is not None:
+        lines.append(f"outcome: {result.outcome.column} = {result.outcome.value}")
+    shown: set[int] = set()
+    for name, found in result.dimensions.items():
+        dimension = framework.dimensions[name]
+        lines += ["", f"== {name}: {found.verdict or 'unknown'} ==", f"  {terminal_line(dimension.question)}"]
+        lines += [f"  {terminal_line(reason)}" for reason in found.reasons]
+        if found.progress:
+            lines.append("  progress: " + ", ".join(f"{p.label} {p.met}/{p.total}" for p in found.progress))
+        if found.next_level:
+            lines.append(f"  to reach {found.next_level}: " + ", ".join(found.next_needs))
+        for finding in found.findings:
+            lines += _framework_finding(trace, framework, finding, shown,
+                                        reported_only=finding.condition in dimension.informs)
+    return lines
+
+
+def _framework_finding(trace: Trace, framework: Framework, finding: Finding, shown: set[int],
+                       reported_only: bool) -> list[str]:
+    condition = framework.conditions[finding.condition]
+    note = " (reported, decides no level)" if reported_only else ""
+    lines = [f"    {_MARK[finding.outcome]}  {finding.condition}{note}: {condition.signal} = "
+             f"{_show(finding.value) if finding.value is not None else 'not known'} (needs {condition.test_text})"]
+    if finding.outcome != "met":
+        lines.append(f"            because: {terminal_line(finding.message)}")
+        if finding.remediation:
+            lines.append(f"            to change it: {terminal_line(finding.remediation)}")
+    if condition.source:
+        lines.append(f"            source: {terminal_line(condition.source)}")
+    for index, item in enumerate(trace.evidence):
+        if _feeds(item, condition.signal) and index not in shown:
+            shown.add(index)
+            lines.append(f"            <- [{item.strength}] {terminal_line(item.source)}: {terminal_line(item.detail)}")
+    return lines
 
 
 def _axis(trace: Trace, rubric: Rubric, profile: str, name: AxisName) -> list[str]:
@@ -140,7 +185,7 @@ EXPLAIN_SCHEMA_VERSION = 2
 """2: each axis says `verdict` for the word and `level` for the number (1 said `level` and `score`)."""
 
 
-def explain_document(trace: Trace, rubric: Rubric, profile: str) -> dict[str, Any]:
+def explain_document(trace: Trace, rubric: Rubric, profile: str, frameworks: tuple[Framework, ...] = ()) -> dict[str, Any]:
     """What the text of `explain` says, as plain data (`openness explain --format json`).
 
     `model` is the model's entry as in the report JSON. `evidence` lists every evidence
@@ -167,17 +212,41 @@ def explain_document(trace: Trace, rubric: Rubric, profile: str) -> dict[str, An
         "evidence": [e.model_dump(include={"signal", "source", "detail", "strength"}) for e in trace.evidence]
         if card.status == "scored" else [],
         "axes": axes,
+        **({"frameworks": {f.id: _framework_data(trace, f, card.results[f.id]) for f in frameworks
+                           if f.id in card.results}} if frameworks and card.status == "scored" else {}),
     }
 
 
-def render_explain_json(trace: Trace, rubric: Rubric, profile: str) -> str:
+def _framework_data(trace: Trace, framework: Framework, result: RubricResult) -> dict[str, Any]:
+    """A framework's result, each criterion with its source and the evidence it rests on."""
+    return {"title": framework.title, "version": framework.version, "date": framework.date,
+            "source": framework.source,
+            "outcome": result.outcome.model_dump() if result.outcome else None,
+            "dimensions": {name: _dimension_data(trace, framework, found) for name, found in result.dimensions.items()}}
+
+
+def _dimension_data(trace: Trace, framework: Framework, found: DimensionResult) -> dict[str, Any]:
+    conditions = []
+    for finding in found.findings:
+        condition = framework.conditions[finding.condition]
+        conditions.append({"name": finding.condition, "signal": condition.signal, "value": finding.value,
+                           "needs": condition.test_text, "outcome": finding.outcome,
+                           "because": None if finding.outcome == "met" else finding.message,
+                           "remediation": finding.remediation, "source": condition.source,
+                           "evidence": [i for i, item in enumerate(trace.evidence) if _feeds(item, condition.signal)]})
+    return {"verdict": found.verdict, "rank": found.rank, "reasons": list(found.reasons),
+            "progress": [p.model_dump() for p in found.progress], "next_level": found.next_level,
+            "next_needs": list(found.next_needs), "conditions": conditions}
+
+
+def render_explain_json(trace: Trace, rubric: Rubric, profile: str, frameworks: tuple[Framework, ...] = ()) -> str:
     """`explain_document` as indented JSON, one document ending with a newline; text kept
     as the card gave it (a lone surrogate as its escape), as the report JSON does."""
     import json
 
     from openness.render.text import SURROGATE
 
-    text = json.dumps(explain_document(trace, rubric, profile), indent=2, ensure_ascii=False, default=str)
+    text = json.dumps(explain_document(trace, rubric, profile, frameworks), indent=2, ensure_ascii=False, default=str)
     return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 

@@ -68,8 +68,9 @@ def licence_classes(cards: Sequence[Scorecard]) -> list[tuple[str, str]]:
 
 
 def csv_columns(cards: Sequence[Scorecard]) -> list[str]:
-    """`COLUMNS`, then a column per dimension of the other rubrics asked for."""
-    return [*COLUMNS, *(column.key for column in result_columns(cards))]
+    """`COLUMNS`, then for each other rubric asked for: its outcome code (a column named
+    after the framework, `mof`), then a column per dimension (`mof.class`)."""
+    return [*COLUMNS, *(column.key for column in result_columns(cards, every_dimension=True))]
 
 
 def summary_row(card: Scorecard) -> dict[str, Any]:
@@ -91,6 +92,8 @@ def summary_row(card: Scorecard) -> dict[str, Any]:
         "error": card.error.message if card.error else None,
     }
     for rubric, result in card.results.items():
+        if result.outcome is not None:
+            row[result.outcome.column] = result.outcome.value
         row |= {f"{rubric}.{dim}": found.verdict for dim, found in result.dimensions.items()}
     return row
 
@@ -111,26 +114,35 @@ TABLE_HEADERS = ["model", "weights", "data", "code", "licence", "gate", "parent"
 
 @dataclass(frozen=True)
 class ResultColumn:
-    """One dimension of another rubric, shown as a column after the openness ones."""
+    """One dimension of another rubric, shown as a column after the openness ones; for a
+    rubric with an outcome (`outcome_column`), the outcome stands for the rubric."""
 
     rubric: str
     dimension: str
+    outcome_column: str | None = None
 
     @property
     def header(self) -> str:
-        """`mof: class` in tables."""
-        return f"{self.rubric}: {self.dimension}"
+        """`mof` for an outcome, `osai: weights_basemodel` for a dimension, in tables."""
+        return self.rubric if self.outcome_column else f"{self.rubric}: {self.dimension}"
 
     @property
     def key(self) -> str:
-        """`mof.class` as a CSV column."""
-        return f"{self.rubric}.{self.dimension}"
+        """The CSV column: `mof` (the outcome code) or `mof.class` (the label)."""
+        return self.outcome_column or f"{self.rubric}.{self.dimension}"
 
 
-def result_columns(cards: Sequence[Scorecard]) -> list[ResultColumn]:
-    """The dimensions of the other rubrics the cards were judged under, in the order met."""
-    columns = {ResultColumn(rubric, dim): None for card in cards
-               for rubric, result in card.results.items() for dim in result.dimensions}
+def result_columns(cards: Sequence[Scorecard], *, every_dimension: bool = False) -> list[ResultColumn]:
+    """The other rubrics' columns, in the order met: a rubric with an outcome is one
+    column (its outcome), unless `every_dimension` (CSV: the code, then each dimension)."""
+    columns: dict[ResultColumn, None] = {}
+    for card in cards:
+        for rubric, result in card.results.items():
+            if result.outcome is not None:
+                columns[ResultColumn(rubric, result.outcome.dimension, result.outcome.column)] = None
+                if not every_dimension:
+                    continue
+            columns |= {ResultColumn(rubric, dim): None for dim in result.dimensions}
     return list(columns)
 
 

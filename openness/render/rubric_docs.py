@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openness.rubric.schema import Condition, Framework, Rubric
+from openness.rubric.schema import Condition, Framework, Outcome, Rubric
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class _Dimension:
     title: str
     question: str
     levels: list[_Level]
+    informs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class RubricView:
     dimensions: list[_Dimension]
     conditions: dict[str, Condition]
     profiles: dict[str, str]
+    date: str = ""
+    outcome: Outcome | None = None
 
 
 def openness_view(rubric: Rubric) -> RubricView:
@@ -52,10 +55,12 @@ def openness_view(rubric: Rubric) -> RubricView:
 
 
 def framework_view(framework: Framework) -> RubricView:
-    dims = [_Dimension(name, dim.title, dim.question, [_Level(lv.label, lv.requires, lv.summary) for lv in dim.levels])
+    dims = [_Dimension(name, dim.title, dim.question, [_Level(lv.label, lv.requires, lv.summary) for lv in dim.levels],
+                       tuple(dim.informs))
             for name, dim in framework.dimensions.items()]
     return RubricView(framework.id, framework.version, framework.title, framework.source,
-                      framework.description.strip(), dims, framework.conditions, {})
+                      framework.description.strip(), dims, framework.conditions, {},
+                      date=framework.date, outcome=framework.outcome)
 
 
 def rubric_list(views: list[RubricView]) -> str:
@@ -67,7 +72,7 @@ def rubric_list(views: list[RubricView]) -> str:
 
 def rubric_text(view: RubricView) -> str:
     """One rubric for reading at a terminal: dimensions, levels, conditions."""
-    lines = [f"{view.id} {view.version}: {view.title}", f"source: {view.source}"]
+    lines = [f"{view.id} {view.version}: {view.title}", f"source: {view.source}" + (f" ({view.date})" if view.date else "")]
     if view.description:
         lines += ["", view.description]
     for dim in view.dimensions:
@@ -75,12 +80,19 @@ def rubric_text(view: RubricView) -> str:
         for level in dim.levels:
             needs = ", ".join(level.requires) if level.requires else "nothing (the floor)"
             lines.append(f"  {level.label}: needs {needs}")
+        if dim.informs:
+            lines.append(f"  also reported, deciding no level: {', '.join(dim.informs)}")
+    if view.outcome:
+        codes = ", ".join(f"{code} ({label})" for label, code in view.outcome.codes.items())
+        lines += ["", f"outcome: CSV column {view.outcome.column}, from {view.outcome.dimension}: "
+                      f"{codes}, {view.outcome.unknown} (could not tell)"]
     lines += ["", "conditions:"]
     for name in _used(view):
         condition = view.conditions[name]
         lines.append(f"  {name}: {condition.signal} {condition.test_text}")
         lines += [f"    why: {condition.why}"] if condition.why else []
         lines += [f"    to meet it: {condition.remediation}"] if condition.remediation else []
+        lines += [f"    source: {condition.source}"] if condition.source else []
     if view.profiles:
         lines += ["", "profiles:"] + [f"  {name}: {text}" for name, text in view.profiles.items()]
     return "\n".join(lines) + "\n"
@@ -94,7 +106,8 @@ def rubrics_markdown(views: list[RubricView]) -> str:
            "the first whose conditions all hold. A condition that cannot be tested is unknown,",
            "never met.", ""]
     for view in views:
-        out += [f"## {view.title} (`{view.id}` {view.version})", "", f"Source: {view.source}", ""]
+        dated = f" ({view.date})" if view.date else ""
+        out += [f"## {view.title} (`{view.id}` {view.version})", "", f"Source: {view.source}{dated}", ""]
         if view.description:
             out += [view.description, ""]
         for dim in view.dimensions:
@@ -102,9 +115,18 @@ def rubrics_markdown(views: list[RubricView]) -> str:
             out += [f"| {level.label} | {', '.join(f'`{c}`' for c in level.requires) or 'nothing (the floor)'} |"
                     for level in dim.levels]
             out.append("")
-        out += ["### Conditions", "", "| condition | test | why | to meet it |", "|---|---|---|---|"]
+            if dim.informs:
+                out += [f"Also reported, deciding no level: {', '.join(f'`{c}`' for c in dim.informs)}.", ""]
+        if view.outcome:
+            out += [f"Outcome, CSV column `{view.outcome.column}` (from `{view.outcome.dimension}`): "
+                    + ", ".join(f"`{code}` ({_cell(label)})" for label, code in view.outcome.codes.items())
+                    + f", `{view.outcome.unknown}` when the tool could not tell.", ""]
+        sourced = any(view.conditions[name].source for name in _used(view))
+        out += ["### Conditions", "", "| condition | test | why | to meet it |" + (" source |" if sourced else ""),
+                "|---|---|---|---|" + ("---|" if sourced else "")]
         out += [f"| `{name}` | `{view.conditions[name].signal}` {_cell(view.conditions[name].test_text)} | "
                 f"{_cell(view.conditions[name].why or '')} | {_cell(view.conditions[name].remediation or '')} |"
+                + (f" {_cell(view.conditions[name].source or '')} |" if sourced else "")
                 for name in _used(view)]
         out.append("")
         if view.profiles:
@@ -115,6 +137,7 @@ def rubrics_markdown(views: list[RubricView]) -> str:
 def _used(view: RubricView) -> list[str]:
     """Every condition of the rubric: those its levels name first, in order, then the rest."""
     named = [c for dim in view.dimensions for level in dim.levels for c in level.requires]
+    named += [c for dim in view.dimensions for c in dim.informs]
     return list(dict.fromkeys([*named, *view.conditions]))
 
 

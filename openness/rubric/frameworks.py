@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openness.models import DimensionResult, RubricResult, Scorecard
+from openness.models import DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
 from openness.rubric.evaluate import condition_finding, fill
 from openness.rubric.schema import Condition, Dimension, Framework
 
@@ -29,15 +29,29 @@ def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any
 
 
 def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:
-    """The model's result on every dimension of `framework`."""
+    """The model's result on every dimension of `framework`, and its outcome code."""
+    dimensions = {name: judge_dimension(dim, framework.conditions, signals)
+                  for name, dim in framework.dimensions.items()}
     return RubricResult(rubric=framework.id, version=framework.version, title=framework.title,
-                        dimensions={name: judge_dimension(dim, framework.conditions, signals)
-                                    for name, dim in framework.dimensions.items()})
+                        dimensions=dimensions, outcome=_outcome(framework, dimensions))
+
+
+def _outcome(framework: Framework, dimensions: dict[str, DimensionResult]) -> OutcomeResult | None:
+    rule = framework.outcome
+    if rule is None:
+        return None
+    reached = dimensions[rule.dimension].verdict
+    value = rule.codes[reached] if reached is not None else rule.unknown
+    return OutcomeResult(column=rule.column, dimension=rule.dimension, value=value)
 
 
 def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], signals: dict[str, Any]) -> DimensionResult:
-    tested = list(dict.fromkeys(c for level in dimension.levels for c in level.requires))
+    tested = list(dict.fromkeys([*(c for level in dimension.levels for c in level.requires), *dimension.informs]))
     findings = {name: condition_finding(name, conditions[name], signals) for name in tested}
+    shown = list(findings.values())
+    progress = [LevelProgress(label=level.label, total=len(level.requires),
+                              met=sum(findings[c].outcome == "met" for c in level.requires))
+                for level in dimension.levels if level.requires]
     passed_over: list[str] = []
     for rank, level in enumerate(dimension.levels):
         outcomes = [findings[c] for c in level.requires]
@@ -47,9 +61,12 @@ def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], sign
             continue
         unknown = next((f for f in outcomes if f.outcome == "unknown"), None)
         if unknown is not None:
-            return DimensionResult(verdict=None, rank=None, findings=list(findings.values()), reasons=[
+            return DimensionResult(verdict=None, rank=None, findings=shown, progress=progress, reasons=[
                 f"could not tell whether {level.label}: {unknown.message}", *passed_over])
         said = fill(level.summary, signals) if level.summary else level.label
-        return DimensionResult(verdict=level.label, rank=rank, findings=list(findings.values()),
-                               reasons=[said, *passed_over[-1:]])
+        above = dimension.levels[rank - 1] if rank > 0 else None
+        return DimensionResult(verdict=level.label, rank=rank, findings=shown, progress=progress,
+                               reasons=[said, *passed_over[-1:]],
+                               next_level=above.label if above else None,
+                               next_needs=[c for c in above.requires if findings[c].outcome != "met"] if above else [])
     raise AssertionError("validated: the last level requires nothing")

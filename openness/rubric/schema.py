@@ -34,6 +34,8 @@ class Condition(_Data):
     """Why the condition matters: the rubric's reason for it, with its source."""
     remediation: str | None = None
     """What a publisher can do when it is not met (none for a condition that only informs)."""
+    source: str | None = None
+    """Where a framework's text sets this criterion (article, section, URL), for readers to check."""
 
     @property
     def test_text(self) -> str:
@@ -205,6 +207,9 @@ class Dimension(_Data):
     question: str
     levels: list[DimensionLevel]
     """Tried in order; the first whose conditions all hold is the result. The last needs nothing."""
+    informs: list[str] = Field(default_factory=list)
+    """Conditions tested and reported as findings that decide no level (duties that apply
+    whatever the outcome, facts a card cannot show)."""
 
     @field_validator("levels")
     @classmethod
@@ -214,6 +219,26 @@ class Dimension(_Data):
         if len({lv.label for lv in levels}) != len(levels):
             raise ValueError("level labels must differ")
         return levels
+
+
+class Outcome(_Data):
+    """The one dimension that answers the framework's question, as a stable code for
+    scripts: the CSV column `column` and the result's `outcome`."""
+
+    dimension: str
+    column: str
+    """The CSV column, named after the framework (`mof`, `eu_ai_act`)."""
+    codes: dict[str, str]
+    """Each level's label -> its code (`Class II` -> `II`); every label has one."""
+    unknown: str = "unknown"
+    """The code when the tool could not tell."""
+
+    @field_validator("column")
+    @classmethod
+    def _a_plain_column(cls, column: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", column):
+            raise ValueError("the outcome column must be lower-case letters, digits or '_'")
+        return column
 
 
 class Framework(_Data):
@@ -227,15 +252,27 @@ class Framework(_Data):
     source: str
     """Where the framework is defined (a URL or a document), for readers to check."""
     description: str = ""
+    date: str = ""
+    """The date of the framework's text this file follows (a framework changes: cite which)."""
     dimensions: dict[str, Dimension]
     conditions: dict[str, Condition]
+    outcome: Outcome | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Framework":
         named = {c for dim in self.dimensions.values() for lv in dim.levels for c in lv.requires}
+        named |= {c for dim in self.dimensions.values() for c in dim.informs}
         missing = sorted(named - set(self.conditions))
         if missing:
             raise ValueError(f"levels name undefined conditions: {', '.join(missing)}")
+        if self.outcome is not None:
+            dimension = self.dimensions.get(self.outcome.dimension)
+            if dimension is None:
+                raise ValueError(f"the outcome names no dimension of this rubric: {self.outcome.dimension!r}")
+            labels = {lv.label for lv in dimension.levels}
+            if set(self.outcome.codes) != labels:
+                raise ValueError(f"the outcome needs a code for each label of {self.outcome.dimension}, and no other: "
+                                 f"{', '.join(sorted(labels ^ set(self.outcome.codes)))}")
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.id):
             raise ValueError("id must be lower-case letters, digits, '-' or '_'")
         return self
