@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import openness.evidence.access as access
 import openness.evidence.extractors as extractors
 from openness.evidence.card import ParsedCard, parse_card
 from openness.evidence.frontmatter import read_front_matter
@@ -97,6 +98,7 @@ def extractors_in_order() -> tuple[Extractor, ...]:
                   evidence=("code.frameworks", "code.not_code", "code.procedure_section")),
         Extractor("lineage", ("metadata", "tags", "prose", "weights signals", "vocabulary"),
                   ("lineage.parents", "lineage.weight_edit"), lineage_part, evidence=("lineage.parent",)),
+        Extractor("access", ("code signals", "code links", "vocabulary"), access.ACCESS_SIGNALS, access.access),
     )
 
 

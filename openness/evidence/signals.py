@@ -58,6 +58,10 @@ SIGNALS: dict[str, str] = {
     "code.training_not_open": "training code repositories whose licence is known and not open (not class A or B)",
     "code.training_not_open_as": "those repositories and their licences",
     "code.licences": "the licences of the repositories that hold training or fine-tuning code",
+    # openness/evidence/access.py (G7, OSAI)
+    "access.deployment": "number of code sources that deploy the model: its own code of any kind, and general "
+                         "libraries or inference engines the card names (unknown when the card could not be read)",
+    "access.deployment_as": "those sources, in words",
 }
 
 # The evidence items (by signal name, or prefix ending in '.') that each tested signal is
@@ -82,4 +86,5 @@ FED_BY: dict[str, tuple[str, ...]] = {
     "code.evaluation": ("code.evaluation", "code.repository"),
     "code.data_processing": ("code.data_processing", "code.repository"),
     "code.inference": ("code.",),
+    "access.deployment": ("access.deployment", "code.inference", "code.frameworks"),
 }

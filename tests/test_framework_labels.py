@@ -1,0 +1,149 @@
+"""The G7 labels, the OSAID alignment check and the Open Source AI Index vector
+(rubrics/g7.yaml, osaid.yaml, osai.yaml): each label and condition on synthetic signals,
+and the deployment-code evidence they read (openness/evidence/access.py)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from helpers import cli
+
+from openness.evidence import extract_evidence
+from openness.models import CardFile, ModelSnapshot
+from openness.rubric import load_licences, load_vocabulary
+from openness.rubric.frameworks import judge_framework
+from openness.rubric.loader import load_frameworks, rubric_dir
+
+FRAMEWORKS = load_frameworks((rubric_dir(),))
+
+
+def snapshot(card: str | None, *, status: str = "ok", library_name: str | None = None) -> ModelSnapshot:
+    return ModelSnapshot(repo_id="t/m", sha="0" * 40, siblings=["README.md", "model.safetensors"],
+                         library_name=library_name,
+                         card=CardFile(status=status if card is not None or status != "ok" else "absent", text=card))
+
+
+def signals_of(card: str | None, **kw: Any) -> dict[str, Any]:
+    return extract_evidence(snapshot(card, **kw), load_vocabulary(), load_licences()).signals
+
+
+# ---- deployment code ---------------------------------------------------------------------
+
+def test_an_inference_engine_the_card_names_is_deployment_code():
+    card = "# M\n\nThese weights are compatible with [vLLM](https://github.com/vllm-project/vllm) serving.\n"
+    found = signals_of(card)
+    assert found["code.inference"] == 0  # a general engine is not the model's own code
+    assert found["access.deployment"] == 1 and "vllm-project/vllm" in found["access.deployment_as"]
+
+
+def test_the_models_own_code_or_library_is_deployment_code_and_a_training_codebase_is_not():
+    assert signals_of("# M\n\nNothing here.\n", library_name="transformers")["access.deployment"] == 1
+    trained = "# M\n\nTrained with [GPT-NeoX](https://github.com/EleutherAI/gpt-neox).\n"
+    assert signals_of("# M\n\nNothing here.\n")["access.deployment"] == 0
+    assert signals_of(trained)["access.deployment"] == signals_of(trained)["code.inference"]
+
+
+def test_an_unread_card_leaves_deployment_code_unknown_not_absent():
+    assert signals_of(None, status="unreadable")["access.deployment"] is None
+    assert signals_of(None, status="unreadable", library_name="transformers")["access.deployment"] == 1
+
+
+# ---- G7 ----------------------------------------------------------------------------------
+
+OPEN = {"weights.files": 2, "gate": "none", "access.deployment": 1, "access.deployment_as": "x", "license.class": "A",
+        "license.label": "apache-2.0", "openness.code.level": 4, "openness.data.level": 4,
+        "code.inference": 1, "code.data_processing": 1}
+
+
+def outcome(framework: str, **changes: Any) -> str:
+    result = judge_framework(FRAMEWORKS[framework], {**OPEN, **changes})
+    assert result.outcome is not None
+    return result.outcome.value
+
+
+@pytest.mark.parametrize("changes, label", [
+    ({}, "open-source-open-data"),
+    ({"openness.data.level": 3}, "open-source"),
+    ({"openness.data.level": 2}, "open-weights"),
+    ({"openness.code.level": 2}, "open-weights"),
+    ({"gate": "auto"}, "open-source-open-data"),
+    ({"license.class": "B"}, "weights-available"),
+    ({"license.class": "C"}, "weights-available"),
+    ({"license.class": "D", "gate": "manual"}, "weights-available"),
+    ({"license.class": "E"}, "weights-available"),
+    ({"license.class": "F"}, "weights-available"),
+    ({"gate": "manual"}, "weights-available"),
+    ({"gate": "unknown", "license.class": "D"}, "weights-available"),
+    ({"weights.files": 0}, "none"),
+    ({"access.deployment": 0}, "none"),
+    # what the tool could not see stops at unknown, never at a lower label
+    ({"openness.data.level": None}, "unknown"),
+    ({"openness.code.level": None}, "unknown"),
+    ({"access.deployment": None}, "unknown"),
+    # ... unless a condition it could see rules the upper labels out
+    ({"openness.data.level": None, "license.class": "D"}, "weights-available"),
+    ({"openness.code.level": None, "openness.data.level": 2}, "open-weights"),
+])
+def test_g7_labels(changes, label):
+    assert outcome("g7", **changes) == label
+
+
+def test_g7_explains_what_lifts_a_weights_available_model():
+    result = judge_framework(FRAMEWORKS["g7"], {**OPEN, "license.class": "D", "openness.data.level": 1})
+    label = result.dimensions["label"]
+    assert label.verdict == "Weights Available AI" and label.next_level == "Open Weights AI"
+    assert label.next_needs == ["open_source_licence"]
+
+
+def test_g7_cites_its_source_for_every_condition():
+    g7 = FRAMEWORKS["g7"]
+    assert g7.date == "2026-05-29" and all(c.source for c in g7.conditions.values())
+    assert "project's reading" in g7.description and "manual approval gate" in g7.description
+
+
+# ---- OSAID -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("changes, code", [
+    ({}, "aligned"),
+    ({"openness.data.level": 3, "openness.code.level": 3, "code.data_processing": 0}, "aligned"),
+    ({"gate": "auto"}, "aligned"),
+    ({"license.class": "B"}, "not-aligned"),
+    ({"license.class": "C"}, "not-aligned"),
+    ({"license.class": "D"}, "not-aligned"),
+    ({"license.class": "E"}, "not-aligned"),
+    ({"license.class": "F"}, "not-aligned"),
+    ({"gate": "manual"}, "not-aligned"),
+    ({"weights.files": 0}, "not-aligned"),
+    ({"openness.data.level": 2}, "not-aligned"),
+    ({"openness.code.level": 2}, "not-aligned"),
+    ({"code.inference": 0}, "not-aligned"),
+    ({"openness.data.level": None}, "unknown"),
+    ({"openness.data.level": None, "license.class": "C"}, "not-aligned"),
+])
+def test_osaid_alignment(changes, code):
+    assert outcome("osaid", **changes) == code
+
+
+def test_osaid_reports_data_processing_code_without_deciding_on_it():
+    result = judge_framework(FRAMEWORKS["osaid"], {**OPEN, "code.data_processing": 0})
+    alignment = result.dimensions["alignment"]
+    assert alignment.verdict == "aligned (unofficial)"
+    assert [f.outcome for f in alignment.findings if f.condition == "data_processing_code"] == ["not_met"]
+
+
+_CLAIMS = re.compile(r"OSI[- ]approved|certified", re.IGNORECASE)
+
+
+def test_osaid_never_claims_osi_approval_or_certification(monkeypatch):
+    """OSI reviews licences, not models: no word of the OSAID rubric says a model is approved."""
+    monkeypatch.delenv("OPENNESS_RUBRIC_PATH", raising=False)
+    osaid = FRAMEWORKS["osaid"]
+    assert "not models" in osaid.description
+    shown = cli("rubric", "show", "osaid").stdout
+    docs = cli("rubric", "docs").stdout
+    section = docs.split("(`osaid`", 1)[1].split("\n## ", 1)[0]
+    assert shown and section
+    for text in (shown, section, osaid.model_dump_json()):
+        assert not _CLAIMS.search(text), _CLAIMS.search(text)
+
