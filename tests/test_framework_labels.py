@@ -147,3 +147,74 @@ def test_osaid_never_claims_osi_approval_or_certification(monkeypatch):
     for text in (shown, section, osaid.model_dump_json()):
         assert not _CLAIMS.search(text), _CLAIMS.search(text)
 
+
+# ---- both sides of the lineage join, and the OSAI vector -----------------------------------
+
+def _model(repo_id: str, card: str, licence: str = "apache-2.0", **card_data: Any) -> ModelSnapshot:
+    return ModelSnapshot(repo_id=repo_id, sha="0" * 40, siblings=["README.md", "model.safetensors"],
+                         library_name="transformers", card_data={"license": licence, **card_data},
+                         card=CardFile(status="ok", text=f"# M\n\n{card}"))
+
+
+BASE_CLOSED = "## Training data\n\nA mix of publicly available data.\n"
+TUNE_OPEN = ("## Training data\n\nFine-tuned on The Pile (deduplicated and filtered), 300B tokens.\n\n"
+             "The training code is at https://github.com/t/trainer.\n")
+
+
+def _score(models: list[ModelSnapshot], repo_id: str):
+    from memory_source import MemorySource
+
+    from openness.api import score
+
+    return score(repo_id, source=MemorySource(models), repos=False, rubrics=["osai"])
+
+
+def test_a_fine_tune_gets_its_base_models_data_and_its_own_stage_apart():
+    """The index rates base-model and end-model data apart: the join's two sides, not the join."""
+    models = [_model("t/base", BASE_CLOSED), _model("t/tune", TUNE_OPEN, base_model="t/base")]
+    card = _score(models, "t/tune")
+    assert card.axes["data"].verdict == "partial"  # the join: own open, base closed
+    dims = {name: dim.verdict for name, dim in card.results["osai"].dimensions.items()}
+    assert dims["datasources_basemodel"] == "closed" and dims["datasources_endmodel"] == "open"
+    assert dims["weights_basemodel"] == "open" and dims["weights_endmodel"] == "open"
+
+
+def test_a_model_without_parents_is_its_own_base_and_a_missing_parent_leaves_the_base_unknown():
+    card = _score([_model("t/solo", TUNE_OPEN)], "t/solo")
+    dims = {name: dim.verdict for name, dim in card.results["osai"].dimensions.items()}
+    assert dims["datasources_basemodel"] == dims["datasources_endmodel"] == "open"
+    orphan = _score([_model("t/orphan", TUNE_OPEN, base_model="t/gone")], "t/orphan")
+    dims = {name: dim.verdict for name, dim in orphan.results["osai"].dimensions.items()}
+    assert dims["datasources_basemodel"] is None and dims["weights_basemodel"] is None  # unknown
+    assert dims["datasources_endmodel"] == "open"
+
+
+OSAI_OPEN = {"openness.data.base_level": 4, "openness.data.own_level": 4, "openness.weights.base_level": 4,
+             "openness.weights.level": 4, "openness.code.level": 4, "openness.data.level": 4, "gate": "none",
+             "license.class": "A"}
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({}, {"availability": "open", "weights_endmodel": "open", "licenses": "open"}),
+    ({"gate": "auto"}, {"availability": "partial", "weights_endmodel": "partial"}),
+    ({"openness.weights.level": 2, "license.class": "D"}, {"weights_endmodel": "partial", "licenses": "closed"}),
+    ({"openness.weights.level": 0}, {"availability": "closed", "weights_endmodel": "closed"}),
+    ({"openness.data.level": 3}, {"licenses": "partial", "availability": "open"}),
+    ({"openness.code.level": 2}, {"trainingcode": "partial", "licenses": "partial", "availability": "partial"}),
+    ({"openness.code.level": 1}, {"trainingcode": "closed"}),
+    ({"openness.data.base_level": 2, "openness.data.own_level": 1},
+     {"datasources_basemodel": "partial", "datasources_endmodel": "closed"}),
+    ({"openness.weights.base_level": 1}, {"weights_basemodel": "partial"}),
+    ({"openness.data.base_level": None}, {"datasources_basemodel": None, "availability": None}),
+])
+def test_osai_parameters(changes, expected):
+    result = judge_framework(FRAMEWORKS["osai"], {**OSAI_OPEN, **changes})
+    assert {name: result.dimensions[name].verdict for name in expected} == expected
+    if "availability" in expected:
+        assert result.outcome is not None and result.outcome.value == (expected["availability"] or "unknown")
+
+
+def test_every_osai_condition_cites_the_index_and_names_what_is_not_rated():
+    osai = FRAMEWORKS["osai"]
+    assert all(c.source for c in osai.conditions.values())
+    assert "Not rated here" in osai.description and "preprint" in osai.description

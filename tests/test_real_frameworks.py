@@ -20,7 +20,7 @@ OSAID = {"EleutherAI/pythia-6.9b": "aligned", "allenai/OLMo-7B": "aligned", "mis
 
 @pytest.fixture(scope="module")
 def results(real_hub):  # noqa: F811
-    run = cli("score", *dict.fromkeys([*G7, *OSAID]), "-F", "g7", "-F", "osaid", "-f", "json",
+    run = cli("score", *dict.fromkeys([*G7, *OSAID]), "-F", "g7", "-F", "osaid", "-F", "osai", "-f", "json",
               endpoint=real_hub)
     assert run.code == 0, run.stderr
     return {m["repo_id"]: m["results"] for m in run.json()["models"]}
@@ -32,3 +32,17 @@ def test_g7_archetypes(results):
 
 def test_osaid_archetypes(results):
     assert {repo: results[repo]["osaid"]["outcome"]["value"] for repo in OSAID} == OSAID
+
+
+def test_osai_tells_a_fine_tunes_base_from_its_own_stage(real_hub):  # noqa: F811
+    """zephyr-7b-beta: its own fine-tuning data is open, its base Mistral-7B's data is not
+    (the index's own rating of Zephyr reads the same way)."""
+    run = cli("score", "HuggingFaceH4/zephyr-7b-beta", "-F", "osai", "-f", "json", endpoint=real_hub)
+    dims = {k: v["verdict"] for k, v in run.json()["models"][0]["results"]["osai"]["dimensions"].items()}
+    assert dims["datasources_basemodel"] == "closed" and dims["datasources_endmodel"] == "open"
+    assert dims["weights_basemodel"] == "open" and dims["trainingcode"] == "partial"
+
+
+def test_osai_keeps_click_through_weights_partial(results):
+    assert results["mistralai/Mixtral-8x7B-v0.1"]["osai"]["dimensions"]["weights_endmodel"]["verdict"] == "partial"
+    assert results["allenai/OLMo-7B"]["osai"]["outcome"]["value"] == "open"
