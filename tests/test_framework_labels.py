@@ -232,3 +232,55 @@ def test_every_osai_condition_cites_the_index_and_names_what_is_not_rated():
     osai = FRAMEWORKS["osai"]
     assert all(c.source for c in osai.conditions.values())
     assert "Not rated here" in osai.description and "preprint" in osai.description
+
+
+# ---- the package a model is released as --------------------------------------------------
+
+def _package_signals(card: str, repo_id: str = "acme/Olmo-7B") -> dict[str, Any]:
+    snap = ModelSnapshot(repo_id=repo_id, sha="0" * 40, siblings=["README.md"], card=CardFile(status="ok", text=card))
+    return extract_evidence(snap, load_vocabulary(), load_licences()).signals
+
+
+@pytest.mark.parametrize("card, packages", [
+    ("```\npip install ai2-olmo\n```\n", "ai2-olmo"),
+    ("Run `pip install -U acme_tools>=1.2` first.\n", "acme-tools"),  # named after the publisher
+    ("```\nconda install -c conda-forge olmo-serve\n```\n", "olmo-serve"),
+    # general libraries, another model's words, commands that are not installs from an index
+    ("```\npip install transformers accelerate bitsandbytes\n```\n", "none"),
+    ("```\npip install llama-cpp-python\n```\n", "none"),
+    ("```\npip install git+https://github.com/acme/olmo.git\npip install -e .\n```\n", "none"),
+    ("```\npip install torch # then olmo-tools from source\n```\n", "none"),
+    ("```\npip install other-kernels\n```\n", "none"),
+    ("We install olmo by hand.\n", "none"),
+])
+def test_a_package_named_after_the_model_or_its_publisher_is_its_packaged_release(card, packages):
+    found = _package_signals(card)
+    assert found["access.package_as"] == packages
+    assert found["access.package"] == (0 if packages == "none" else len(packages.split(", ")))
+
+
+def test_a_package_named_after_another_word_of_the_models_name_is_a_dependency():
+    assert _package_signals("```\npip install mamba-ssm\n```\n", "acme/falcon-mamba-7b")["access.package"] == 0
+    assert _package_signals("```\npip install mamba-ssm\n```\n", "acme/mamba-2.8b")["access.package"] == 1
+
+
+def test_weights_in_a_layout_libraries_load_have_deployment_code():
+    def deployment(files: list[str]) -> Any:
+        snap = ModelSnapshot(repo_id="t/m", sha="0" * 40, siblings=["README.md", *files],
+                             card=CardFile(status="ok", text="# M\n\nNothing here.\n"))
+        return extract_evidence(snap, load_vocabulary(), load_licences()).signals["access.deployment"]
+
+    assert deployment(["model.safetensors", "config.json"]) == 1
+    assert deployment(["model-q4.gguf"]) == 1
+    assert deployment(["model.safetensors"]) == 0
+    assert deployment(["config.json"]) == 0  # no weights: nothing to deploy
+
+
+@pytest.mark.parametrize("changes, package", [
+    ({"access.package": 1}, "open"),
+    ({"access.package": 0, "access.deployment": 2}, "partial"),
+    ({"access.package": 0, "access.deployment": 0}, "closed"),
+    ({"access.package": None, "access.deployment": None}, None),
+])
+def test_osai_package(changes, package):
+    assert judge_framework(FRAMEWORKS["osai"], {**OSAI_OPEN, **changes}).dimensions["package"].verdict == package

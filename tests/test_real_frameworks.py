@@ -46,3 +46,10 @@ def test_osai_tells_a_fine_tunes_base_from_its_own_stage(real_hub):  # noqa: F81
 def test_osai_keeps_click_through_weights_partial(results):
     assert results["mistralai/Mixtral-8x7B-v0.1"]["osai"]["dimensions"]["weights_endmodel"]["verdict"] == "partial"
     assert results["allenai/OLMo-7B"]["osai"]["outcome"]["value"] == "open"
+
+
+def test_osai_package_on_real_cards(results):
+    """OLMo's card installs ai2-olmo, its own package; Llama 2's names code that runs it only."""
+    package = {repo: results[repo]["osai"]["dimensions"]["package"]["verdict"] for repo in results}
+    assert package["allenai/OLMo-7B"] == "open"
+    assert package["NousResearch/Llama-2-7b-chat-hf"] == package["mistralai/Mixtral-8x7B-v0.1"] == "partial"

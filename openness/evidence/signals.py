@@ -62,6 +62,10 @@ SIGNALS: dict[str, str] = {
     "access.deployment": "number of code sources that deploy the model: its own code of any kind, and general "
                          "libraries or inference engines the card names (unknown when the card could not be read)",
     "access.deployment_as": "those sources, in words",
+    "access.package": "number of packages the card installs from an index (pip, conda, brew, npm) that are "
+                      "named after the model's family or its publisher, not general libraries (unknown when "
+                      "the card could not be read)",
+    "access.package_as": "those packages",
 }
 
 # The evidence items (by signal name, or prefix ending in '.') that each tested signal is
@@ -87,4 +91,5 @@ FED_BY: dict[str, tuple[str, ...]] = {
     "code.data_processing": ("code.data_processing", "code.repository"),
     "code.inference": ("code.",),
     "access.deployment": ("access.deployment", "code.inference", "code.frameworks"),
+    "access.package": ("access.package",),
 }
