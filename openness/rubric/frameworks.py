@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from openness.evidence.components import component_statuses
+from openness.evidence.registry import libre
 from openness.models import DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
 from openness.rubric.evaluate import condition_finding, fill
 from openness.rubric.schema import Condition, Dimension, Framework
@@ -17,7 +19,8 @@ from openness.rubric.schema import Condition, Dimension, Framework
 def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any]:
     """The model's own signals, with the scorecard's verdicts after lineage: the openness
     axes as `openness.<axis>.level` (0-4) and `openness.<axis>.verdict` (the word), None
-    when unknown, and the licence class along the chain as `license.class`."""
+    when unknown; the licence class along the chain as `license.class` (and `license.libre`);
+    and the signals derived from them (openness.evidence.components)."""
     joined = dict(signals)
     for axis, verdict in card.axes.items():
         unknown = verdict.level is None
@@ -25,7 +28,8 @@ def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any
         joined[f"openness.{axis}.verdict"] = None if unknown else verdict.verdict
     if card.license is not None:
         joined["license.class"] = card.license.license_class
-    return joined
+        joined["license.libre"] = libre(card.license)
+    return joined | component_statuses(joined)
 
 
 def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:
