@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import openness.evidence.extractors as extractors
+import openness.evidence.regulation as regulation
 from openness.evidence.card import ParsedCard, parse_card
 from openness.evidence.frontmatter import read_front_matter
 from openness.evidence.licences import classify
@@ -97,6 +98,8 @@ def extractors_in_order() -> tuple[Extractor, ...]:
                   evidence=("code.frameworks", "code.not_code", "code.procedure_section")),
         Extractor("lineage", ("metadata", "tags", "prose", "weights signals", "vocabulary"),
                   ("lineage.parents", "lineage.weight_edit"), lineage_part, evidence=("lineage.parent",)),
+        Extractor("regulation", ("metadata", "tags", "files", "card text", "weights and gate signals"),
+                  EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",)),
     )
 
 
@@ -108,6 +111,11 @@ CODE_SIGNALS = ("code.training", "code.training_links", "code.finetune", "code.f
                 "code.evaluation", "code.data_processing", "code.inference", "code.inference_links",
                 "code.searched", "code.training_not_open", "code.training_not_open_as", "code.licences",
                 "code.repos_unchecked", "code.repos_unchecked_as")
+EU_SIGNALS = ("eu.generative", "eu.generative_as", "eu.parameters", "eu.parameters_as", "eu.training_tokens",
+              "eu.training_tokens_as", "eu.training_compute", "eu.training_compute_as", "eu.weights_public",
+              "eu.weights_public_as", "eu.architecture_public", "eu.architecture_public_as", "eu.usage_public",
+              "eu.usage_public_as", "eu.monetisation_flagged", "eu.not_monetised", "eu.monetised_as",
+              "eu.training_summary", "eu.training_summary_as", "eu.copyright_policy", "eu.copyright_policy_as")
 REFINEMENTS = (
     Refinement("datasets", ("dataset lookups", "licences"),
                ("data.datasets_missing", "data.datasets_not_open", "data.datasets_summary")),
