@@ -2,9 +2,6 @@
 (skipped when it is not beside the repository, as in tests/test_real_cards.py)."""
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 
 from helpers import cli
@@ -19,10 +16,10 @@ MODELS = ["NousResearch/Llama-2-7b-chat-hf", "meta-llama/Meta-Llama-3-8B", "Cohe
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     for url in _serve(tmp_path_factory.mktemp("eu-hub")):
+        # One run: the CSV column is the JSON outcome's value (tests/test_rubric_files.py checks that)
         doc = cli("score", *MODELS, "-F", "eu-ai-act", "--no-repos", "-f", "json", endpoint=url).json()
-        sheet = cli("score", *MODELS, "-F", "eu-ai-act", "--no-repos", "-f", "csv", endpoint=url).stdout
-        yield ({m["repo_id"]: m["results"]["eu-ai-act"] for m in doc["models"]},
-               {row["repo_id"]: row["eu_ai_act"] for row in csv.DictReader(io.StringIO(sheet))})
+        found = {m["repo_id"]: m["results"]["eu-ai-act"] for m in doc["models"]}
+        yield found, {model: result["outcome"]["value"] for model, result in found.items()}
 
 
 def _finding(result, name):
