@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import openness.evidence.extractors as extractors
+import openness.evidence.regulation as regulation
 from openness.evidence.card import ParsedCard, parse_card
 from openness.evidence.components import COMPONENT_SIGNALS
 from openness.evidence.documents import documents
@@ -119,6 +120,8 @@ def extractors_in_order() -> tuple[Extractor, ...]:
                   ("lineage.parents", "lineage.weight_edit"), lineage_part, evidence=("lineage.parent",)),
         Extractor("documents", ("files", "card text", "metadata", "data signals", "vocabulary"), DOCUMENT_SIGNALS,
                   lambda r: documents(r.snapshot, r.card, r.vocab.documents, r.signals)),
+        Extractor("regulation", ("metadata", "tags", "files", "card text", "weights and gate signals"),
+                  EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",)),
     )
 
 
@@ -133,6 +136,11 @@ CODE_SIGNALS = ("code.training", "code.training_links", "code.finetune", "code.f
                 "code.repos_unchecked", "code.repos_unchecked_as")
 DOCUMENT_SIGNALS = ("files.architecture", "files.tokenizer", "docs.paper", "docs.paper_as", "docs.eval_results",
                     "docs.eval_data", "docs.data_card")
+EU_SIGNALS = ("eu.generative", "eu.generative_as", "eu.parameters", "eu.parameters_as", "eu.training_tokens",
+              "eu.training_tokens_as", "eu.training_compute", "eu.training_compute_as", "eu.weights_public",
+              "eu.weights_public_as", "eu.architecture_public", "eu.architecture_public_as", "eu.usage_public",
+              "eu.usage_public_as", "eu.monetisation_flagged", "eu.not_monetised", "eu.monetised_as",
+              "eu.training_summary", "eu.training_summary_as", "eu.copyright_policy", "eu.copyright_policy_as")
 REFINEMENTS = (
     Refinement("datasets", ("dataset lookups", "licences"),
                ("data.datasets_missing", "data.datasets_not_open", "data.datasets_closed", "data.datasets_unchecked",

@@ -87,6 +87,34 @@ SIGNALS: dict[str, str] = {
         ("datasets", "Datasets"), ("data_preprocessing_code", "Data preprocessing code"),
         ("intermediate_parameters", "Model parameters (intermediate)"),
         ("model_metadata", "Model metadata"))},
+    # EU AI Act open-source exemption (openness/evidence/regulation.py, rubrics/eu-ai-act.yaml)
+    "eu.generative": "true when the Hub task or tags say the model generates text, code, speech, audio, images or "
+                     "video; false for a task that does not (classification, embeddings, transcription); unknown else",
+    "eu.generative_as": "the generative task, in words",
+    "eu.parameters": "the parameter count the card states (or, when it states none, the model name's size suffix)",
+    "eu.parameters_as": "where the parameter count comes from, in words",
+    "eu.training_tokens": "the largest training-token count the card states",
+    "eu.training_tokens_as": "where the token count comes from, in words",
+    "eu.training_compute": "estimated training compute in FLOP, 6 x parameters x tokens; unknown unless both are "
+                           "known (a fine-tune stating neither takes its base's, when the base was scored)",
+    "eu.training_compute_as": "the estimate and how it was made, in words",
+    "eu.weights_public": "true when weight files are published with no gate or an automatic click-through; false "
+                         "with no weights or a manual gate; unknown behind a gate the Hub does not describe",
+    "eu.weights_public_as": "the weights and their gate, in words",
+    "eu.architecture_public": "true when config.json is in the repository or the card has an architecture section",
+    "eu.architecture_public_as": "where the architecture is described",
+    "eu.usage_public": "true when the card has a usage or intended-uses section or a code example",
+    "eu.usage_public_as": "where usage is described",
+    "eu.monetisation_flagged": "true when the card points to paid terms (contact sales, paid-only API, a separate "
+                               "commercial licence required)",
+    "eu.not_monetised": "false when the card points to paid terms; otherwise unknown (a card cannot show the "
+                        "absence of monetisation)",
+    "eu.monetised_as": "the paid terms the card points to, in words",
+    "eu.monetised": "a line of the card pointing to paid terms (evidence)",
+    "eu.training_summary": "true when the card names a public summary of the training content (Art. 53(1)(d))",
+    "eu.training_summary_as": "where, in words",
+    "eu.copyright_policy": "true when the card names a copyright policy (Art. 53(1)(c))",
+    "eu.copyright_policy_as": "where, in words",
 }
 
 # The evidence items (by signal name, or prefix ending in '.') that each tested signal is
@@ -127,4 +155,9 @@ FED_BY: dict[str, tuple[str, ...]] = {
     "mof.datasets": ("data.datasets", "data.described", "data.unreleased", "license.class"),
     "mof.data_preprocessing_code": ("code.data_processing", "code.repository", "data.corpora_code", "license.class"),
     "mof.intermediate_parameters": ("weights.training_state", "license.class"),
+    # EU AI Act exemption: each eu.* condition rests on its own evidence, and compute on its parts
+    "eu.training_compute": ("eu.training_compute", "eu.parameters", "eu.training_tokens", "lineage.parent"),
+    "eu.weights_public": ("weights.files", "gate"),
+    "eu.not_monetised": ("eu.monetised",),
+    "eu.monetisation_flagged": ("eu.monetised",),
 }

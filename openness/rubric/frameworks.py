@@ -7,12 +7,14 @@ result is unknown, because a lower level would claim more than the tool saw.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from openness.evidence.components import component_statuses
 from openness.evidence.registry import libre
 from openness.models import DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
 from openness.rubric.evaluate import condition_finding, fill
+from openness.rubric.lineage import ParentOutcome
 from openness.rubric.schema import Condition, Dimension, Framework
 
 
@@ -30,6 +32,47 @@ def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any
         joined["license.class"] = card.license.license_class
         joined["license.libre"] = libre(card.license)
     return joined | component_statuses(joined)
+
+
+def inherited_signals(framework: Framework, signals: dict[str, Any],
+                      parents: Sequence[ParentOutcome]) -> dict[str, Any]:
+    """`signals` with what the framework's `inherits` rule takes from the parents' results
+    under the same rubric: for each listed signal, the largest of the model's own value and
+    its scored parents' (a parent not scored under this rubric gives nothing)."""
+    rule = framework.inherits
+    if rule is None or not parents or any(p.parent.relation not in rule.relations for p in parents):
+        return signals
+    joined = dict(signals)
+    for name in rule.signals:
+        found = [(value, p.parent.repo_id) for p in parents
+                 if p.card is not None and p.resolved and (value := _parent_value(p.card, framework.id, name)) is not None]
+        if not found:
+            continue
+        value, parent = max(found)
+        own = signals.get(name)
+        if isinstance(own, (int, float)) and own >= value:
+            continue
+        joined[name] = value
+        if f"{name}_as" in signals:
+            mine = "unknown on its own card" if own is None else f"{signals.get(f'{name}_as')} on its own card"
+            joined[f"{name}_as"] = f"{_number(value)}, its parent {parent}'s ({mine}; {rule.reason})"
+    return joined
+
+
+def _parent_value(card: Scorecard, rubric: str, signal: str) -> int | float | None:
+    result = card.results.get(rubric)
+    if result is None:
+        return None
+    for dimension in result.dimensions.values():
+        for finding in dimension.findings:
+            if finding.signal == signal and isinstance(finding.value, (int, float)) \
+                    and not isinstance(finding.value, bool):
+                return finding.value
+    return None
+
+
+def _number(value: int | float) -> str:
+    return f"{value:.2g}" if abs(value) >= 1e6 else str(value)
 
 
 def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:
