@@ -27,7 +27,7 @@ from openness.evidence.lineage import DeclaredParent
 from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, ErrorInfo, Evidence,
                              LineageEntry, ModelSnapshot, RepoEntry, RubricRef, Scorecard)
 from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
-from openness.rubric.frameworks import framework_signals, judge_framework
+from openness.rubric.frameworks import framework_signals, inherited_signals, judge_framework
 from openness.rubric.lineage import ParentOutcome, join_lineage
 from openness.rubric.loader import load_frameworks
 from openness.evidence.terms import Licences, Vocabulary
@@ -215,7 +215,8 @@ def join(snapshot: ModelSnapshot, own: OwnAssessment, parents: list[ParentOutcom
         return card
     signals = framework_signals(own.signals, card, own=own.verdicts,
                                 parents=[o.card if o.resolved else None for o in outcomes])
-    return card.model_copy(update={"results": {f.id: judge_framework(f, signals) for f in judge.frameworks}})
+    return card.model_copy(update={"results": {f.id: judge_framework(f, inherited_signals(f, signals, parents))
+                                               for f in judge.frameworks}})
 
 
 def lineage_entries(parents: list[ParentOutcome], depth: int) -> tuple[list[LineageEntry], int]:

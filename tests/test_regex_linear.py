@@ -32,7 +32,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
-from openness.evidence import access, card, extractors, frontmatter, licences, lineage, prose, repos
+from openness.evidence import access, card, documents, extractors, frontmatter, licences, lineage, prose, regulation, repos
 from openness.rubric import load_licences, load_vocabulary
 
 N = 600
@@ -69,7 +69,8 @@ def _text_patterns(model: BaseModel, path: str) -> Iterator[tuple[str, re.Patter
 # Patterns over file names, repository paths and repo ids, never over card text (a hostile
 # repository tree has a test of its own: test_repos.py).
 NOT_CARD_TEXT = ("vocabulary.weight_files.", "vocabulary.code.repo_tree.", "vocabulary.code.repo_files[",
-                 "vocabulary.lineage.quantized_names", "vocabulary.lineage.weight_edits.names[")
+                 "vocabulary.lineage.quantized_names", "vocabulary.lineage.weight_edits.names[",
+                 "vocabulary.documents.architecture_files", "vocabulary.documents.tokenizer_files")
 
 
 def all_patterns() -> dict[str, re.Pattern[str]]:
@@ -79,7 +80,7 @@ def all_patterns() -> dict[str, re.Pattern[str]]:
     found.update((f"licenses.aliases[{a.key}].links[{i}]", p)
                  for a in load_licences().aliases for i, p in enumerate(a.link_patterns))
     # vocab.data.any_corpus is left out: it is the corpus patterns side by side, each scanned on its own
-    for module in (access, card, extractors, frontmatter, licences, lineage, prose, repos):
+    for module in (access, card, documents, extractors, frontmatter, licences, lineage, prose, regulation, repos):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found[f"{module.__name__}.{name}"] = value

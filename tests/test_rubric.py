@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from openness.evidence.components import COMPONENT_SIGNALS
 from openness.evidence.licences import classify, normalise_name
 from openness.evidence.signals import SIGNALS
 from openness.models import AXES
@@ -30,7 +31,19 @@ FULL = {
     "code.searched": "everywhere", "code.repos_unchecked": 0, "code.repos_unchecked_as": "none",
     "code.some_stage": 1, "code.training_not_open": 0, "code.training_not_open_as": "none",
     "code.licences": "o/t: MIT (class A)",
-    "lineage.weight_edit": False,
+    "lineage.weight_edit": False, "license.libre": True, "data.corpora_code": 0, "data.datasets_closed": 0,
+    "data.datasets_unchecked": 0,
+    "files.architecture": True, "files.tokenizer": True, "docs.paper": 1, "docs.paper_as": "2401.00001",
+    "docs.eval_results": True, "docs.eval_data": 2, "docs.data_card": True,
+    # the EU AI Act exemption's facts (openness/evidence/regulation.py)
+    "eu.generative": True, "eu.generative_as": "generates: text-generation", "eu.parameters": 7 * 10**9,
+    "eu.parameters_as": "7B", "eu.training_tokens": 2 * 10**12, "eu.training_tokens_as": "2T",
+    "eu.training_compute": 8.4e22, "eu.training_compute_as": "about 8.4e+22 FLOP", "eu.weights_public": True,
+    "eu.weights_public_as": "2 weight file(s), no gate", "eu.architecture_public": True,
+    "eu.architecture_public_as": "config.json", "eu.usage_public": True, "eu.usage_public_as": "a usage section",
+    "eu.monetisation_flagged": False, "eu.not_monetised": None, "eu.monetised_as": "no paid terms",
+    "eu.training_summary": False, "eu.training_summary_as": "none", "eu.copyright_policy": False,
+    "eu.copyright_policy_as": "none",
 }
 
 
@@ -43,8 +56,10 @@ def test_files_load_and_every_signal_is_produced():
     assert set(RUBRIC.axes) == set(AXES)
     assert {c.signal for c in RUBRIC.conditions.values()} <= set(SIGNALS)
     assert load_vocabulary().id == "openness-vocabulary"
-    evidence_only = {"code.frameworks", "code.procedure_section", "code.repository", "code.not_code", "lineage.parent", "lineage.parents"}
-    assert set(FULL) == set(SIGNALS) - evidence_only
+    evidence_only = {"code.frameworks", "code.procedure_section", "code.repository", "code.not_code", "lineage.parent", "lineage.parents",
+                     "eu.monetised"}
+    derived = set(COMPONENT_SIGNALS)  # computed after the lookups and the lineage join
+    assert set(FULL) == set(SIGNALS) - evidence_only - derived
 
 
 def test_every_placeholder_names_a_signal():

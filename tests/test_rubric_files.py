@@ -240,3 +240,19 @@ def test_an_outcome_without_a_code_for_every_label_is_refused(framework_folder):
     (framework_folder / "toyfw.yaml").write_text(broken, encoding="utf-8")
     run = cli("rubric", "list")
     assert run.code == 2 and "needs a code for each label" in run.stderr and "No Weights" in run.stderr
+
+
+def test_every_packaged_framework_is_dated_versioned_and_cites_a_source_for_each_criterion(monkeypatch):
+    from openness.rubric.loader import load_frameworks
+
+    monkeypatch.delenv("OPENNESS_RUBRIC_PATH", raising=False)
+    frameworks = load_frameworks()
+    assert {"mof", "eu-ai-act"} <= set(frameworks)
+    for framework in frameworks.values():
+        assert framework.date and framework.version and framework.source, framework.id
+        unsourced = [name for name, condition in framework.conditions.items() if not condition.source]
+        assert unsourced == [], (framework.id, unsourced)
+        assert framework.outcome is not None or framework.id == "osai", framework.id
+    docs = cli("rubric", "docs").stdout
+    for framework in frameworks.values():
+        assert f"(`{framework.id}` {framework.version})" in docs and framework.date in docs

@@ -64,9 +64,13 @@ def dataset_findings(entries: list[DatasetEntry], unknown: Mapping[str, str] | N
     if failed:
         why = sorted({unknown[key.lower()] for key in failed})
         summary += f"; could not be looked up: {listing(failed)} ({listing(why, 2)}): terms unknown, not missing"
+    closed = [e.id for e in entries if e.status == "found" and not _is_open(e)]
     out.signals.update({
         "data.datasets_missing": len(missing),
         "data.datasets_not_open": len(not_open),
+        "data.datasets_closed": len(closed),
+        "data.datasets_unchecked": len(failed) + sum(e.status == "error" and e.id.lower() not in unknown
+                                                     for e in entries),
         "data.datasets_summary": summary,
     })
     return out

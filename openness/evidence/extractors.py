@@ -445,6 +445,11 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     if size and not corpora:
         out.add("data.described", at(size), f"states a size: {quote(size.text)}", "medium")
     identified = [*(f"{k}" for k in named), *public, *partly, *pages]
+    built_by_code = {c.name for c in vocab.data.corpora if c.code}
+    for name in (n for n in public if n in built_by_code):
+        code = next(c.code for c in vocab.data.corpora if c.name == name)
+        out.add("data.corpora_code", "README.md", f"names {name}, which was built by published code: {code} "
+                                                  "(rubrics/vocabulary.yaml)", "medium")
     unreleased = sorted(name for name, obtainable in corpora.items() if obtainable == "none")
     partly_as = sorted({*partly, *partly_ids.values()})
     if generic and not identifies:
@@ -461,8 +466,11 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         # Until the datasets are looked up on the Hub, none counts as verified open.
         "data.datasets_missing": 0,
         "data.datasets_not_open": len(named),
+        "data.datasets_closed": None if named else 0,  # known once looked up
+        "data.datasets_unchecked": len(named),
         "data.datasets_summary": "not looked up" if named else "no Hub datasets named",
         "data.public_corpora": len(public),
+        "data.corpora_code": sum(1 for name in public if name in built_by_code),
         "data.identified_count": len(identified),
         "data.identified": listing(identified) or "nothing",
         "data.unreleased": len(unreleased),

@@ -19,7 +19,10 @@ from typing import Any
 
 import openness.evidence.access as access
 import openness.evidence.extractors as extractors
+import openness.evidence.regulation as regulation
 from openness.evidence.card import ParsedCard, parse_card
+from openness.evidence.components import COMPONENT_SIGNALS
+from openness.evidence.documents import documents
 from openness.evidence.frontmatter import read_front_matter
 from openness.evidence.licences import classify
 from openness.evidence.lineage import DeclaredParent, declared_parents, weight_edit
@@ -72,9 +75,26 @@ class Refinement:
     evidence: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """Signals computed from other signals once the lookups and the lineage join are done
+    (openness.rubric.frameworks applies them), for the rubrics with dimensions."""
+
+    name: str
+    reads: tuple[str, ...]
+    produces: tuple[str, ...]
+
+
+DERIVATIONS = (
+    Derivation("mof components", ("weights, documents, data and code signals", "the licence after lineage"),
+               COMPONENT_SIGNALS),
+)
+
+
 def produced_signals() -> frozenset[str]:
-    """Every signal an extractor produces: what a rubric may test."""
-    return frozenset({"card.status", *(s for e in extractors_in_order() for s in e.produces)})
+    """Every signal an extractor or a derivation produces: what a rubric may test."""
+    return frozenset({"card.status", *(s for e in extractors_in_order() for s in e.produces),
+                      *(s for d in DERIVATIONS for s in d.produces)})
 
 
 def evidence_kinds() -> frozenset[str]:
@@ -87,7 +107,8 @@ def extractors_in_order() -> tuple[Extractor, ...]:
     return (
         Extractor("card", ("metadata", "card text"), ("card.truncated",), card_facts),
         Extractor("licence", ("metadata", "tags", "prose", "licences"),
-                  ("license.id", "license.label", "license.class", "license.class_title"), licence_part),
+                  ("license.id", "license.label", "license.class", "license.class_title", "license.libre"),
+                  licence_part),
         Extractor("gate", ("metadata",), ("gate", "gate.as"), lambda r: extractors.gate(r.snapshot)),
         Extractor("weights", ("files", "card text", "vocabulary"),
                   ("repo.files", "weights.files", "weights.kinds", "weights.suffixes", "weights.adapter_only",
@@ -98,21 +119,34 @@ def extractors_in_order() -> tuple[Extractor, ...]:
                   evidence=("code.frameworks", "code.not_code", "code.procedure_section")),
         Extractor("lineage", ("metadata", "tags", "prose", "weights signals", "vocabulary"),
                   ("lineage.parents", "lineage.weight_edit"), lineage_part, evidence=("lineage.parent",)),
+        Extractor("documents", ("files", "card text", "metadata", "data signals", "vocabulary"), DOCUMENT_SIGNALS,
+                  lambda r: documents(r.snapshot, r.card, r.vocab.documents, r.signals)),
+        Extractor("regulation", ("metadata", "tags", "files", "card text", "weights and gate signals"),
+                  EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",)),
         Extractor("access", ("code signals", "code links", "vocabulary"), access.ACCESS_SIGNALS, access.access),
     )
 
 
 DATA_SIGNALS = ("data.datasets", "data.dataset_ids", "data.datasets_missing", "data.datasets_not_open",
-                "data.datasets_summary", "data.public_corpora", "data.identified_count", "data.identified",
+                "data.datasets_closed", "data.datasets_unchecked",
+                "data.datasets_summary", "data.public_corpora", "data.corpora_code", "data.identified_count", "data.identified",
                 "data.unreleased", "data.unreleased_as", "data.partly_obtainable", "data.partly_obtainable_as",
                 "data.section", "data.processing", "data.described", "data.described_as", "data.searched")
 CODE_SIGNALS = ("code.training", "code.training_links", "code.finetune", "code.finetune_links", "code.some_stage",
                 "code.evaluation", "code.data_processing", "code.inference", "code.inference_links",
                 "code.searched", "code.training_not_open", "code.training_not_open_as", "code.licences",
                 "code.repos_unchecked", "code.repos_unchecked_as")
+DOCUMENT_SIGNALS = ("files.architecture", "files.tokenizer", "docs.paper", "docs.paper_as", "docs.eval_results",
+                    "docs.eval_data", "docs.data_card")
+EU_SIGNALS = ("eu.generative", "eu.generative_as", "eu.parameters", "eu.parameters_as", "eu.training_tokens",
+              "eu.training_tokens_as", "eu.training_compute", "eu.training_compute_as", "eu.weights_public",
+              "eu.weights_public_as", "eu.architecture_public", "eu.architecture_public_as", "eu.usage_public",
+              "eu.usage_public_as", "eu.monetisation_flagged", "eu.not_monetised", "eu.monetised_as",
+              "eu.training_summary", "eu.training_summary_as", "eu.copyright_policy", "eu.copyright_policy_as")
 REFINEMENTS = (
     Refinement("datasets", ("dataset lookups", "licences"),
-               ("data.datasets_missing", "data.datasets_not_open", "data.datasets_summary")),
+               ("data.datasets_missing", "data.datasets_not_open", "data.datasets_closed", "data.datasets_unchecked",
+                "data.datasets_summary")),
     Refinement("repositories", ("repository trees, READMEs and licences", "vocabulary", "licences"), CODE_SIGNALS,
                evidence=("code.repository",)),
 )
@@ -210,6 +244,7 @@ def _licence(snapshot: ModelSnapshot, licences: Licences,
         "license.label": verdict.label,
         "license.class": verdict.license_class,
         "license.class_title": verdict.class_title,
+        "license.libre": libre(verdict),
     })
     source = "cardData.license" if "license" in snapshot.card_data else "tags"
     for part in parts:
@@ -227,6 +262,14 @@ def _licence(snapshot: ModelSnapshot, licences: Licences,
     for flag in verdict.flags:
         out.add("license.class", "rubrics/licenses.yaml", f"flag: {flag}", "medium")
     return out, verdict
+
+
+def libre(verdict: LicenseVerdict) -> bool | None:
+    """Whether the licence is OSI-approved, FSF-libre or an open-data licence (class A or B
+    without the `not-libre` flag); None when it cannot be resolved (class F, never open)."""
+    if verdict.license_class == "F":
+        return None
+    return verdict.license_class in ("A", "B") and "not-libre" not in verdict.flags
 
 
 def _with_card_text(verdict: LicenseVerdict, stated: list[extractors.LicenceStatement],

@@ -144,6 +144,8 @@ class Corpus(_Data):
     """Why the corpus is (or is not) obtainable: shown with the evidence."""
     built_from: list[str] = Field(default_factory=list)
     """Corpora this one was made from: named beside it as its origin, they are no source of their own."""
+    code: str | None = None
+    """Where the code that built the corpus is published, when it is."""
 
     @property
     def public(self) -> bool:
@@ -363,6 +365,24 @@ class Checkpoints(_Data):
     phrases: str
 
 
+class DocumentWords(_Data):
+    """How a card shows its own documentation: papers, evaluation, architecture, tokenizer."""
+
+    paper_label: str
+    named_paper: str
+    evaluation_heading: str
+    public_benchmarks: str
+    architecture_files: str
+    tokenizer_files: str
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> "DocumentWords":
+        for text in (self.paper_label, self.named_paper, self.evaluation_heading, self.public_benchmarks,
+                     self.architecture_files, self.tokenizer_files):
+            re.compile(text)
+        return self
+
+
 class Vocabulary(_Data):
     """The whole vocabulary file."""
 
@@ -374,6 +394,7 @@ class Vocabulary(_Data):
     code: CodeWords
     lineage: LineageWords
     papers: str
+    documents: DocumentWords
     checkpoints: Checkpoints
 
     @model_validator(mode="after")

@@ -17,6 +17,7 @@ from openness.evidence.signals import FED_BY
 from openness.assess import Trace
 from openness.models import AXES, AxisName, AxisVerdict, DimensionResult, Evidence, Finding, RubricResult
 from openness.render.text import for_terminal, terminal_line
+from openness.render.rows import dimension_label
 from openness.rubric.schema import Framework, Rubric
 
 _MARK = {"met": "met    ", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a    "}
@@ -55,7 +56,7 @@ def _framework(trace: Trace, framework: Framework, result: RubricResult) -> list
     shown: set[int] = set()
     for name, found in result.dimensions.items():
         dimension = framework.dimensions[name]
-        lines += ["", f"== {name}: {found.verdict or 'unknown'} ==", f"  {terminal_line(dimension.question)}"]
+        lines += ["", f"== {name}: {terminal_line(dimension_label(result, name))} ==", f"  {terminal_line(dimension.question)}"]
         lines += [f"  {terminal_line(reason)}" for reason in found.reasons]
         if found.progress:
             lines.append("  progress: " + ", ".join(f"{p.label} {p.met}/{p.total}" for p in found.progress))

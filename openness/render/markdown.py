@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from openness.models import AXES, NOTEBOOK_VIEWS, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, findings_summary, licence_classes,
+from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, dimension_label, findings_summary, licence_classes,
                                   lineage_omitted_text, lineage_text, open_findings, result_columns, table_cells)
 from openness.render.text import gate_words, headline, markdown_cell
 
@@ -81,7 +81,7 @@ def section(card: Scorecard) -> str:
         out.append("")
     for rubric, result in card.results.items():
         for name, found in result.dimensions.items():
-            label = found.verdict if found.verdict is not None else "unknown"
+            label = dimension_label(result, name)
             out.append(f"**{markdown_cell(rubric)}: {markdown_cell(name)}: {markdown_cell(label)}** "
                        f"({markdown_cell(result.title)})\n")
             out += [f"- {markdown_cell(r)}" for r in found.reasons]

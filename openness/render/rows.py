@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openness.models import AXES, AxisVerdict, Finding, LineageEntry, Scorecard
+from openness.models import AXES, AxisVerdict, Finding, LineageEntry, RubricResult, Scorecard
 from openness.render.text import gate_words
 
 # CSV and pandas columns, in this order, for every model; a new column goes at the end.
@@ -150,9 +150,19 @@ def result_text(card: Scorecard, column: ResultColumn) -> str:
     """The label reached, `unknown` when the tool could not tell, an em dash when not judged."""
     result = card.results.get(column.rubric)
     found = result.dimensions.get(column.dimension) if result else None
-    if found is None:
+    if found is None or result is None:
         return "—"
-    return found.verdict if found.verdict is not None else "unknown"
+    return dimension_label(result, column.dimension)
+
+
+def dimension_label(result: RubricResult, dimension: str) -> str:
+    """The label a dimension reached; when the tool could not tell, the framework's own word
+    for that on its outcome dimension (`undetermined`), `unknown` on the others."""
+    found = result.dimensions[dimension]
+    if found.verdict is not None:
+        return found.verdict
+    outcome = result.outcome
+    return outcome.value if outcome is not None and outcome.dimension == dimension else "unknown"
 
 
 FINDING_MARKS = {"met": "met", "not_met": "NOT met", "unknown": "unknown", "not_applicable": "n/a"}

@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from openness.models import AXES, ReportData, Scorecard
 from openness.render.arrange import GroupKey, groups_of
-from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, findings_summary, lineage_omitted_text, lineage_text,
+from openness.render.rows import (FINDING_MARKS, TABLE_HEADERS, dimension_label, findings_summary, lineage_omitted_text, lineage_text,
                                   open_findings, result_columns, table_cells)
 from openness.render.text import gate_words, headline, paint_verdict, shorten, terminal_line
 
@@ -79,7 +79,7 @@ def _block(card: Scorecard, details: bool, paint: Callable[[str], str], width: i
         for axis, verdict in ((a, card.axes[a]) for a in AXES if a in card.axes)
     ]
     # Other rubrics asked for: a row per dimension, its label where the word goes.
-    cells += [[terminal_line(f"{rubric}: {name}"), terminal_line(found.verdict or "unknown"), "",
+    cells += [[terminal_line(f"{rubric}: {name}"), terminal_line(dimension_label(result, name)), "",
                terminal_line(headline(found.reasons))]
               for rubric, result in card.results.items() for name, found in result.dimensions.items()]
     room = _reason_room(headers, cells, width)

@@ -106,9 +106,14 @@ def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -
     value = signals.get(condition.signal)
     if value is None:
         return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
-                       message=f"no value for {condition.signal}: it could not be read",
+                       message=fill(condition.unknown, signals) if condition.unknown
+                       else f"no value for {condition.signal}: it could not be read",
                        remediation=condition.remediation)
     shown = value if isinstance(value, (str, int, float, bool)) else str(value)
+    if condition.unknown_if is not None and str(value) in condition.unknown_if:
+        return Finding(condition=key, outcome="unknown", signal=condition.signal, value=shown,
+                       message=f"{condition.signal} is {_show(value)}: " + fill(condition.unmet, signals),
+                       remediation=condition.remediation)
     if holds(condition, signals):
         return Finding(condition=key, outcome="met", signal=condition.signal, value=shown,
                        message=fill(condition.met, signals) if condition.met else f"{condition.signal} is {_show(value)} ({condition.test_text})")

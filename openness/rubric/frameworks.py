@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from openness.evidence.components import component_statuses
+from openness.evidence.registry import libre
 from openness.models import AxisName, AxisVerdict, DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
 from openness.rubric.evaluate import condition_finding, fill
+from openness.rubric.lineage import ParentOutcome
 from openness.rubric.schema import Condition, Dimension, Framework
 
 
@@ -19,7 +22,8 @@ def framework_signals(signals: dict[str, Any], card: Scorecard, own: Mapping[Axi
                       parents: Sequence[Scorecard | None] | None = None) -> dict[str, Any]:
     """The model's own signals, with the scorecard's verdicts after lineage: the openness
     axes as `openness.<axis>.level` (0-4) and `openness.<axis>.verdict` (the word), None
-    when unknown, and the licence class along the chain as `license.class`.
+    when unknown; the licence class along the chain as `license.class` (and `license.libre`);
+    and the signals derived from them (openness.evidence.components).
 
     Frameworks that tell a base model from the model users get (the Open Source AI Index)
     also see each side before the join: `openness.<axis>.own_level`, the model's own stage
@@ -37,6 +41,32 @@ def framework_signals(signals: dict[str, Any], card: Scorecard, own: Mapping[Axi
         joined[f"openness.{axis}.base_level"] = _base_level(axis, card, signals, parents)
     if card.license is not None:
         joined["license.class"] = card.license.license_class
+        joined["license.libre"] = libre(card.license)
+    return joined | component_statuses(joined)
+
+
+def inherited_signals(framework: Framework, signals: dict[str, Any],
+                      parents: Sequence[ParentOutcome]) -> dict[str, Any]:
+    """`signals` with what the framework's `inherits` rule takes from the parents' results
+    under the same rubric: for each listed signal, the largest of the model's own value and
+    its scored parents' (a parent not scored under this rubric gives nothing)."""
+    rule = framework.inherits
+    if rule is None or not parents or any(p.parent.relation not in rule.relations for p in parents):
+        return signals
+    joined = dict(signals)
+    for name in rule.signals:
+        found = [(value, p.parent.repo_id) for p in parents
+                 if p.card is not None and p.resolved and (value := _parent_value(p.card, framework.id, name)) is not None]
+        if not found:
+            continue
+        value, parent = max(found)
+        own = signals.get(name)
+        if isinstance(own, (int, float)) and own >= value:
+            continue
+        joined[name] = value
+        if f"{name}_as" in signals:
+            mine = "unknown on its own card" if own is None else f"{signals.get(f'{name}_as')} on its own card"
+            joined[f"{name}_as"] = f"{_number(value)}, its parent {parent}'s ({mine}; {rule.reason})"
     return joined
 
 
@@ -47,6 +77,22 @@ def _base_level(axis: AxisName, card: Scorecard, signals: dict[str, Any],
         return card.axes[axis].level if not signals.get("lineage.parents") else None
     levels = [p.axes[axis].level if p is not None and axis in p.axes else None for p in parents]
     return None if any(lv is None for lv in levels) else min(lv for lv in levels if lv is not None)
+
+
+def _parent_value(card: Scorecard, rubric: str, signal: str) -> int | float | None:
+    result = card.results.get(rubric)
+    if result is None:
+        return None
+    for dimension in result.dimensions.values():
+        for finding in dimension.findings:
+            if finding.signal == signal and isinstance(finding.value, (int, float)) \
+                    and not isinstance(finding.value, bool):
+                return finding.value
+    return None
+
+
+def _number(value: int | float) -> str:
+    return f"{value:.2g}" if abs(value) >= 1e6 else str(value)
 
 
 def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:

@@ -36,16 +36,22 @@ class Condition(_Data):
     """What a publisher can do when it is not met (none for a condition that only informs)."""
     source: str | None = None
     """Where a framework's text sets this criterion (article, section, URL), for readers to check."""
+    unknown: str | None = None
+    """The reason shown when the signal has no value (braces filled), instead of the generic one."""
+    unknown_if: list[str] | None = None
+    """Values of the signal that say the fact could not be told (licence class F: terms not
+    known), found unknown rather than not met."""
 
     @property
     def test_text(self) -> str:
-        """The test in words: `at least 1`, `at most 0`, `one of A, B`, `yes`."""
+        """The test in words: `at least 1`, `at most 10^25`, `one of A, B`, `yes`."""
         if self.min is not None:
-            return f"at least {self.min}"
+            return f"at least {_number(self.min)}"
         if self.max is not None:
-            return f"at most {self.max}"
+            return f"at most {_number(self.max)}"
         if self.in_ is not None:
-            return "one of " + ", ".join(self.in_)
+            unknown = f" (unknown if {', '.join(self.unknown_if)})" if self.unknown_if else ""
+            return "one of " + ", ".join(self.in_) + unknown
         if isinstance(self.is_, bool):
             return "yes" if self.is_ else "no"
         return str(self.is_)
@@ -56,6 +62,12 @@ class Condition(_Data):
         if len(tests) != 1:
             raise ValueError(f"condition on {self.signal} needs exactly one of min, max, in, is")
         return self
+
+
+def _number(value: int) -> str:
+    """A threshold as people write it: 10^25 rather than twenty-six digits."""
+    power = len(str(value)) - 1
+    return f"10^{power}" if value >= 10**6 and value == 10**power else str(value)
 
 
 class Level(_Data):
@@ -241,6 +253,17 @@ class Outcome(_Data):
         return column
 
 
+class Inheritance(_Data):
+    """Signals a derived model takes from its parents' results under the same rubric: the
+    largest of its own value and theirs (a fine-tune's training compute is at least its
+    base's). A signal `<name>_as` beside one taken says where it came from."""
+
+    relations: list[str]
+    """Applies when every parent has one of these relations (a fine-tune, not a merge)."""
+    signals: list[str]
+    reason: str
+
+
 class Framework(_Data):
     """A rubric file with dimensions of its own (a framework people already use), judged
     from the same signals as the openness axes, and from the openness verdicts themselves
@@ -257,6 +280,7 @@ class Framework(_Data):
     dimensions: dict[str, Dimension]
     conditions: dict[str, Condition]
     outcome: Outcome | None = None
+    inherits: Inheritance | None = None
 
     @model_validator(mode="after")
     def _references_resolve(self) -> "Framework":
