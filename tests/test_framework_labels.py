@@ -231,7 +231,7 @@ def test_osai_parameters(changes, expected):
 def test_every_osai_condition_cites_the_index_and_names_what_is_not_rated():
     osai = FRAMEWORKS["osai"]
     assert all(c.source for c in osai.conditions.values())
-    assert "Not rated here" in osai.description and "preprint" in osai.description
+    assert "Not rated here" in osai.description and "API and meta prompts" in osai.description.split("Not rated here")[1]
 
 
 # ---- the package a model is released as --------------------------------------------------
@@ -284,3 +284,27 @@ def test_weights_in_a_layout_libraries_load_have_deployment_code():
 ])
 def test_osai_package(changes, package):
     assert judge_framework(FRAMEWORKS["osai"], {**OSAI_OPEN, **changes}).dimensions["package"].verdict == package
+
+
+DOCUMENTED = {**OSAI_OPEN, "docs.paper": 1, "docs.paper_as": "arXiv:2402.00838", "lineage.parents": 0,
+              "eu.architecture_public": True, "eu.architecture_public_as": "config.json", "docs.data_card": True,
+              "docs.eval_results": True, "card.status": "ok", "data.processing": True}
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({}, {"preprint": "open", "modelcard": "open", "datasheet": "open"}),
+    ({"lineage.parents": 1}, {"preprint": "partial"}),  # its paper may not cover its base
+    ({"docs.paper": 0}, {"preprint": "closed"}),
+    ({"docs.eval_results": False}, {"modelcard": "partial"}),
+    ({"eu.architecture_public": False}, {"modelcard": "partial"}),
+    ({"data.processing": False}, {"datasheet": "partial", "modelcard": "open"}),
+    ({"docs.data_card": False}, {"datasheet": "closed", "modelcard": "partial"}),
+    ({"card.status": "absent", "docs.data_card": False, "docs.eval_results": False, "docs.paper": 0},
+     {"modelcard": "closed"}),
+    # a card that could not be read leaves the documentation unknown, never closed
+    ({"card.status": "unreadable", "docs.paper": None, "docs.data_card": None, "docs.eval_results": None,
+      "eu.architecture_public": None}, {"preprint": None, "modelcard": None, "datasheet": None}),
+])
+def test_osai_documentation(changes, expected):
+    result = judge_framework(FRAMEWORKS["osai"], {**DOCUMENTED, **changes})
+    assert {name: result.dimensions[name].verdict for name in expected} == expected

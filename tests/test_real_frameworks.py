@@ -53,3 +53,9 @@ def test_osai_package_on_real_cards(results):
     package = {repo: results[repo]["osai"]["dimensions"]["package"]["verdict"] for repo in results}
     assert package["allenai/OLMo-7B"] == "open"
     assert package["NousResearch/Llama-2-7b-chat-hf"] == package["mistralai/Mixtral-8x7B-v0.1"] == "partial"
+
+
+def test_osai_documentation_on_real_cards(results):
+    dims = {repo: {k: v["verdict"] for k, v in results[repo]["osai"]["dimensions"].items()} for repo in results}
+    assert [dims["allenai/OLMo-7B"][k] for k in ("preprint", "modelcard", "datasheet")] == ["open"] * 3
+    assert [dims["mistralai/Mixtral-8x7B-v0.1"][k] for k in ("modelcard", "datasheet")] == ["partial", "closed"]
