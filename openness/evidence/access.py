@@ -11,40 +11,40 @@ runs the model (its links, repo files, library integration) counts too.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
 from openness.evidence.extractors import CodeFindings, Extracted, listing
-
-if TYPE_CHECKING:
-    from openness.evidence.registry import Reading
+from openness.evidence.terms import Vocabulary
+from openness.models import ModelSnapshot
 
 ACCESS_SIGNALS = ("access.deployment", "access.deployment_as", "access.package", "access.package_as")
 # A card that could not be read hides the links that name deployment code: unknown, not none.
 _CARD_UNREAD = ("unreadable", "unavailable")
 
 
-def access(reading: "Reading") -> Extracted:
+def access(snapshot: ModelSnapshot, signals: dict[str, Any], found: CodeFindings | None,
+           vocab: Vocabulary) -> Extracted:
     """The deployment code: the model's own code of any kind, and the general libraries and
     inference engines the card names (a framework the code extractor does not count as the
-    model's own code, but which runs it)."""
+    model's own code, but which runs it); and the package the model is released as.
+    `signals` are the earlier extractors' (code and weights), `found` the code links."""
     out = Extracted()
-    own = int(reading.signals.get("code.inference") or 0)
-    found: CodeFindings | None = reading.found.get("code")
-    named = _named_sources(found, reading)
-    ways = [str(reading.signals.get("code.inference_links"))] if own else []
+    own = int(signals.get("code.inference") or 0)
+    named = _named_sources(found, vocab)
+    ways = [str(signals.get("code.inference_links"))] if own else []
     ways += list(named)
     for repo, source in named.items():
         out.add("access.deployment", source,
                 f"{repo}: a general library or engine the card names, which runs the model", "low")
-    layout = _library_layout(reading)
+    layout = _library_layout(snapshot, signals)
     if layout:
         ways.append(layout)
         out.add("access.deployment", "siblings", f"{layout}: a layout public libraries load (the Hub reads it so when "
                                                  "no library_name is given)", "medium")
-    unread = reading.snapshot.card.status in _CARD_UNREAD
+    unread = snapshot.card.status in _CARD_UNREAD
     out.signals["access.deployment"] = None if unread and not ways else own + len(named) + bool(layout)
     out.signals["access.deployment_as"] = listing(ways) if ways else "none"
-    packages = _own_packages(reading)
+    packages = _own_packages(snapshot)
     for name, where in packages.items():
         out.add("access.package", where, f"the card installs {name}, a package named after the model's family "
                                          "or its publisher", "medium")
@@ -71,17 +71,17 @@ _MAX_INSTALLS = 200
 _MIN_PART = 4  # shorter name parts ("ai", "hf", "lm") say nothing about whose package it is
 
 
-def _own_packages(reading: "Reading") -> dict[str, str]:
+def _own_packages(snapshot: ModelSnapshot) -> dict[str, str]:
     """Packages the card tells users to install from an index that are named after the
     model's family (the first word of its name) or its publisher: a part of at least four
     letters shared, one a prefix of the other (ai2-olmo for OLMo-7B), by name, with the
     line. A dependency any model needs is not the model released as a package, nor is one
     named after another word of the model's name (mamba-ssm for falcon-mamba-7b: the
     kernels of its architecture)."""
-    text = reading.snapshot.card.text if reading.snapshot.card.status == "ok" else None
+    text = snapshot.card.text if snapshot.card.status == "ok" else None
     if not text:
         return {}
-    owner, _, name = reading.snapshot.repo_id.lower().partition("/")
+    owner, _, name = snapshot.repo_id.lower().partition("/")
     family = _NAME_PARTS.findall(name)[:1]  # the model's family (OLMo of OLMo-7B), not its other words
     model_parts = {p for p in [*_NAME_PARTS.findall(owner), *family] if len(p) >= _MIN_PART}
     found: dict[str, str] = {}
@@ -104,24 +104,24 @@ def _own_packages(reading: "Reading") -> dict[str, str]:
     return found
 
 
-def _library_layout(reading: "Reading") -> str | None:
+def _library_layout(snapshot: ModelSnapshot, signals: dict[str, Any]) -> str | None:
     """Weights in a layout public libraries run without the publisher's code: a `config.json`
     beside them at the repository's root (Transformers and the engines that follow it), or
     GGUF files (llama.cpp and the tools built on it)."""
-    if not reading.signals.get("weights.files"):
+    if not signals.get("weights.files"):
         return None
-    if "config.json" in reading.snapshot.siblings:
+    if "config.json" in snapshot.siblings:
         return "config.json"
-    kinds = str(reading.signals.get("weights.kinds", "")).split(", ")
+    kinds = str(signals.get("weights.kinds", "")).split(", ")
     return "gguf weights" if "gguf" in kinds else None
 
 
-def _named_sources(found: CodeFindings | None, reading: "Reading") -> dict[str, str]:
+def _named_sources(found: CodeFindings | None, vocab: Vocabulary) -> dict[str, str]:
     """Known general libraries the card links, by repository, with where: not training
     codebases (those have a kind), but the ones that load, serve or quantise any model."""
     if found is None:
         return {}
-    frameworks = reading.vocab.code.frameworks
+    frameworks = vocab.code.frameworks
     named: dict[str, str] = {}
     for link in (link for link in found.links if link.kind == "framework"):
         framework = next((f for f in frameworks if f.regex.search(link.repo)), None)

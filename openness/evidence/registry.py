@@ -123,7 +123,8 @@ def extractors_in_order() -> tuple[Extractor, ...]:
                   lambda r: documents(r.snapshot, r.card, r.vocab.documents, r.signals)),
         Extractor("regulation", ("metadata", "tags", "files", "card text", "weights and gate signals"),
                   EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",)),
-        Extractor("access", ("code signals", "code links", "vocabulary"), access.ACCESS_SIGNALS, access.access),
+        Extractor("access", ("files", "card text", "code and weights signals", "code links", "vocabulary"),
+                  access.ACCESS_SIGNALS, lambda r: access.access(r.snapshot, r.signals, r.found.get("code"), r.vocab)),
     )
 
 
