@@ -213,7 +213,8 @@ def join(snapshot: ModelSnapshot, own: OwnAssessment, parents: list[ParentOutcom
     )
     if not judge.frameworks:
         return card
-    signals = framework_signals(own.signals, card)
+    signals = framework_signals(own.signals, card, own=own.verdicts,
+                                parents=[o.card if o.resolved else None for o in outcomes])
     return card.model_copy(update={"results": {f.id: judge_framework(f, inherited_signals(f, signals, parents))
                                                for f in judge.frameworks}})
 

@@ -206,7 +206,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--framework", "-F", metavar="NAME", show_default=False,
             help="Also judge under a framework: mof, g7, osaid, eu-ai-act or osai (a rubric, as "
                  "--rubric); repeatable; 'all' for every one. Adds its outcome column "
-                 "(mof, g7, osaid, eu_ai_act in CSV) and its results in JSON.")] = None,
+                 "(mof, g7, osaid, eu_ai_act, osai in CSV) and its results in JSON.")] = None,
         wait_for_rate_limit: Annotated[bool | None, typer.Option(
             "--wait-for-rate-limit/--no-wait-for-rate-limit", show_default=False,
             help="Sit out the Hub's rate limit, however long its window (up to 15 minutes a wait), "

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel
 
-from openness.evidence import card, documents, extractors, frontmatter, licences, lineage, prose, regulation, repos
+from openness.evidence import access, card, documents, extractors, frontmatter, licences, lineage, prose, regulation, repos
 from openness.rubric import load_licences, load_vocabulary
 
 N = 600
@@ -80,7 +80,7 @@ def all_patterns() -> dict[str, re.Pattern[str]]:
     found.update((f"licenses.aliases[{a.key}].links[{i}]", p)
                  for a in load_licences().aliases for i, p in enumerate(a.link_patterns))
     # vocab.data.any_corpus is left out: it is the corpus patterns side by side, each scanned on its own
-    for module in (card, documents, extractors, frontmatter, licences, lineage, prose, regulation, repos):
+    for module in (access, card, documents, extractors, frontmatter, licences, lineage, prose, regulation, repos):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found[f"{module.__name__}.{name}"] = value

@@ -35,6 +35,8 @@ FULL = {
     "data.datasets_unchecked": 0,
     "files.architecture": True, "files.tokenizer": True, "docs.paper": 1, "docs.paper_as": "2401.00001",
     "docs.eval_results": True, "docs.eval_data": 2, "docs.data_card": True,
+    # how the model is put to use (openness/evidence/access.py)
+    "access.deployment": 2, "access.deployment_as": "o/t, config.json", "access.package": 0, "access.package_as": "none",
     # the EU AI Act exemption's facts (openness/evidence/regulation.py)
     "eu.generative": True, "eu.generative_as": "generates: text-generation", "eu.parameters": 7 * 10**9,
     "eu.parameters_as": "7B", "eu.training_tokens": 2 * 10**12, "eu.training_tokens_as": "2T",

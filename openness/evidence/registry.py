@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import openness.evidence.access as access
 import openness.evidence.extractors as extractors
 import openness.evidence.regulation as regulation
 from openness.evidence.card import ParsedCard, parse_card
@@ -122,6 +123,8 @@ def extractors_in_order() -> tuple[Extractor, ...]:
                   lambda r: documents(r.snapshot, r.card, r.vocab.documents, r.signals)),
         Extractor("regulation", ("metadata", "tags", "files", "card text", "weights and gate signals"),
                   EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",)),
+        Extractor("access", ("files", "card text", "code and weights signals", "code links", "vocabulary"),
+                  access.ACCESS_SIGNALS, lambda r: access.access(r.snapshot, r.signals, r.found.get("code"), r.vocab)),
     )
 
 

@@ -115,6 +115,14 @@ SIGNALS: dict[str, str] = {
     "eu.training_summary_as": "where, in words",
     "eu.copyright_policy": "true when the card names a copyright policy (Art. 53(1)(c))",
     "eu.copyright_policy_as": "where, in words",
+    # openness/evidence/access.py (G7, OSAI)
+    "access.deployment": "number of code sources that deploy the model: its own code of any kind, and general "
+                         "libraries or inference engines the card names (unknown when the card could not be read)",
+    "access.deployment_as": "those sources, in words",
+    "access.package": "number of packages the card installs from an index (pip, conda, brew, npm) that are "
+                      "named after the model's family or its publisher, not general libraries (unknown when "
+                      "the card could not be read)",
+    "access.package_as": "those packages",
 }
 
 # The evidence items (by signal name, or prefix ending in '.') that each tested signal is
@@ -160,4 +168,6 @@ FED_BY: dict[str, tuple[str, ...]] = {
     "eu.weights_public": ("weights.files", "gate"),
     "eu.not_monetised": ("eu.monetised",),
     "eu.monetisation_flagged": ("eu.monetised",),
+    "access.deployment": ("access.deployment", "code.inference", "code.frameworks"),
+    "access.package": ("access.package",),
 }

@@ -7,27 +7,38 @@ result is unknown, because a lower level would claim more than the tool saw.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openness.evidence.components import component_statuses
 from openness.evidence.registry import libre
-from openness.models import DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
+from openness.models import AxisName, AxisVerdict, DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
 from openness.rubric.evaluate import condition_finding, fill
 from openness.rubric.lineage import ParentOutcome
 from openness.rubric.schema import Condition, Dimension, Framework
 
 
-def framework_signals(signals: dict[str, Any], card: Scorecard) -> dict[str, Any]:
+def framework_signals(signals: dict[str, Any], card: Scorecard, own: Mapping[AxisName, AxisVerdict] | None = None,
+                      parents: Sequence[Scorecard | None] | None = None) -> dict[str, Any]:
     """The model's own signals, with the scorecard's verdicts after lineage: the openness
     axes as `openness.<axis>.level` (0-4) and `openness.<axis>.verdict` (the word), None
     when unknown; the licence class along the chain as `license.class` (and `license.libre`);
-    and the signals derived from them (openness.evidence.components)."""
+    and the signals derived from them (openness.evidence.components).
+
+    Frameworks that tell a base model from the model users get (the Open Source AI Index)
+    also see each side before the join: `openness.<axis>.own_level`, the model's own stage
+    (`own`: its verdicts before the join), and `openness.<axis>.base_level`, its base: the
+    lowest level among its direct parents (`parents`: each one's scorecard, None for one
+    that could not be scored, which leaves the base unknown); a model with no parent is
+    its own base."""
     joined = dict(signals)
     for axis, verdict in card.axes.items():
         unknown = verdict.level is None
         joined[f"openness.{axis}.level"] = None if unknown else verdict.level
         joined[f"openness.{axis}.verdict"] = None if unknown else verdict.verdict
+        own_verdict = (own or {}).get(axis, verdict)
+        joined[f"openness.{axis}.own_level"] = own_verdict.level
+        joined[f"openness.{axis}.base_level"] = _base_level(axis, card, signals, parents)
     if card.license is not None:
         joined["license.class"] = card.license.license_class
         joined["license.libre"] = libre(card.license)
@@ -57,6 +68,15 @@ def inherited_signals(framework: Framework, signals: dict[str, Any],
             mine = "unknown on its own card" if own is None else f"{signals.get(f'{name}_as')} on its own card"
             joined[f"{name}_as"] = f"{_number(value)}, its parent {parent}'s ({mine}; {rule.reason})"
     return joined
+
+
+def _base_level(axis: AxisName, card: Scorecard, signals: dict[str, Any],
+                parents: Sequence[Scorecard | None] | None) -> int | None:
+    if not parents:
+        # no parent named: the model is its own base; parents named but not given: unknown
+        return card.axes[axis].level if not signals.get("lineage.parents") else None
+    levels = [p.axes[axis].level if p is not None and axis in p.axes else None for p in parents]
+    return None if any(lv is None for lv in levels) else min(lv for lv in levels if lv is not None)
 
 
 def _parent_value(card: Scorecard, rubric: str, signal: str) -> int | float | None:

@@ -17,9 +17,11 @@ LICENCES_FILE = "licenses.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 RUBRIC_PATH_VARIABLE = "OPENNESS_RUBRIC_PATH"
 """Folders (separated as PATH is) of more rubric files, read after the packaged ones."""
-AXIS_SIGNALS = frozenset(f"openness.{axis}.{part}" for axis in ("weights", "data", "code") for part in ("level", "verdict"))
+AXIS_SIGNALS = frozenset(f"openness.{axis}.{part}" for axis in ("weights", "data", "code")
+                         for part in ("level", "verdict", "own_level", "base_level"))
 """The openness verdicts (after lineage) as signals another rubric may test: the level 0-4
-(`level`) and the profile's word (`verdict`)."""
+(`level`) and the profile's word (`verdict`); and the two sides of the lineage join, the
+model's own stage (`own_level`) and its base (`base_level`; openness/rubric/frameworks.py)."""
 
 _M = TypeVar("_M", bound=BaseModel)
 
