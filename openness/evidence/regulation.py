@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from openness.evidence.card import Line, ParsedCard, plain
@@ -204,6 +205,8 @@ def table_counts(card: ParsedCard, header: re.Pattern[str], cap: int, own_size: 
         if not line.text.lstrip().startswith("|"):
             in_table = False
             continue
+        if in_table and column is None:  # a table with no column of counts: its rows are not read
+            continue
         cells = [plain(c) for c in _row(line.text).split("|")[:64]]
         if not in_table:  # the header row: which column holds the counts, if any
             in_table = True
@@ -262,7 +265,7 @@ def _card_counts(card: ParsedCard, word: re.Pattern[str], cap: int, own_size: in
                  context: re.Pattern[str] | None = None) -> list[Count]:
     """Counts of `word` in the card's tables and lines (lines that also match `context`, if given)."""
     found = table_counts(card, word, cap, own_size)
-    for line in card.lines:
+    for line in _candidates(card, word):
         if len(found) >= _MAX_CANDIDATES:
             break
         if word.search(line.text) and (context is None or context.search(line.text)):
@@ -340,7 +343,8 @@ def _public_parts(snapshot: ModelSnapshot, card: ParsedCard | None, signals: dic
         out.signals["eu.weights_public_as"] = f"{files} weight file(s) behind a gate the Hub does not describe"
     config = "config.json" in snapshot.siblings
     section = _first(card, lambda line: bool(_ARCHITECTURE.search(line.text))
-                     and (line.text.lstrip().startswith(("#", "**", "- **", "* **")) or bool(_ARCHITECTURE.search(line.section))))
+                     and (line.text.lstrip().startswith(("#", "**", "- **", "* **")) or bool(_ARCHITECTURE.search(line.section))),
+                     _ARCHITECTURE)
     if config:
         out.signals["eu.architecture_public"] = True
         out.signals["eu.architecture_public_as"] = "config.json in the repository"
@@ -354,7 +358,7 @@ def _public_parts(snapshot: ModelSnapshot, card: ParsedCard | None, signals: dic
         out.signals["eu.architecture_public"] = False if card is not None else None
         out.signals["eu.architecture_public_as"] = "no config.json and no architecture section"
     usage = _first(card, lambda line: bool(_USAGE_LABEL.match(line.text)) or (
-        line.text.lstrip().startswith("#") and bool(_USAGE_HEADING.search(line.text))))
+        line.text.lstrip().startswith("#") and bool(_USAGE_HEADING.search(line.text))), _USAGE_LABEL, _USAGE_HEADING)
     snippet = _code_snippet(snapshot)
     if usage is not None:
         out.signals["eu.usage_public"] = True
@@ -369,10 +373,20 @@ def _public_parts(snapshot: ModelSnapshot, card: ParsedCard | None, signals: dic
         out.signals["eu.usage_public_as"] = "no usage section and no code example"
 
 
-def _first(card: ParsedCard | None, test: Any) -> Line | None:
+def _first(card: ParsedCard | None, test: Any, *patterns: re.Pattern[str]) -> Line | None:
+    """The first line `test` holds for; only lines one of `patterns` might match (the
+    card's word screen) are tried, when they are given."""
     if card is None:
         return None
-    return next((line for line in card.lines if test(line)), None)
+    lines = _candidates(card, *patterns) if patterns else card.lines
+    return next((line for line in lines if test(line)), None)
+
+
+def _candidates(card: ParsedCard, *patterns: re.Pattern[str]) -> Sequence[Line]:
+    """The card's lines that one of `patterns` might match, in order: a pattern's needed
+    words are looked up once per card (openness.evidence.screen), not tried on every line."""
+    numbers = card.screen.lines_with_any(patterns)
+    return card.lines if numbers is None else [line for line in card.lines if line.number in numbers]
 
 
 def _code_snippet(snapshot: ModelSnapshot) -> int | None:
@@ -389,7 +403,7 @@ def _code_snippet(snapshot: ModelSnapshot) -> int | None:
 # ---- monetisation, and the duties that apply whatever the outcome ---------------------------
 
 def _monetisation_and_duties(card: ParsedCard | None, out: Extracted) -> None:
-    flagged = _first(card, lambda line: bool(_MONETISED.search(line.text)))
+    flagged = _first(card, lambda line: bool(_MONETISED.search(line.text)), _MONETISED)
     # Unknown by default: a card cannot show that a model is not monetised (Recital 103
     # covers paid support and platforms the card need not mention). A sign of it decides.
     out.signals["eu.monetisation_flagged"] = flagged is not None if card is not None else None
@@ -401,7 +415,7 @@ def _monetisation_and_duties(card: ParsedCard | None, out: Extracted) -> None:
         out.signals["eu.monetised_as"] = "the card shows no price, paid-only access or separate commercial licence"
     for signal, pattern, what in (("eu.training_summary", _TRAINING_SUMMARY, "a training-content summary"),
                                   ("eu.copyright_policy", _COPYRIGHT_POLICY, "a copyright policy")):
-        line = _first(card, lambda ln, p=pattern: bool(p.search(ln.text)))
+        line = _first(card, lambda ln, p=pattern: bool(p.search(ln.text)), pattern)
         out.signals[signal] = line is not None if card is not None else None
         out.signals[f"{signal}_as"] = f"{at(line)}: {quote(line.text, 100)}" if line else f"the card names no {what[2:]}"
         if line:
