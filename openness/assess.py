@@ -128,7 +128,7 @@ class Lookups:
 
 def read_card(snapshot: ModelSnapshot, judge: Judge) -> EvidenceSet:
     """The evidence a model's card and metadata hold, before anything is looked up."""
-    return extract_evidence(snapshot, judge.vocabulary, judge.licences)
+    return extract_evidence(snapshot, judge.vocabulary, judge.licences, frameworks=bool(judge.frameworks))
 
 
 def lookups_needed(found: EvidenceSet, *, repos: bool = True) -> Lookups:

@@ -45,3 +45,21 @@ def test_a_rubric_testing_a_signal_nobody_produces_is_refused(tmp_path: Path):
                                         encoding="utf-8")
     with pytest.raises(RubricError, match="tests signals no extractor produces: weights.filez"):
         load_rubric(tmp_path)
+
+
+def test_plain_scoring_skips_what_only_the_frameworks_read_and_gives_the_same_axes():
+    from openness.assess import Judge, assess_own, join, read_card
+    from openness.evidence.registry import produced_signals
+    from openness.models import CardFile, ModelSnapshot
+
+    only_frameworks = {s for e in extractors_in_order() if e.for_frameworks for s in e.produces}
+    assert {"docs.paper", "eu.training_compute"} <= only_frameworks
+    assert not only_frameworks & produced_signals(for_frameworks=False)  # the openness rubric may not test them
+    snap = ModelSnapshot(repo_id="o/m", sha="0" * 40, card_data={"license": "mit"},
+                         siblings=["README.md", "config.json", "model.safetensors"],
+                         card=CardFile(status="ok", text="# M\n\nPaper: https://arxiv.org/abs/2401.00001\n"))
+    plain, framed = Judge.load(), Judge.load(rubrics=["mof"])
+    assert not only_frameworks & set(read_card(snap, plain).signals)
+    assert only_frameworks <= set(read_card(snap, framed).signals)
+    cards = [join(snap, assess_own(snap, read_card(snap, j), {}, {}, j), [], j) for j in (plain, framed)]
+    assert cards[0].axes == cards[1].axes and cards[1].results["mof"].outcome is not None

@@ -28,11 +28,18 @@ class EvidenceSet:
     """Code sources by kind and the code-host links behind them (repositories to read)."""
 
 
-def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences) -> EvidenceSet:
-    """Run every extractor (openness/evidence/registry.py) over one snapshot. Pure: no I/O."""
+def extract_evidence(snapshot: ModelSnapshot, vocab: Vocabulary, licences: Licences, *,
+                     frameworks: bool = True) -> EvidenceSet:
+    """Run the extractors (openness/evidence/registry.py) over one snapshot. Pure: no I/O.
+
+    `frameworks` False skips the extractors only the framework rubrics read (the openness
+    axes never test their signals: the rubric loader checks it), so plain scoring does not
+    pay for them."""
     reading = Reading(snapshot, vocab, licences, signals={"card.status": snapshot.card.status})
     evidence: list[Evidence] = []
     for extractor in extractors_in_order():
+        if extractor.for_frameworks and not frameworks:
+            continue
         part = extractor.run(reading)
         reading.signals.update(part.signals)
         evidence.extend(part.evidence)

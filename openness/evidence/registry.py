@@ -63,6 +63,8 @@ class Extractor:
     run: Callable[[Reading], extractors.Extracted]
     evidence: tuple[str, ...] = ()
     """Evidence kinds it records that are not signals the rubric tests (shown by explain)."""
+    for_frameworks: bool = False
+    """Only the framework rubrics test what it produces: skipped when none is asked for."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,13 @@ DERIVATIONS = (
 )
 
 
-def produced_signals() -> frozenset[str]:
-    """Every signal an extractor or a derivation produces: what a rubric may test."""
+def produced_signals(*, for_frameworks: bool = True) -> frozenset[str]:
+    """Every signal an extractor or a derivation produces: what a framework rubric may test.
+    `for_frameworks` False: what the openness rubric may test (no framework-only extractor,
+    no derivation, which runs after lineage)."""
+    if not for_frameworks:
+        return frozenset({"card.status", *(s for e in extractors_in_order() if not e.for_frameworks
+                                           for s in e.produces)})
     return frozenset({"card.status", *(s for e in extractors_in_order() for s in e.produces),
                       *(s for d in DERIVATIONS for s in d.produces)})
 
@@ -120,11 +127,13 @@ def extractors_in_order() -> tuple[Extractor, ...]:
         Extractor("lineage", ("metadata", "tags", "prose", "weights signals", "vocabulary"),
                   ("lineage.parents", "lineage.weight_edit"), lineage_part, evidence=("lineage.parent",)),
         Extractor("documents", ("files", "card text", "metadata", "data signals", "vocabulary"), DOCUMENT_SIGNALS,
-                  lambda r: documents(r.snapshot, r.card, r.vocab.documents, r.signals)),
+                  lambda r: documents(r.snapshot, r.card, r.vocab.documents, r.signals), for_frameworks=True),
         Extractor("regulation", ("metadata", "tags", "files", "card text", "weights and gate signals"),
-                  EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",)),
+                  EU_SIGNALS, lambda r: regulation.regulation(r.snapshot, r.card, r.signals), evidence=("eu.monetised",),
+                  for_frameworks=True),
         Extractor("access", ("files", "card text", "code and weights signals", "code links", "vocabulary"),
-                  access.ACCESS_SIGNALS, lambda r: access.access(r.snapshot, r.signals, r.found.get("code"), r.vocab)),
+                  access.ACCESS_SIGNALS, lambda r: access.access(r.snapshot, r.signals, r.found.get("code"), r.vocab),
+                  for_frameworks=True),
     )
 
 

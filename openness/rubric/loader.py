@@ -57,7 +57,7 @@ def load_rubric(directory: Path | None = None) -> Rubric:
     from openness.evidence.registry import produced_signals
 
     rubric = _load((directory or rubric_dir()) / RUBRIC_FILE, Rubric)
-    unknown = sorted({c.signal for c in rubric.conditions.values()} - produced_signals())
+    unknown = sorted({c.signal for c in rubric.conditions.values()} - produced_signals(for_frameworks=False))
     if unknown:
         raise RubricError(f"{RUBRIC_FILE} tests signals no extractor produces: {', '.join(unknown)}")
     return rubric
