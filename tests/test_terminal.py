@@ -68,6 +68,9 @@ TERMINAL_PATHS = {
     "details": (("score", CARD, "--details"), "safetext"),
     "comparison-details": (("score", CARD, "openlab/atlas-7b", "--details", "--no-repos"), "safetext"),
     "explain": (("explain", CARD), "safetext"),
+    # every framework's findings quote card text too (a paper's title, a stated count)
+    "frameworks-details": (("score", CARD, "--framework", "all", "--details"), "safetext"),
+    "explain-frameworks": (("explain", CARD, "--framework", "all"), "safetext"),
     "error-line": (("score", BROKEN, "openlab/atlas-7b"), "safetext"),
     "explain-error": (("explain", BROKEN), "safetext"),
     "listing": (("score", "--author", LISTED_ORG), f"{LISTED_ORG}/]0;pwned"),  # ids are cut short
