@@ -10,6 +10,8 @@ Exit codes (also in `openness --help` and the README):
      an unreadable --from file (or one over 4 MiB or 100,000 lines), an --output that
      cannot be written or whose suffix names no format
   3  the tool itself failed (broken rubric files, an internal error)
+  4  a gate failed (--fail-on, --min): the report is written, and each failed gate has
+     one line on stderr naming the model, the condition and the verdict
   130  interrupted (Ctrl-C); no report is written, the cache stays consistent
 """
 
@@ -24,10 +26,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from openness.gates import Gate
     from openness.models import Scorecard
+    from openness.sources.interface import MetadataSource
+    from openness.sources.local import LocalModel
     from openness.options import Format, GroupKey, SortKey
 
 EXIT_OK, EXIT_UNSCORED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_GATE = 4
 
 _HELP = """How open is an AI model, really? Scores Hugging Face Hub models on three separate
 axes: open weights, open training data, open training code. Every verdict carries the
@@ -40,6 +46,8 @@ Examples:
   openness score org/a org/b org/c --sort weights
   openness score --from models.txt --output report.html
   openness score org/a --format json | jq '.models[0].axes'
+  openness score org/a --framework mof --min mof=III
+  openness check ./my-model --fail-on data=closed
   openness rubric list
 
 \b
@@ -52,7 +60,7 @@ GITHUB_API_URL picks another endpoint (default https://api.github.com), GITHUB_T
 \b
 Exit codes: 0 all scored; 1 some model could not be scored (the rest are still
 printed); 2 bad input (invalid id, endpoint, option, profile or rubric); 3 internal failure;
-130 interrupted. The README lists each error and what to do about it."""
+4 a gate (--fail-on, --min) failed; 130 interrupted. The README lists each error and what to do about it."""
 
 
 _SCORE_HELP = """Score models on open weights, open data and open code, each with its evidence.
@@ -211,6 +219,14 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--wait-for-rate-limit/--no-wait-for-rate-limit", show_default=False,
             help="Sit out the Hub's rate limit, however long its window (up to 15 minutes a wait), "
                  "instead of failing the models past it. Default: wait when stderr is a terminal.")] = None,
+        fail_on: Annotated[list[str] | None, typer.Option(
+            "--fail-on", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
+            help="Exit 4 when a model's axis or framework outcome is VALUE: data=closed, "
+                 "eu-ai-act=not-available; repeatable.")] = None,
+        minimum: Annotated[list[str] | None, typer.Option(
+            "--min", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
+            help="Exit 4 when a model's axis or framework outcome is below VALUE (unknown is below "
+                 "everything): weights=open, mof=III; repeatable.")] = None,
     ) -> None:
         request = ScoreRequest(models=list(models or []), from_file=from_file, output_format=output_format,
                                output=output, details=details, sort=sort, group_by=group_by,
@@ -218,7 +234,63 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
                                filters=list(filters or []), limit=limit, refresh=refresh,
                                offline=offline or None, quiet=quiet, repos=not no_repos,
                                wait_for_rate_limit=wait_for_rate_limit,
-                               rubrics=list(dict.fromkeys([*(rubrics or []), *(frameworks or [])])))
+                               rubrics=list(dict.fromkeys([*(rubrics or []), *(frameworks or [])])),
+                               fail_on=list(fail_on or []), minimum=list(minimum or []))
+        raise SystemExit(run_score(request))
+
+    @app.command(cls=plain_help)
+    def check(
+        paths: Annotated[list[str] | None, typer.Argument(
+            metavar="PATH...", show_default=False,
+            help="Model folders (a README.md with its front matter, and the files beside it) or "
+                 "README.md files. Default: the current folder.")] = None,
+        output_format: Annotated[Format | None, typer.Option(
+            "--format", "-f", case_sensitive=False, show_default=False,
+            help="table (terminal), markdown, csv, json or html. Default: from the --output suffix, "
+                 "else table.")] = None,
+        output: Annotated[str | None, typer.Option(
+            "--output", "-o", metavar="FILE", show_default=False, help="Write the report to FILE.")] = None,
+        details: Annotated[bool, typer.Option(
+            "--details", "-d", help="List every reason and the evidence behind each verdict.")] = False,
+        profile: Annotated[str, typer.Option(
+            "--profile", "-p", metavar="NAME", help="Which words the levels get.")] = "default",
+        endpoint: Annotated[str | None, typer.Option(
+            metavar="URL", show_default=False,
+            help="Hub endpoint URL for the parents and datasets the card names.")] = None,
+        offline: Annotated[bool, typer.Option(
+            "--offline", help="Look nothing up: parents and datasets only from the cache, no "
+                              "repository read (the folder itself is always read from disk).")] = False,
+        no_repos: Annotated[bool, typer.Option(
+            "--no-repos", help="Do not read the GitHub repositories the card links.")] = False,
+        frameworks: Annotated[list[str] | None, typer.Option(
+            "--framework", "-F", metavar="NAME", show_default=False,
+            help="Also judge under a framework (mof, g7, osaid, eu-ai-act, osai); repeatable.")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        fail_on: Annotated[list[str] | None, typer.Option(
+            "--fail-on", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
+            help="Exit 4 when a model's axis or framework outcome is VALUE: data=closed, "
+                 "eu-ai-act=not-available; repeatable.")] = None,
+        minimum: Annotated[list[str] | None, typer.Option(
+            "--min", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
+            help="Exit 4 when a model's axis or framework outcome is below VALUE (unknown is below "
+                 "everything): weights=open, mof=III; repeatable.")] = None,
+    ) -> None:
+        """Check a model folder before it ships: the verdicts it would get on the Hub, and
+        what to change to make it more open.
+
+        The folder itself is read from disk, never uploaded; the parents, datasets and
+        repositories its card names are looked up as for `score` (--offline: not at all).
+        The same gates as `score` make it a CI or pre-commit check (exit 4 when one fails).
+
+        Examples:
+          openness check ./my-model
+          openness check models/*/README.md --offline --fail-on data=closed
+        """
+        request = ScoreRequest(models=[], output_format=output_format, output=output, details=details,
+                               profile=profile, endpoint=endpoint, offline=offline or None, quiet=quiet,
+                               repos=not (no_repos or offline), rubrics=list(frameworks or []),
+                               fail_on=list(fail_on or []), minimum=list(minimum or []),
+                               check_paths=list(paths or ["."]))
         raise SystemExit(run_score(request))
 
     @app.command()
@@ -358,6 +430,12 @@ class ScoreRequest:
     """--wait-for-rate-limit (True), --no-wait-for-rate-limit (False), or None: wait at a terminal."""
     rubrics: list[str] = field(default_factory=list)
     """--rubric: other rubrics to judge under, by id."""
+    fail_on: list[str] = field(default_factory=list)
+    """--fail-on KEY=VALUE gates."""
+    minimum: list[str] = field(default_factory=list)
+    """--min KEY=VALUE gates."""
+    check_paths: list[str] | None = None
+    """`openness check`: the local folders to score (None for `score`)."""
 
     @property
     def lists_models(self) -> bool:
@@ -474,6 +552,7 @@ def run_score(request: ScoreRequest) -> int:
     _warnings_to_stderr()
     if request.limit and not request.lists_models:
         _fail("--limit applies to --author, --search or --filter", EXIT_USAGE)
+    gates = _gates(request)  # bad input is said before any work
     output = _output_file(request)
     problem = output_problem(output) if output else None
     if problem:
@@ -485,6 +564,8 @@ def run_score(request: ScoreRequest) -> int:
                         max_wait_s=LONGEST_WAIT_S if waits else UNATTENDED_WAIT_S)
     code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
     address = hub_address(request.endpoint)
+    if request.check_paths is not None:
+        source, local = _local_source(request.check_paths, source)
     listed: list[str] = []
     if request.lists_models:
         try:
@@ -493,7 +574,7 @@ def run_score(request: ScoreRequest) -> int:
                                             filters=request.filters, limit=request.limit)
         except SourceError as exc:
             _fail(f"could not list models: {str(exc).split(': ', 1)[-1]}", EXIT_UNSCORED)
-    ids = _read_ids(request, listed)
+    ids = [m.repo_id for m in local] if request.check_paths is not None else _read_ids(request, listed)
     notice = _budget_notice(source, ids, set(listed), waits)
     if notice:
         _say(notice)
@@ -501,11 +582,16 @@ def run_score(request: ScoreRequest) -> int:
         with _progress_bar(len(ids), request.quiet, address) as advance:
             report = compare(ids, profile=request.profile, source=source, endpoint=address,
                              jobs=request.jobs, on_scored=advance,
-                             code_host=code_host, repos=request.repos, rubrics=request.rubrics)
+                             code_host=code_host, repos=request.repos,
+                             rubrics=list(dict.fromkeys([*request.rubrics, *(g.framework for g in gates if g.framework)])))
     except (UnknownProfile, UnknownRubric, UserRubricError) as exc:  # a broken packaged rubric is EXIT_INTERNAL
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
+    if request.check_paths is not None:  # a folder is shown by the path given, not its local/ id
+        paths = {m.repo_id: m.path for m in local}
+        report = report.model_copy(update={"scorecards": [
+            card.model_copy(update={"repo_id": paths.get(card.repo_id, card.repo_id)}) for card in report.scorecards]})
     if request.sort is not None:
         report = report.sorted(request.sort.value)
     colour, width = (False, None) if output else _stdout_style()  # a file gets neither
@@ -521,6 +607,8 @@ def run_score(request: ScoreRequest) -> int:
         # The table is meant for a terminal; the other formats keep the text exactly and
         # escape it their own way. A table of nothing but "could not reach the Hub" rows
         # would only repeat the one line said on stderr.
+        if request.check_paths is not None and fmt is Format.table:
+            text += _to_change(report.scorecards)
         if fmt is Format.table:
             text = for_terminal_keeping_colour(text) if colour else for_terminal(text)
         sys.stdout.write(text)
@@ -531,9 +619,65 @@ def run_score(request: ScoreRequest) -> int:
     if output:
         scored = len(report.scorecards) - len(failed)
         _say(f"wrote {output}{_as_format(output, fmt)} ({scored} of {len(report.scorecards)} models scored)")
+    gate_lines = _gate_lines(gates, report.scorecards)
+    for line in gate_lines:
+        _say(line)
     if any(card.error and card.error.kind == "invalid_id" for card in failed):
         return EXIT_USAGE
+    if gate_lines:
+        return EXIT_GATE
     return EXIT_UNSCORED if failed else EXIT_OK
+
+
+def _gates(request: ScoreRequest) -> "list[Gate]":
+    """The gates asked for, checked against the axes and the frameworks (exit 2 if bad)."""
+    from openness.errors import UserRubricError
+    from openness.gates import InvalidGate, parse_gates
+    from openness.rubric.loader import load_frameworks
+
+    if not request.fail_on and not request.minimum:
+        return []
+    try:
+        return parse_gates(request.fail_on, request.minimum, load_frameworks())
+    except (InvalidGate, UserRubricError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+def _gate_lines(gates: "list[Gate]", cards: "list[Scorecard]") -> list[str]:
+    from openness.gates import gate_failures
+    from openness.render.text import terminal_line
+
+    return [f"gate failed: {terminal_line(line)}" for line in gate_failures(gates, cards)]
+
+
+def _local_source(paths: list[str], beneath: "MetadataSource") -> "tuple[MetadataSource, list[LocalModel]]":
+    """`openness check`: the folders, served under their local ids over the Hub source."""
+    from openness.sources.local import LocalFolderSource, NotAModelFolder, local_models
+
+    try:
+        local = local_models(paths)
+    except NotAModelFolder as exc:
+        _fail(str(exc), EXIT_USAGE)
+    return LocalFolderSource(local, beneath), local
+
+
+def _to_change(cards: "list[Scorecard]") -> str:
+    """For a publisher: what would make each checked model more open, from the rubric's
+    remediation texts (each said once per model)."""
+    from openness.render.text import terminal_line
+
+    out = []
+    for card in cards:
+        advice = list(dict.fromkeys(
+            f"{axis}: {finding.remediation}" for axis, verdict in card.axes.items()
+            for finding in verdict.findings if finding.outcome in ("not_met", "unknown") and finding.remediation))
+        advice += list(dict.fromkeys(
+            f"{rubric}: {finding.remediation}" for rubric, result in card.results.items()
+            for dim in result.dimensions.values() for finding in dim.findings
+            if finding.outcome in ("not_met", "unknown") and finding.remediation))
+        if advice:
+            out += ["", f"To make {terminal_line(card.repo_id)} more open:"] + [f"  - {terminal_line(a)}" for a in advice]
+    return "\n".join(out) + "\n" if out else ""
 
 
 def run_rubric(action: str, name: str | None = None) -> int:

@@ -96,7 +96,8 @@ STAGES = [
     ("openness.evidence",),
     ("openness.rubric",),
     ("openness.assess",),
-    ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report"),
+    ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report",
+     "openness.gates"),
     ("openness.api",),
     ("openness.cli", "openness.__main__"),
 ]
