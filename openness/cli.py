@@ -234,7 +234,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         code = "code"
         summary = "summary"
 
-    @app.command()
+    @app.command(cls=plain_help)
     def badge(
         model: Annotated[str, typer.Argument(help="A model id: org/name, or org/name@revision.", metavar="MODEL")],
         axis: Annotated[BadgeAxisChoice, typer.Option(
@@ -249,7 +249,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             help="The public URL the badge JSON is served at, for the --markdown snippet.")] = None,
         image: Annotated[str | None, typer.Option(
             "--image", metavar="FILE.png", show_default=False,
-            help="Also write the badge as a static PNG (needs Pillow: pip install 'openness[badge]').")] = None,
+            help="Write the badge to FILE.png as a static PNG, for a Hub model card, instead of "
+                 "printing the JSON (needs Pillow: pip install 'openness[badge]').")] = None,
         profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME",
                                              help="Which words the levels get.")] = "default",
         endpoint: Annotated[str | None, typer.Option(metavar="URL", show_default=False,

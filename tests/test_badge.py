@@ -164,3 +164,11 @@ def test_png_bytes_are_a_png():
 
     with Image.open(io.BytesIO(png_bytes(Badge("open weights", "open 4/4", "brightgreen")))) as image:
         assert image.size[1] == 20
+
+
+def test_badge_help_shows_plain_values_not_python_types():
+    shown = cli("badge", "--help")
+    text = " ".join(shown.stdout.split())
+    assert shown.code == 0 and "Usage: openness badge [OPTIONS] MODEL" in text
+    assert "<str>" not in text and "{MODEL}" not in text and "BadgeAxisChoice" not in text
+    assert "<weights|data|code|summary>" in text and "openness[badge]" in text
