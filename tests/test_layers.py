@@ -96,9 +96,10 @@ STAGES = [
     ("openness.evidence",),
     ("openness.rubric",),
     ("openness.assess",),
-    ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report"),
+    ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report",
+     "openness.badge"),
     ("openness.api",),
-    ("openness.cli", "openness.__main__"),
+    ("openness.cli", "openness.__main__", "openness.github_action"),
 ]
 
 
