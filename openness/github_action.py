@@ -64,7 +64,9 @@ def cli_arguments(inputs: ActionInputs, json_file: str) -> list[str]:
     command = ["check", inputs.path] if inputs.path else ["score", *inputs.models]
     gates = [arg for spec in inputs.fail_on for arg in ("--fail-on", spec)]
     gates += [arg for spec in inputs.min for arg in ("--min", spec)]
-    return [*command, "--format", "json", "--output", json_file, "--quiet", *gates]
+    # No --quiet: stderr in a job is not a terminal, so there is no progress bar to silence,
+    # and `check` need not know the option.
+    return [*command, "--format", "json", "--output", json_file, *gates]
 
 
 def summary_text(report_json: str, fmt: Format) -> str:

@@ -84,7 +84,7 @@ def test_inputs_become_cli_arguments_with_the_gates_passed_through():
     inputs = ActionInputs.from_env({"INPUT_MODELS": "a/b\nc/d e/f", "INPUT_FAIL_ON": "data=closed\n\ncode=closed\n",
                                     "INPUT_MIN": "weights=open", "INPUT_FORMAT": "Markdown"})
     assert cli_arguments(inputs, "r.json") == [
-        "score", "a/b", "c/d", "e/f", "--format", "json", "--output", "r.json", "--quiet",
+        "score", "a/b", "c/d", "e/f", "--format", "json", "--output", "r.json",
         "--fail-on", "data=closed", "--fail-on", "code=closed", "--min", "weights=open"]
     folder = ActionInputs.from_env({"INPUT_PATH": "model/", "INPUT_FAIL-ON": "mof=none"})
     assert cli_arguments(folder, "r.json")[:2] == ["check", "model/"]

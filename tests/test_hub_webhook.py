@@ -62,7 +62,7 @@ def server(recipe, hub_url, monkeypatch):
     srv = recipe.WebhookServer(("127.0.0.1", 0), SECRET, score,
                                lambda repo, title, body: posted.append((repo, title, body)),
                                run_job=lambda job: job())
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{srv.server_address[1]}/webhook?secret=in-the-query", posted, scored
     srv.shutdown()
