@@ -300,6 +300,49 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
 
         sys.stdout.write(json_schema_text())
 
+    class BadgeAxisChoice(str, Enum):
+        weights = "weights"
+        data = "data"
+        code = "code"
+        summary = "summary"
+
+    @app.command(cls=plain_help)
+    def badge(
+        model: Annotated[str, typer.Argument(help="A model id: org/name, or org/name@revision.", metavar="MODEL")],
+        axis: Annotated[BadgeAxisChoice, typer.Option(
+            "--axis", "-a", case_sensitive=False,
+            help="One axis (label 'open weights', message 'open 4/4'), or summary: all three on one badge.")
+        ] = BadgeAxisChoice.summary,
+        markdown: Annotated[bool, typer.Option(
+            "--markdown", help="Print a README snippet (shields.io endpoint badge and static PNG) "
+                               "instead of the JSON.")] = False,
+        json_url: Annotated[str | None, typer.Option(
+            "--json-url", metavar="URL", show_default=False,
+            help="The public URL the badge JSON is served at, for the --markdown snippet.")] = None,
+        image: Annotated[str | None, typer.Option(
+            "--image", metavar="FILE.png", show_default=False,
+            help="Write the badge to FILE.png as a static PNG, for a Hub model card, instead of "
+                 "printing the JSON (needs Pillow: pip install 'openness[badge]').")] = None,
+        profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME",
+                                             help="Which words the levels get.")] = "default",
+        endpoint: Annotated[str | None, typer.Option(metavar="URL", show_default=False,
+                                                     help="Hub endpoint URL.")] = None,
+        offline: Annotated[bool, typer.Option(
+            "--offline", help="Use only the cache (also: HF_HUB_OFFLINE=1), as for score.")] = False,
+        no_repos: Annotated[bool, typer.Option(
+            "--no-repos", help="Do not read linked GitHub repositories.")] = False,
+    ) -> None:
+        """A badge for a model: shields.io endpoint JSON (default), a markdown snippet, or a PNG.
+
+        \b
+        Examples:
+          openness badge org/model > openness.json            # commit it, serve it raw
+          openness badge org/model --axis data --markdown --json-url https://.../openness.json
+          openness badge org/model --image openness.png       # for a Hub model card
+        """
+        raise SystemExit(run_badge(model, axis.value, markdown=markdown, json_url=json_url, image=image,
+                                   profile=profile, endpoint=endpoint, offline=offline or None, repos=not no_repos))
+
     rubric_app = typer.Typer(help="The rubrics: the openness axes and the other rubrics --rubric adds. "
                                   "More rubric files are read from the folders OPENNESS_RUBRIC_PATH names.",
                              no_args_is_help=True, rich_markup_mode=None)
@@ -736,6 +779,47 @@ def run_explain(model: str, profile: str, endpoint: str | None, repos: bool = Tr
         for line in _failure_lines([found.card], endpoint):
             _say(line)
         return EXIT_UNSCORED
+    return EXIT_OK
+
+
+def run_badge(model: str, axis: str, *, markdown: bool = False, json_url: str | None = None,
+              image: str | None = None, profile: str = "default", endpoint: str | None = None,
+              offline: bool | None = None, repos: bool = True) -> int:
+    """Score one model and print its badge (openness/badge.py); exit codes as for `score`,
+    and 2 when --image cannot be drawn (no Pillow) or written."""
+    from openness.api import hub_address, score
+    from openness.badge import BadgeImageUnavailable, badge_for, endpoint_json, markdown_snippet, png_bytes
+    from openness.errors import InvalidModelId, UnknownProfile, UserRubricError
+
+    _warnings_to_stderr()
+    _check_endpoint(endpoint)
+    try:
+        card = score(model, profile=profile, endpoint=endpoint, offline=offline, repos=repos)
+    except (InvalidModelId, UnknownProfile, UserRubricError) as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except KeyboardInterrupt:
+        _interrupted()
+    if card.status != "scored":
+        for line in _failure_lines([card], endpoint):
+            _say(line)
+        return EXIT_UNSCORED
+    shown = badge_for(card, axis)  # type: ignore[arg-type]  # typer's choice holds a BadgeAxis
+    if image:
+        try:
+            drawn = png_bytes(shown)
+        except BadgeImageUnavailable as exc:
+            _fail(str(exc), EXIT_USAGE)
+        try:
+            with open(image, "wb") as out:
+                out.write(drawn)
+        except OSError as exc:
+            _fail(f"cannot write {image}: {_os_reason(exc)}", EXIT_USAGE)
+    if markdown:
+        name = os.path.basename(image) if image else "openness-badge.png"
+        sys.stdout.write(markdown_snippet(shown, card.repo_id, hub=hub_address(endpoint), json_url=json_url,
+                                          image_name=name))
+    elif not image:
+        sys.stdout.write(endpoint_json(shown))
     return EXIT_OK
 
 
