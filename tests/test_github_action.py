@@ -118,3 +118,28 @@ def test_action_yml_passes_every_input_through_the_environment():
     assert action["outputs"]["report"]["value"] == "${{ steps.openness.outputs.report }}"
     workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))
     assert any("openness@" in step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"])
+
+
+def test_a_failed_gate_exits_4_and_still_writes_the_summary_and_the_report(hub_url, tmp_path, monkeypatch):
+    from openness.github_action import run
+
+    env = _action_env(tmp_path, hub_url, models="ncco/lumen-2b", fail_on="data=closed\n", min="weights=partial")
+    monkeypatch.setenv("HF_ENDPOINT", hub_url)
+    assert run(env) == 4
+    assert "| ncco/lumen-2b | partial" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    report = json.loads(outputs_of(Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8"))["report"])
+    assert report["models"][0]["axes"]["data"]["verdict"] == "closed"
+
+
+def test_a_path_input_checks_the_folder(hub_url, tmp_path, monkeypatch):
+    from openness.github_action import run
+
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: mit\n---\n# Mine\n", encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"\0")
+    env = _action_env(tmp_path, hub_url, path=str(folder), min="weights=open")
+    monkeypatch.setenv("HF_ENDPOINT", hub_url)
+    assert run(env) == 0
+    report = json.loads(outputs_of(Path(env["GITHUB_OUTPUT"]).read_text(encoding="utf-8"))["report"])
+    assert report["models"][0]["repo_id"] == str(folder) and report["models"][0]["axes"]["weights"]["verdict"] == "open"
