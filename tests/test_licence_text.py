@@ -87,3 +87,13 @@ def test_a_licence_file_that_could_not_be_read_is_unknown_not_no_licence(hub, hu
 def test_a_repo_without_a_licence_file_has_no_text_keys_in_its_json(hub, hub_url):
     run = cli("score", "openlab/atlas-7b", "-f", "json", "--no-repos", endpoint=hub_url)
     assert not {"text_file", "text_sha256"} & set(run.model("openlab/atlas-7b")["license"])
+
+
+def test_a_checked_folder_carries_the_hash_its_licence_file_will_have_on_the_hub(tmp_path):
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m/README.md").write_bytes(b"---\nlicense: other\nlicense_link: TERMS.md\n---\n# M\n")
+    (tmp_path / "m/TERMS.md").write_bytes(LICENCE_V2)
+    (tmp_path / "m/LICENSE").write_bytes(LICENCE_V1)
+    run = cli("check", str(tmp_path / "m"), "--offline", "--no-repos", "-f", "json")
+    licence = run.json()["models"][0]["license"]
+    assert (licence["text_file"], licence["text_sha256"]) == ("TERMS.md", hashlib.sha256(LICENCE_V2).hexdigest())
