@@ -1,6 +1,6 @@
 """The disk cache: what was fetched, keyed by repo and commit, under HF_HOME.
 
-Layout, under `$HF_HOME/openness/v1/<endpoint>/` (HF_HOME defaults to
+Layout, under `$HF_HOME/openness/v2/<endpoint>/` (HF_HOME defaults to
 ~/.cache/huggingface, where Hub users expect caches to live; <endpoint> is `huggingface.co`
 or the host, port and path of another Hub, `http+` before it over plain http so that an
 answer read over http never stands in for https, and never a user or password the URL
@@ -64,7 +64,11 @@ log = logging.getLogger("openness.cache")
 Kind = Literal["model", "dataset"]
 M = TypeVar("M", bound=BaseModel)
 
-CACHE_VERSION = "v1"
+CACHE_VERSION = "v2"
+"""The Hub tree's version: v2 snapshots carry the licence file's hash (`licence_text`), which
+a v1 entry lacks and would pass for "no licence file"; v1 trees are left unread."""
+GITHUB_CACHE_VERSION = "v1"
+"""Code repository snapshots did not change shape: their tree stays where it was."""
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_REF_TTL_S = 3600.0
 _COMMIT = re.compile(r"[0-9a-f]{40}")
@@ -393,8 +397,8 @@ class CodeRepoCache(_Store):
     def __init__(self, api_url: str, root: Path | str | None = None, *, ref_ttl_s: float = DEFAULT_REF_TTL_S,
                  refresh: bool = False, offline: bool = False) -> None:
         self.root = Path(root) if root is not None else default_cache_root()
-        self._base = self.root / CACHE_VERSION / GITHUB_FOLDER / api_folder(api_url)
-        self._check_folder(self._base, says_from=self.root / CACHE_VERSION / GITHUB_FOLDER)
+        self._base = self.root / GITHUB_CACHE_VERSION / GITHUB_FOLDER / api_folder(api_url)
+        self._check_folder(self._base, says_from=self.root / GITHUB_CACHE_VERSION / GITHUB_FOLDER)
         self.ref_ttl_s = ref_ttl_s
         self.refresh = refresh
         self.offline = offline

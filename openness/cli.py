@@ -13,6 +13,9 @@ Exit codes (also in `openness --help` and the README):
   4  a gate failed (--fail-on, --min): the report is written, and each failed gate has
      one line on stderr naming the model, the condition and the verdict
   130  interrupted (Ctrl-C); no report is written, the cache stays consistent
+
+`openness diff` answers as `diff` does instead: 0 no change, 1 changes, 2 trouble
+(openness/diff_command.py).
 """
 
 
@@ -104,6 +107,21 @@ once per run, through GITHUB_API_URL (default https://api.github.com) with
 GITHUB_TOKEN or GH_TOKEN if set (60 requests an hour without one, 5,000 with); they
 are cached like the rest. A repository GitHub will not give (rate limit, outage) leaves
 the code verdict to the card and never changes the exit code. --no-repos reads none."""
+
+
+_DIFF_HELP = """What changed between two reports, or two revisions of one model: per model and
+axis the verdict and level before and after, the evidence added and removed, framework
+outcomes, and the licence (always shown; a new LICENSE text behind the same id counts).
+
+\b
+Examples:
+  openness diff before.json after.json
+  openness diff org/model@v1.0 org/model@main --format markdown
+  openness score org/a org/b -f json -o new.json && openness diff old.json new.json
+
+\b
+Exit codes, as diff's: 0 nothing changed; 1 something changed; 2 trouble (a report that
+cannot be read, an invalid id, a revision that could not be scored); 3 internal failure."""
 
 
 def _say(message: str) -> None:
@@ -342,6 +360,46 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         """
         raise SystemExit(run_badge(model, axis.value, markdown=markdown, json_url=json_url, image=image,
                                    profile=profile, endpoint=endpoint, offline=offline or None, repos=not no_repos))
+
+    class DiffFormat(str, Enum):
+        text = "text"
+        json = "json"
+        markdown = "markdown"
+
+    @app.command(cls=plain_help, help=_DIFF_HELP)
+    def diff(
+        old: Annotated[str, typer.Argument(metavar="OLD", help="A JSON report file, or org/name@revision.")],
+        new: Annotated[str, typer.Argument(metavar="NEW", help="A JSON report file, or org/name@revision.")],
+        output_format: Annotated[DiffFormat, typer.Option(
+            "--format", "-f", case_sensitive=False,
+            help="text, markdown, or json (diff_version 1, see the README).")] = DiffFormat.text,
+        profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME",
+                                             help="Which words the levels get (revisions only).")] = "default",
+        endpoint: Annotated[str | None, typer.Option(metavar="URL", show_default=False,
+                                                     help="Hub endpoint URL (revisions only).")] = None,
+        frameworks: Annotated[list[str] | None, typer.Option(
+            "--framework", "-F", metavar="NAME", show_default=False,
+            help="Also compare a framework's outcome (mof, g7, osaid, eu-ai-act, osai; revisions "
+                 "only: a report file holds the frameworks it was scored with).")] = None,
+        no_repos: Annotated[bool, typer.Option("--no-repos", help="Do not read linked GitHub repositories.")] = False,
+        refresh: Annotated[bool, typer.Option("--refresh", help="Fetch again instead of using the cache.")] = False,
+        offline: Annotated[bool, typer.Option("--offline", help="Use only the cache.")] = False,
+    ) -> None:
+        from openness.diff_command import DiffRequest, DiffTrouble, run_diff
+        from openness.errors import UnknownProfile, UnknownRubric, UserRubricError
+
+        _warnings_to_stderr()
+        _check_endpoint(endpoint)
+        request = DiffRequest(old, new, output_format.value, profile=profile, endpoint=endpoint,
+                              frameworks=tuple(frameworks or ()), repos=not no_repos, refresh=refresh,
+                              offline=offline or None)
+        try:
+            code = run_diff(request)
+        except (DiffTrouble, UnknownProfile, UnknownRubric, UserRubricError) as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except KeyboardInterrupt:
+            _interrupted()
+        raise SystemExit(code)
 
     rubric_app = typer.Typer(help="The rubrics: the openness axes and the other rubrics --rubric adds. "
                                   "More rubric files are read from the folders OPENNESS_RUBRIC_PATH names.",

@@ -61,6 +61,28 @@ class CardFile(Frozen):
     """Why the card could not be read, for unreadable and unavailable."""
 
 
+LicenceTextStatus = Literal["ok", "unreadable", "unavailable"]
+MAX_LICENCE_BYTES = 256 * 1024
+"""Licence files beyond this are not hashed: the longest real ones (Llama, Gemma terms) run to
+tens of KB, and a hash of part of a file would say nothing true about the file."""
+
+
+class LicenceText(Frozen):
+    """The repository's licence file at the scored commit, kept as its SHA-256 only: enough
+    to tell that the text behind a licence id changed, without keeping the text."""
+
+    file: str
+    """The file read: the one `license_link` names when it is a file of the repo, else
+    LICENSE, LICENSE.md, LICENSE.txt, LICENCE... at the repo's root."""
+    status: LicenceTextStatus
+    """ok: read and hashed; unreadable: it cannot be (gated, over MAX_LICENCE_BYTES, gone);
+    unavailable: could not be fetched this time (network, server error), asked again next run."""
+    sha256: str | None = None
+    """The SHA-256 of the file's bytes (as `sha256sum` prints it), when status is ok."""
+    problem: str | None = None
+    """Why there is no hash, when status is not ok."""
+
+
 class ModelSnapshot(Frozen):
     """Facts fetched about one model, with no judgement. This is what a cache keeps."""
 
@@ -87,6 +109,8 @@ class ModelSnapshot(Frozen):
     last_modified: str | None = None
     card: CardFile
     """The model card, or why it could not be read."""
+    licence_text: LicenceText | None = None
+    """The licence file at `sha`, or None when the repo holds none (see LicenceText)."""
 
 
 class DatasetSnapshot(Frozen):
@@ -260,6 +284,11 @@ class LicenseVerdict(Frozen):
     resolved_via: str | None = None
     """How `other` was resolved: `alias:<key>`, or None."""
     flags: list[str] = Field(default_factory=list)
+    text_file: str | None = None
+    """The repository's licence file (LICENSE...), or None when it holds none."""
+    text_sha256: str | None = None
+    """The SHA-256 of that file at the scored commit; None when there is none, or it could
+    not be read (unknown: `text_file` is then set)."""
 
 
 class ErrorInfo(Frozen):

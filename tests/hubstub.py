@@ -48,7 +48,8 @@ JSON claims: a Hub answering for another repo than the one asked).
 
 ``tokens`` maps a token to the repo ids it may read (private repos, gated files); a
 request with any other token gets the Hub's 401 for bad credentials. ``add_repo`` serves
-a repo built in a test.
+a repo built in a test; ``add_revision`` gives a repo a second state (other info, other
+files) at a commit of its own, which a branch or tag names.
 """
 from __future__ import annotations
 
@@ -125,6 +126,12 @@ class _Repo:
         # Extra branches: {"name": "sha"}; never sent as part of the info JSON.
         self.branches: dict[str, str] = dict(info.pop("branches", None) or {})
         self.info = info
+        self.revisions: dict[str, "_Repo"] = {}
+        """Other states of this repo, by their commit (add_revision)."""
+
+    def at(self, commit: str) -> "_Repo":
+        """The repo as it is at `commit`: a revision's own state, else this one."""
+        return self.revisions.get(commit, self)
 
     @property
     def sha(self) -> str:
@@ -333,7 +340,7 @@ class _Handler(LoopbackHandler):
         if found is None:
             return
         repo, commit = found
-        info = dict(repo.info, sha=commit)
+        info = dict(repo.at(commit).info, sha=commit)
         info["id"] = self.server.stub.answer_as.get(repo.id.lower(), info["id"])
         expand = query.get("expand")
         if expand:
@@ -382,7 +389,7 @@ class _Handler(LoopbackHandler):
                 401, "GatedRepo",
                 f"Access to {kind} {repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.",
                 head, with_commit)
-        body = repo.body(path)
+        body = repo.at(commit).body(path)
         if body is None:
             return self._error(404, "EntryNotFound", f"{path} does not exist on \"{revision}\"", head, with_commit)
         headers = {
@@ -577,6 +584,32 @@ class HubStub:
         with self._lock:
             self._repos[(kind, repo.id.lower())] = repo
         return repo.id
+
+    def add_revision(self, repo_id: str, branch: str, info_changes: dict | None = None,
+                     files: dict[str, bytes | None] | None = None, kind: str = "model") -> str:
+        """Give a served repo another state at a commit of its own, named by `branch` (a
+        branch or tag): its info with `info_changes` over it (top-level keys), its files
+        with `files` over them (None removes one, from the siblings too). The default
+        branch keeps serving the repo as it was. Returns the new commit."""
+        with self._lock:
+            repo = self._repos[(kind, repo_id.lower())]
+        files = dict(files or {})
+        gone = {name for name, body in files.items() if body is None}
+        bodies = {**{n: b for n, b in repo.files.items() if n not in gone},
+                  **{n: b for n, b in files.items() if b is not None}}
+        info = {k: v for k, v in repo.info.items() if k != "sha"}
+        info["siblings"] = [s for s in info.get("siblings", [])
+                            if not (isinstance(s, dict) and s.get("rfilename") in gone)]
+        info.update(info_changes or {})
+        commit = hashlib.sha1(f"{repo.sha}:{branch}:{json.dumps(info, sort_keys=True)}".encode())
+        for name, body in sorted(bodies.items()):
+            commit.update(b"\0" + name.encode() + b"\0" + body)
+        info["sha"] = commit.hexdigest()
+        state = _Repo(kind, info, bodies)
+        with self._lock:
+            repo.revisions[state.sha] = state
+            repo.branches[branch] = state.sha
+        return state.sha
 
     def remove_repo(self, repo_id: str, kind: str = "model") -> None:
         """Stop serving a repo added with ``add_repo``."""

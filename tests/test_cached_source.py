@@ -13,7 +13,7 @@ import pytest
 
 from openness.cache import DiskCache
 from openness.errors import ModelNotFound, NotCached
-from openness.models import CardFile, DatasetSnapshot, ModelRef
+from openness.models import CardFile, DatasetSnapshot, LicenceText, ModelRef
 from openness.sources.cached import CachedHubSource
 from openness.sources.hub import HubFacts
 from openness.sources.ratelimit import Pacer
@@ -35,6 +35,8 @@ class FakeHub:
         self.card_status = "ok"
         self.listed = False
         self.missing: set[str] = set()
+        self.licence: LicenceText | None = None
+        """The licence step's answer; None: the repo holds no licence file (no request)."""
 
     @property
     def has_token(self) -> bool:
@@ -51,13 +53,21 @@ class FakeHub:
         self.asked["facts"] += 1
         if ref.repo_id in self.missing:
             raise ModelNotFound(ref.repo_id, "no such model")
-        return HubFacts(id=ref.repo_id, sha=self.sha, tags=self.tags, siblings=("README.md",), listed=self.listed)
+        files = ("README.md", "LICENSE") if self.licence else ("README.md",)
+        return HubFacts(id=ref.repo_id, sha=self.sha, tags=self.tags, siblings=files, listed=self.listed)
 
     def card(self, repo_id: str, revision: str | None, siblings: tuple[str, ...]) -> CardFile:
         self.asked["card"] += 1
         if self.card_status != "ok":
             return CardFile(status="unavailable", problem="the Hub failed")
         return CardFile(status="ok", text=CARD)
+
+    def licence_text(self, repo_id: str, revision: str | None, siblings: tuple[str, ...],
+                     license_link: object = None) -> LicenceText | None:
+        if "LICENSE" not in siblings:
+            return None
+        self.asked["licence"] += 1
+        return self.licence
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
         self.asked["dataset"] += 1
@@ -109,6 +119,20 @@ def test_what_must_not_stand_for_a_full_answer_is_not_kept(tmp_path, why):
     cached(tmp_path, hub).fetch(REF)
     cached(tmp_path, hub).fetch(REF)
     assert hub.asked == Counter(facts=2, card=2)
+
+
+def test_the_licence_hash_is_kept_with_its_commit_but_a_failed_read_is_asked_again(tmp_path):
+    hub = FakeHub()
+    hub.licence = LicenceText(file="LICENSE", status="ok", sha256="c" * 64)
+    first = cached(tmp_path, hub).fetch(REF)
+    assert cached(tmp_path, hub).fetch(REF) == first and first.licence_text == hub.licence
+    assert hub.asked == Counter(facts=1, card=1, licence=1)
+
+    hub.sha, hub.asked = OTHER_SHA, Counter()
+    hub.licence = LicenceText(file="LICENSE", status="unavailable", problem="the Hub failed")
+    for _ in range(2):  # unknown this time: never kept as the commit's answer
+        assert cached(tmp_path, hub, ref_ttl_s=0).fetch(REF).licence_text == hub.licence
+    assert hub.asked == Counter(facts=2, card=2, licence=2)
 
 
 def test_not_found_is_remembered_and_offline_nothing_is_asked(tmp_path):

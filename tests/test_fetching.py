@@ -100,7 +100,7 @@ def test_cache_lives_under_hf_home_without_temporary_files_or_the_token(hub, hub
     hub.tokens = {"hf_SeCrEtT0kenThatMustNotLeak": set()}
     assert cli("score", *THREE, endpoint=hub_url).code == 0
     files = [p for p in hf_home.rglob("*") if p.is_file()]
-    assert files and all(p.is_relative_to(hf_home / "openness" / "v1") for p in files)
+    assert files and all(p.is_relative_to(hf_home / "openness" / "v2") for p in files)
     assert not [p for p in files if p.name.startswith(".tmp")]
     assert not [p for p in files if "hf_SeCrEtT0ken" in p.read_text(encoding="utf-8")]
 

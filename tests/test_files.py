@@ -156,11 +156,11 @@ def test_a_cache_entry_linked_to_a_device_is_not_read(hub_url, hf_home):
     assert entry.is_file() and not entry.is_symlink()
 
 
-@pytest.mark.parametrize("file_at", ["hf_home", "openness", "v1"])
+@pytest.mark.parametrize("file_at", ["hf_home", "openness", "v2"])
 def test_a_cache_folder_that_is_a_file_is_one_warning_and_the_run_goes_on(hub_url, hub, tmp_path, monkeypatch,
                                                                            file_at):
     home = tmp_path / "home"
-    blocker = {"hf_home": home, "openness": home / "openness", "v1": home / "openness" / "v1"}[file_at]
+    blocker = {"hf_home": home, "openness": home / "openness", "v2": home / "openness" / "v2"}[file_at]
     blocker.parent.mkdir(parents=True, exist_ok=True)
     blocker.write_text("not a folder\n", encoding="utf-8")
     monkeypatch.setenv("HF_HOME", str(home))
@@ -179,7 +179,7 @@ def test_a_cache_folder_that_may_not_be_read_is_one_warning(hub_url, hf_home, mo
     import openness.cache
 
     assert cli("score", ONE, "--no-repos", endpoint=hub_url).code == 0
-    [folder] = [p for p in (hf_home / "openness" / "v1").iterdir() if p.name != "github"]
+    [folder] = [p for p in (hf_home / "openness" / "v2").iterdir() if p.name != "github"]
     monkeypatch.setattr(openness.cache, "_accessible", lambda path, mode: not mode & os.R_OK)
     run = cli("score", ONE, "--offline", "--no-repos", endpoint=hub_url)
     assert run.code == 1  # offline, and the cache may not be read: not in the cache
@@ -200,5 +200,5 @@ def test_a_read_only_cache_is_read_but_not_written_and_says_so_once(hub_url, hub
     assert run.code == 0 and hub.stats["total"] == 0  # answered from the cache
     assert [line for line in run.stderr.splitlines() if "cache" in line] == [
         "openness: warning: the cache is read-only "
-        f"({next(p for p in (hf_home / 'openness' / 'v1').iterdir() if p.name != 'github')} may not be written); "
+        f"({next(p for p in (hf_home / 'openness' / 'v2').iterdir() if p.name != 'github')} may not be written); "
         "what is fetched now is not kept"]

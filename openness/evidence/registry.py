@@ -249,6 +249,9 @@ def _licence(snapshot: ModelSnapshot, licences: Licences,
     out = extractors.Extracted()
     verdict, parts = classify(licences, snapshot.card_data, snapshot.tags)
     verdict = _with_card_text(verdict, stated, licences)
+    if snapshot.licence_text is not None:  # what the id stands for at this commit: `openness diff` compares it
+        verdict = verdict.model_copy(update={"text_file": snapshot.licence_text.file,
+                                             "text_sha256": snapshot.licence_text.sha256})
     out.signals.update({
         "license.id": verdict.id or "none",
         "license.label": verdict.label,

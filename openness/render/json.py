@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from openness.errors import UnreadableReport
-from openness.models import AXES, AxisVerdict, ReportData, RubricRef, Scorecard
+from openness.models import AXES, AxisVerdict, LicenseVerdict, ReportData, RubricRef, Scorecard
 from openness.render.text import SURROGATE
 
 SCHEMA_VERSION = 2
@@ -53,7 +53,7 @@ def _model(card: Scorecard) -> dict[str, Any]:
         "revision": card.revision,
         "status": card.status,
         "error": card.error.model_dump() if card.error else None,
-        "license": card.license.model_dump(by_alias=True) if card.license else None,
+        "license": _licence(card.license) if card.license else None,
         "gated": card.gated,
         "axes": {axis: _axis(card.axes[axis]) for axis in AXES if axis in card.axes},
         "papers": list(card.papers),
@@ -66,6 +66,13 @@ def _model(card: Scorecard) -> dict[str, Any]:
         **({"results": {rubric: result.model_dump() for rubric, result in card.results.items()}}
            if card.results else {}),
     }
+
+
+def _licence(licence: LicenseVerdict) -> dict[str, Any]:
+    entry = licence.model_dump(by_alias=True)
+    if licence.text_file is None:  # only for a repo with a licence file, so that other reports read as before
+        del entry["text_file"], entry["text_sha256"]
+    return entry
 
 
 def _axis(verdict: AxisVerdict) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """CachedHubSource: a Hub source with a DiskCache around it.
 
 The cache wraps the source's two steps rather than living inside it: `model_facts` (the
-commit a revision names) and `card` (the README at that commit). A commit already read
-costs no request; a branch or tag looked up within the cache's time-to-live neither; a
-model whose metadata changed but whose commit did not keeps the card read before. A failed
+commit a revision names) and the card step (the README, and the licence file's hash, at
+that commit). A commit already read costs no request; a branch or tag looked up within
+the cache's time-to-live neither; a model whose metadata changed but whose commit did not
+keeps the card and licence hash read before. A failed
 lookup is remembered for a while, per identity, as the cache decides (openness.cache).
 What a token read is kept under that identity (`HubSource.cache_for_identity`).
 """
@@ -13,7 +14,7 @@ from typing import Protocol
 
 from openness.cache import DiskCache, is_commit
 from openness.errors import NotCached, SourceError
-from openness.models import CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.models import CardFile, DatasetSnapshot, LicenceText, ModelRef, ModelSnapshot
 from openness.sources.hub import HubFacts, check_dataset_id, model_snapshot
 from openness.sources.ratelimit import Budget, Pacer
 
@@ -38,6 +39,9 @@ class HubSteps(Protocol):
     def model_facts(self, ref: ModelRef) -> HubFacts: ...
 
     def card(self, repo_id: str, revision: str | None, siblings: tuple[str, ...]) -> CardFile: ...
+
+    def licence_text(self, repo_id: str, revision: str | None, siblings: tuple[str, ...],
+                     license_link: object = None) -> LicenceText | None: ...
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot: ...
 
@@ -87,9 +91,13 @@ class CachedHubSource:
             raise
         repo_id = facts.id or ref.repo_id
         known = self._cache.model(repo_id, facts.sha) if facts.sha else None
-        card = known.card if known else self.source.card(repo_id, facts.sha or ref.revision, facts.siblings)
-        snapshot = model_snapshot(ref, facts, card)
-        if facts.sha and not facts.listed and card.status in STORED_CARD_STATES:
+        revision = facts.sha or ref.revision
+        card = known.card if known else self.source.card(repo_id, revision, facts.siblings)
+        licence = known.licence_text if known else self.source.licence_text(
+            repo_id, revision, facts.siblings, facts.card_data.get("license_link"))
+        snapshot = model_snapshot(ref, facts, card, licence)
+        lasting = card.status in STORED_CARD_STATES and (licence is None or licence.status != "unavailable")
+        if facts.sha and not facts.listed and lasting:
             # Under the name asked only: a renamed repo's new name was not asked, and
             # an answer must never stand in the cache for a repo nobody asked about.
             self._cache.store_model(snapshot, as_id=ref.repo_id)

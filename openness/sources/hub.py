@@ -38,8 +38,10 @@ from openness.errors import (
     quoted,
 )
 from openness.cache import DiskCache, is_commit
-from openness.models import MAX_CARD_BYTES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.models import (MAX_CARD_BYTES, MAX_LICENCE_BYTES, CardFile, DatasetSnapshot, LicenceText, ModelRef,
+                             ModelSnapshot)
 from openness.sources.bodies import read_capped
+from openness.sources.licence_file import licence_file, licence_text
 from openness.sources.origins import origin, safe_for_token, without_credentials
 from openness.sources.ratelimit import Budget, Pacer
 from openness.sources.retry import (RETRY_STATUSES, BreakerOpen, CircuitBreaker, Retryable, RetryPolicy,
@@ -74,8 +76,9 @@ class HubSource:
     """Reads model info and the model card from a Hub, over HTTP, through huggingface_hub.
 
     Two steps, which a cache wraps (openness.sources.cached): `model_facts` (what
-    model_info says at a revision, with its commit) and `card` (the README at a commit);
-    `fetch` is the two in turn. Every call retries by itself (see retry.py).
+    model_info says at a revision, with its commit) and the card step at that commit:
+    `card` (the README) and `licence_text` (the LICENSE file's hash); `fetch` is the two
+    in turn. Every call retries by itself (see retry.py).
     """
 
     def __init__(
@@ -146,8 +149,9 @@ class HubSource:
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         """Model info at the requested revision, then the card pinned to its commit."""
         facts = self.model_facts(ref)
-        return model_snapshot(ref, facts, self.card(facts.id or ref.repo_id, facts.sha or ref.revision,
-                                                      facts.siblings))
+        repo_id, revision = facts.id or ref.repo_id, facts.sha or ref.revision
+        return model_snapshot(ref, facts, self.card(repo_id, revision, facts.siblings),
+                              self.licence_text(repo_id, revision, facts.siblings, facts.card_data.get("license_link")))
 
     def model_facts(self, ref: ModelRef) -> HubFacts:
         """What model_info says of `ref`, its `id` as the Hub spells it (a renamed repo's new
@@ -172,6 +176,25 @@ class HubSource:
                 return CardFile(status="absent")
             return CardFile(status="unavailable", problem=str(exc).split(": ", 1)[-1])
         return card_from_bytes(raw, truncated)
+
+    def licence_text(self, repo_id: str, revision: str | None, siblings: tuple[str, ...],
+                     license_link: object = None) -> LicenceText | None:
+        """The hash of the repo's licence file at `revision` (see licence_file), None when
+        the file list has none. A read that failed is `unavailable` (unknown), never "no
+        licence"; a gate, a file gone or over MAX_LICENCE_BYTES is `unreadable`."""
+        name = licence_file(siblings, repo_id, license_link)
+        if name is None:
+            return None
+        from huggingface_hub.errors import EntryNotFoundError, GatedRepoError
+
+        try:
+            raw, more = self._call(lambda: self._hub.read_file(repo_id, name, revision, limit=MAX_LICENCE_BYTES),
+                                   repo_id, budget="resolvers")
+        except SourceError as exc:
+            lasting = isinstance(exc.__cause__, (EntryNotFoundError, GatedRepoError))
+            return LicenceText(file=name, status="unreadable" if lasting else "unavailable",
+                               problem=str(exc).split(": ", 1)[-1])
+        return licence_text(name, raw, more)
 
     def fetch_dataset(self, dataset_id: str) -> DatasetSnapshot:
         """The dataset's licence, gate and tags from `dataset_info`."""
@@ -261,8 +284,10 @@ class HubSource:
 
 
 
-def model_snapshot(ref: ModelRef, facts: HubFacts, card: CardFile) -> ModelSnapshot:
-    """The snapshot of `ref` from what model_info said (`facts`, its id checked) and its card."""
+def model_snapshot(ref: ModelRef, facts: HubFacts, card: CardFile,
+                   licence: LicenceText | None = None) -> ModelSnapshot:
+    """The snapshot of `ref` from what model_info said (`facts`, its id checked), its card
+    and its licence file's hash."""
     repo_id = facts.id or ref.repo_id
     return ModelSnapshot(
         repo_id=repo_id,
@@ -278,6 +303,7 @@ def model_snapshot(ref: ModelRef, facts: HubFacts, card: CardFile) -> ModelSnaps
         base_models=facts.base_models,
         last_modified=facts.last_modified,
         card=card,
+        licence_text=licence,
     )
 
 

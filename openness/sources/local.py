@@ -17,8 +17,10 @@ from pathlib import Path
 
 from openness.errors import ModelNotFound, OpennessError, quoted
 from openness.evidence.frontmatter import read_front_matter
-from openness.models import MAX_CARD_BYTES, MAX_REPO_FILES, CardFile, DatasetSnapshot, ModelRef, ModelSnapshot
+from openness.models import (MAX_CARD_BYTES, MAX_LICENCE_BYTES, MAX_REPO_FILES, CardFile, DatasetSnapshot,
+                             LicenceText, ModelRef, ModelSnapshot)
 from openness.sources.hub import card_from_bytes
+from openness.sources.licence_file import licence_file, licence_text
 from openness.sources.interface import MetadataSource
 
 LOCAL_ORG = "local"
@@ -79,12 +81,27 @@ def folder_snapshot(model: LocalModel) -> ModelSnapshot:
     front = read_front_matter(card.text) if card.status == "ok" and card.text else None
     read = front.data if front and not front.problem and isinstance(front.data, dict) else {}
     data = {str(k): v for k, v in read.items() if v is not None}  # as the Hub's cardData leaves out nulls
+    files = _files(model.folder)
     return ModelSnapshot(
-        repo_id=model.repo_id, sha=None, card_data=data, siblings=_files(model.folder),
+        repo_id=model.repo_id, sha=None, card_data=data, siblings=files,
         library_name=data.get("library_name") if isinstance(data.get("library_name"), str) else None,
         pipeline_tag=data.get("pipeline_tag") if isinstance(data.get("pipeline_tag"), str) else None,
         card=card,
+        licence_text=_licence(model.folder, files, model.repo_id, data.get("license_link")),
     )
+
+
+def _licence(folder: Path, files: list[str], repo_id: str, link: object) -> LicenceText | None:
+    """The licence file's hash, as the Hub source keeps it once the folder is pushed."""
+    name = licence_file(files, repo_id, link)
+    if name is None:
+        return None
+    try:
+        with (folder / name).open("rb") as handle:
+            raw = handle.read(MAX_LICENCE_BYTES + 1)
+    except OSError as exc:
+        return LicenceText(file=name, status="unreadable", problem=f"cannot read {name}: {exc.strerror}")
+    return licence_text(name, raw[:MAX_LICENCE_BYTES], len(raw) > MAX_LICENCE_BYTES)
 
 
 def _card(path: Path) -> CardFile:
