@@ -8,8 +8,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from click.testing import CliRunner as ClickRunner
 from typer.testing import CliRunner
 
 from openness.cli import _build_app
@@ -38,8 +40,17 @@ def cli(*args: str, endpoint: str | None = None, stdin: str | None = None) -> Ru
     argv = list(args)
     if argv and argv[0] == "score":
         argv = argv[:1] + extra + argv[1:]
-    result = CliRunner().invoke(_build_app(), argv, prog_name="openness", input=stdin)
+    result = ClickRunner().invoke(_command(), argv, prog_name="openness", input=stdin)
     return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@lru_cache(maxsize=1)
+def _command() -> Any:
+    """The console script's command, built once per test process: typer turns the app into
+    a click command on every invoke otherwise, reading every option's signature again."""
+    import typer.main
+
+    return typer.main.get_command(_build_app())
 
 
 def cli_process(*args: str, endpoint: str, timeout: float = 120) -> Run:
