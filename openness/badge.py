@@ -11,7 +11,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from openness.errors import OpennessError
@@ -158,7 +158,10 @@ def png_bytes(badge: Badge) -> bytes:
     except ImportError:
         raise BadgeImageUnavailable(
             "--image needs Pillow, which is not installed: pip install 'openness[badge]'") from None
-    font = ImageFont.load_default()
+    try:  # Pillow's own scalable font when it has FreeType: its spaces are spaces
+        font: Any = ImageFont.load_default(size=11)
+    except (ImportError, OSError, TypeError):  # a build without FreeType: the bitmap font
+        font = ImageFont.load_default()
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     left_w = int(measure.textlength(badge.label, font=font)) + 2 * _PAD
     right_w = int(measure.textlength(badge.message, font=font)) + 2 * _PAD
