@@ -214,7 +214,9 @@ def _licence_words(licence: LicenseVerdict | None) -> str:
 
 def _text_words(licence: LicenseVerdict | None) -> str:
     if licence is None or licence.text_file is None:
-        return "no licence file"
+        # A report records the file only when the repository held one; one written before
+        # 0.2 records none either way, so this cannot say more than "none recorded".
+        return "no licence file recorded"
     return f"{licence.text_file} sha256 {_short_sha(licence.text_sha256)}"
 
 

@@ -82,7 +82,7 @@ def test_diff_of_a_v1_and_a_v2_report_names_what_changed(tmp_path):
     start = lines.index("lab/open-7b (aaaaaaaaaaaa -> aaaaaaaaaaaa): changed")
     assert lines[start + 1:start + 5] == [
         "  licence: apache-2.0 (class A), same id",
-        f"  licence text: no licence file -> LICENSE sha256 {'f' * 12}",
+        f"  licence text: no licence file recorded -> LICENSE sha256 {'f' * 12}",
         "  data: open (3) -> partial (2)",
         "    + [data.named] README.md line 40: new corpus",
     ]
