@@ -167,6 +167,16 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
     ) -> None:
         """How open is an AI model? Weights, data and code, judged separately, with evidence."""
 
+    # The gates, on `score` and `check` alike.
+    FailOn = Annotated[list[str] | None, typer.Option(
+        "--fail-on", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
+        help="Exit 4 when a model's axis or framework outcome is VALUE: data=closed, "
+             "eu-ai-act=not-available; repeatable.")]
+    Minimum = Annotated[list[str] | None, typer.Option(
+        "--min", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
+        help="Exit 4 when a model's axis or framework outcome is below VALUE (unknown is below "
+             "everything): weights=open, mof=III; repeatable.")]
+
     @app.command(help=_SCORE_HELP, cls=plain_help)
     def score(
         models: Annotated[list[str] | None, typer.Argument(
@@ -237,14 +247,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--wait-for-rate-limit/--no-wait-for-rate-limit", show_default=False,
             help="Sit out the Hub's rate limit, however long its window (up to 15 minutes a wait), "
                  "instead of failing the models past it. Default: wait when stderr is a terminal.")] = None,
-        fail_on: Annotated[list[str] | None, typer.Option(
-            "--fail-on", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
-            help="Exit 4 when a model's axis or framework outcome is VALUE: data=closed, "
-                 "eu-ai-act=not-available; repeatable.")] = None,
-        minimum: Annotated[list[str] | None, typer.Option(
-            "--min", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
-            help="Exit 4 when a model's axis or framework outcome is below VALUE (unknown is below "
-                 "everything): weights=open, mof=III; repeatable.")] = None,
+        fail_on: FailOn = None,
+        minimum: Minimum = None,
     ) -> None:
         request = ScoreRequest(models=list(models or []), from_file=from_file, output_format=output_format,
                                output=output, details=details, sort=sort, group_by=group_by,
@@ -284,14 +288,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--framework", "-F", metavar="NAME", show_default=False,
             help="Also judge under a framework (mof, g7, osaid, eu-ai-act, osai); repeatable.")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-        fail_on: Annotated[list[str] | None, typer.Option(
-            "--fail-on", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
-            help="Exit 4 when a model's axis or framework outcome is VALUE: data=closed, "
-                 "eu-ai-act=not-available; repeatable.")] = None,
-        minimum: Annotated[list[str] | None, typer.Option(
-            "--min", metavar="KEY=VALUE", rich_help_panel="Gates (CI)", show_default=False,
-            help="Exit 4 when a model's axis or framework outcome is below VALUE (unknown is below "
-                 "everything): weights=open, mof=III; repeatable.")] = None,
+        fail_on: FailOn = None,
+        minimum: Minimum = None,
     ) -> None:
         """Check a model folder before it ships: the verdicts it would get on the Hub, and
         what to change to make it more open.
