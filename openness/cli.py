@@ -663,6 +663,7 @@ def run_score(request: ScoreRequest) -> int:
                         max_wait_s=LONGEST_WAIT_S if waits else UNATTENDED_WAIT_S)
     code_host = github_source(refresh=request.refresh, offline=request.offline) if request.repos else None
     address = hub_address(request.endpoint)
+    local: "list[LocalModel]" = []  # `openness check`: the folders, scored under local/ ids
     if request.check_paths is not None:
         source, local = _local_source(request.check_paths, source)
     listed: list[str] = []
