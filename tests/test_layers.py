@@ -97,9 +97,9 @@ STAGES = [
     ("openness.rubric",),
     ("openness.assess",),
     ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report",
-     "openness.gates", "openness.badge", "openness.diff"),
+     "openness.gates", "openness.badge", "openness.diff", "openness.scan"),
     ("openness.api",),
-    ("openness.cli", "openness.__main__", "openness.github_action", "openness.diff_command"),
+    ("openness.cli", "openness.__main__", "openness.github_action", "openness.diff_command", "openness.scan_command"),
 ]
 
 
