@@ -11,7 +11,7 @@ Hub: cycles and the depth cap are handled the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from openness.assess import Judge, assess_own, error_card, join, lookups_needed, parent_outcome, read_card
@@ -20,22 +20,10 @@ from openness.evidence.lineage import DeclaredParent
 from openness.models import DatasetSnapshot, ModelRef, ModelSnapshot, Scorecard
 from openness.rubric.lineage import ParentOutcome
 from openness.scan.dump import Listing, snapshot_from_row
+from openness.scan.context import ScanContext
 from openness.scan.rows import ScanRow, scan_row
 
 NOT_SCANNED = "not in the scanned data (a scan looks nothing up)"
-
-
-@dataclass(frozen=True)
-class ScanContext:
-    """What every batch of one scan shares: the judge and the facts beside the cards."""
-
-    judge: Judge
-    scanned: frozenset[str] = frozenset()
-    """Lower-case ids of every model in the scan: parents among them are joined in."""
-    listings: Mapping[str, Listing] = field(default_factory=dict)
-    """Repository facts by lower-case id, from a listing crawl (optional)."""
-    datasets: Mapping[str, DatasetSnapshot] = field(default_factory=dict)
-    """Dataset facts by lower-case id, from a dataset-card dump (optional)."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from openness.assess import Judge
 from openness.models import CardFile, ModelSnapshot
-from openness.scan.batch import BatchResult, Pending, ScanContext, join_pending, score_batch
+from openness.scan.batch import BatchResult, Pending, join_pending, score_batch
+from openness.scan.context import ScanContext
 from openness.scan.dump import Listing, dataset_from_tags, listing_from_row
 from openness.scan.output import ScanInputError, ScanWriter, done_ids, input_files, read_batches, read_ids
 from openness.scan.rows import scan_columns
@@ -183,22 +184,29 @@ def _join_in_worker(work: tuple[list[dict[str, Any]], list[str]]) -> list[dict[s
 
 def _join_work(files: Sequence[Any], pending: list[Pending],
                batch_size: int) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
-    """The lineage pass's tasks: waiting models in chunks (those sharing a parent together,
-    so a parent is judged once per chunk), each with the rows its walk reaches."""
+    """The lineage pass's tasks, with the rows they need read again from the inputs."""
     if not pending:
         return
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
-    needed = _reach(parents_of, list(parents_of))
+    needed = reach(parents_of, list(parents_of))
     rows = {key: r for batch in read_batches(files, batch_size) for r in batch
             if (key := str(r.get("modelId", "")).lower()) in needed}
+    yield from join_work(rows, pending, batch_size)
+
+
+def join_work(rows: dict[str, dict[str, Any]], pending: list[Pending],
+                         batch_size: int) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
+    """Waiting models in chunks (those sharing a first parent together, so a parent is
+    judged once per chunk), each with the rows its walk reaches."""
+    parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     ordered = sorted(pending, key=lambda p: (p.parents[0].lower(), p.repo_id.lower()))
     for start in range(0, len(ordered), batch_size):
         chunk = [p.repo_id for p in ordered[start:start + batch_size]]
-        reach = _reach(parents_of, [c.lower() for c in chunk])
-        yield [rows[k] for k in sorted(reach) if k in rows], chunk
+        walk = reach(parents_of, [c.lower() for c in chunk])
+        yield [rows[k] for k in sorted(walk) if k in rows], chunk
 
 
-def _reach(parents_of: dict[str, list[str]], start: list[str]) -> set[str]:
+def reach(parents_of: dict[str, list[str]], start: list[str]) -> set[str]:
     """The models and every ancestor among the waiting models' parents, from `start`."""
     seen: set[str] = set()
     todo = list(start)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openness.models import AXES, Scorecard
 from openness.render.rows import COLUMNS, summary_row
-
-if TYPE_CHECKING:
-    from openness.scan.batch import ScanContext
+from openness.scan.context import ScanContext
 
 ScanRow = dict[str, Any]
 SCAN_VERSION = "1"
@@ -28,7 +26,7 @@ def scan_columns(framework_columns: tuple[str, ...] = ()) -> tuple[str, ...]:
     return (*COLUMNS, *DUMP_FACTS, *framework_columns, *JSON_COLUMNS)
 
 
-def scan_row(card: Scorecard, row: Mapping[str, Any], context: "ScanContext") -> ScanRow:
+def scan_row(card: Scorecard, row: Mapping[str, Any], context: ScanContext) -> ScanRow:
     """The model's output row: `score`'s CSV cells, the dump's facts, evidence as JSON."""
     out: ScanRow = summary_row(card)
     out |= {
@@ -46,7 +44,7 @@ def scan_row(card: Scorecard, row: Mapping[str, Any], context: "ScanContext") ->
     return out
 
 
-def limits(card: Scorecard, row: Mapping[str, Any], context: "ScanContext") -> list[str]:
+def limits(card: Scorecard, row: Mapping[str, Any], context: ScanContext) -> list[str]:
     """What the scan could not see for this model, in words."""
     if card.status != "scored":
         return []
