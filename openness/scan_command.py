@@ -20,14 +20,17 @@ def run_scan_command(request: ScanRequest, *, engine: str = "local", quiet: bool
     from openness.scan.output import input_files, output_format, read_ids
 
     output_format(request.output)  # bad input first, before reading anything
+    if engine == "ray":  # the inputs may be where only the cluster reads them: no total to show
+        from openness.scan.ray_engine import run_scan_on_ray
+
+        with _progress(None, quiet) as advance:
+            return run_scan_on_ray(request, advance)
+    from openness.scan.local import run_scan
+
     total = sum(1 for _ in read_ids(input_files(request.inputs)))
+    if request.limit is not None:
+        total = min(total, request.limit)
     with _progress(total, quiet) as advance:
-        if engine == "ray":
-            from openness.scan.ray_engine import run_scan_on_ray
-
-            return run_scan_on_ray(request)
-        from openness.scan.local import run_scan
-
         return run_scan(request, advance)
 
 
@@ -41,7 +44,7 @@ def closing_line(tally: ScanTally, request: ScanRequest, seconds: float) -> str:
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+def _progress(total: int | None, quiet: bool) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr with rows/s, on a terminal only and never with --quiet."""
     if quiet or not sys.stderr.isatty():
         yield None

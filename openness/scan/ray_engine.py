@@ -8,9 +8,9 @@ pending and are joined in a second round of Ray tasks (`batch.join_pending`). Th
 writes the rows with the same writer as the local scan, so OUT is the same file either way.
 
 Where it runs: `ray.init()` joins the cluster named by RAY_ADDRESS when it is set (`ray
-start --head` on one machine, `RAY_ADDRESS=auto`), else starts a local instance. Inputs may
-be local paths or any filesystem Ray's read_parquet reads (`hf://datasets/...` with
-huggingface_hub installed, `s3://...`): they come from the user, never from a card.
+start --head` on one machine, `RAY_ADDRESS=auto`), else starts a local instance. Every read
+goes through Ray's read_parquet, so inputs may be on any filesystem it reads (a shared
+folder, `s3://...`): they come from the user, never from a card.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from typing import Any
 from openness.scan.batch import Pending, score_batch
 from openness.scan.context import ScanContext
 from openness.scan.dump import DUMP_COLUMNS, ID_COLUMN
-from openness.scan.local import ScanRequest, ScanTally, reach, framework_columns, scan_context
+from openness.scan.local import Progress, ScanRequest, ScanTally, framework_columns, reach, scan_context
 from openness.scan.output import ScanInputError, ScanWriter, done_ids
 from openness.scan.rows import scan_columns
 
@@ -65,24 +65,24 @@ def _schema(columns: tuple[str, ...]) -> Any:
     return pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in columns] + [(_PARENTS, pa.string())])
 
 
-def run_scan_on_ray(request: ScanRequest) -> ScanTally:
+def run_scan_on_ray(request: ScanRequest, progress: Progress | None = None) -> ScanTally:
     """The scan on Ray; the output file is written by the driver as rows arrive."""
     ray = _ray()
-    import pyarrow.parquet as pq
-
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")
     if not ray.is_initialized():
         ray.init(address=os.environ.get("RAY_ADDRESS") or None, include_dashboard=False,
                  log_to_driver=False, configure_logging=False,
                  **({"num_cpus": max(2, request.jobs)} if request.jobs and not os.environ.get("RAY_ADDRESS") else {}))
-    ids = frozenset(str(i).lower() for path in request.inputs
-                    for i in pq.read_table(path, columns=[ID_COLUMN]).column(0).to_pylist() if i is not None)
+    inputs = list(request.inputs)
+    ids = frozenset(str(i).lower() for batch in ray.data.read_parquet(inputs, columns=[ID_COLUMN]).iter_batches(
+        batch_format="pyarrow", batch_size=65_536) for i in batch.column(0).to_pylist() if i is not None)
     _quiet(ray)
     context = scan_context(request, ids)
     columns = scan_columns(framework_columns(context.judge))
     skip = done_ids(request.output) if request.resume else set()
-    names = set(pq.ParquetFile(request.inputs[0]).schema_arrow.names)
-    dataset = ray.data.read_parquet(list(request.inputs), columns=[c for c in DUMP_COLUMNS if c in names])
+    names = set(ray.data.read_parquet(inputs).schema().names)
+    columns_read = [c for c in DUMP_COLUMNS if c in names]
+    dataset = ray.data.read_parquet(inputs, columns=columns_read)
     if skip:
         dataset = dataset.filter(lambda row: str(row.get(ID_COLUMN, "")).lower() not in skip)
     if request.limit:
@@ -103,10 +103,14 @@ def run_scan_on_ray(request: ScanRequest) -> ScanTally:
             pending += [Pending(r["repo_id"], tuple(json.loads(r[_PARENTS]))) for r in rows if r["status"] == _PENDING]
             writer.write(done)
             tally.count(done)
+            if progress:
+                progress(len(done))
         tally.pending = len(pending)
-        for rows in _joined_on_ray(ray, request, pending, context):
+        for rows in _joined_on_ray(ray, ray.data.read_parquet(inputs, columns=columns_read), request, pending, context):
             writer.write(rows)
             tally.count(rows)
+            if progress:
+                progress(len(rows))
     return tally
 
 
@@ -126,18 +130,17 @@ def _quiet(ray: Any) -> None:
     context.print_on_execution_start = False
 
 
-def _joined_on_ray(ray: Any, request: ScanRequest, pending: list[Pending],
+def _joined_on_ray(ray: Any, dataset: Any, request: ScanRequest, pending: list[Pending],
                    context: ScanContext) -> Iterator[list[dict[str, Any]]]:
     """The lineage pass as Ray tasks, one per chunk of waiting models with the rows it needs."""
     if not pending:
         return
     from openness.scan.local import join_work
-    from openness.scan.output import input_files, read_batches
 
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     needed = reach(parents_of, list(parents_of))
-    rows = {key: r for batch in read_batches(input_files(request.inputs), request.batch_size) for r in batch
-            if (key := str(r.get(ID_COLUMN, "")).lower()) in needed}
+    rows = {key: r for batch in dataset.iter_batches(batch_format="pyarrow", batch_size=request.batch_size)
+            for r in batch.to_pylist() if (key := str(r.get(ID_COLUMN, "")).lower()) in needed}
     shared = ray.put(context)
     task = ray.remote(_join_task)
     refs = [task.remote(work, shared) for work in join_work(rows, pending, request.batch_size)]
