@@ -109,6 +109,27 @@ are cached like the rest. A repository GitHub will not give (rate limit, outage)
 the code verdict to the card and never changes the exit code. --no-repos reads none."""
 
 
+_SCAN_HELP = """Score every model card in a card dump, with no request to the Hub.
+
+The dump is the Hub's daily card dump (librarian-bots/model_cards_with_metadata) or any
+parquet with its columns. Each card is judged exactly as `score` judges it; what a dump
+cannot show is unknown, never closed, and said in each row's `limits`: the file list, gate
+and commit (unless --listing gives them), datasets (unless --datasets), and parents that
+are not in the scanned files. Parents that are in them are joined in as `score` would.
+
+Examples:
+
+  openness scan model-cards.parquet -o scan.parquet
+
+  openness scan data/*.parquet -o scan.jsonl -F mof -F eu-ai-act --jobs 8
+
+  openness scan data/*.parquet -o scan.jsonl --resume      # go on after an interruption
+
+  openness stats scan.parquet --output report.html
+
+Exit codes: 0 done (rows not scored keep their reason), 2 bad input, 130 interrupted.
+"""
+
 _DIFF_HELP = """What changed between two reports, or two revisions of one model: per model and
 axis the verdict and level before and after, the evidence added and removed, framework
 outcomes, and the licence (always shown; a new LICENSE text behind the same id counts).
@@ -398,6 +419,56 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         except KeyboardInterrupt:
             _interrupted()
         raise SystemExit(code)
+
+    class Engine(str, Enum):
+        local = "local"
+        ray = "ray"
+
+    @app.command(cls=plain_help, help=_SCAN_HELP)
+    def scan(
+        inputs: Annotated[list[str], typer.Argument(metavar="PARQUET...", show_default=False,
+                                                    help="Card dump files (librarian-bots/model_cards_with_metadata).")],
+        output: Annotated[str, typer.Option("--output", "-o", metavar="OUT", show_default=False,
+                                            help="Where the rows go: .parquet, .jsonl or .csv.")],
+        frameworks: Annotated[list[str] | None, typer.Option(
+            "--framework", "-F", metavar="NAME", show_default=False,
+            help="Also judge each model under a framework (mof, g7, osaid, eu-ai-act, osai, or all).")] = None,
+        profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME", help="Which words the levels get.")] = "default",
+        jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")] = 0,
+        resume: Annotated[bool, typer.Option("--resume", help="Skip the models already in OUT and add the rest.")] = False,
+        listing: Annotated[str | None, typer.Option(metavar="PARQUET", show_default=False,
+                                                    help="A listing crawl (id, siblings, gated, sha): weights and gates "
+                                                         "are then judged from the files, as `score` does.")] = None,
+        datasets: Annotated[str | None, typer.Option(metavar="PARQUET", show_default=False,
+                                                     help="A dataset-card dump (datasetId, tags): dataset licences.")] = None,
+        engine: Annotated[Engine, typer.Option("--engine", case_sensitive=False,
+                                               help="local (processes on this machine) or ray (a Ray cluster; "
+                                                    "pip install 'openness[ray]').")] = Engine.local,
+        batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000, help="Rows per task.")] = 256,
+        limit: Annotated[int | None, typer.Option(min=1, show_default=False,
+                                                  help="Scan at most this many rows (a quick look).")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no closing line.")] = False,
+    ) -> None:
+        import time
+
+        from openness.errors import UnknownProfile, UnknownRubric, UserRubricError
+        from openness.scan.local import ScanRequest
+        from openness.scan.output import ScanInputError
+        from openness.scan_command import closing_line, run_scan_command
+
+        _warnings_to_stderr()
+        request = ScanRequest(tuple(inputs), output, profile=profile, frameworks=tuple(frameworks or ()), jobs=jobs,
+                              batch_size=batch_size, resume=resume, listing=listing, datasets=datasets, limit=limit)
+        started = time.monotonic()
+        try:
+            tally = run_scan_command(request, engine=engine.value, quiet=quiet)
+        except (ScanInputError, UnknownProfile, UnknownRubric, UserRubricError) as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except KeyboardInterrupt:
+            _say("interrupted; the rows written so far are kept: --resume goes on from them")
+            raise SystemExit(EXIT_INTERRUPTED)
+        if not quiet:
+            _say(closing_line(tally, request, time.monotonic() - started))
 
     rubric_app = typer.Typer(help="The rubrics: the openness axes and the other rubrics --rubric adds. "
                                   "More rubric files are read from the folders OPENNESS_RUBRIC_PATH names.",

@@ -102,6 +102,10 @@ class ModelSnapshot(Frozen):
     tags: list[str] = Field(default_factory=list)
     siblings: list[str] = Field(default_factory=list)
     """Every file name in the repository at that commit."""
+    listing_seen: bool = True
+    """Whether the repository's own facts (file list, gate, commit) were seen. False for a
+    card read from a dump of cards: `siblings` and `gated` are then not the repo's, and the
+    weights are judged from tags and card text only (what could not be seen is unknown)."""
     library_name: str | None = None
     pipeline_tag: str | None = None
     base_models: dict[str, Any] | None = None

@@ -97,9 +97,9 @@ STAGES = [
     ("openness.rubric",),
     ("openness.assess",),
     ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report",
-     "openness.gates", "openness.badge", "openness.diff"),
+     "openness.gates", "openness.badge", "openness.diff", "openness.scan"),
     ("openness.api",),
-    ("openness.cli", "openness.__main__", "openness.github_action", "openness.diff_command"),
+    ("openness.cli", "openness.__main__", "openness.github_action", "openness.diff_command", "openness.scan_command"),
 ]
 
 
@@ -118,3 +118,18 @@ def test_stages_depend_only_forward():
     backward = [(module, other) for module, imported in import_graph().items() if module != "openness"
                 for other in imported if other != "openness" and stage_of(other) > stage_of(module)]
     assert backward == []
+
+
+def test_the_scan_hands_no_card_text_to_a_loader_a_filesystem_or_a_template():
+    """Card text in a dump is hostile: the scan's modules import no fsspec, no dataset
+    loader, no template engine and no network library, so nothing in a card can become a
+    path to open, a URL to fetch or a template to render."""
+    forbidden = {"fsspec", "datasets", "jinja2", "huggingface_hub", "requests", "httpx", "urllib", "subprocess"}
+    found = {}
+    for path in (PACKAGE / "scan").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        found[path.name] = sorted(n for n in names if n.split(".")[0] in forbidden)
+    assert "local.py" in found and "ray_engine.py" in found, "the scan package is where this test looks"
+    assert {name: mods for name, mods in found.items() if mods} == {}

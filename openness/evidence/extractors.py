@@ -70,6 +70,8 @@ def quote(text: str, limit: int = 140) -> str:
 
 def weights(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) -> Extracted:
     """Weight files by kind, adapter-only repos, and published training state."""
+    if not snapshot.listing_seen:
+        return _weights_from_tags(snapshot, card, vocab)
     out = Extracted()
     words = vocab.weight_files
     adapter = re.compile(words.adapter, re.IGNORECASE)
@@ -95,6 +97,32 @@ def weights(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary)
     if not files:
         out.add("weights.files", "siblings",
                 f"no weight files among {len(snapshot.siblings)} file(s)", "high")
+    out.signals["weights.training_state"] = _training_state(snapshot, card, vocab, out)
+    return out
+
+
+def _weights_from_tags(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) -> Extracted:
+    """Weights as the tags show them, when the file list was not seen (a card dump): the
+    Hub's file-format tags; with none, whether weights are published is unknown."""
+    out = Extracted()
+    kinds = sorted({kind for tag in snapshot.tags if (kind := vocab.weight_files.format_tags.get(tag.lower()))})
+    adapter_only = bool(kinds) and (snapshot.library_name or "").lower() == "peft"
+    out.signals.update({
+        "repo.files": None,
+        "weights.files": len(kinds) if kinds else None,
+        "weights.kinds": ", ".join(kinds) or "none",
+        "weights.suffixes": " ".join(vocab.weight_files.suffixes),
+        "weights.adapter_only": adapter_only,
+    })
+    if kinds:
+        out.add("weights.files", "tags", f"file-format tags name weights ({', '.join(kinds)}); "
+                "the file list itself was not seen", "medium")
+    else:
+        out.add("weights.files", "tags", "the file list was not seen and no file-format tag names weights: "
+                "whether weights are published is unknown", "high")
+    if adapter_only:
+        out.add("weights.adapter_only", "library_name",
+                "a PEFT adapter: the base model's weights are needed to use it", "medium")
     out.signals["weights.training_state"] = _training_state(snapshot, card, vocab, out)
     return out
 
@@ -196,6 +224,14 @@ def gate(snapshot: ModelSnapshot) -> Extracted:
     value = {False: "none", "auto": "auto", "manual": "manual"}.get(snapshot.gated, "unknown")
     out.signals["gate"] = value
     described, reason = _GATES[value]
+    if not snapshot.listing_seen:  # a card dump: the card's gate settings are all there is
+        configured = sorted(k for k in snapshot.card_data if k.startswith("extra_gated_"))[:4]
+        value = "unknown" if configured else "none"
+        out.signals["gate"] = value
+        described, reason = ((f"the card configures a gate ({', '.join(configured)}); its kind, "
+                              "automatic or manual, was not seen", _GATES["unknown"][1]) if configured else
+                             ("no gate configured in the card (no extra_gated_* field); the Hub's gate "
+                              "setting itself was not seen", _GATES["none"][1]))
     out.signals["gate.as"] = reason
     out.add("gate", "gated", described, "high")
     prompt = snapshot.card_data.get("extra_gated_prompt")

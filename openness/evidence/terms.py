@@ -162,6 +162,9 @@ class WeightFiles(_Data):
     """How weight files are told apart from the rest."""
 
     suffixes: dict[str, str]
+    format_tags: dict[str, str] = {}
+    """Hub tag -> kind: the tags the Hub adds from a repo's weight files, read when the
+    file list itself was not seen (a card dump)."""
     not_weights: list[PatternWithReason]
     training_state: list[PatternWithReason]
     adapter: str

@@ -53,6 +53,11 @@ def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[
         return AxisVerdict(verdict="unknown", level=None, reasons=[why], evidence=shown,
                            findings=findings(rubric, name, profile, signals, card_unread=why))
     level, reasons = _level(rubric, axis, signals)
+    undecided = _undecided(rubric, name, profile, level, signals)
+    if undecided is not None:
+        floor = [f"at least {reasons[0]}"] if level > 0 and reasons and reasons[0].startswith("level ") else []
+        return AxisVerdict(verdict="unknown", level=None, reasons=[*floor, undecided], evidence=shown,
+                           findings=findings(rubric, name, profile, signals, open_word=False))
     reasons += [fill(rubric.conditions[c].met or "", signals) for c in axis.remarks
                 if holds(rubric.conditions[c], signals)]
     word = profile.word(name, level)
@@ -136,6 +141,24 @@ def _level(rubric: Rubric, axis: Axis, signals: dict[str, Any]) -> tuple[int, li
                 reasons.append(f"not level {axis.levels[index - 1].level}: {why_not}")
             return level.level, reasons
     raise AssertionError("validated: level 0 requires nothing")
+
+
+def _undecided(rubric: Rubric, name: AxisName, profile: Profile, level: int, signals: dict[str, Any]) -> str | None:
+    """Why the verdict is unknown, when a level above `level` that the profile words
+    differently is kept from holding only by conditions that could not be tested (no value
+    was had, or one the rubric marks `unknown_if`): what could not be seen must not lower a
+    verdict. None when every higher level is ruled out by a condition known to fail."""
+    for candidate in rubric.axes[name].levels:
+        if candidate.level <= level:
+            return None
+        if profile.word(name, candidate.level) == profile.word(name, level):
+            continue
+        outcomes = [(c, condition_finding(c, rubric.conditions[c], signals)) for c in candidate.requires]
+        if all(found.outcome in ("met", "unknown") for _, found in outcomes):
+            unseen = [found.message for _, found in outcomes if found.outcome == "unknown"]
+            return (f"unknown: level {candidate.level} ({profile.word(name, candidate.level)}) "
+                    f"if what could not be seen holds: {'; '.join(unseen)}")
+    return None
 
 
 def _first_unmet(rubric: Rubric, names: list[str], signals: dict[str, Any]) -> str | None:

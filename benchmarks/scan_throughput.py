@@ -1,0 +1,99 @@
+"""How fast `openness scan` scores a whole-Hub-sized dump, and how much memory it takes.
+
+Repeats the shared dump slice (../shared/hubdump, 3,307 real cards) to about 100,000 rows
+(copy k > 0 of a model is renamed `org/name-copyk`, so every id is distinct and the copies'
+parents are the originals, as fine-tunes of popular bases are on the Hub), runs
+`openness scan` on it in a child process, and prints rows/s and the peak memory of the
+whole process tree (the scan and its workers, sampled from /proc every 0.1 s).
+
+    python benchmarks/scan_throughput.py                      # ~100,000 rows, --jobs 2
+    python benchmarks/scan_throughput.py --rows 20000 --jobs 1 --output out.jsonl
+    python benchmarks/scan_throughput.py --engine ray
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DUMP = ROOT.parent / "shared" / "hubdump" / "model-cards-2024-10.parquet"
+
+
+def repeated_dump(rows: int, path: Path) -> int:
+    """The slice repeated to `rows` rows (ids renamed per copy); returns the row count."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(DUMP)
+    copies = []
+    for k in range(max(1, -(-rows // table.num_rows))):
+        ids = table.column("modelId") if k == 0 else pc.binary_join_element_wise(table.column("modelId"), f"-copy{k}", "")
+        copies.append(table.set_column(table.schema.get_field_index("modelId"), "modelId", ids))
+    full = pa.concat_tables(copies).slice(0, rows)
+    pq.write_table(full, path, row_group_size=8_192)
+    return full.num_rows
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of `pid` and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--engine", default="local")
+    parser.add_argument("--output", default="scan.parquet", help="output file name (its suffix sets the format)")
+    parser.add_argument("scan_args", nargs="*", help="more arguments for `openness scan` (after --)")
+    args = parser.parse_args()
+    if not DUMP.exists():
+        print(f"scan_throughput: {DUMP} is absent; nothing to measure")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "dump.parquet"
+        rows = repeated_dump(args.rows, dump)
+        out = Path(tmp) / args.output
+        command = [sys.executable, "-m", "openness", "scan", str(dump), "-o", str(out), "--jobs", str(args.jobs),
+                   "--engine", args.engine, *args.scan_args]
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        peak = 0
+        while child.poll() is None:
+            peak = max(peak, tree_rss(child.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+        closing = child.stderr.read().strip() if child.stderr else ""
+        if child.returncode:
+            sys.exit(f"scan failed ({child.returncode}): {closing[-2000:]}")
+    print(f"rows: {rows:,}  jobs: {args.jobs}  engine: {args.engine}  cores: {os.cpu_count()}")
+    print(f"wall: {seconds:.1f} s  throughput: {rows / seconds:,.0f} cards/s  peak memory: {peak / 2**20:,.0f} MiB")
+    print(closing.splitlines()[-1] if closing else "")
+
+
+if __name__ == "__main__":
+    main()

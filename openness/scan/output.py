@@ -1,0 +1,183 @@
+"""Reading dump files in batches and writing scan rows, as parquet, JSONL or CSV by the
+output's suffix. Streaming both ways: memory is flat in the number of rows.
+
+Resuming (`--resume`) reads the ids already in the output and skips them. JSONL and CSV
+are appended to (a torn last line from a killed run is cut first); parquet cannot be
+appended to, so the rows already there are copied into the new file, which replaces the old
+one only when the scan is finished or interrupted cleanly.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from openness.errors import OpennessError
+from openness.render.csv import csv_cell
+from openness.scan.dump import DUMP_COLUMNS, ID_COLUMN
+from openness.scan.rows import INT_COLUMNS, SCAN_VERSION, ScanRow
+
+FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+METADATA_KEY = b"openness_scan_version"
+
+
+class ScanInputError(OpennessError):
+    """An input or output file the scan cannot use: bad input, exit 2."""
+
+    kind = "scan_input"
+
+
+def output_format(path: str) -> str:
+    """parquet, jsonl or csv, from the suffix; raises ScanInputError for any other."""
+    found = FORMATS.get(Path(path).suffix.lower())
+    if found is None:
+        raise ScanInputError(f"cannot tell the output format of {path!r}: name it .parquet, .jsonl or .csv")
+    return found
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ScanInputError("reading and writing parquet needs pyarrow: pip install 'openness[scan]'") from None
+    return pq
+
+
+def input_files(paths: Sequence[str]) -> list[Any]:
+    """Each input opened as a parquet file (schema read, no rows); one line of error each."""
+    pq = _pyarrow()
+    opened = []
+    for path in paths:
+        try:
+            opened.append(pq.ParquetFile(path))
+        except FileNotFoundError:
+            raise ScanInputError(f"no such file: {path!r}") from None
+        except Exception as exc:  # pyarrow's own errors: not parquet, corrupt footer
+            raise ScanInputError(f"{path!r} is not a readable parquet file ({type(exc).__name__})") from None
+        names = set(opened[-1].schema_arrow.names)
+        if ID_COLUMN not in names:
+            raise ScanInputError(f"{path!r} has no {ID_COLUMN!r} column: not a card dump "
+                                 "(librarian-bots/model_cards_with_metadata)")
+    return opened
+
+
+def read_ids(files: Sequence[Any]) -> Iterator[str]:
+    """Every model id in the inputs (the id column alone is read)."""
+    for handle in files:
+        for batch in handle.iter_batches(batch_size=65_536, columns=[ID_COLUMN]):
+            yield from (i for i in batch.column(0).to_pylist() if isinstance(i, str))
+
+
+def read_batches(files: Sequence[Any], batch_size: int) -> Iterator[list[dict[str, Any]]]:
+    """The inputs' rows, `batch_size` at a time, with the dump columns the scan reads."""
+    for handle in files:
+        columns = [c for c in DUMP_COLUMNS if c in handle.schema_arrow.names]
+        for batch in handle.iter_batches(batch_size=batch_size, columns=columns):
+            yield batch.to_pylist()
+
+
+def done_ids(path: str) -> set[str]:
+    """Lower-case ids already in an output (for --resume); empty when there is none yet."""
+    if not os.path.exists(path):
+        return set()
+    kind = output_format(path)
+    if kind == "parquet":
+        pq = _pyarrow()
+        return {str(i).lower() for i in pq.read_table(path, columns=["repo_id"]).column(0).to_pylist()}
+    with open(path, encoding="utf-8", newline="") as handle:
+        if kind == "jsonl":
+            return {str(json.loads(line)["repo_id"]).lower() for line in handle if line.endswith("\n")}
+        return {row["repo_id"].lower() for row in csv.DictReader(handle)}
+
+
+class ScanWriter:
+    """Writes scan rows as they come; `close()` finishes the file (parquet: its footer)."""
+
+    def __init__(self, path: str, columns: Sequence[str], *, resume: bool = False) -> None:
+        self.path = path
+        self.kind = output_format(path)
+        self.columns = tuple(columns)
+        self.written = 0
+        self._handle: IO[str] | None = None
+        self._parquet: Any = None
+        self._csv: Any = None
+        if self.kind == "parquet":
+            self._open_parquet(resume)
+        else:
+            self._open_text(resume)
+
+    def _open_parquet(self, resume: bool) -> None:
+        pq = _pyarrow()
+        import pyarrow as pa
+
+        self._schema = pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in self.columns],
+                                 metadata={METADATA_KEY: SCAN_VERSION.encode()})
+        self._temporary = f"{self.path}.partial"
+        self._parquet = pq.ParquetWriter(self._temporary, self._schema, compression="zstd")
+        if resume and os.path.exists(self.path):
+            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=65_536):
+                table = pa.Table.from_batches([batch])
+                self._parquet.write_table(table.select(list(self.columns)).cast(self._schema)
+                                          if set(self.columns) <= set(table.column_names) else
+                                          self._conform(table.to_pylist()))
+                self.written += batch.num_rows
+
+    def _conform(self, rows: list[dict[str, Any]]) -> Any:
+        import pyarrow as pa
+
+        return pa.Table.from_pylist([{c: r.get(c) for c in self.columns} for r in rows], schema=self._schema)
+
+    def _open_text(self, resume: bool) -> None:
+        appending = resume and os.path.exists(self.path) and os.path.getsize(self.path) > 0
+        if appending:
+            _cut_torn_line(self.path)
+        self._handle = open(self.path, "a" if appending else "w", encoding="utf-8", newline="")
+        if self.kind == "csv":
+            self._csv = csv.writer(self._handle, lineterminator="\n")
+            if not appending:
+                self._csv.writerow(self.columns)
+
+    def write(self, rows: Sequence[ScanRow]) -> None:
+        if not rows:
+            return
+        if self._parquet is not None:
+            self._parquet.write_table(self._conform(list(rows)))
+        elif self._csv is not None:
+            self._csv.writerows([csv_cell(r.get(c)) for c in self.columns] for r in rows)
+        else:
+            assert self._handle is not None
+            self._handle.writelines(json.dumps({c: r.get(c) for c in self.columns}, ensure_ascii=False) + "\n"
+                                    for r in rows)
+        self.written += len(rows)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+            os.replace(self._temporary, self.path)
+            self._parquet = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> "ScanWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _cut_torn_line(path: str) -> None:
+    """Drop a last line without its newline: what a killed run was writing."""
+    with open(path, "rb+") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        back = min(size, 1 << 20)
+        handle.seek(size - back)
+        tail = handle.read(back)
+        if tail.endswith(b"\n"):
+            return
+        cut = tail.rfind(b"\n")
+        handle.truncate(size - back + cut + 1 if cut >= 0 else 0)
