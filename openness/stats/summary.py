@@ -1,0 +1,361 @@
+"""A scan's rows folded into one frozen `Summary`: pure and single-pass.
+
+Rows stream through `summarise` one at a time and only counters are kept (a few integers
+per pipeline tag, licence class, month and author, and the top-N heap), so a whole-Hub
+scan of 700,000 rows needs memory for its distinct authors, never for its rows.
+
+Every breakdown counts scored rows only: a row that could not be scored has no verdicts,
+and counting it as closed or unknown would say something the scan does not know. The rows
+that were not scored are counted apart, by error kind.
+
+Labels (authors, tags, licence classes, limits) come from cards and the Hub: hostile. They
+are made one terminal-safe line and cut short here, once; each renderer then escapes them
+for its own format as usual.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from openness.models import AXES
+from openness.render.text import shorten, terminal_line
+
+WORDS = ("open", "partial", "closed", "unknown")
+_WORD_INDEX = {word: index for index, word in enumerate(WORDS)}
+_CELLS = len(AXES) * len(WORDS)
+
+LABEL_WIDTH = 60
+"""Where an author, a tag or a model id is cut: a label is for a chart's axis, not a card."""
+LIMIT_WIDTH = 200
+MAX_DISTINCT_LIMITS = 200
+"""Distinct `limits` texts kept: a scan says the same few things on every row; a file that
+says something new on each row must not grow the counter without bound."""
+MAX_PARSED_LIMITS = 4096
+"""`limits` JSON texts remembered once parsed: rows repeat the same text, so each
+distinct text is parsed once (up to this many)."""
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+"""Dates outside these years are placeholders (1970 from a zero timestamp), not dates."""
+_MONTH = re.compile(r"\s*(\d{4})-(\d{2})")
+
+NO_TAG, NO_CLASS, NO_AUTHOR = "no tag", "no licence class", "no author"
+OPEN_WEIGHTS_ONLY = ("weights open or partial, while data and code are both closed "
+                     "(a model with data or code unknown is not counted)")
+
+
+class ScanRow(NamedTuple):
+    """One row of a scan file, as read: verdict words, labels and dates as the file has them
+    (text, numbers, datetimes or None). A NamedTuple: 700,000 of them are made and dropped."""
+
+    repo_id: str
+    status: str | None = None
+    weights: str | None = None
+    data: str | None = None
+    code: str | None = None
+    license: str | None = None
+    license_class: str | None = None
+    author: str | None = None
+    pipeline_tag: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    created_at: object = None
+    last_modified: object = None
+    limits: object = None
+    error_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class AxisCounts:
+    """How many models got each word on one axis."""
+
+    open: int = 0
+    partial: int = 0
+    closed: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.partial + self.closed + self.unknown
+
+    def count(self, word: str) -> int:
+        return int(getattr(self, word))
+
+    def share(self, word: str) -> float:
+        """The fraction of models with `word` (0 when there are none)."""
+        return self.count(word) / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One group of models (a tag, a licence class, an author, a month, or all of them) and
+    its words on each axis."""
+
+    label: str
+    models: int
+    weights: AxisCounts
+    data: AxisCounts
+    code: AxisCounts
+
+    def axis(self, name: str) -> AxisCounts:
+        return {"weights": self.weights, "data": self.data, "code": self.code}[name]
+
+
+@dataclass(frozen=True)
+class TopModel:
+    """A model of the open-weights-only table."""
+
+    repo_id: str
+    author: str
+    downloads: int
+    likes: int | None
+    weights: str
+    license: str | None
+    pipeline_tag: str | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the stats renderers show, counted once."""
+
+    rows: int
+    scored: int
+    not_scored: tuple[tuple[str, int], ...]
+    """(error kind, rows), most first."""
+    overall: Breakdown
+    fully_open: int
+    """Scored models open on all three axes."""
+    pipeline_tags: tuple[Breakdown, ...]
+    """The `top` most common tags, then the rest as one group, then models with no tag."""
+    licence_classes: tuple[Breakdown, ...]
+    """Every class, A first, then models with none."""
+    authors: tuple[Breakdown, ...]
+    """The `top` authors with the most scored models."""
+    authors_total: int
+    months: tuple[Breakdown, ...]
+    """Per month (YYYY-MM) of creation, else of last modification; empty when no row is dated."""
+    dated_by: tuple[tuple[str, int], ...]
+    """(column, rows) for created_at, last_modified and undated rows."""
+    open_weights_only: tuple[TopModel, ...]
+    """The `top` most downloaded such models (see OPEN_WEIGHTS_ONLY), most first."""
+    open_weights_only_total: int
+    limits: tuple[tuple[str, int], ...]
+    """What the scan could not see (its rows' `limits`), with how many rows say so."""
+    top: int
+
+
+def summarise(rows: Iterable[ScanRow], *, top: int = 15, class_titles: Mapping[str, str] | None = None) -> Summary:
+    """One pass over `rows`. `class_titles` names the licence classes (A: OSI-approved)."""
+    tally = _Tally(top)
+    for row in rows:
+        tally.add(row)
+    return tally.summary(class_titles or {})
+
+
+class _Tally:
+    """The counters `summarise` keeps while rows go by. Each group holds one list:
+    [models, then a count per axis and word], so adding a row is a few index increments."""
+
+    def __init__(self, top: int) -> None:
+        self.top = top
+        self.rows = 0
+        self.not_scored: Counter[str] = Counter()
+        self.overall = _new_cells()
+        self.fully_open = 0
+        self.tags: dict[str | None, list[int]] = {}
+        self.classes: dict[str | None, list[int]] = {}
+        self.authors: dict[str, list[int]] = {}
+        self.months: dict[str, list[int]] = {}
+        self.dated_by: Counter[str] = Counter({"created_at": 0, "last_modified": 0, "undated": 0})
+        self.limits: Counter[str] = Counter()
+        self.parsed_limits: dict[str, tuple[str, ...]] = {}
+        self.heap: list[tuple[int, int, TopModel]] = []
+        self.open_weights_only = 0
+
+    def add(self, row: ScanRow) -> None:
+        self.rows += 1
+        for text in self._limits_of(row.limits):
+            key = text if text in self.limits or len(self.limits) < MAX_DISTINCT_LIMITS else "(other limits)"
+            self.limits[key] += 1
+        if row.status == "error":
+            self.not_scored[_label(row.error_kind) or "error"] += 1
+            return
+        words = tuple(_word(value) for value in (row.weights, row.data, row.code))
+        cells = tuple(1 + axis * len(WORDS) + word for axis, word in enumerate(words))
+        author = _label(row.author) or _author_of(row.repo_id)
+        _add(self.overall, cells)
+        _add(_group(self.tags, _label(row.pipeline_tag)), cells)
+        _add(_group(self.classes, _label(row.license_class, 20)), cells)
+        _add(_group(self.authors, author), cells)
+        month, source = _month_of(row.created_at), "created_at"
+        if month is None:
+            month, source = _month_of(row.last_modified), "last_modified"
+        self.dated_by[source if month else "undated"] += 1
+        if month:
+            _add(_group(self.months, month), cells)
+        if words == (0, 0, 0):
+            self.fully_open += 1
+        if words[0] in (0, 1) and words[1] == words[2] == _WORD_INDEX["closed"]:
+            self._open_weights_only(row, author, WORDS[words[0]])
+
+    def _open_weights_only(self, row: ScanRow, author: str, weights: str) -> None:
+        self.open_weights_only += 1
+        downloads = _count(row.downloads)
+        if downloads is None:  # unranked: counted above, never listed
+            return
+        # (downloads, -arrival): among equal downloads the earlier row stays, whatever the ids.
+        key = (downloads, -self.open_weights_only)
+        if len(self.heap) < self.top or key > self.heap[0][:2]:
+            model = TopModel(repo_id=shorten(terminal_line(row.repo_id), 2 * LABEL_WIDTH), author=author,
+                             downloads=downloads, likes=_count(row.likes), weights=weights,
+                             license=_label(row.license), pipeline_tag=_label(row.pipeline_tag))
+            item = (*key, model)
+            if len(self.heap) < self.top:
+                heapq.heappush(self.heap, item)
+            else:
+                heapq.heapreplace(self.heap, item)
+
+    def _limits_of(self, value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            known = self.parsed_limits.get(value)
+            if known is None:
+                known = _parse_limits(value)
+                if len(self.parsed_limits) < MAX_PARSED_LIMITS:
+                    self.parsed_limits[value] = known
+            return known
+        return _limit_texts(value)
+
+    def summary(self, class_titles: Mapping[str, str]) -> Summary:
+        top_tags = sorted((k for k in self.tags if k is not None), key=lambda k: (-self.tags[k][0], k))[: self.top]
+        listed = set(top_tags)
+        rest = [counts for tag, counts in self.tags.items() if tag is not None and tag not in listed]
+        tags = [_breakdown(tag, self.tags[tag]) for tag in top_tags]
+        if rest:
+            tags.append(_breakdown(f"{len(rest):,} other tags", _sum_cells(rest)))
+        if None in self.tags:
+            tags.append(_breakdown(NO_TAG, self.tags[None]))
+        classes = [_breakdown(f"{letter}: {class_titles[letter]}" if letter in class_titles else letter,
+                              self.classes[letter])
+                   for letter in sorted(k for k in self.classes if k is not None)]
+        if None in self.classes:
+            classes.append(_breakdown(NO_CLASS, self.classes[None]))
+        top_authors = heapq.nsmallest(self.top, self.authors, key=lambda a: (-self.authors[a][0], a))
+        return Summary(
+            rows=self.rows,
+            scored=self.overall[0],
+            not_scored=tuple(sorted(self.not_scored.items(), key=lambda item: (-item[1], item[0]))),
+            overall=_breakdown("all scored models", self.overall),
+            fully_open=self.fully_open,
+            pipeline_tags=tuple(tags),
+            licence_classes=tuple(classes),
+            authors=tuple(_breakdown(author, self.authors[author]) for author in top_authors),
+            authors_total=len(self.authors),
+            months=tuple(_breakdown(month, self.months[month]) for month in sorted(self.months)),
+            dated_by=tuple(self.dated_by.items()),
+            open_weights_only=tuple(item[2] for item in sorted(self.heap, key=lambda i: (-i[0], i[2].repo_id))),
+            open_weights_only_total=self.open_weights_only,
+            limits=tuple(sorted(self.limits.items(), key=lambda item: (-item[1], item[0]))),
+            top=self.top,
+        )
+
+
+def _new_cells() -> list[int]:
+    return [0] * (1 + _CELLS)
+
+
+def _group(table: dict, key: object) -> list[int]:
+    cells = table.get(key)
+    if cells is None:
+        cells = table[key] = _new_cells()
+    return cells
+
+
+def _add(counts: list[int], cells: tuple[int, ...]) -> None:
+    counts[0] += 1
+    for cell in cells:
+        counts[cell] += 1
+
+
+def _sum_cells(groups: list[list[int]]) -> list[int]:
+    return [sum(column) for column in zip(*groups)]
+
+
+def _breakdown(label: str, counts: list[int]) -> Breakdown:
+    def axis(index: int) -> AxisCounts:
+        start = 1 + index * len(WORDS)
+        return AxisCounts(*counts[start:start + len(WORDS)])
+
+    return Breakdown(label, counts[0], *(axis(index) for index in range(len(AXES))))
+
+
+def _word(value: object) -> int:
+    """A verdict word's index; anything that is not one of the four words is unknown."""
+    return _WORD_INDEX.get(value.strip().lower(), 3) if isinstance(value, str) else 3
+
+
+def _label(value: object, width: int = LABEL_WIDTH) -> str | None:
+    """Text from the file as one safe, short line; None for nothing (null, blank, not text)."""
+    if not isinstance(value, str):
+        return None
+    text = terminal_line(value[: 4 * width])  # cut before cleaning: a label is never long
+    return shorten(text, width) if text else None
+
+
+def _author_of(repo_id: str) -> str:
+    """The Hub's owner of an id ("org/name"); old ids without one have no author."""
+    owner, slash, _ = repo_id.partition("/")
+    return (_label(owner) or NO_AUTHOR) if slash else NO_AUTHOR
+
+
+def _count(value: object) -> int | None:
+    """A download or like count as an int; None when the file has none or nonsense."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value == value and 0 <= value < 2**63:
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value) < 20:
+        return int(value)
+    return None
+
+
+def _month_of(value: object) -> str | None:
+    """YYYY-MM of a date, a datetime, or ISO 8601 text; None for anything else."""
+    if isinstance(value, date):  # datetime (and pandas' Timestamp) too
+        year, month = value.year, value.month
+    elif isinstance(value, str):
+        found = _MONTH.match(value[:40])
+        if not found:
+            return None
+        year, month = int(found.group(1)), int(found.group(2))
+    else:
+        return None
+    if not (EARLIEST_YEAR <= year <= LATEST_YEAR and 1 <= month <= 12):
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def _parse_limits(text: str) -> tuple[str, ...]:
+    try:
+        return _limit_texts(json.loads(text))
+    except (ValueError, RecursionError):
+        return ()
+
+
+def _limit_texts(value: object) -> tuple[str, ...]:
+    """A row's `limits` (a list of texts) as distinct short lines; a lone text is one limit."""
+    items = value if isinstance(value, list) else [value]
+    texts = []
+    for item in items[:50]:
+        text = item if isinstance(item, str) else json.dumps(item, sort_keys=True, default=str)
+        label = _label(text, LIMIT_WIDTH)
+        if label and label not in texts:
+            texts.append(label)
+    return tuple(texts)
