@@ -18,3 +18,9 @@ class MissingExtra(OpennessError):
     def __init__(self, library: str, needed_for: str) -> None:
         super().__init__(f"{needed_for} needs {library}: pip install 'openness[stats]'")
         self.library = library
+
+
+class UnsafeFigure(OpennessError):
+    """An SVG figure holds something a browser would run or fetch: it is never inlined."""
+
+    kind = "unsafe_figure"

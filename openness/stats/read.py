@@ -50,6 +50,8 @@ def read_scan(path: str) -> Iterator[ScanRow]:
     without pyarrow) now for a file that cannot be one, and while iterating for one that
     breaks part way."""
     kind = scan_format(path)
+    if not os.path.exists(path):
+        raise ScanUnreadable(f"cannot read {path}: no such file")
     if kind == "parquet":
         return _parquet_rows(path, _parquet_files(path))
     if kind == "jsonl":

@@ -18,7 +18,7 @@ import heapq
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -44,8 +44,8 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 _MONTH = re.compile(r"\s*(\d{4})-(\d{2})")
 
 NO_TAG, NO_CLASS, NO_AUTHOR = "no tag", "no licence class", "no author"
-OPEN_WEIGHTS_ONLY = ("weights open or partial, while data and code are both closed "
-                     "(a model with data or code unknown is not counted)")
+OPEN_WEIGHTS_ONLY = ("weights open or partial, data and code both closed; "
+                     "a model whose data or code is unknown is not counted")
 
 
 class ScanRow(NamedTuple):
@@ -263,6 +263,21 @@ class _Tally:
             limits=tuple(sorted(self.limits.items(), key=lambda item: (-item[1], item[0]))),
             top=self.top,
         )
+
+
+def by_year(months: Sequence[Breakdown]) -> list[Breakdown]:
+    """Monthly groups (YYYY-MM) summed into years: a text line per month is too many."""
+    years: dict[str, list[Breakdown]] = {}
+    for month in months:
+        years.setdefault(month.label[:4], []).append(month)
+    return [_sum(year, groups) for year, groups in years.items()]
+
+
+def _sum(label: str, groups: Sequence[Breakdown]) -> Breakdown:
+    def axis(name: str) -> AxisCounts:
+        return AxisCounts(*(sum(g.axis(name).count(word) for g in groups) for word in WORDS))
+
+    return Breakdown(label, sum(g.models for g in groups), *(axis(name) for name in AXES))
 
 
 def _new_cells() -> list[int]:
