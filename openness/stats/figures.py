@@ -45,6 +45,12 @@ _RC = {"text.parse_math": False, "svg.fonttype": "path", "font.size": FONT_SIZE,
        "axes.spines.top": False, "axes.spines.right": False, "savefig.dpi": 110}
 
 
+# No date (the same bytes each run) and, in SVG, no RDF block: a page that inlines several
+# figures need not repeat it.
+_NO_METADATA: dict[str, dict[str, None]] = {"svg": {"Date": None, "Creator": None, "Format": None, "Type": None},
+                                            "png": {"Software": None}}
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     """One figure: a file name, what the page says about it, and how tall it is drawn."""
@@ -136,7 +142,7 @@ def render_figure(spec: FigureSpec, summary: Summary, fmt: FigureFormat) -> byte
         figure = Figure(figsize=(WIDTH_IN, spec.height_in))
         draw(figure, summary)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else {"Software": None})
+        figure.savefig(buffer, format=fmt, metadata=_NO_METADATA[fmt])
     return buffer.getvalue()
 
 

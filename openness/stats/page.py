@@ -22,8 +22,10 @@ from openness.stats.summary import OPEN_WEIGHTS_ONLY, WORDS, Summary
 from openness.stats.text import percent
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_UNSAFE_SVG = re.compile(r"<script|<foreignObject|<iframe|\son[a-z]+\s*=|javascript:|href\s*=\s*(?![\"']?#)",
-                         re.IGNORECASE)
+# What a browser would run or fetch: scripts, embedded HTML, event handlers, and any
+# reference that is not to an element of the figure itself (`#id`).
+_UNSAFE_SVG = re.compile(r"<script|<foreignObject|<iframe|\son[a-z]+\s*=|javascript:|@import"
+                         r"|href\s*=\s*(?![\"']?#)|url\(\s*(?![\"']?#)", re.IGNORECASE)
 
 
 def inline_svg(data: bytes) -> str:
