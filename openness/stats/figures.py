@@ -234,6 +234,7 @@ def _draw_grouped(field: str) -> Callable[[Any, Summary], None]:
 
 def _draw_over_time(figure: Any, summary: Summary) -> None:
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.ticker import FuncFormatter
 
     months = summary.months
     when = [datetime(int(m.label[:4]), int(m.label[5:7]), 15) for m in months]
@@ -244,7 +245,7 @@ def _draw_over_time(figure: Any, summary: Summary) -> None:
     _margins(figure, left_in=_text_width_in(["100%", "1,000,000"]), hspace_in=0.45, bottom_in=0.45)
     count_ax.bar(when, [m.models for m in months], width=25, color="#555555")
     count_ax.set_title("models per month", loc="left")
-    count_ax.yaxis.get_major_formatter().set_useOffset(False)
+    count_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     for ax, axis in zip(panels, AXES):
         # A flat step per month: each month's shares as counted, nothing drawn in between.
         ax.stackplot([day for day, _ in shown], *([m.axis(axis).share(word) for _, m in shown] for word in WORDS),
