@@ -38,6 +38,8 @@ ROW_IN = 0.34
 LABEL_CHARS = 40
 MIN_LABELLED_SHARE = 0.06
 """A segment narrower than this carries no percentage: the text would not fit."""
+GROUPED_LABELLED_SHARE = 0.14
+"""The same in a chart of three panels side by side, each a third as wide."""
 MIN_MONTH_MODELS = 20
 """A month with fewer models gets no shares over time: 1 model of 1 is 100%, and noise."""
 FONT_SIZE = 10
@@ -219,8 +221,7 @@ def _draw_grouped(field: str) -> Callable[[Any, Summary], None]:
         panels = figure.subplots(1, len(AXES), sharey=True)
         _margins(figure, left_in=_text_width_in(labels))
         for ax, axis in zip(panels, AXES):
-            # A third of the width each: a percentage needs more of a bar than in `axes`.
-            _stacked_bars(ax, [g.axis(axis).share for g in groups], 2 * MIN_LABELLED_SHARE)
+            _stacked_bars(ax, [g.axis(axis).share for g in groups], GROUPED_LABELLED_SHARE)
             ax.set_title(axis)
             # 0% and 100% kept inside their panel: side by side they would run together.
             first, *_, last = ax.get_xticklabels()
