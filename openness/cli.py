@@ -470,6 +470,35 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         if not quiet:
             _say(closing_line(tally, request, time.monotonic() - started))
 
+    from openness.stats_command import DEFAULT_TOP, FigureFormat
+
+    @app.command(cls=plain_help)
+    def stats(
+        scan: Annotated[str, typer.Argument(metavar="OUT", help="What `openness scan` wrote: .parquet (or a "
+                                            "folder of them), .jsonl or .csv; a `score -f csv` file reads too.")],
+        output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE.html", show_default=False,
+                                                   help="Write one self-contained HTML page.")] = None,
+        figures: Annotated[str | None, typer.Option(metavar="DIR", show_default=False,
+                                                    help="Also write each figure to DIR.")] = None,
+        figure_format: Annotated[FigureFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                                            help="png or svg, for --figures.")] = FigureFormat.png,
+        top: Annotated[int, typer.Option(min=1, max=100, help="How many authors, pipeline tags and "
+                                         "open-weights-only models to show.")] = DEFAULT_TOP,
+    ) -> None:
+        """The state of openness across a scan, in numbers or pictures: the share of open, partial and
+        closed models on each axis; by pipeline tag, licence class and top authors; over time; and the
+        most downloaded open-weights-only models. Without --output, a plain-text summary. Exit 2 on
+        trouble (a file that cannot be read or is not a scan)."""
+        from openness.stats_command import StatsRequest, StatsTrouble, run_stats
+
+        try:
+            raise SystemExit(run_stats(StatsRequest(scan, output, figures, figure_format, top),
+                                       colour=_stdout_style()[0]))
+        except StatsTrouble as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except KeyboardInterrupt:
+            _interrupted()
+
     rubric_app = typer.Typer(help="The rubrics: the openness axes and the other rubrics --rubric adds. "
                                   "More rubric files are read from the folders OPENNESS_RUBRIC_PATH names.",
                              no_args_is_help=True, rich_markup_mode=None)

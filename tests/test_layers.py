@@ -97,9 +97,10 @@ STAGES = [
     ("openness.rubric",),
     ("openness.assess",),
     ("openness.sources", "openness.cache", "openness.files", "openness.run", "openness.render", "openness.report",
-     "openness.gates", "openness.badge", "openness.diff", "openness.scan"),
+     "openness.gates", "openness.badge", "openness.diff", "openness.scan", "openness.stats"),
     ("openness.api",),
-    ("openness.cli", "openness.__main__", "openness.github_action", "openness.diff_command", "openness.scan_command"),
+    ("openness.cli", "openness.__main__", "openness.github_action", "openness.diff_command", "openness.scan_command",
+     "openness.stats_command"),
 ]
 
 
