@@ -202,3 +202,13 @@ def test_a_card_is_judged_as_check_offline_judges_the_same_card_and_files(tmp_pa
                       "--listing", str(tmp_path / "listing.parquet"))["ncco/lumen"]
     assert {axis: (found[axis], found[f"{axis}_level"]) for axis in ("weights", "data", "code")} == \
         {axis: (v["verdict"], v["level"]) for axis, v in expected.items()}
+
+
+def test_card_code_that_loads_this_very_repo_shows_the_weights_when_no_file_list_was_seen(tmp_path):
+    loads = "```python\nmodel = AutoModel.from_pretrained(\"ncco/loader\")\n```"
+    other = "```python\nmodel = AutoModel.from_pretrained(\"ncco/someone-else\")\n```"
+    found = scan_rows(tmp_path, [row("ncco/loader", card("license: apache-2.0", loads)),
+                                 row("ncco/other", card("license: apache-2.0", other))])
+    assert (found["ncco/loader"]["weights"], found["ncco/loader"]["weights_level"]) == ("open", 3)
+    assert "loads this repository" in json.dumps(json.loads(found["ncco/loader"]["evidence"])["weights"])
+    assert found["ncco/other"]["weights"] == "unknown"

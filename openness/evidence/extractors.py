@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from openness.evidence.card import Line, Link, ParsedCard, Section, plain
+from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
 from openness.evidence.screen import LineScreen
@@ -106,6 +106,9 @@ def _weights_from_tags(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: 
     Hub's file-format tags; with none, whether weights are published is unknown."""
     out = Extracted()
     kinds = sorted({kind for tag in snapshot.tags if (kind := vocab.weight_files.format_tags.get(tag.lower()))})
+    loading = None if kinds else _line_loading_repo(snapshot, vocab)
+    if loading is not None:
+        kinds = ["loaded by the card's code"]
     adapter_only = bool(kinds) and (snapshot.library_name or "").lower() == "peft"
     out.signals.update({
         "repo.files": None,
@@ -114,7 +117,10 @@ def _weights_from_tags(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: 
         "weights.suffixes": " ".join(vocab.weight_files.suffixes),
         "weights.adapter_only": adapter_only,
     })
-    if kinds:
+    if loading is not None:
+        out.add("weights.files", at(loading), f"the card's code loads this repository: {quote(loading.text)}; "
+                "the file list itself was not seen", "medium")
+    elif kinds:
         out.add("weights.files", "tags", f"file-format tags name weights ({', '.join(kinds)}); "
                 "the file list itself was not seen", "medium")
     else:
@@ -125,6 +131,21 @@ def _weights_from_tags(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: 
                 "a PEFT adapter: the base model's weights are needed to use it", "medium")
     out.signals["weights.training_state"] = _training_state(snapshot, card, vocab, out)
     return out
+
+
+def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | None:
+    """The first card line, code blocks included (that is where loading code is), that
+    names this repo and loads or downloads it."""
+    text = snapshot.card.text or ""
+    own = snapshot.repo_id.lower()
+    if own not in text.lower():
+        return None
+    loader = re.compile(vocab.weight_files.loads_repo, re.IGNORECASE)
+    raw = split_lines(text)
+    for number, line in enumerate(raw[body_start(raw):], start=body_start(raw) + 1):
+        if own in line.lower() and loader.search(line):
+            return Line(number, line, "")
+    return None
 
 
 def _weight_kind(name: str, vocab: Vocabulary) -> str | None:

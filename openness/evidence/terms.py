@@ -165,6 +165,9 @@ class WeightFiles(_Data):
     format_tags: dict[str, str] = {}
     """Hub tag -> kind: the tags the Hub adds from a repo's weight files, read when the
     file list itself was not seen (a card dump)."""
+    loads_repo: str = r"(?!)"
+    """A loader call or download command: on a card line that names the repo's own id, it
+    says the weights are there to download (read when no file list was seen)."""
     not_weights: list[PatternWithReason]
     training_state: list[PatternWithReason]
     adapter: str
@@ -402,7 +405,7 @@ class Vocabulary(_Data):
 
     @model_validator(mode="after")
     def _patterns_compile(self) -> "Vocabulary":
-        texts = [self.weight_files.adapter, self.card_sections.training_data,
+        texts = [self.weight_files.adapter, self.weight_files.loads_repo, self.card_sections.training_data,
                  self.card_sections.training_procedure, self.data.training_sentence,
                  self.data.processing_words, self.data.size_phrase, self.data.withheld, self.data.benchmarks, self.data.media_files, self.data.data_words, self.card_sections.usage,
                  self.data.evaluation_context, self.data.excluded_before, self.data.excluded_after,
