@@ -123,7 +123,7 @@ Examples:
 
   openness scan data/*.parquet -o scan.jsonl -F mof -F eu-ai-act --jobs 8
 
-  openness scan data/*.parquet -o scan.jsonl --resume      # go on after an interruption
+  openness scan data/*.parquet -o scan.jsonl --resume   # after a stop
 
   openness stats scan.parquet --output report.html
 
@@ -434,7 +434,7 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
             "--framework", "-F", metavar="NAME", show_default=False,
             help="Also judge each model under a framework (mof, g7, osaid, eu-ai-act, osai, or all).")] = None,
         profile: Annotated[str, typer.Option("--profile", "-p", metavar="NAME", help="Which words the levels get.")] = "default",
-        jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per core).")] = 0,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: one per core).")] = 0,
         resume: Annotated[bool, typer.Option("--resume", help="Skip the models already in OUT and add the rest.")] = False,
         listing: Annotated[str | None, typer.Option(metavar="PARQUET", show_default=False,
                                                     help="A listing crawl (id, siblings, gated, sha): weights and gates "
@@ -444,8 +444,8 @@ def _build_app():  # typer is imported only when a command runs: `--version` sta
         engine: Annotated[Engine, typer.Option("--engine", case_sensitive=False,
                                                help="local (processes on this machine) or ray (a Ray cluster; "
                                                     "pip install 'openness[ray]').")] = Engine.local,
-        batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000, help="Rows per task.")] = 256,
-        limit: Annotated[int | None, typer.Option(min=1, show_default=False,
+        batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000, metavar="ROWS", help="Rows per task.")] = 256,
+        limit: Annotated[int | None, typer.Option(min=1, show_default=False, metavar="N",
                                                   help="Scan at most this many rows (a quick look).")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no closing line.")] = False,
     ) -> None:
