@@ -212,3 +212,21 @@ def test_card_code_that_loads_this_very_repo_shows_the_weights_when_no_file_list
     assert (found["ncco/loader"]["weights"], found["ncco/loader"]["weights_level"]) == ("open", 3)
     assert "loads this repository" in json.dumps(json.loads(found["ncco/loader"]["evidence"])["weights"])
     assert found["ncco/other"]["weights"] == "unknown"
+
+
+def test_a_fault_on_one_card_costs_that_row_only(tmp_path, monkeypatch):
+    import openness.scan.batch as batch
+
+    real = batch.read_card
+
+    def flaky(snapshot, judge):
+        if snapshot.repo_id == "ncco/notags":
+            raise RuntimeError("a bug met on this card")
+        return real(snapshot, judge)
+
+    monkeypatch.setattr(batch, "read_card", flaky)
+    found = scan_rows(tmp_path)
+    assert sorted(found) == sorted(r["modelId"] for r in base_rows())
+    assert found["ncco/notags"]["error_kind"] == "internal_error"
+    assert "RuntimeError: a bug met on this card" in found["ncco/notags"]["error"]
+    assert found["ncco/base"]["status"] == "scored"

@@ -46,9 +46,24 @@ def score_batch(rows: Iterable[Mapping[str, Any]], context: ScanContext) -> Batc
     done: list[ScanRow] = []
     pending: list[Pending] = []
     for row in rows:
-        outcome = score_row(row, context)
+        try:
+            outcome = score_row(row, context)
+        except Exception as exc:  # a fault of ours on one card costs that card's row, not the scan
+            outcome = failed_row(row, exc, context)
         (pending if isinstance(outcome, Pending) else done).append(outcome)  # type: ignore[arg-type]
     return BatchResult(done, pending)
+
+
+class RowFailed(OpennessError):
+    """Scoring one row raised an error the scan did not expect (a fault of the tool)."""
+
+    kind = "internal_error"
+
+
+def failed_row(row: Mapping[str, Any], exc: BaseException, context: ScanContext) -> ScanRow:
+    """The row of a model whose scoring failed, with the error named."""
+    error = RowFailed(f"scoring failed: {type(exc).__name__}: {str(exc)[:300]}")
+    return scan_row(error_card(str(row.get("modelId") or "?")[:200], None, error), row, context)
 
 
 def score_row(row: Mapping[str, Any], context: ScanContext) -> ScanRow | Pending:
@@ -120,6 +135,10 @@ def join_pending(rows: Sequence[Mapping[str, Any]], pending: Sequence[str], cont
     out: list[ScanRow] = []
     with ScoringRun(ScannedSource(snapshots, context), context.judge, jobs=1) as run:  # type: ignore[arg-type]
         for repo_id in pending:
-            card: Scorecard = run.score(ModelRef(repo_id=repo_id))
+            try:
+                card: Scorecard = run.score(ModelRef(repo_id=repo_id))
+            except Exception as exc:  # as in score_batch: one row, not the scan
+                out.append(failed_row(by_id[repo_id.lower()], exc, context))
+                continue
             out.append(scan_row(card, by_id[repo_id.lower()], context))
     return out
