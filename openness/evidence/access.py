@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from openness.evidence.extractors import CodeFindings, Extracted, listing
+from openness.evidence.screen import might_match
 from openness.evidence.terms import Vocabulary
 from openness.models import ModelSnapshot
 
@@ -79,7 +80,8 @@ def _own_packages(snapshot: ModelSnapshot) -> dict[str, str]:
     named after another word of the model's name (mamba-ssm for falcon-mamba-7b: the
     kernels of its architecture)."""
     text = snapshot.card.text if snapshot.card.status == "ok" else None
-    if not text:
+    # The word screen: a card without "install" anywhere needs no regex over its whole text.
+    if not text or not might_match(_INSTALL, text):
         return {}
     owner, _, name = snapshot.repo_id.lower().partition("/")
     family = _NAME_PARTS.findall(name)[:1]  # the model's family (OLMo of OLMo-7B), not its other words

@@ -222,12 +222,14 @@ class NamedDatasets:
     """(dataset id, where) of links in a sentence naming a training stage."""
 
 
-def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> NamedDatasets:
+def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
+                   lines: list[Line] | None = None) -> NamedDatasets:
     """Dataset ids the model names as its training data.
 
     Benchmarks are set aside even when listed in metadata; a Hub dataset linked from the
     card counts unless the words around it make it a benchmark or results table, or offer
     it to users for their own fine-tuning (a usage guide, not this model's training).
+    `lines`: data_lines(prose, vocab), when the caller has them (they are read once per card).
     """
     named = NamedDatasets()
     benchmark = re.compile(vocab.data.benchmarks, re.IGNORECASE)
@@ -251,7 +253,7 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     for tag in snapshot.tags:
         if tag.startswith("dataset:"):
             note(tag.split(":", 1)[1], "tags")
-    data_lines = {line.number for line in _data_lines(prose, vocab)}
+    data_lines = {line.number for line in (data_lines(prose, vocab) if lines is None else lines)}
     for link in prose.card.links if prose else ():
         match = _HF_DATASET_LINK.search(link.url)
         if match:
@@ -391,8 +393,9 @@ def _words_after(prose: Prose, link: Link) -> str:
 
 
 def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
-         datasets: NamedDatasets) -> Extracted:
-    """Training data: datasets named by id (see datasets_named), data sections, corpora, processing."""
+         datasets: NamedDatasets, lines: list[Line] | None = None) -> Extracted:
+    """Training data: datasets named by id (see datasets_named), data sections, corpora, processing.
+    `lines`: data_lines(prose, vocab), when the caller has them."""
     out = Extracted()
     words = vocab.data
     card = prose.card if prose else None
@@ -406,7 +409,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     for section in sections:
         out.add("data.section", f"README.md line {section.first}",
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
-    lines = _data_lines(prose, vocab)
+    lines = data_lines(prose, vocab) if lines is None else lines
     corpora = _corpora(lines, prose, vocab, out)
     pages = _data_pages(prose, vocab, out) + _data_cards(prose, lines, vocab, out)
     public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
@@ -491,7 +494,7 @@ def _sections(card: ParsedCard | None, heading_pattern: str) -> list[Section]:
     return [s for s in card.sections if rule.search(s.title)] if card else []
 
 
-def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
+def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     """Lines that speak about training data.
 
     Those in data or training sections, those in a sentence saying what the model was

@@ -35,10 +35,12 @@ class DeclaredParent:
 
 
 def declared_parents(snapshot: ModelSnapshot, vocab: Vocabulary, weight_kinds: set[str],
-                     adapter_only: bool, prose: Prose | None = None) -> list[DeclaredParent]:
+                     adapter_only: bool, prose: Prose | None = None,
+                     read: list[Line] | None = None) -> list[DeclaredParent]:
     """Parents from card metadata, then the Hub's `baseModels`, then `base_model:` tags.
 
-    Only when none of those names a parent is the card text read (`prose`).
+    Only when none of those names a parent is the card text read (`prose`; `read`: its
+    lines_read, when the caller has them).
     """
     relations = vocab.lineage.relations
     named: dict[str, tuple[str, str]] = {}   # lower-case id -> (id as written, where named)
@@ -68,7 +70,7 @@ def declared_parents(snapshot: ModelSnapshot, vocab: Vocabulary, weight_kinds: s
             note(parts[2], "tags", parts[1], "tags")
     card_relation = snapshot.card_data.get("base_model_relation")
     if not named and prose is not None:
-        found = text_parents(prose, vocab, snapshot.repo_id)
+        found = text_parents(prose, vocab, snapshot.repo_id, read)
         if found:
             return _with_relations(found, card_relation, vocab, weight_kinds, adapter_only, snapshot.repo_id)
     fallback = _inferred(len(named), vocab, weight_kinds, adapter_only, snapshot.repo_id)
@@ -135,14 +137,15 @@ _MAX_NAME = 100
 _MAX_MERGED = 8
 
 
-def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str) -> list[_Named]:
+def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str, read: list[Line] | None = None) -> list[_Named]:
     """Parents the card names in its text: a field or badge first, else the first sentence.
 
     The first statement that names something other than the model itself decides; the
-    work is one pass over the lines read, so a card repeating a name is still linear.
+    work is one pass over the lines read (`read`, when the caller has them), so a card
+    repeating a name is still linear.
     """
     words = vocab.lineage.text_parents
-    lines = _lines_read(prose, words)
+    lines = lines_read(prose, words) if read is None else read
     if not lines:
         return []
     own = repo_id.lower()
@@ -151,7 +154,7 @@ def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str) -> list[_Named]:
             or _from_phrases(prose, lines, words, own, hub_ids))
 
 
-def _lines_read(prose: Prose, words: TextParents) -> list[Line]:
+def lines_read(prose: Prose, words: TextParents) -> list[Line]:
     """The opening paragraphs and the model-details sections, without news or usage."""
     read_here, skip = words.compiled["sections"], words.compiled["skip_sections"]
     # Each heading is matched once, when it opens: testing the titles above every line
@@ -375,8 +378,10 @@ def _with_relations(found: list[_Named], card_relation: object, vocab: Vocabular
     return parents
 
 
-def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tuple[str, str] | None:
-    """(where, what) when the repo's name, its tags or its card say the weights were edited without training."""
+def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
+                read: list[Line] | None = None) -> tuple[str, str] | None:
+    """(where, what) when the repo's name, its tags or its card say the weights were edited without training
+    (`read`: the card's lines_read, when the caller has them)."""
     words = vocab.lineage.weight_edits
     places = [("repo id", snapshot.repo_id.split("/")[-1].replace("-", " ").replace("_", " ")),
               *(("tags", tag) for tag in snapshot.tags)]
@@ -385,7 +390,9 @@ def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary)
         if found:
             return where, found
     hits = prose.card.screen.lines_with_any(edit.regex for edit in words.statements) if prose is not None else None
-    for line in _lines_read(prose, vocab.lineage.text_parents) if prose is not None else []:
+    if prose is not None and read is None:
+        read = lines_read(prose, vocab.lineage.text_parents)
+    for line in read or []:
         if hits is not None and line.number not in hits:
             continue
         found = _first_hit(words.statements, line.text)
