@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openness.evidence.card import Line, plain
@@ -162,21 +161,26 @@ def lines_read(prose: Prose, words: TextParents) -> list[Line]:
     opened = {s.first: (s.rank, bool(skip.search(s.title)), bool(read_here.search(s.title)))
               for s in prose.card.sections}
     path: list[tuple[int, bool, bool]] = []  # (rank, skipped, read) of the headings above
-    paragraphs_seen: set[int] = set()
+    skipped = read = False  # whether a heading above is skipped, or read: asked per heading, not per line
+    # A paragraph's lines are consecutive among the card's lines, so paragraphs are counted
+    # as they start.
+    paragraphs_seen, last = 0, None
+    first_paragraphs, paragraphs = words.first_paragraphs, prose.paragraphs
     out = []
     for line in prose.card.lines:
-        if line.number in opened:
-            heading = opened[line.number]
+        heading = opened.get(line.number)
+        if heading is not None:
             while path and path[-1][0] >= heading[0]:
                 path.pop()
             path.append(heading)
+            skipped, read = any(s for _, s, _ in path), any(r for _, _, r in path)
             continue
-        para = prose.paragraphs.get(line.number)
-        if para is not None:
-            paragraphs_seen.add(id(para))
-        if any(skipped for _, skipped, _ in path):
+        para = paragraphs.get(line.number)
+        if para is not None and para is not last:
+            paragraphs_seen, last = paragraphs_seen + 1, para
+        if skipped:
             continue
-        if len(paragraphs_seen) <= words.first_paragraphs or any(read for _, _, read in path):
+        if read or paragraphs_seen <= first_paragraphs:
             out.append(line)
     return out
 
@@ -236,6 +240,7 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
                   hub_ids: dict[str, set[str]]) -> list[_Named]:
     """The first sentence whose words introduce a parent, in card order."""
     seen: set[int] = set()
+    held = _paragraphs_holding(prose, words.phrases)
     for line in lines:
         para = prose.paragraphs.get(line.number)
         if para is None or id(para) in seen:
@@ -245,8 +250,8 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
             continue
         starts = sorted((offset, number) for number, offset in para.starts.items())
         hits = []
-        for phrase in words.phrases:
-            if _may_hold(prose, phrase.regex, para.starts):
+        for phrase, may_hold in held:
+            if may_hold is None or id(para) in may_hold:
                 hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
         for start, end, phrase in sorted(hits, key=lambda h: h[0]):
             found = _phrase_parents(para.text, end, phrase, words, own, hub_ids)
@@ -257,10 +262,16 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
     return []
 
 
-def _may_hold(prose: Prose, pattern: re.Pattern[str], numbers: Iterable[int]) -> bool:
-    """False only when `pattern` cannot match text made of the words of lines `numbers`."""
-    hits = prose.card.screen.lines_with(pattern)
-    return hits is None or any(number in hits for number in numbers)
+def _paragraphs_holding(prose: Prose, phrases: list[ParentPhrase]) -> list[tuple[ParentPhrase, set[int] | None]]:
+    """Each phrase with the paragraphs (by id) it might match: those with a line holding one
+    of its words; None when that may be any. Found from the lines the card's word screen
+    names, so asking each paragraph about each phrase costs a set lookup."""
+    held: list[tuple[ParentPhrase, set[int] | None]] = []
+    for phrase in phrases:
+        hits = prose.card.screen.lines_with(phrase.regex)
+        held.append((phrase, None if hits is None else
+                     {id(para) for number in hits if (para := prose.paragraphs.get(number)) is not None}))
+    return held
 
 
 def sibling_entry(text: str, words: TextParents, own: str) -> bool:
