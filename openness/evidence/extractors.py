@@ -410,18 +410,20 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
         out.add("data.section", f"README.md line {section.first}",
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
     lines = data_lines(prose, vocab) if lines is None else lines
-    corpora = _corpora(lines, prose, vocab, out)
+    # The patterns below are tried on the data lines only, so their words are looked for in
+    # those lines, not in the whole card (most cards hold a few of them).
+    screen = LineScreen([line.number for line in lines], [line.text for line in lines]) if card else None
+    corpora = _corpora(lines, prose, vocab, out, screen)
     pages = _data_pages(prose, vocab, out) + _data_cards(prose, lines, vocab, out)
     public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
     partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
     partly_ids = _partly_obtainable_ids(named, vocab, out)
-    screen = card.screen if card else None
     processing = _first_match(lines, words.processing_words, screen)
     if processing:
         out.add("data.processing", at(processing), f"describes processing: {quote(processing.text)}", "medium")
     size = _first_match(lines, words.size_phrase, screen)
     identifies = bool(named or public or partly or partly_ids or pages)
-    generic = _generic(lines, prose, vocab)
+    generic = _generic(lines, prose, vocab, screen)
     if generic and not identifies:
         out.add("data.described", at(generic[0]), f"only a generic phrase ({generic[1].reason}): {quote(generic[0].text)}",
                 "medium")
@@ -594,13 +596,15 @@ def _introduces_list(prose: Prose, line: Line, vocab: Vocabulary) -> bool:
                 and re.search(vocab.data.list_intro, sentence, re.IGNORECASE))
 
 
-def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, Obtainable]:
+def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted,
+             screen: LineScreen | None = None) -> dict[str, Obtainable]:
     """Corpora named as training sources, by how far they can be obtained.
 
-    A name kept out of the data or given as a part of another is not a source.
+    A name kept out of the data or given as a part of another is not a source. `screen`:
+    the word screen of `lines` (the card's, when not given).
     """
     found: dict[str, Obtainable] = {}
-    matches = _corpus_matches(lines, prose, vocab)
+    matches = _corpus_matches(lines, prose, vocab, screen)
     # Corpora the data lines name anywhere: what "a Common Crawl-based dataset" may refer to.
     named = frozenset(c.name for i, c in enumerate(vocab.data.corpora)
                       if any(i in by_corpus for _, _, by_corpus in matches))
@@ -626,8 +630,8 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
     return found
 
 
-def _corpus_matches(lines: list[Line], prose: Prose | None,
-                    vocab: Vocabulary) -> list[tuple[Line, str, dict[int, re.Match[str]]]]:
+def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
+                    screen: LineScreen | None = None) -> list[tuple[Line, str, dict[int, re.Match[str]]]]:
     """The lines naming a corpus, in order: each with its text (markup removed) and the
     first match of each corpus named there, by the corpus's index in the vocabulary.
 
@@ -637,7 +641,7 @@ def _corpus_matches(lines: list[Line], prose: Prose | None,
     of a card's reading.
     """
     corpora = vocab.data.corpora
-    screen = prose.card.screen if prose else None
+    screen = screen or (prose.card.screen if prose else None)
     hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None) for index, corpus in enumerate(corpora)]
     found = []
     for line in lines:
@@ -746,14 +750,16 @@ def _first_match(lines: list[Line], pattern: str, screen: LineScreen | None = No
     return next((line for line in lines if (hits is None or line.number in hits) and rule.search(line.text)), None)
 
 
-def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
-    """The first vague summary of the data, outside limitations, bias and risk sections."""
+def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
+             screen: LineScreen | None = None) -> tuple[Line, PatternWithReason] | None:
+    """The first vague summary of the data, outside limitations, bias and risk sections
+    (`screen`: the word screen of `lines`; the card's, when not given)."""
     # Lines under such a heading, collected once (sections nest at most six deep, so this
     # stays linear where asking each line for its headings would not).
     skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
             for line in s.lines}
     # Screened on the raw line: markup removal only puts spaces between its words.
-    screen = prose.card.screen if prose else None
+    screen = screen or (prose.card.screen if prose else None)
     by_rule = [(r, screen.lines_with(r.regex) if screen else None) for r in vocab.data.generic_phrases]
     anywhere = screen.lines_with_any(r.regex for r in vocab.data.generic_phrases) if screen else None
     for line in lines:
@@ -919,8 +925,10 @@ def _framework_tags(snapshot: ModelSnapshot, vocab: Vocabulary, out: Extracted, 
     General libraries (no `kind`) say nothing about this model's own code.
     """
     for tag in snapshot.tags:
+        if ":" in tag:  # a key:value tag (license:, dataset:, base_model:) names no codebase: not matched at all
+            continue
         framework = next((f for f in vocab.code.frameworks if f.kind and f.regex.search(tag.lower())), None)
-        if framework and ":" not in tag:
+        if framework:
             found.by_kind["finetune"].append(f"{tag} (Hub tag)")
             out.add("code.finetune", "tags", f"tagged {tag}: {framework.reason}; no recipe of this model is named",
                     "medium")
