@@ -58,7 +58,7 @@ def access(snapshot: ModelSnapshot, signals: dict[str, Any], found: CodeFindings
 # An install command from a package index (PyPI, conda, Homebrew, npm): what follows it on
 # the line, read up to a backtick or the line's end. Linear: one literal, one bounded class.
 _INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|brew|npm)[ \t]+install[ \t]([^\n`]{1,200})", re.IGNORECASE)
-_WORD = "install"  # what every match holds (tests/test_access.py checks it against the screen's reading)
+_WORD = "install"  # what every match holds (tests/test_reading_once.py checks it against the screen's reading)
 _COMMAND_END = re.compile(r"[#;&|\\]")
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _NAME_PARTS = re.compile(r"[a-z]+")
