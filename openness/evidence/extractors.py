@@ -642,7 +642,8 @@ def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     """
     corpora = vocab.data.corpora
     screen = screen or (prose.card.screen if prose else None)
-    hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None) for index, corpus in enumerate(corpora)]
+    hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None)
+            for index, corpus in enumerate(corpora)]
     found = []
     for line in lines:
         candidates = [(index, corpus) for index, corpus, numbers in hits if numbers is None or line.number in numbers]
