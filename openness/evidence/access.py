@@ -11,9 +11,11 @@ runs the model (its links, repo files, library integration) counts too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from openness.evidence.extractors import CodeFindings, Extracted, listing
+from openness.evidence.screen import fold
 from openness.evidence.terms import Vocabulary
 from openness.models import ModelSnapshot
 
@@ -56,6 +58,7 @@ def access(snapshot: ModelSnapshot, signals: dict[str, Any], found: CodeFindings
 # An install command from a package index (PyPI, conda, Homebrew, npm): what follows it on
 # the line, read up to a backtick or the line's end. Linear: one literal, one bounded class.
 _INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|brew|npm)[ \t]+install[ \t]([^\n`]{1,200})", re.IGNORECASE)
+_WORD = "install"  # what every match holds (tests/test_reading_once.py checks it against the screen's reading)
 _COMMAND_END = re.compile(r"[#;&|\\]")
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _NAME_PARTS = re.compile(r"[a-z]+")
@@ -86,7 +89,7 @@ def _own_packages(snapshot: ModelSnapshot) -> dict[str, str]:
     model_parts = {p for p in [*_NAME_PARTS.findall(owner), *family] if len(p) >= _MIN_PART}
     found: dict[str, str] = {}
     line, counted_to = 1, 0
-    for count, match in enumerate(_INSTALL.finditer(text)):
+    for count, match in enumerate(_install_commands(text)):
         if count >= _MAX_INSTALLS:
             break
         line, counted_to = line + text.count("\n", counted_to, match.start()), match.start()
@@ -102,6 +105,19 @@ def _own_packages(snapshot: ModelSnapshot) -> dict[str, str]:
             if any(a.startswith(b) or b.startswith(a) for a in parts for b in model_parts):
                 found[named] = f"README.md line {line}"
     return found
+
+
+def _install_commands(text: str) -> Iterator[re.Match[str]]:
+    """_INSTALL.finditer(text), tried only on the lines that hold "install" (a match never
+    leaves its line): running it over the whole card tried its opening at every character."""
+    folded = fold(text)  # as `re` ignores case; the same length as the text
+    at = folded.find(_WORD)
+    while at >= 0:
+        start = folded.rfind("\n", 0, at) + 1
+        end = folded.find("\n", at)
+        end = len(text) if end < 0 else end
+        yield from _INSTALL.finditer(text, start, end)
+        at = folded.find(_WORD, end)
 
 
 def _library_layout(snapshot: ModelSnapshot, signals: dict[str, Any]) -> str | None:

@@ -118,11 +118,13 @@ def _labelled(line: Line, label: re.Pattern[str], named: re.Pattern[str], names:
 def _bibtex_papers(text: str, names: frozenset[str]) -> list[OwnPaper]:
     """BibTeX entries (in code blocks too, where cards keep them) naming the model or its
     publisher in their key or title; an entry is read for a bounded number of lines."""
+    if "@" not in text:  # every entry opens with one: most cards hold none
+        return []
     lines = split_lines(text)
     papers: list[OwnPaper] = []
     number, entries = 0, 0
     while number < len(lines) and entries < _MAX_BIBTEX_ENTRIES:
-        start = _BIBTEX_START.match(lines[number])
+        start = _BIBTEX_START.match(lines[number]) if "@" in lines[number] else None
         if not start:
             number += 1
             continue

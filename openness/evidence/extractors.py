@@ -279,12 +279,14 @@ class NamedDatasets:
     """(dataset id, where) of links in a sentence naming a training stage."""
 
 
-def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> NamedDatasets:
+def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
+                   lines: list[Line] | None = None) -> NamedDatasets:
     """Dataset ids the model names as its training data.
 
     Benchmarks are set aside even when listed in metadata; a Hub dataset linked from the
     card counts unless the words around it make it a benchmark or results table, or offer
     it to users for their own fine-tuning (a usage guide, not this model's training).
+    `lines`: data_lines(prose, vocab), when the caller has them (they are read once per card).
     """
     named = NamedDatasets()
     benchmark = re.compile(vocab.data.benchmarks, re.IGNORECASE)
@@ -308,7 +310,7 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     for tag in snapshot.tags:
         if tag.startswith("dataset:"):
             note(tag.split(":", 1)[1], "tags")
-    data_lines = {line.number for line in _data_lines(prose, vocab)}
+    data_lines = {line.number for line in (data_lines(prose, vocab) if lines is None else lines)}
     for link in prose.card.links if prose else ():
         match = _HF_DATASET_LINK.search(link.url)
         if match:
@@ -448,8 +450,9 @@ def _words_after(prose: Prose, link: Link) -> str:
 
 
 def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
-         datasets: NamedDatasets) -> Extracted:
-    """Training data: datasets named by id (see datasets_named), data sections, corpora, processing."""
+         datasets: NamedDatasets, lines: list[Line] | None = None) -> Extracted:
+    """Training data: datasets named by id (see datasets_named), data sections, corpora, processing.
+    `lines`: data_lines(prose, vocab), when the caller has them."""
     out = Extracted()
     words = vocab.data
     card = prose.card if prose else None
@@ -463,19 +466,21 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
     for section in sections:
         out.add("data.section", f"README.md line {section.first}",
                 f"training-data section '{section.title}' ({len(section.lines)} lines)", "medium")
-    lines = _data_lines(prose, vocab)
-    corpora = _corpora(lines, prose, vocab, out)
+    lines = data_lines(prose, vocab) if lines is None else lines
+    # The patterns below are tried on the data lines only, so their words are looked for in
+    # those lines, not in the whole card (most cards hold a few of them).
+    screen = LineScreen([line.number for line in lines], [line.text for line in lines]) if card else None
+    corpora = _corpora(lines, prose, vocab, out, screen)
     pages = _data_pages(prose, vocab, out) + _data_cards(prose, lines, vocab, out)
     public = sorted(name for name, obtainable in corpora.items() if obtainable == "full")
     partly = sorted(name for name, obtainable in corpora.items() if obtainable == "partly")
     partly_ids = _partly_obtainable_ids(named, vocab, out)
-    screen = card.screen if card else None
     processing = _first_match(lines, words.processing_words, screen)
     if processing:
         out.add("data.processing", at(processing), f"describes processing: {quote(processing.text)}", "medium")
     size = _first_match(lines, words.size_phrase, screen)
     identifies = bool(named or public or partly or partly_ids or pages)
-    generic = _generic(lines, prose, vocab)
+    generic = _generic(lines, prose, vocab, screen)
     if generic and not identifies:
         out.add("data.described", at(generic[0]), f"only a generic phrase ({generic[1].reason}): {quote(generic[0].text)}",
                 "medium")
@@ -548,7 +553,7 @@ def _sections(card: ParsedCard | None, heading_pattern: str) -> list[Section]:
     return [s for s in card.sections if rule.search(s.title)] if card else []
 
 
-def _data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
+def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     """Lines that speak about training data.
 
     Those in data or training sections, those in a sentence saying what the model was
@@ -648,21 +653,21 @@ def _introduces_list(prose: Prose, line: Line, vocab: Vocabulary) -> bool:
                 and re.search(vocab.data.list_intro, sentence, re.IGNORECASE))
 
 
-def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted) -> dict[str, Obtainable]:
+def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted,
+             screen: LineScreen | None = None) -> dict[str, Obtainable]:
     """Corpora named as training sources, by how far they can be obtained.
 
-    A name kept out of the data or given as a part of another is not a source.
+    A name kept out of the data or given as a part of another is not a source. `screen`:
+    the word screen of `lines` (the card's, when not given).
     """
     found: dict[str, Obtainable] = {}
-    any_corpus = vocab.data.any_corpus
-    # Screened on the raw line: markup removal only puts spaces between its words.
-    hits = prose.card.screen.lines_with(any_corpus) if prose else None
-    flat = [(ln, text) for ln in lines if (hits is None or ln.number in hits) and any_corpus.search(text := plain(ln.text))]
+    matches = _corpus_matches(lines, prose, vocab, screen)
     # Corpora the data lines name anywhere: what "a Common Crawl-based dataset" may refer to.
-    named = frozenset(c.name for c in vocab.data.corpora if any(c.regex.search(text) for _, text in flat))
-    for corpus in vocab.data.corpora:
-        for line, text in flat:
-            match = corpus.regex.search(text)
+    named = frozenset(c.name for i, c in enumerate(vocab.data.corpora)
+                      if any(i in by_corpus for _, _, by_corpus in matches))
+    for index, corpus in enumerate(vocab.data.corpora):
+        for line, _, by_corpus in matches:
+            match = by_corpus.get(index)
             if not match:
                 continue
             why_not = _not_a_source(prose, line, match.group(0), corpus, vocab, named) if prose else None
@@ -679,6 +684,32 @@ def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Ext
             out.add(_CORPUS_SIGNAL[corpus.obtainable], at(line),
                     f"names {corpus.name}, {_OBTAINABLE[corpus.obtainable]} ({corpus.reason})", "medium")
             break
+    return found
+
+
+def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
+                    screen: LineScreen | None = None) -> list[tuple[Line, str, dict[int, re.Match[str]]]]:
+    """The lines naming a corpus, in order: each with its text (markup removed) and the
+    first match of each corpus named there, by the corpus's index in the vocabulary.
+
+    Each corpus is tried only on the lines holding one of its words (the card's word
+    screen, on the raw line: markup removal only puts spaces between its words), once:
+    trying every corpus (and all of them at once first) on every data line was a tenth
+    of a card's reading.
+    """
+    corpora = vocab.data.corpora
+    screen = screen or (prose.card.screen if prose else None)
+    hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None)
+            for index, corpus in enumerate(corpora)]
+    found = []
+    for line in lines:
+        candidates = [(index, corpus) for index, corpus, numbers in hits if numbers is None or line.number in numbers]
+        if not candidates:
+            continue
+        text = plain(line.text)
+        by_corpus = {index: match for index, corpus in candidates if (match := corpus.regex.search(text))}
+        if by_corpus:
+            found.append((line, text, by_corpus))
     return found
 
 
@@ -777,14 +808,16 @@ def _first_match(lines: list[Line], pattern: str, screen: LineScreen | None = No
     return next((line for line in lines if (hits is None or line.number in hits) and rule.search(line.text)), None)
 
 
-def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary) -> tuple[Line, PatternWithReason] | None:
-    """The first vague summary of the data, outside limitations, bias and risk sections."""
+def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
+             screen: LineScreen | None = None) -> tuple[Line, PatternWithReason] | None:
+    """The first vague summary of the data, outside limitations, bias and risk sections
+    (`screen`: the word screen of `lines`; the card's, when not given)."""
     # Lines under such a heading, collected once (sections nest at most six deep, so this
     # stays linear where asking each line for its headings would not).
     skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
             for line in s.lines}
     # Screened on the raw line: markup removal only puts spaces between its words.
-    screen = prose.card.screen if prose else None
+    screen = screen or (prose.card.screen if prose else None)
     by_rule = [(r, screen.lines_with(r.regex) if screen else None) for r in vocab.data.generic_phrases]
     anywhere = screen.lines_with_any(r.regex for r in vocab.data.generic_phrases) if screen else None
     for line in lines:
@@ -950,8 +983,10 @@ def _framework_tags(snapshot: ModelSnapshot, vocab: Vocabulary, out: Extracted, 
     General libraries (no `kind`) say nothing about this model's own code.
     """
     for tag in snapshot.tags:
+        if ":" in tag:  # a key:value tag (license:, dataset:, base_model:) names no codebase: not matched at all
+            continue
         framework = next((f for f in vocab.code.frameworks if f.kind and f.regex.search(tag.lower())), None)
-        if framework and ":" not in tag:
+        if framework:
             found.by_kind["finetune"].append(f"{tag} (Hub tag)")
             out.add("code.finetune", "tags", f"tagged {tag}: {framework.reason}; no recipe of this model is named",
                     "medium")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from openness.evidence.card import Line, plain
@@ -35,10 +34,12 @@ class DeclaredParent:
 
 
 def declared_parents(snapshot: ModelSnapshot, vocab: Vocabulary, weight_kinds: set[str],
-                     adapter_only: bool, prose: Prose | None = None) -> list[DeclaredParent]:
+                     adapter_only: bool, prose: Prose | None = None,
+                     read: list[Line] | None = None) -> list[DeclaredParent]:
     """Parents from card metadata, then the Hub's `baseModels`, then `base_model:` tags.
 
-    Only when none of those names a parent is the card text read (`prose`).
+    Only when none of those names a parent is the card text read (`prose`; `read`: its
+    lines_read, when the caller has them).
     """
     relations = vocab.lineage.relations
     named: dict[str, tuple[str, str]] = {}   # lower-case id -> (id as written, where named)
@@ -68,7 +69,7 @@ def declared_parents(snapshot: ModelSnapshot, vocab: Vocabulary, weight_kinds: s
             note(parts[2], "tags", parts[1], "tags")
     card_relation = snapshot.card_data.get("base_model_relation")
     if not named and prose is not None:
-        found = text_parents(prose, vocab, snapshot.repo_id)
+        found = text_parents(prose, vocab, snapshot.repo_id, read)
         if found:
             return _with_relations(found, card_relation, vocab, weight_kinds, adapter_only, snapshot.repo_id)
     fallback = _inferred(len(named), vocab, weight_kinds, adapter_only, snapshot.repo_id)
@@ -135,14 +136,15 @@ _MAX_NAME = 100
 _MAX_MERGED = 8
 
 
-def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str) -> list[_Named]:
+def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str, read: list[Line] | None = None) -> list[_Named]:
     """Parents the card names in its text: a field or badge first, else the first sentence.
 
     The first statement that names something other than the model itself decides; the
-    work is one pass over the lines read, so a card repeating a name is still linear.
+    work is one pass over the lines read (`read`, when the caller has them), so a card
+    repeating a name is still linear.
     """
     words = vocab.lineage.text_parents
-    lines = _lines_read(prose, words)
+    lines = lines_read(prose, words) if read is None else read
     if not lines:
         return []
     own = repo_id.lower()
@@ -151,7 +153,7 @@ def text_parents(prose: Prose, vocab: Vocabulary, repo_id: str) -> list[_Named]:
             or _from_phrases(prose, lines, words, own, hub_ids))
 
 
-def _lines_read(prose: Prose, words: TextParents) -> list[Line]:
+def lines_read(prose: Prose, words: TextParents) -> list[Line]:
     """The opening paragraphs and the model-details sections, without news or usage."""
     read_here, skip = words.compiled["sections"], words.compiled["skip_sections"]
     # Each heading is matched once, when it opens: testing the titles above every line
@@ -159,21 +161,26 @@ def _lines_read(prose: Prose, words: TextParents) -> list[Line]:
     opened = {s.first: (s.rank, bool(skip.search(s.title)), bool(read_here.search(s.title)))
               for s in prose.card.sections}
     path: list[tuple[int, bool, bool]] = []  # (rank, skipped, read) of the headings above
-    paragraphs_seen: set[int] = set()
+    skipped = read = False  # whether a heading above is skipped, or read: asked per heading, not per line
+    # A paragraph's lines are consecutive among the card's lines, so paragraphs are counted
+    # as they start.
+    paragraphs_seen, last = 0, None
+    first_paragraphs, paragraphs = words.first_paragraphs, prose.paragraphs
     out = []
     for line in prose.card.lines:
-        if line.number in opened:
-            heading = opened[line.number]
+        heading = opened.get(line.number)
+        if heading is not None:
             while path and path[-1][0] >= heading[0]:
                 path.pop()
             path.append(heading)
+            skipped, read = any(s for _, s, _ in path), any(r for _, _, r in path)
             continue
-        para = prose.paragraphs.get(line.number)
-        if para is not None:
-            paragraphs_seen.add(id(para))
-        if any(skipped for _, skipped, _ in path):
+        para = paragraphs.get(line.number)
+        if para is not None and para is not last:
+            paragraphs_seen, last = paragraphs_seen + 1, para
+        if skipped:
             continue
-        if len(paragraphs_seen) <= words.first_paragraphs or any(read for _, _, read in path):
+        if read or paragraphs_seen <= first_paragraphs:
             out.append(line)
     return out
 
@@ -233,6 +240,7 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
                   hub_ids: dict[str, set[str]]) -> list[_Named]:
     """The first sentence whose words introduce a parent, in card order."""
     seen: set[int] = set()
+    held = _paragraphs_holding(prose, words.phrases)
     for line in lines:
         para = prose.paragraphs.get(line.number)
         if para is None or id(para) in seen:
@@ -242,8 +250,8 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
             continue
         starts = sorted((offset, number) for number, offset in para.starts.items())
         hits = []
-        for phrase in words.phrases:
-            if _may_hold(prose, phrase.regex, para.starts):
+        for phrase, may_hold in held:
+            if may_hold is None or id(para) in may_hold:
                 hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
         for start, end, phrase in sorted(hits, key=lambda h: h[0]):
             found = _phrase_parents(para.text, end, phrase, words, own, hub_ids)
@@ -254,10 +262,16 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
     return []
 
 
-def _may_hold(prose: Prose, pattern: re.Pattern[str], numbers: Iterable[int]) -> bool:
-    """False only when `pattern` cannot match text made of the words of lines `numbers`."""
-    hits = prose.card.screen.lines_with(pattern)
-    return hits is None or any(number in hits for number in numbers)
+def _paragraphs_holding(prose: Prose, phrases: list[ParentPhrase]) -> list[tuple[ParentPhrase, set[int] | None]]:
+    """Each phrase with the paragraphs (by id) it might match: those with a line holding one
+    of its words; None when that may be any. Found from the lines the card's word screen
+    names, so asking each paragraph about each phrase costs a set lookup."""
+    held: list[tuple[ParentPhrase, set[int] | None]] = []
+    for phrase in phrases:
+        hits = prose.card.screen.lines_with(phrase.regex)
+        held.append((phrase, None if hits is None else
+                     {id(para) for number in hits if (para := prose.paragraphs.get(number)) is not None}))
+    return held
 
 
 def sibling_entry(text: str, words: TextParents, own: str) -> bool:
@@ -375,8 +389,10 @@ def _with_relations(found: list[_Named], card_relation: object, vocab: Vocabular
     return parents
 
 
-def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary) -> tuple[str, str] | None:
-    """(where, what) when the repo's name, its tags or its card say the weights were edited without training."""
+def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
+                read: list[Line] | None = None) -> tuple[str, str] | None:
+    """(where, what) when the repo's name, its tags or its card say the weights were edited without training
+    (`read`: the card's lines_read, when the caller has them)."""
     words = vocab.lineage.weight_edits
     places = [("repo id", snapshot.repo_id.split("/")[-1].replace("-", " ").replace("_", " ")),
               *(("tags", tag) for tag in snapshot.tags)]
@@ -385,7 +401,9 @@ def weight_edit(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary)
         if found:
             return where, found
     hits = prose.card.screen.lines_with_any(edit.regex for edit in words.statements) if prose is not None else None
-    for line in _lines_read(prose, vocab.lineage.text_parents) if prose is not None else []:
+    if prose is not None and read is None:
+        read = lines_read(prose, vocab.lineage.text_parents)
+    for line in read or []:
         if hits is not None and line.number not in hits:
             continue
         found = _first_hit(words.statements, line.text)

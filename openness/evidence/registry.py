@@ -25,7 +25,7 @@ from openness.evidence.components import COMPONENT_SIGNALS
 from openness.evidence.documents import documents
 from openness.evidence.frontmatter import read_front_matter
 from openness.evidence.licences import classify
-from openness.evidence.lineage import DeclaredParent, declared_parents, weight_edit
+from openness.evidence.lineage import DeclaredParent, declared_parents, lines_read, weight_edit
 from openness.evidence.prose import Prose, read_prose
 from openness.evidence.terms import CLASS_ORDER, Licences, Vocabulary
 from openness.models import MAX_CARD_BYTES, LicenseVerdict, ModelSnapshot
@@ -163,9 +163,11 @@ REFINEMENTS = (
 
 
 def _data(reading: Reading) -> extractors.Extracted:
-    named = extractors.datasets_named(reading.snapshot, reading.prose, reading.vocab)
+    # The training-data lines are read once: both steps need them (a tenth of a card's reading).
+    lines = extractors.data_lines(reading.prose, reading.vocab)
+    named = extractors.datasets_named(reading.snapshot, reading.prose, reading.vocab, lines)
     reading.found["datasets"] = named
-    return extractors.data(reading.snapshot, reading.prose, reading.vocab, named)
+    return extractors.data(reading.snapshot, reading.prose, reading.vocab, named, lines)
 
 
 def _code(reading: Reading) -> extractors.Extracted:
@@ -195,10 +197,12 @@ def lineage_part(reading: Reading) -> extractors.Extracted:
     """The lineage extractor: declared parents (reading the weight kinds found before) and
     whether the weights were edited without training."""
     kinds = {k for k in str(reading.signals["weights.kinds"]).split(", ") if k != "none"}
+    # The lines both steps read in the card text, picked out once.
+    read = lines_read(reading.prose, reading.vocab.lineage.text_parents) if reading.prose else None
     parents = declared_parents(reading.snapshot, reading.vocab, kinds, bool(reading.signals["weights.adapter_only"]),
-                               reading.prose)
+                               reading.prose, read)
     reading.found["parents"] = parents
-    return _lineage(parents, weight_edit(reading.snapshot, reading.prose, reading.vocab))
+    return _lineage(parents, weight_edit(reading.snapshot, reading.prose, reading.vocab, read))
 
 
 def _card_facts(snapshot: ModelSnapshot) -> tuple[ModelSnapshot, extractors.Extracted]:

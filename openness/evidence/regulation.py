@@ -392,10 +392,10 @@ def _candidates(card: ParsedCard, *patterns: re.Pattern[str]) -> Sequence[Line]:
 def _code_snippet(snapshot: ModelSnapshot) -> int | None:
     """The line of the card's first fenced code block (the parsed card leaves them out)."""
     text = snapshot.card.text if snapshot.card.status == "ok" else None
-    if not text:
+    if not text or ("```" not in text and "~~~" not in text):  # no fence anywhere: no line to look for
         return None
     for number, line in enumerate(text.splitlines()[:20_000], start=1):
-        if _FENCE_LINE.match(line):
+        if ("```" in line or "~~~" in line) and _FENCE_LINE.match(line):
             return number
     return None
 
