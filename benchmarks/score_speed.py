@@ -283,6 +283,7 @@ def cpu(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: Pa
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--baseline", type=Path, help="an older checkout to time beside this one (e.g. a worktree of main)")
+    ap.add_argument("--tree", type=Path, default=HERE.parent, help="the checkout timed as 'after' (default: this one)")
     ap.add_argument("--shared", type=Path, default=HERE.parents[1] / "shared")
     ap.add_argument("--warm-n", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
@@ -297,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     shared = args.shared if (args.shared / "hub" / "serve.py").is_file() else Path("/work/shared")
     if not (shared / "hub" / "serve.py").is_file():
         sys.exit(f"score_speed: no hub/serve.py under {args.shared}; pass --shared DIR")
-    trees = {"after": HERE.parent}
+    trees = {"after": args.tree.resolve()}
     if args.baseline:
         trees = {"before": args.baseline.resolve(), **trees}
     taken: set[int] = set()
