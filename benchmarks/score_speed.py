@@ -145,6 +145,7 @@ def _free_port(taken: set[int]) -> int:
 def serve(script: Path, root: Path, latency_ms: float, taken: set[int], work: Path) -> Iterator[StandIn]:
     port = _free_port(taken)
     url_file = work / f"url-{port}"
+    url_file.unlink(missing_ok=True)  # a stopped server's, on the same port
     proc = subprocess.Popen([PYTHON, str(script), "--root", str(root), "--port", str(port),
                              "--latency-ms", str(latency_ms), "--url-file", str(url_file)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

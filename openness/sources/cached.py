@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from openness.cache import DiskCache, is_commit
+from openness.cache import DiskCache, VerdictCache, is_commit
 from openness.errors import NotCached, SourceError
 from openness.models import CardFile, DatasetSnapshot, LicenceText, ModelRef, ModelSnapshot
 from openness.sources.hub import HubFacts, check_dataset_id, model_snapshot
@@ -71,6 +71,25 @@ class CachedHubSource:
     @property
     def announced_budget(self) -> Budget | None:
         return self.source.announced_budget
+
+    # -- what a run keeps beside the snapshots --------------------------------------------
+    def verdict_cache(self, key: str) -> VerdictCache:
+        """Finished scorecards under `key` (openness.cache.verdict_key), in this identity's tree."""
+        cache = self._cache
+        return VerdictCache(cache.folder, f"{key}:offline={cache.offline}", refresh=cache.refresh)
+
+    def holds(self, ref: ModelRef, sha: str) -> bool:
+        """Whether fetching `ref` again, now known to be at `sha`, costs no request: its
+        revision is that commit, or a fresh ref says so, and the snapshot is on disk. A
+        run then need not keep the snapshot in memory (openness.run)."""
+        cache = self._cache
+        if not is_commit(ref.revision):
+            answer = cache.ref("model", ref.repo_id, ref.revision)
+            if answer is None or answer.sha != sha:
+                return False
+        elif ref.revision != sha:
+            return False
+        return cache.holds_model(ref.repo_id, sha)
 
     # -- MetadataSource ---------------------------------------------------------------
     def is_cached(self, ref: ModelRef) -> bool:
