@@ -286,6 +286,7 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             found = list(pool.map(kept, texts)) if verdicts is not None else [None] * len(texts)
             if not texts or None in found:
                 run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
+                run.use_processes(found.count(None))  # here too: before threads judge, never from one
             cards = list(pool.map(one, texts, found))
         except KeyboardInterrupt:  # do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)

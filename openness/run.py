@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
     from openness.evidence.datasets import DatasetLookup
     from openness.rubric.lineage import ParentOutcome
 
-__all__ = ["MAX_LINEAGE_ENTRIES", "Memo", "ScoringRun", "Trace"]
+__all__ = ["MAX_LINEAGE_ENTRIES", "Memo", "ScoringRun", "Trace", "worker_count"]
+
+log = logging.getLogger("openness.run")
 
 
 def __getattr__(name: str) -> Any:
@@ -65,6 +68,10 @@ class Memo(Generic[K, V]):
     def get(self, key: K, compute: Callable[[], V], pool: Executor | None = None) -> V:
         """The value for `key`, computing it if nobody has yet."""
         return self.future(key, compute, pool).result()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._futures)
 
     def forget(self, key: K) -> None:
         """Drop the value kept for `key` (whoever holds its future still gets it); the next
@@ -123,6 +130,7 @@ class ScoringRun:
         self._load_judge: Callable[[], Judge] | None = judge if callable(judge) else None
         self._judge_lock = threading.Lock()
         self._verdicts = verdicts
+        self._workers: _Workers | None = None
         holds = getattr(source, "holds", None)
         self._holds: _HoldsSnapshots | None = source if callable(holds) else None  # type: ignore[assignment]
         self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="openness-fetch")
@@ -140,6 +148,17 @@ class ScoringRun:
         # After Ctrl-C nobody wants the answers in flight: leave without waiting for them.
         interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
         self._pool.shutdown(wait=not interrupted, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.close(wait=not interrupted)
+
+    def use_processes(self, models: int) -> int:
+        """Judge in worker processes when `models` are enough to pay for starting them
+        (see `worker_count`); call it on the main thread, before the batch is scored.
+        Returns how many were started (0: judging stays in this process)."""
+        count = worker_count(models)
+        if count and self._workers is None:
+            self._workers = _Workers.start(self.judge, count)
+        return self._workers.count if self._workers else 0
 
     @property
     def judge(self) -> Judge:
@@ -209,6 +228,11 @@ class ScoringRun:
         again without a request (a disk cache): a batch then holds scorecards, not cards."""
         if self._holds is not None and card.revision and self._holds.holds(ref, card.revision):
             self._snapshots.forget(str(ref).lower())
+
+    @property
+    def snapshots_held(self) -> int:
+        """How many model snapshots the run keeps in memory now (finished models' are let go)."""
+        return len(self._snapshots)
 
     def rubric_ref(self, kept: Iterable[CachedVerdict] = ()) -> RubricRef:
         """Which rubric judged the run: the judge's, or, when none was loaded, the verdicts'."""
@@ -288,7 +312,10 @@ class ScoringRun:
         """The model's own assessment, and the state of each lookup it rests on (None: unknown)."""
         from openness.assess import assess_own, lookups_needed, read_card
 
-        found = read_card(snapshot, self._judge)
+        workers = self._workers
+        found: Any = workers.call(_read_card_job, snapshot) if workers else _NOT_RUN
+        if found is _NOT_RUN:
+            found = read_card(snapshot, self._judge)
         needed = lookups_needed(found, repos=self._code_host is not None)
         self._prefetch(needed, parents=prefetch_parents)
         datasets = {d: self._dataset_future(d).result() for d in needed.datasets}
@@ -296,7 +323,10 @@ class ScoringRun:
         deps: list[Dependency | None] = [_dependency_of("dataset", d, _dataset_state(lookup))
                                          for d, lookup in datasets.items()]
         deps += [_dependency_of("repo", repo, _repo_state(read)) for repo, read in repos.items()]
-        return assess_own(snapshot, found, datasets, repos, self._judge), deps
+        own: Any = workers.call(_assess_own_job, snapshot, found, _portable(datasets), repos) if workers else _NOT_RUN
+        if own is _NOT_RUN:
+            own = assess_own(snapshot, found, datasets, repos, self._judge)
+        return own, deps
 
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
         from openness.assess import error_card, join, lookups_needed
@@ -388,3 +418,121 @@ def _as_dependencies(deps: "Iterable[Dependency | None]") -> "tuple[Dependency, 
     """The dependencies, or None when any is unknown."""
     found = list(deps)
     return None if any(dep is None for dep in found) else tuple(found)  # type: ignore[arg-type]
+
+
+# ---- worker processes for the CPU part -----------------------------------------------------
+
+PROCESSES_VARIABLE = "OPENNESS_PROCESSES"
+"""0: judge in this process; N: N worker processes whatever the batch; unset: automatic."""
+MIN_MODELS_FOR_PROCESSES = 48
+"""Models to judge below which worker processes cost more than they save (measured with
+benchmarks/score_speed.py --only cpu: forking two workers and shipping cards to them pays
+off from a few dozen models on two cores)."""
+
+
+def worker_count(models: int) -> int:
+    """How many worker processes a batch of `models` to judge gets: one a core, when there
+    are two cores or more and enough models; OPENNESS_PROCESSES overrides."""
+    import os
+
+    asked = os.environ.get(PROCESSES_VARIABLE, "").strip()
+    if asked.isdigit():
+        return min(int(asked), 64)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores if cores > 1 and models >= MIN_MODELS_FOR_PROCESSES else 0
+
+
+_NOT_RUN = object()
+"""What a worker call gives when the workers could not run it (the caller judges in-process)."""
+_worker_judge: "Judge | None" = None
+
+
+def _start_worker(judge: "Judge") -> None:
+    global _worker_judge
+    _worker_judge = judge
+
+
+def _ready() -> bool:
+    return True
+
+
+def _read_card_job(snapshot: ModelSnapshot) -> object:
+    from openness.assess import read_card
+
+    assert _worker_judge is not None
+    return read_card(snapshot, _worker_judge)
+
+
+def _assess_own_job(snapshot: ModelSnapshot, found: object, datasets: "dict[str, object]",
+                    repos: "dict[str, CodeRepoSnapshot]") -> object:
+    from openness.assess import assess_own
+
+    assert _worker_judge is not None
+    return assess_own(snapshot, found, _restored(datasets), repos, _worker_judge)  # type: ignore[arg-type]
+
+
+def _portable(datasets: "dict[str, DatasetLookup]") -> "dict[str, object]":
+    """Dataset lookups as a worker can receive them: a SourceError does not survive pickling
+    (its constructor takes two arguments), so a failed lookup travels as its parts."""
+    return {d: ("error", type(lookup), lookup.repo, str(lookup)[len(lookup.repo) + 2:])
+            if isinstance(lookup, SourceError) else lookup for d, lookup in datasets.items()}
+
+
+def _restored(datasets: "dict[str, object]") -> "dict[str, DatasetLookup]":
+    return {d: value[1](value[2], value[3]) if isinstance(value, tuple) else value  # type: ignore[misc]
+            for d, value in datasets.items()}
+
+
+class _Workers:
+    """A process pool for the pure middle (read_card, assess_own): threads fetch, processes
+    judge, so a second core is used. Any failure of the pool itself (it cannot start, a
+    worker dies, a value does not pickle) turns it off and the run judges in-process: the
+    output is the same either way."""
+
+    def __init__(self, pool: "Executor", count: int) -> None:
+        self._pool: Executor | None = pool
+        self.count = count
+
+    @classmethod
+    def start(cls, judge: "Judge", count: int) -> "_Workers | None":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where there is one: the workers inherit the loaded judge and code, and start
+        # in milliseconds. They are started here, on the calling thread, all at once.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        try:
+            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method),
+                                       initializer=_start_worker, initargs=(judge,))
+            pool.submit(_ready).result()
+        except Exception:  # no processes here (a sandbox, no /dev/shm): judge in-process
+            log.debug("worker processes unavailable; judging in-process", exc_info=True)
+            return None
+        return cls(pool, count)
+
+    def call(self, job: "Callable[..., object]", *args: object) -> object:
+        """`job(*args)` in a worker; _NOT_RUN when the pool failed (not when the job raised)."""
+        from concurrent.futures.process import BrokenProcessPool
+        from pickle import PicklingError
+
+        pool = self._pool
+        if pool is None:
+            return _NOT_RUN
+        try:
+            future = pool.submit(job, *args)
+        except (BrokenProcessPool, RuntimeError, PicklingError, TypeError):
+            self._pool = None
+            return _NOT_RUN
+        try:
+            return future.result()
+        except (BrokenProcessPool, PicklingError):
+            log.debug("a worker process failed; judging in-process from now on", exc_info=True)
+            self._pool = None
+            return _NOT_RUN
+
+    def close(self, wait: bool = True) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -192,3 +192,49 @@ def test_verdicts_of_a_token_stay_in_its_identity_tree(tmp_path):
     compare(["org/other"], source=source, repos=False)
     kept = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("verdicts/**/*.json")]
     assert len(kept) == 1 and "/identities/" in kept[0] and "hf_secret_token" not in kept[0]
+
+
+# ---- streaming: a finished model's snapshot is let go; results come in order --------------
+
+def test_a_batch_keeps_no_snapshot_of_a_finished_model(tmp_path):
+    from openness.assess import Judge
+    from openness.run import ScoringRun
+
+    hub = Hub()
+    hub.models.update({f"org/m{i}": (card("org/base"), SHA) for i in range(12)})
+    source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+    with ScoringRun(source, Judge.load(), jobs=4) as run:
+        for i in range(12):
+            run.score(ModelRef.parse(f"org/m{i}"))
+        assert run.snapshots_held == 1  # the shared parent's, whatever the batch's size
+
+
+def test_cards_stream_out_as_they_finish_and_the_report_keeps_the_order_asked(tmp_path):
+    hub = Hub()
+    ids = ["org/other", "org/child", "org/base"]
+    for _ in range(2):  # judged, then answered from verdicts
+        seen: list[str] = []
+        report = run(tmp_path, hub, ids=ids, on_scored=lambda c: seen.append(c.repo_id))
+        assert [c.repo_id for c in report.scorecards] == ids and sorted(seen) == sorted(ids)
+
+
+# ---- worker processes: the same output as in-process ----------------------------------------
+
+def test_worker_processes_give_what_judging_in_process_gives(tmp_path, monkeypatch):
+    from openness.assess import Judge
+    from openness.run import ScoringRun
+
+    hub = Hub()
+    hub.datasets["data/gone"] = ModelNotFound("dataset data/gone", "no such dataset")  # an error crosses too
+    hub.models["org/child"] = (card("org/base", ("data/set", "data/gone")), SHA)
+    refs = [ModelRef.parse(i) for i in ("org/child", "org/other", "org/missing")]
+    judge = Judge.load()
+    cards = {}
+    for processes in ("0", "2"):
+        monkeypatch.setenv("OPENNESS_PROCESSES", processes)
+        source = CachedHubSource(hub, DiskCache(tmp_path / processes, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+        with ScoringRun(source, judge, jobs=2) as scoring:
+            assert scoring.use_processes(len(refs)) == int(processes)
+            cards[processes] = [scoring.score(ref) for ref in refs]
+            assert processes == "0" or scoring._workers is not None and scoring._workers._pool is not None  # never fell back
+    assert cards["2"] == cards["0"]
