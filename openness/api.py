@@ -28,10 +28,14 @@ def __getattr__(name: str) -> Any:
     """`Judge` and `error_card` as before, imported when first asked for: the judging code
     (regexes, rubric schema) costs more to import than a warm run answered from the
     verdict cache takes in all."""
-    if name in ("Judge", "error_card"):
-        from openness import assess
+    if name == "Judge":
+        from openness.assess import Judge
 
-        return getattr(assess, name)
+        return Judge
+    if name == "error_card":
+        from openness.assess import error_card
+
+        return error_card
     raise AttributeError(f"module 'openness.api' has no attribute {name!r}")
 
 

@@ -546,12 +546,14 @@ class VerdictCache(_Store):
     it reuses one (openness.run). Kept in the Hub cache's tree of the identity that read
     the model, so a token's answers stay apart as the snapshots do."""
 
-    def __init__(self, folder: Path, key: str, *, refresh: bool = False) -> None:
+    def __init__(self, folder: Path, key: str, *, refresh: bool = False,
+                 access: FolderAccess = FolderAccess(True, True)) -> None:
         self._base = folder / "verdicts"
         self._key = key
         self.refresh = refresh
         """Read nothing (a --refresh run judges everything again), still write."""
-        self._check_folder(self._base, says_from=self._base)  # a fault above is the Hub cache's to say
+        self.access = access
+        """The Hub cache's: it has said what is wrong with the folder, once."""
 
     def __repr__(self) -> str:
         return f"VerdictCache({str(self._base)!r})"

@@ -16,6 +16,7 @@ from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:
     from openness.assess import Judge, Lookups, OwnAssessment, Trace
+    from openness.evidence import EvidenceSet
     from openness.evidence.datasets import DatasetLookup
     from openness.rubric.lineage import ParentOutcome
 
@@ -27,11 +28,23 @@ log = logging.getLogger("openness.run")
 def __getattr__(name: str) -> Any:
     """The judging code is imported when first used, not with this module: a warm run
     answered from the verdict cache never needs it (see openness.api)."""
-    if name in ("MAX_LINEAGE_ENTRIES", "Trace"):
-        from openness import assess
+    if name == "MAX_LINEAGE_ENTRIES":
+        from openness.assess import MAX_LINEAGE_ENTRIES
 
-        return getattr(assess, name)
+        return MAX_LINEAGE_ENTRIES
+    if name == "Trace":
+        from openness.assess import Trace
+
+        return Trace
     raise AttributeError(f"module 'openness.run' has no attribute {name!r}")
+
+
+def read_card(snapshot: ModelSnapshot, judge: "Judge") -> "EvidenceSet":
+    """openness.assess.read_card, imported on first use; the run calls it through this
+    name (so a test may stand in for it, in-process and in forked workers alike)."""
+    from openness.assess import read_card as read
+
+    return read(snapshot, judge)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -310,7 +323,7 @@ class ScoringRun:
     def _own_and_lookups(self, snapshot: ModelSnapshot,
                          prefetch_parents: bool) -> "tuple[OwnAssessment, list[Dependency | None]]":
         """The model's own assessment, and the state of each lookup it rests on (None: unknown)."""
-        from openness.assess import assess_own, lookups_needed, read_card
+        from openness.assess import assess_own, lookups_needed
 
         workers = self._workers
         found: Any = workers.call(_read_card_job, snapshot) if workers else _NOT_RUN
@@ -460,8 +473,6 @@ def _ready() -> bool:
 
 
 def _read_card_job(snapshot: ModelSnapshot) -> object:
-    from openness.assess import read_card
-
     assert _worker_judge is not None
     return read_card(snapshot, _worker_judge)
 

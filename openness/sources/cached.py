@@ -76,7 +76,7 @@ class CachedHubSource:
     def verdict_cache(self, key: str) -> VerdictCache:
         """Finished scorecards under `key` (openness.cache.verdict_key), in this identity's tree."""
         cache = self._cache
-        return VerdictCache(cache.folder, f"{key}:offline={cache.offline}", refresh=cache.refresh)
+        return VerdictCache(cache.folder, f"{key}:offline={cache.offline}", refresh=cache.refresh, access=cache.access)
 
     def holds(self, ref: ModelRef, sha: str) -> bool:
         """Whether fetching `ref` again, now known to be at `sha`, costs no request: its
