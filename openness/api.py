@@ -15,7 +15,7 @@ from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:
     from openness.assess import Judge, Trace, error_card
-    from openness.cache import CachedVerdict, VerdictCache
+    from openness.cache import VerdictCache
     from openness.run import ScoringRun
 
 # The errors the functions below document raising are importable from here as well.
@@ -259,22 +259,19 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     # The Hub ignores the case of ids and a URL names the same repo: one row per model.
     texts = unique_model_texts([repo_ids] if isinstance(repo_ids, str) else list(repo_ids))
 
-    def kept(text: str) -> "CachedVerdict | None":
+    def kept(text: str) -> bool:
         try:
-            return run.kept_verdict(ModelRef.parse(text))
+            return run.may_have_verdict(ModelRef.parse(text))
         except Exception:  # scored (and its failure reported) the ordinary way below
-            return None
+            return False
 
-    def one(text: str, verdict: "CachedVerdict | None") -> Scorecard:
-        if verdict is not None:
-            card = verdict.card
-        else:
-            try:
-                card = score_text(text, run)
-            except Exception as exc:  # one model's hostile input must never end the whole batch
-                from openness.assess import error_card
+    def one(text: str) -> Scorecard:
+        try:
+            card = score_text(text, run)
+        except Exception as exc:  # one model's hostile input must never end the whole batch
+            from openness.assess import error_card
 
-                card = error_card(text, None, ScoringFailed(text, exc))
+            card = error_card(text, None, ScoringFailed(text, exc))
         if on_scored:
             on_scored(card)
         return card
@@ -287,16 +284,18 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     with ScoringRun(source, judge, jobs=jobs, code_host=hosted, verdicts=verdicts) as run:
         pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1)))
         try:
-            found = list(pool.map(kept, texts)) if verdicts is not None else [None] * len(texts)
-            if not texts or None in found:
+            # A look at the disk only (no request, nothing read): which models have a verdict
+            # kept. Those that do are checked as they are scored, streaming like the rest.
+            to_judge = len(texts) - sum(map(kept, texts)) if verdicts is not None else len(texts)
+            if to_judge or not texts:
                 run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
-                run.use_processes(found.count(None))  # here too: before threads judge, never from one
-            cards = list(pool.map(one, texts, found))
+                run.use_processes(to_judge)  # here too: before threads judge, never from one
+            cards = list(pool.map(one, texts))
         except KeyboardInterrupt:  # do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        rubric = run.rubric_ref(v for v in found if v is not None)
+        rubric = run.rubric_ref()
     return Report(tool_version=__version__, rubric=rubric, scorecards=cards, endpoint=address,
                   scored_at=datetime.now(timezone.utc).replace(microsecond=0))
 

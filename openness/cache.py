@@ -575,6 +575,10 @@ class VerdictCache(_Store):
             self._broken(path, "unexpected content")
             return None
 
+    def has(self, asked: str, sha: str) -> bool:
+        """Whether a verdict is kept for `asked` at `sha` (looked at, not read or checked)."""
+        return not self.refresh and self.access.reads and is_commit(sha) and self._path(asked, sha).is_file()
+
     def put(self, asked: str, sha: str, verdict: CachedVerdict) -> None:
         if not is_commit(sha):
             return

@@ -144,6 +144,7 @@ class ScoringRun:
         self._judge_lock = threading.Lock()
         self._verdicts = verdicts
         self._workers: _Workers | None = None
+        self._kept_rubric: RubricRef | None = None
         holds = getattr(source, "holds", None)
         self._holds: _HoldsSnapshots | None = source if callable(holds) else None  # type: ignore[assignment]
         self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="openness-fetch")
@@ -221,7 +222,19 @@ class ScoringRun:
             if future is None or state_of(future.result()) != recorded:
                 return None
         self._let_go(ref, kept.card)
+        self._kept_rubric = kept.rubric
         return kept
+
+    def may_have_verdict(self, ref: ModelRef) -> bool:
+        """Whether a verdict is kept for `ref`'s commit as the cache knows it now: a look at
+        the disk, no request and nothing read (the verdict's dependencies are checked when
+        the model is scored). A batch uses it to decide, before any work, whether it needs
+        the judge and worker processes at all."""
+        known = getattr(self._source, "known_commit", None)
+        if self._verdicts is None or not callable(known):
+            return False
+        sha = known(ref)
+        return isinstance(sha, str) and self._verdicts.has(ref.repo_id, sha)
 
     def _dependency(self, kind: str, name: str) -> "tuple[Future | None, Callable[[object], str | None]]":
         """The future answer for one recorded dependency, and how to read its state."""
@@ -247,11 +260,11 @@ class ScoringRun:
         """How many model snapshots the run keeps in memory now (finished models' are let go)."""
         return len(self._snapshots)
 
-    def rubric_ref(self, kept: Iterable[CachedVerdict] = ()) -> RubricRef:
-        """Which rubric judged the run: the judge's, or, when none was loaded, the verdicts'."""
-        if self._judge_value is None:
-            for verdict in kept:
-                return verdict.rubric
+    def rubric_ref(self) -> RubricRef:
+        """Which rubric judged the run: the judge's, or, when none was loaded, the verdicts'
+        reused (their key holds the rubric files and the profile, so they name the same)."""
+        if self._judge_value is None and self._kept_rubric is not None:
+            return self._kept_rubric
         return self.judge.ref
 
     def _judge_once(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":

@@ -78,18 +78,19 @@ class CachedHubSource:
         cache = self._cache
         return VerdictCache(cache.folder, f"{key}:offline={cache.offline}", refresh=cache.refresh, access=cache.access)
 
+    def known_commit(self, ref: ModelRef) -> str | None:
+        """The commit `ref` names as far as the cache knows now, without a request: the
+        revision itself when it is a commit, else a fresh ref's; None when it cannot say."""
+        if is_commit(ref.revision):
+            return ref.revision
+        answer = self._cache.ref("model", ref.repo_id, ref.revision)
+        return answer.sha if answer is not None and not answer.error_kind else None
+
     def holds(self, ref: ModelRef, sha: str) -> bool:
         """Whether fetching `ref` again, now known to be at `sha`, costs no request: its
         revision is that commit, or a fresh ref says so, and the snapshot is on disk. A
         run then need not keep the snapshot in memory (openness.run)."""
-        cache = self._cache
-        if not is_commit(ref.revision):
-            answer = cache.ref("model", ref.repo_id, ref.revision)
-            if answer is None or answer.sha != sha:
-                return False
-        elif ref.revision != sha:
-            return False
-        return cache.holds_model(ref.repo_id, sha)
+        return self.known_commit(ref) == sha and self._cache.holds_model(ref.repo_id, sha)
 
     # -- MetadataSource ---------------------------------------------------------------
     def is_cached(self, ref: ModelRef) -> bool:
