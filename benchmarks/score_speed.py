@@ -168,6 +168,9 @@ def serve(script: Path, root: Path, latency_ms: float, taken: set[int], work: Pa
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float
+    """User and system time of the run and the worker processes it waited for: steadier
+    than wall time on a machine that is busy with other work."""
     peak_rss_mb: float
     requests: int
     max_in_flight: int
@@ -204,7 +207,7 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
         digest = hashlib.sha256(json.dumps(doc["models"], sort_keys=True).encode()).hexdigest()[:12]
     except (ValueError, KeyError):
         scored, digest = -1, "(not JSON)"
-    return Run(seconds, usage.ru_maxrss / 1024, stats["total"], stats["max_in_flight"], proc.returncode,
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stats["total"], stats["max_in_flight"], proc.returncode,
                scored, digest)
 
 
@@ -216,7 +219,7 @@ def warm(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
     ids_file = work / "warm-ids.txt"
     ids_file.write_text("\n".join(ids[:args.warm_n]) + "\n")
     print(f"\n## warm re-run: {args.warm_n} real-card models, repos read (stand-in GitHub), jobs {args.jobs}")
-    print("tree       cold s  cold req  warm best s  warm median s  warm req  output")
+    print("tree       cold s  cold req  warm best s  warm median s  warm CPU s  warm req  output")
     with serve(shared / "hub" / "serve.py", root, 0, taken, work) as hub, \
             serve(shared / "github" / "serve.py", shared / "github" / "snapshot", 0, taken, work) as gh:
         for name, tree in trees.items():
@@ -225,8 +228,9 @@ def warm(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
             cold = run_score(tree, ids_file, home, hub, gh, jobs=args.jobs, repos=True)
             runs = [run_score(tree, ids_file, home, hub, gh, jobs=args.jobs, repos=True) for _ in range(args.repeats)]
             secs = [r.seconds for r in runs]
+            cpu = statistics.median(r.cpu_seconds for r in runs)
             print(f"{name:<9} {cold.seconds:7.2f}  {cold.requests:8d}  {min(secs):11.2f}  {statistics.median(secs):13.2f}"
-                  f"  {max(r.requests for r in runs):8d}  {runs[-1].stdout_digest}"
+                  f"  {cpu:10.2f}  {max(r.requests for r in runs):8d}  {runs[-1].stdout_digest}"
                   f"{'' if runs[-1].stdout_digest == cold.stdout_digest else ' (differs from cold!)'}")
 
 
@@ -237,7 +241,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
         build_synthetic_root(root, max(sizes))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
     print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}")
-    print("tree       models   wall s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
+    print("tree       models   wall s   CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
     with serve(shared / "hub" / "serve.py", root, args.latency_ms, taken, work) as hub:
         for n in sizes:
             ids_file = work / f"cold-{n}.txt"
@@ -247,7 +251,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
                 shutil.rmtree(home, ignore_errors=True)
                 run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False)
                 floor = run.requests / args.jobs * args.latency_ms / 1000
-                print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.requests:8d}  {run.max_in_flight:9d}  {floor:7.2f}"
+                print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.cpu_seconds:6.2f}  {run.requests:8d}  {run.max_in_flight:9d}  {floor:7.2f}"
                       f"  {run.seconds / floor if floor else float('nan'):10.2f}  {run.peak_rss_mb:11.1f}  "
                       f"{run.stdout_digest} ({run.scored} scored)")
                 shutil.rmtree(home, ignore_errors=True)
@@ -261,7 +265,7 @@ def cpu(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: Pa
         build_synthetic_root(root, max(max(sizes), 1000))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
     print("\n## CPU part: snapshots cached, no verdict cache; worker processes on (auto) and off")
-    print("tree/processes     models   wall s  output")
+    print("tree/processes     models   wall s   CPU s  output")
     with serve(shared / "hub" / "serve.py", root, 0, taken, work) as hub:
         for n in sizes:
             ids_file = work / f"cpu-{n}.txt"
@@ -272,14 +276,16 @@ def cpu(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: Pa
                 for label, value in (("auto", None), ("off", "0"), ("on", "2")):
                     if name != "after" and label != "auto":
                         continue
-                    secs = []
+                    secs, cpus = [], []
                     for _ in range(args.repeats):
                         for verdicts in home.glob("openness/*/*/verdicts"):
                             shutil.rmtree(verdicts)
                         extra = {"OPENNESS_PROCESSES": value} if value is not None else {}
                         run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, extra_env=extra)
                         secs.append(run.seconds)
-                    print(f"{name + '/' + label:<17} {n:7d}  {statistics.median(secs):7.2f}  {run.stdout_digest}")
+                        cpus.append(run.cpu_seconds)
+                    print(f"{name + '/' + label:<17} {n:7d}  {statistics.median(secs):7.2f}  {statistics.median(cpus):6.2f}"
+                          f"  {run.stdout_digest}")
 
 
 def calibrate(tree: Path, shared: Path) -> None:
@@ -308,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--warm-n", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sizes", default="250,500,1000", help="cold batch sizes (default: 250,500,1000)")
-    ap.add_argument("--cpu-sizes", default="50,100,250,500")
+    ap.add_argument("--cpu-sizes", default="25,50,100,250")
     ap.add_argument("--latency-ms", type=float, default=50.0)
     ap.add_argument("--jobs", type=int, default=16)
     ap.add_argument("--calibrate", action="store_true", help="only time reading a synthetic card against a real one")
