@@ -384,11 +384,14 @@ class DiskCache(_Store):
                 {"error_kind": error.kind, "error_message": message, "fetched_at": time.time()}))
 
     # -- files -----------------------------------------------------------------------
+    # Joined as text, made a Path once: a warm run builds thousands of these, and each
+    # pathlib `/` costs more than the file read it leads to.
     def _snapshot_path(self, kind: Kind, repo_id: str, sha: str, base: Path | None = None) -> Path:
-        return (base or self._base) / f"{kind}s" / _safe_id(repo_id) / f"{_safe(sha)}.json"
+        return Path(os.path.join(base or self._base, f"{kind}s", _safe_id_text(repo_id), f"{_safe(sha)}.json"))
 
     def _ref_path(self, kind: Kind, repo_id: str, revision: str | None, base: Path | None = None) -> Path:
-        return (base or self._base) / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"
+        return Path(os.path.join(base or self._base, "refs", f"{kind}s", _safe_id_text(repo_id),
+                                 f"{_safe(revision or 'main')}.json"))
 
 
 @dataclass(frozen=True)
@@ -594,7 +597,7 @@ class VerdictCache(_Store):
         # The id exactly as asked is in the name: the card shows the Hub's spelling, and
         # nothing should depend on two spellings agreeing.
         name = hashlib.sha256(f"{self._key}\0{asked}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
-        return self._base / _safe_id(asked) / _safe(sha) / f"{name}.json"
+        return Path(os.path.join(self._base, _safe_id_text(asked), _safe(sha), f"{name}.json"))
 
 
 def _safe(part: str) -> str:
@@ -605,4 +608,8 @@ def _safe(part: str) -> str:
 
 def _safe_id(repo_id: str) -> Path:
     """The Hub treats ids without regard to case; so does the cache."""
-    return Path(*(_safe(part) for part in repo_id.lower().split("/")))
+    return Path(_safe_id_text(repo_id))
+
+
+def _safe_id_text(repo_id: str) -> str:
+    return os.path.join(*(_safe(part) for part in repo_id.lower().split("/")))

@@ -213,17 +213,30 @@ class ScoringRun:
         disk alone, with no request and nothing judged."""
         if self._verdicts is None:
             return None
-        state = _model_state(self._snapshot_future(ref).result())
+        state = self._known_state("model", str(ref)) or _model_state(self._snapshot_future(ref).result())
         kept = self._verdicts.get(ref.repo_id, state) if state and not state.startswith("!") else None
         if kept is None:
             return None
-        futures = [(recorded, self._dependency(kind, name)) for kind, name, recorded in kept.depends_on]
-        for recorded, (future, state_of) in futures:
+        # What the cache knows without a request is enough for most; the rest are fetched,
+        # all at once, as a run fetches (a branch past its time-to-live is asked again).
+        pending = []
+        for kind, name, recorded in kept.depends_on:
+            known = self._known_state(kind, name)
+            if known is None:
+                pending.append((recorded, self._dependency(kind, name)))
+            elif known != recorded:
+                return None
+        for recorded, (future, state_of) in pending:
             if future is None or state_of(future.result()) != recorded:
                 return None
         self._let_go(ref, kept.card)
         self._kept_rubric = kept.rubric
         return kept
+
+    def _known_state(self, kind: str, name: str) -> str | None:
+        """A dependency's state from the source's cache alone, when it keeps one (else None)."""
+        known = getattr(self._source, "known_state", None)
+        return known(kind, name) if callable(known) else None
 
     def may_have_verdict(self, ref: ModelRef) -> bool:
         """Whether a verdict is kept for `ref`'s commit as the cache knows it now: a look at

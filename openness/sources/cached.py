@@ -86,6 +86,30 @@ class CachedHubSource:
         answer = self._cache.ref("model", ref.repo_id, ref.revision)
         return answer.sha if answer is not None and not answer.error_kind else None
 
+    def known_state(self, kind: str, name: str) -> str | None:
+        """What a model or dataset resolves to as far as the cache knows now, without a
+        request or reading a snapshot: its commit, or `!` and the lasting error a fresh ref
+        holds (as openness.run states a dependency); None when only a fetch can say."""
+        if kind == "model":
+            try:
+                ref = ModelRef.parse(name)
+            except Exception:  # the fetch says why
+                return None
+            if is_commit(ref.revision):
+                return ref.revision
+            answer = self._cache.ref("model", ref.repo_id, ref.revision)
+        elif kind == "dataset":
+            try:
+                check_dataset_id(name)
+            except SourceError:
+                return None
+            answer = self._cache.ref("dataset", name, None)
+        else:
+            return None
+        if answer is None:
+            return None
+        return f"!{answer.error_kind}" if answer.error_kind else answer.sha
+
     def holds(self, ref: ModelRef, sha: str) -> bool:
         """Whether fetching `ref` again, now known to be at `sha`, costs no request: its
         revision is that commit, or a fresh ref says so, and the snapshot is on disk. A
