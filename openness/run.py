@@ -1,6 +1,7 @@
 """One scoring run: fetches each repo and dataset at most once, walks lineage, joins verdicts."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import threading
@@ -541,6 +542,7 @@ class _Workers:
         # fork where there is one: the workers inherit the loaded judge and code, and start
         # in milliseconds. They are started here, on the calling thread, all at once.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        gc.freeze()  # a forked worker's collector then leaves the inherited objects (and their pages) alone
         try:
             pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method),
                                        initializer=_start_worker, initargs=(judge,))
@@ -548,6 +550,8 @@ class _Workers:
         except Exception:  # no processes here (a sandbox, no /dev/shm): judge in-process
             log.debug("worker processes unavailable; judging in-process", exc_info=True)
             return None
+        finally:
+            gc.unfreeze()
         return cls(pool, count)
 
     def call(self, job: "Callable[..., object]", *args: object) -> object:
