@@ -238,3 +238,13 @@ def test_worker_processes_give_what_judging_in_process_gives(tmp_path, monkeypat
             cards[processes] = [scoring.score(ref) for ref in refs]
             assert processes == "0" or scoring._workers is not None and scoring._workers._pool is not None  # never fell back
     assert cards["2"] == cards["0"]
+
+
+def test_a_broken_verdict_entry_is_judged_again_not_trusted(tmp_path, judged):
+    hub = Hub()
+    first = run(tmp_path, hub, ref_ttl_s=3600)
+    for entry in tmp_path.rglob("verdicts/**/*.json"):
+        entry.write_text('{"asked": "org/other"}\n{"repo_id": "forged"}')
+    judged.clear()
+    assert run(tmp_path, hub, ref_ttl_s=3600).scorecards == first.scorecards
+    assert judged["org/child"] == 1 and judged["org/other"] == 1
