@@ -561,24 +561,19 @@ class VerdictCache(_Store):
     def __repr__(self) -> str:
         return f"VerdictCache({str(self._base)!r})"
 
-    # An entry is two lines: a JSON header (the id asked, the rubric, the dependencies),
-    # then the scorecard as pydantic writes it, so that it is read and written by
-    # pydantic's own JSON code, the fastest there is here.
     def get(self, asked: str, sha: str) -> CachedVerdict | None:
         """The verdict kept for `asked` (a repo id as given) at commit `sha`, or None."""
         if self.refresh or not is_commit(sha):
             return None
         path = self._path(asked, sha)
-        text = self._read_text(path)
-        if text is None:
+        data = self._read_json(path)
+        if data is None:
             return None
         try:
-            head, _, card = text.partition("\n")
-            data = json.loads(head)
             if not isinstance(data, dict) or data.get("asked") != asked:
                 raise ValueError("another id")
             deps = tuple((str(k), str(i), str(s)) for k, i, s in data["depends_on"])
-            return CachedVerdict(Scorecard.model_validate_json(card), RubricRef.model_validate(data["rubric"]), deps)
+            return CachedVerdict(Scorecard.model_validate(data["card"]), RubricRef.model_validate(data["rubric"]), deps)
         except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
             self._broken(path, "unexpected content")
             return None
@@ -596,7 +591,9 @@ class VerdictCache(_Store):
             card = verdict.card.model_dump_json()
         except ValueError:  # text JSON cannot hold (a lone surrogate from a card): not kept
             return
-        self._write(self._path(asked, sha), f"{head}\n{card}")
+        # One JSON document, the scorecard as pydantic writes it (its own JSON code, the
+        # fastest here) spliced in as the last member.
+        self._write(self._path(asked, sha), f'{head[:-1]}, "card": {card}}}')
 
     def _path(self, asked: str, sha: str) -> Path:
         # The id exactly as asked is in the name: the card shows the Hub's spelling, and

@@ -244,7 +244,7 @@ def test_a_broken_verdict_entry_is_judged_again_not_trusted(tmp_path, judged):
     hub = Hub()
     first = run(tmp_path, hub, ref_ttl_s=3600)
     for entry in tmp_path.rglob("verdicts/**/*.json"):
-        entry.write_text('{"asked": "org/other"}\n{"repo_id": "forged"}')
+        entry.write_text('{"asked": "org/other", "card": {"repo_id": "forged"}}')
     judged.clear()
     assert run(tmp_path, hub, ref_ttl_s=3600).scorecards == first.scorecards
     assert judged["org/child"] == 1 and judged["org/other"] == 1
