@@ -472,7 +472,9 @@ off from a few dozen models on two cores)."""
 
 def worker_count(models: int) -> int:
     """How many worker processes a batch of `models` to judge gets: one a core, when there
-    are two cores or more and enough models; OPENNESS_PROCESSES overrides."""
+    are two cores or more, enough models, and a core to spare (the load average leaves one
+    idle: on a machine busy with other work, workers only add pickling and forks, measured
+    with benchmarks/score_speed.py); OPENNESS_PROCESSES overrides."""
     import os
 
     asked = os.environ.get(PROCESSES_VARIABLE, "").strip()
@@ -482,7 +484,11 @@ def worker_count(models: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return cores if cores > 1 and models >= MIN_MODELS_FOR_PROCESSES else 0
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return cores if cores > 1 and models >= MIN_MODELS_FOR_PROCESSES and busy <= cores - 1 else 0
 
 
 _NOT_RUN = object()

@@ -248,3 +248,21 @@ def test_a_broken_verdict_entry_is_judged_again_not_trusted(tmp_path, judged):
     judged.clear()
     assert run(tmp_path, hub, ref_ttl_s=3600).scorecards == first.scorecards
     assert judged["org/child"] == 1 and judged["org/other"] == 1
+
+
+def test_worker_processes_only_for_a_batch_that_pays_for_them(monkeypatch):
+    import os
+
+    from openness.run import MIN_MODELS_FOR_PROCESSES, worker_count
+
+    monkeypatch.delenv("OPENNESS_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert worker_count(MIN_MODELS_FOR_PROCESSES) == 2 and worker_count(MIN_MODELS_FOR_PROCESSES - 1) == 0
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))  # no core to spare
+    assert worker_count(1000) == 0
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert worker_count(1000) == 0
+    monkeypatch.setenv("OPENNESS_PROCESSES", "3")
+    assert worker_count(1) == 3
