@@ -138,11 +138,11 @@ def score_ref(ref: ModelRef, source: MetadataSource, judge: Judge, code_host: Co
 
 def score_text(text: str, run: "ScoringRun") -> Scorecard:
     """Score a model given as user text; an invalid id becomes an error scorecard."""
-    from openness.assess import error_card
-
     try:
         ref = ModelRef.parse(text)
     except InvalidModelId as exc:
+        from openness.assess import error_card  # only here: a warm run imports no judging code
+
         return error_card(text, None, exc)
     return run.score(ref)
 

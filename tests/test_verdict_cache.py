@@ -266,3 +266,23 @@ def test_worker_processes_only_for_a_batch_that_pays_for_them(monkeypatch):
     assert worker_count(1000) == 0
     monkeypatch.setenv("OPENNESS_PROCESSES", "3")
     assert worker_count(1) == 3
+
+
+def test_a_warm_run_imports_no_judging_code(tmp_path):
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from test_verdict_cache import Hub, run
+run(Path(sys.argv[1]), Hub(), ref_ttl_s=3600)
+for name in [m for m in sys.modules if m.startswith(("openness.assess", "openness.evidence", "openness.rubric"))]:
+    del sys.modules[name]
+run(Path(sys.argv[1]), Hub(), ref_ttl_s=3600)
+print(sorted(m for m in sys.modules if m.startswith(("openness.assess", "openness.evidence", "openness.rubric"))))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path), str(Path(__file__).parent)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
