@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openness.version import __version__
-from openness.assess import Judge, error_card
 from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, UnknownRubric, quoted
 from openness.ids import unique_model_texts
 from openness.models import ModelRef, Scorecard
@@ -15,13 +14,30 @@ from openness.report import Report
 from openness.sources.interface import CodeHost, MetadataSource
 
 if TYPE_CHECKING:
-    from openness.assess import Trace
+    from openness.assess import Judge, Trace, error_card
+    from openness.cache import VerdictCache
     from openness.run import ScoringRun
 
 # The errors the functions below document raising are importable from here as well.
 __all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "UnknownProfile", "UnknownRubric", "compare",
            "error_card",
            "github_source", "hub_source", "score", "trace"]
+
+
+def __getattr__(name: str) -> Any:
+    """`Judge` and `error_card` as before, imported when first asked for: the judging code
+    (regexes, rubric schema) costs more to import than a warm run answered from the
+    verdict cache takes in all."""
+    if name == "Judge":
+        from openness.assess import Judge
+
+        return Judge
+    if name == "error_card":
+        from openness.assess import error_card
+
+        return error_card
+    raise AttributeError(f"module 'openness.api' has no attribute {name!r}")
+
 
 # Requests in flight at once. Hub calls are small and latency-bound, so more than a
 # handful pays off; 16 stays far below what the Hub tolerates from one client.
@@ -125,6 +141,8 @@ def score_text(text: str, run: "ScoringRun") -> Scorecard:
     try:
         ref = ModelRef.parse(text)
     except InvalidModelId as exc:
+        from openness.assess import error_card  # only here: a warm run imports no judging code
+
         return error_card(text, None, exc)
     return run.score(ref)
 
@@ -163,6 +181,8 @@ def score(repo_id: str, *, profile: str = "default", revision: str | None = None
         UnknownRubric: no rubric of a name in `rubrics`.
         InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
+    from openness.assess import Judge
+
     ref = ModelRef.parse(repo_id)
     if revision:
         ref = ModelRef(repo_id=ref.repo_id, revision=revision)
@@ -182,6 +202,7 @@ def trace(repo_id: str, *, profile: str = "default", endpoint: str | None = None
         UnknownProfile: no profile of that name.
         UnknownRubric: no rubric of a name in `rubrics`.
     """
+    from openness.assess import Judge
     from openness.run import ScoringRun
 
     ref = ModelRef.parse(repo_id)
@@ -226,7 +247,11 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     """
     from openness.run import ScoringRun
 
-    judge = Judge.load(profile, rubrics)
+    def load_judge() -> "Judge":
+        from openness.assess import Judge
+
+        return Judge.load(profile, rubrics)
+
     # Record the Hub asked, for the report's links; a source given without an endpoint
     # may be any other (a stand-in, a test double): say nothing rather than guess.
     address = hub_address(endpoint) if source is None or endpoint else None
@@ -234,23 +259,56 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     # The Hub ignores the case of ids and a URL names the same repo: one row per model.
     texts = unique_model_texts([repo_ids] if isinstance(repo_ids, str) else list(repo_ids))
 
+    def kept(text: str) -> bool:
+        try:
+            return run.may_have_verdict(ModelRef.parse(text))
+        except Exception:  # scored (and its failure reported) the ordinary way below
+            return False
+
     def one(text: str) -> Scorecard:
         try:
             card = score_text(text, run)
         except Exception as exc:  # one model's hostile input must never end the whole batch
+            from openness.assess import error_card
+
             card = error_card(text, None, ScoringFailed(text, exc))
         if on_scored:
             on_scored(card)
         return card
 
     hosted = _code_host(code_host, repos, refresh, offline)
-    with ScoringRun(source, judge, jobs=jobs, code_host=hosted) as run:
+    verdicts = _verdict_cache(source, profile, rubrics, repos=hosted is not None)
+    # Without a verdict cache the judge is loaded (and a bad profile or rubric name raised)
+    # before anything else; with one, only when some model has no verdict to reuse.
+    judge = load_judge() if verdicts is None else load_judge
+    with ScoringRun(source, judge, jobs=jobs, code_host=hosted, verdicts=verdicts) as run:
         pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1)))
         try:
+            # A look at the disk only (no request, nothing read): which models have a verdict
+            # kept. Those that do are checked as they are scored, streaming like the rest.
+            to_judge = len(texts) - sum(map(kept, texts)) if verdicts is not None else len(texts)
+            if to_judge or not texts:
+                run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
+                run.use_processes(to_judge)  # here too: before threads judge, never from one
             cards = list(pool.map(one, texts))
         except KeyboardInterrupt:  # do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-    return Report(tool_version=__version__, rubric=judge.ref, scorecards=cards, endpoint=address,
+        rubric = run.rubric_ref()
+    return Report(tool_version=__version__, rubric=rubric, scorecards=cards, endpoint=address,
                   scored_at=datetime.now(timezone.utc).replace(microsecond=0))
+
+
+def _verdict_cache(source: MetadataSource, profile: str, rubrics: Sequence[str], *,
+                   repos: bool) -> "VerdictCache | None":
+    """Where finished scorecards are kept for this source and these options: beside a
+    disk-cached Hub source's snapshots; None for any other source, or when the rubric
+    files cannot be read (the judge then says why)."""
+    from openness.cache import verdict_key
+
+    make = getattr(source, "verdict_cache", None)
+    if make is None:
+        return None
+    key = verdict_key(profile=profile, rubrics=tuple(rubrics), repos=repos)
+    return make(key) if key is not None else None

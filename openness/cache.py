@@ -14,6 +14,10 @@ holds):
     identities/<hash>/...                  the same, for what was read with a token: a
                                            private model, or "not found", holds for that
                                            token alone (named by a hash, never the token)
+    verdicts/<org>/<name>/<commit>/<key>.json
+                                           a finished scorecard (VerdictCache) and the
+                                           commit of everything it was judged from; <key>
+                                           hashes the tool, the rubric files and the options
 
 A run with a token reads its own tree first, then what the shared tree says of a commit
 (an anonymous answer is public), never a shared error: "not found" without the token may
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -57,7 +62,7 @@ from pydantic import BaseModel, ValidationError
 
 from openness.errors import LASTING_ERRORS, SourceError
 from openness.files import write_atomically
-from openness.models import CodeRepoSnapshot, DatasetSnapshot, ModelSnapshot
+from openness.models import CodeRepoSnapshot, DatasetSnapshot, ModelSnapshot, RubricRef, Scorecard
 
 log = logging.getLogger("openness.cache")
 
@@ -291,6 +296,15 @@ class DiskCache(_Store):
     def __repr__(self) -> str:
         return f"DiskCache({str(self.root)!r})"
 
+    @property
+    def folder(self) -> Path:
+        """Where this cache writes: the endpoint's tree, or the token's tree within it."""
+        return self._base
+
+    def holds_model(self, repo_id: str, sha: str) -> bool:
+        """Whether a snapshot of `repo_id` at `sha` is on disk (looked at, not read)."""
+        return self.access.reads and not self.refresh and self._snapshot_path("model", repo_id, sha).is_file()
+
     def for_identity(self, token: str) -> "DiskCache":
         """The same cache for a run reading with `token`: it keeps what it reads apart
         (under a hash of the token) and is answered no lasting error another identity met."""
@@ -370,11 +384,14 @@ class DiskCache(_Store):
                 {"error_kind": error.kind, "error_message": message, "fetched_at": time.time()}))
 
     # -- files -----------------------------------------------------------------------
+    # Joined as text, made a Path once: a warm run builds thousands of these, and each
+    # pathlib `/` costs more than the file read it leads to.
     def _snapshot_path(self, kind: Kind, repo_id: str, sha: str, base: Path | None = None) -> Path:
-        return (base or self._base) / f"{kind}s" / _safe_id(repo_id) / f"{_safe(sha)}.json"
+        return Path(os.path.join(base or self._base, f"{kind}s", _safe_id_text(repo_id), f"{_safe(sha)}.json"))
 
     def _ref_path(self, kind: Kind, repo_id: str, revision: str | None, base: Path | None = None) -> Path:
-        return (base or self._base) / "refs" / f"{kind}s" / _safe_id(repo_id) / f"{_safe(revision or 'main')}.json"
+        return Path(os.path.join(base or self._base, "refs", f"{kind}s", _safe_id_text(repo_id),
+                                 f"{_safe(revision or 'main')}.json"))
 
 
 @dataclass(frozen=True)
@@ -449,6 +466,142 @@ class CodeRepoCache(_Store):
         return self._base / "repos" / _safe_id(repo) / f"{_safe(tree_sha)}.json"
 
 
+# -- verdicts ------------------------------------------------------------------------------
+
+VERDICT_FORMAT = "1"
+"""Bumped when what a verdict entry holds, or what its key covers, changes shape."""
+_RUBRIC_FILES = ("openness.yaml", "licenses.yaml", "vocabulary.yaml")
+
+Dependency = tuple[str, str, str]
+"""(kind, id, state): kind is model, dataset or repo; id as it was asked; state the commit
+(a tree for a repo) or `!` and the lasting error it gave (`!not_found`)."""
+
+
+@dataclass(frozen=True)
+class CachedVerdict:
+    card: Scorecard
+    rubric: RubricRef
+    depends_on: tuple[Dependency, ...]
+
+
+def _package_folder() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def rubric_folders() -> tuple[Path, ...] | None:
+    """The packaged rubric folder, then each OPENNESS_RUBRIC_PATH folder; None when one is
+    missing (nothing is cached then: the run says why, as it does without a cache).
+
+    Found as `openness.rubric.loader.rubric_dir` and `framework_dirs` find them (a test
+    keeps them agreeing), without importing the rubric and evidence code: a warm run
+    answered from verdicts never loads it."""
+    here = _package_folder()
+    packaged = next((c for c in (here / "_rubrics", here.parent / "rubrics") if (c / _RUBRIC_FILES[0]).is_file()),
+                    None)
+    extra = [Path(p) for p in os.environ.get("OPENNESS_RUBRIC_PATH", "").split(os.pathsep) if p.strip()]
+    folders = (packaged, *extra)
+    if any(folder is None or not folder.is_dir() for folder in folders):
+        return None
+    return tuple(folder for folder in folders if folder is not None)
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The judging code itself: within one version number, a source tree being edited
+    (or another helper's optimisation) must not reuse verdicts judged by other code."""
+    digest = hashlib.sha256()
+    base = _package_folder()
+    for path in sorted(base.rglob("*.py")):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def verdict_key(*, profile: str, rubrics: tuple[str, ...], repos: bool) -> str | None:
+    """What every verdict of a run rests on besides the model and its dependencies: the
+    tool (version and code), the CONTENT of every rubric file the run may read (packaged,
+    or under OPENNESS_RUBRIC_PATH), the profile, the rubrics asked in their order, and the
+    options that change results (whether repositories are read; offline is added by the
+    source, which knows). None when a rubric folder cannot be read."""
+    from openness.version import __version__
+
+    folders = rubric_folders()
+    if folders is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (VERDICT_FORMAT, __version__, _code_digest(), profile, json.dumps(list(rubrics)),
+                 f"repos={repos}"):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    try:
+        for folder in folders:
+            digest.update(str(folder).encode("utf-8", "surrogatepass") + b"\0")
+            for path in sorted(folder.glob("*.yaml")):
+                digest.update(path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()[:40]
+
+
+class VerdictCache(_Store):
+    """Finished scorecards by model commit and key (see `verdict_key`), each with the
+    commits of everything it was judged from; the run checks those are unchanged before
+    it reuses one (openness.run). Kept in the Hub cache's tree of the identity that read
+    the model, so a token's answers stay apart as the snapshots do."""
+
+    def __init__(self, folder: Path, key: str, *, refresh: bool = False,
+                 access: FolderAccess = FolderAccess(True, True)) -> None:
+        self._base = folder / "verdicts"
+        self._key = key
+        self.refresh = refresh
+        """Read nothing (a --refresh run judges everything again), still write."""
+        self.access = access
+        """The Hub cache's: it has said what is wrong with the folder, once."""
+
+    def __repr__(self) -> str:
+        return f"VerdictCache({str(self._base)!r})"
+
+    def get(self, asked: str, sha: str) -> CachedVerdict | None:
+        """The verdict kept for `asked` (a repo id as given) at commit `sha`, or None."""
+        if self.refresh or not is_commit(sha):
+            return None
+        path = self._path(asked, sha)
+        data = self._read_json(path)
+        if data is None:
+            return None
+        try:
+            if not isinstance(data, dict) or data.get("asked") != asked:
+                raise ValueError("another id")
+            deps = tuple((str(k), str(i), str(s)) for k, i, s in data["depends_on"])
+            return CachedVerdict(Scorecard.model_validate(data["card"]), RubricRef.model_validate(data["rubric"]), deps)
+        except (KeyError, TypeError, ValueError):  # ValidationError is a ValueError
+            self._broken(path, "unexpected content")
+            return None
+
+    def has(self, asked: str, sha: str) -> bool:
+        """Whether a verdict is kept for `asked` at `sha` (looked at, not read or checked)."""
+        return not self.refresh and self.access.reads and is_commit(sha) and self._path(asked, sha).is_file()
+
+    def put(self, asked: str, sha: str, verdict: CachedVerdict) -> None:
+        if not is_commit(sha):
+            return
+        try:
+            head = json.dumps({"asked": asked, "rubric": verdict.rubric.model_dump(mode="json"),
+                               "depends_on": [list(dep) for dep in verdict.depends_on]})
+            card = verdict.card.model_dump_json()
+        except ValueError:  # text JSON cannot hold (a lone surrogate from a card): not kept
+            return
+        # One JSON document, the scorecard as pydantic writes it (its own JSON code, the
+        # fastest here) spliced in as the last member.
+        self._write(self._path(asked, sha), f'{head[:-1]}, "card": {card}}}')
+
+    def _path(self, asked: str, sha: str) -> Path:
+        # The id exactly as asked is in the name: the card shows the Hub's spelling, and
+        # nothing should depend on two spellings agreeing.
+        name = hashlib.sha256(f"{self._key}\0{asked}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+        return Path(os.path.join(self._base, _safe_id_text(asked), _safe(sha), f"{name}.json"))
+
+
 def _safe(part: str) -> str:
     """A path segment that cannot climb out of its folder: '/', '..' and the like are quoted."""
     quoted = quote(part, safe="-_.")
@@ -457,4 +610,8 @@ def _safe(part: str) -> str:
 
 def _safe_id(repo_id: str) -> Path:
     """The Hub treats ids without regard to case; so does the cache."""
-    return Path(*(_safe(part) for part in repo_id.lower().split("/")))
+    return Path(_safe_id_text(repo_id))
+
+
+def _safe_id_text(repo_id: str) -> str:
+    return os.path.join(*(_safe(part) for part in repo_id.lower().split("/")))

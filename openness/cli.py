@@ -831,12 +831,12 @@ def run_score(request: ScoreRequest) -> int:
 
 def _gates(request: ScoreRequest) -> "list[Gate]":
     """The gates asked for, checked against the axes and the frameworks (exit 2 if bad)."""
+    if not request.fail_on and not request.minimum:  # before the imports: a warm run needs no rubric code
+        return []
     from openness.errors import UserRubricError
     from openness.gates import InvalidGate, parse_gates
     from openness.rubric.loader import load_frameworks
 
-    if not request.fail_on and not request.minimum:
-        return []
     try:
         return parse_gates(request.fail_on, request.minimum, load_frameworks())
     except (InvalidGate, UserRubricError) as exc:
@@ -844,6 +844,8 @@ def _gates(request: ScoreRequest) -> "list[Gate]":
 
 
 def _gate_lines(gates: "list[Gate]", cards: "list[Scorecard]") -> list[str]:
+    if not gates:  # openness.gates imports the rubric code, which a warm run does without
+        return []
     from openness.gates import gate_failures
     from openness.render.text import terminal_line
 

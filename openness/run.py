@@ -1,21 +1,51 @@
 """One scoring run: fetches each repo and dataset at most once, walks lineage, joins verdicts."""
 from __future__ import annotations
 
+import gc
+import hashlib
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from openness.assess import (MAX_LINEAGE_ENTRIES, Judge, Lookups, OwnAssessment, Trace, assess_own, error_card, join,
-                             lookups_needed, parent_outcome, read_card)
-from openness.errors import SourceError
-from openness.evidence.datasets import DatasetLookup
-from openness.models import CodeRepoSnapshot, ModelRef, ModelSnapshot, Scorecard
-from openness.rubric.lineage import ParentOutcome
+from openness.cache import CachedVerdict, Dependency, VerdictCache
+from openness.errors import COULD_NOT_LOOK, SourceError
+from openness.models import CodeRepoSnapshot, ModelRef, ModelSnapshot, RubricRef, Scorecard
 from openness.sources.interface import CodeHost, MetadataSource
 
-__all__ = ["MAX_LINEAGE_ENTRIES", "Memo", "ScoringRun", "Trace"]
+if TYPE_CHECKING:
+    from openness.assess import Judge, Lookups, OwnAssessment, Trace
+    from openness.evidence import EvidenceSet
+    from openness.evidence.datasets import DatasetLookup
+    from openness.rubric.lineage import ParentOutcome
+
+__all__ = ["MAX_LINEAGE_ENTRIES", "Memo", "ScoringRun", "Trace", "worker_count"]
+
+log = logging.getLogger("openness.run")
+
+
+def __getattr__(name: str) -> Any:
+    """The judging code is imported when first used, not with this module: a warm run
+    answered from the verdict cache never needs it (see openness.api)."""
+    if name == "MAX_LINEAGE_ENTRIES":
+        from openness.assess import MAX_LINEAGE_ENTRIES
+
+        return MAX_LINEAGE_ENTRIES
+    if name == "Trace":
+        from openness.assess import Trace
+
+        return Trace
+    raise AttributeError(f"module 'openness.run' has no attribute {name!r}")
+
+
+def read_card(snapshot: ModelSnapshot, judge: "Judge") -> "EvidenceSet":
+    """openness.assess.read_card, imported on first use; the run calls it through this
+    name (so a test may stand in for it, in-process and in forked workers alike)."""
+    from openness.assess import read_card as read
+
+    return read(snapshot, judge)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -53,6 +83,49 @@ class Memo(Generic[K, V]):
         """The value for `key`, computing it if nobody has yet."""
         return self.future(key, compute, pool).result()
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._futures)
+
+    def forget(self, key: K) -> None:
+        """Drop the value kept for `key` (whoever holds its future still gets it); the next
+        caller computes it again."""
+        with self._lock:
+            self._futures.pop(key, None)
+
+
+
+def _stable(error: BaseException) -> str | None:
+    """A failed lookup as a dependency's state, `!` and its kind, when it says the same
+    every time (not found, gated, not an id); None for one that could not look (a rate
+    limit, an outage, offline): the assessment calls that unknown, and so does the cache."""
+    kind = getattr(error, "kind", None)
+    return f"!{kind}" if isinstance(kind, str) and kind not in COULD_NOT_LOOK else None
+
+
+class _HoldsSnapshots(Protocol):
+    def holds(self, ref: ModelRef, sha: str) -> bool: ...
+
+
+def _model_state(found: "ModelSnapshot | SourceError") -> str | None:
+    """A model dependency's state: its commit, or `!` and a lasting error; None is unknown."""
+    if isinstance(found, SourceError):
+        return _stable(found)
+    return found.sha or None
+
+
+def _dataset_state(found: DatasetLookup) -> str | None:
+    if isinstance(found, BaseException):
+        return _stable(found)
+    return found.sha or None
+
+
+def _repo_state(found: CodeRepoSnapshot) -> str | None:
+    if found.status == "ok":  # a tree GitHub did not name: what was read stands for it
+        return found.tree_sha or "content:" + hashlib.sha256(
+            found.model_dump_json(exclude={"repo"}).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    return "!not_found" if found.status == "not_found" else None
+
 
 class ScoringRun:
     """Scores models against one source and judge, sharing fetches across the whole run.
@@ -63,11 +136,18 @@ class ScoringRun:
     Use it as a context manager, so the pool is shut down.
     """
 
-    def __init__(self, source: MetadataSource, judge: "Judge", *, jobs: int = 8,
-                 code_host: CodeHost | None = None) -> None:
+    def __init__(self, source: MetadataSource, judge: "Judge | Callable[[], Judge]", *, jobs: int = 8,
+                 code_host: CodeHost | None = None, verdicts: VerdictCache | None = None) -> None:
         self._source = source
         self._code_host = code_host
-        self._judge = judge
+        self._judge_value: Judge | None = None if callable(judge) else judge
+        self._load_judge: Callable[[], Judge] | None = judge if callable(judge) else None
+        self._judge_lock = threading.Lock()
+        self._verdicts = verdicts
+        self._workers: _Workers | None = None
+        self._kept_rubric: RubricRef | None = None
+        holds = getattr(source, "holds", None)
+        self._holds: _HoldsSnapshots | None = source if callable(holds) else None  # type: ignore[assignment]
         self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="openness-fetch")
         self._snapshots: Memo[str, ModelSnapshot | SourceError] = Memo()
         self._datasets: Memo[str, DatasetLookup] = Memo()
@@ -83,12 +163,123 @@ class ScoringRun:
         # After Ctrl-C nobody wants the answers in flight: leave without waiting for them.
         interrupted = exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
         self._pool.shutdown(wait=not interrupted, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.close(wait=not interrupted)
+
+    def use_processes(self, models: int) -> int:
+        """Judge in worker processes when `models` are enough to pay for starting them
+        (see `worker_count`); call it on the main thread, before the batch is scored.
+        Returns how many were started (0: judging stays in this process)."""
+        count = worker_count(models)
+        if count and self._workers is None:
+            self._workers = _Workers.start(self.judge, count)
+        return self._workers.count if self._workers else 0
+
+    @property
+    def judge(self) -> Judge:
+        """The judge, loaded when first needed (a run answered from verdicts never needs it).
+        Ask for it on the calling thread first to have its errors raised there."""
+        with self._judge_lock:
+            if self._judge_value is None:
+                assert self._load_judge is not None
+                self._judge_value = self._load_judge()
+            return self._judge_value
+
+    @property
+    def _judge(self) -> Judge:
+        return self.judge
 
     def score(self, ref: ModelRef) -> Scorecard:
-        """A model's scorecard, lineage and datasets included; errors become error cards."""
-        card = self._judge_once(ref, depth=0, path=()).card
+        """A model's scorecard, lineage and datasets included; errors become error cards.
+
+        With a verdict cache, a scorecard kept for the model's commit is reused when every
+        dependency it was judged from is unchanged; a new one is kept unless it is an error
+        card or rests on a lookup that failed."""
+        kept = self.kept_verdict(ref)
+        if kept is not None:
+            return kept.card
+        judged = self._judge_once(ref, depth=0, path=())
+        card = judged.card
         assert card is not None, "a repo walked to always has a card; only cut parents have none"
+        if self._verdicts is not None and card.status == "scored" and card.revision and judged.depends_on is not None:
+            self._verdicts.put(ref.repo_id, card.revision, CachedVerdict(card, self.judge.ref, judged.depends_on))
+        self._let_go(ref, card)
         return card
+
+    def kept_verdict(self, ref: ModelRef) -> CachedVerdict | None:
+        """The verdict cache's scorecard for `ref`, if every dependency is as it was judged.
+
+        The ref is resolved to its commit the way a fetch resolves it (the Hub cache's own
+        time-to-live for branches), and so is every dependency: on a warm run that is the
+        disk alone, with no request and nothing judged."""
+        if self._verdicts is None:
+            return None
+        state = self._known_state("model", str(ref)) or _model_state(self._snapshot_future(ref).result())
+        kept = self._verdicts.get(ref.repo_id, state) if state and not state.startswith("!") else None
+        if kept is None:
+            return None
+        # What the cache knows without a request is enough for most; the rest are fetched,
+        # all at once, as a run fetches (a branch past its time-to-live is asked again).
+        pending = []
+        for kind, name, recorded in kept.depends_on:
+            known = self._known_state(kind, name)
+            if known is None:
+                pending.append((recorded, self._dependency(kind, name)))
+            elif known != recorded:
+                return None
+        for recorded, (future, state_of) in pending:
+            if future is None or state_of(future.result()) != recorded:
+                return None
+        self._let_go(ref, kept.card)
+        self._kept_rubric = kept.rubric
+        return kept
+
+    def _known_state(self, kind: str, name: str) -> str | None:
+        """A dependency's state from the source's cache alone, when it keeps one (else None)."""
+        known = getattr(self._source, "known_state", None)
+        return known(kind, name) if callable(known) else None
+
+    def may_have_verdict(self, ref: ModelRef) -> bool:
+        """Whether a verdict is kept for `ref`'s commit as the cache knows it now: a look at
+        the disk, no request and nothing read (the verdict's dependencies are checked when
+        the model is scored). A batch uses it to decide, before any work, whether it needs
+        the judge and worker processes at all."""
+        known = getattr(self._source, "known_commit", None)
+        if self._verdicts is None or not callable(known):
+            return False
+        sha = known(ref)
+        return isinstance(sha, str) and self._verdicts.has(ref.repo_id, sha)
+
+    def _dependency(self, kind: str, name: str) -> "tuple[Future | None, Callable[[object], str | None]]":
+        """The future answer for one recorded dependency, and how to read its state."""
+        if kind == "model":
+            try:
+                return self._snapshot_future(ModelRef.parse(name)), _model_state  # type: ignore[return-value]
+            except Exception:
+                return None, _model_state  # type: ignore[return-value]
+        if kind == "dataset":
+            return self._dataset_future(name), _dataset_state  # type: ignore[return-value]
+        if kind == "repo" and self._code_host is not None:
+            return self._repo_future(name), _repo_state  # type: ignore[return-value]
+        return None, _model_state  # type: ignore[return-value]
+
+    def _let_go(self, ref: ModelRef, card: Scorecard) -> None:
+        """Stop keeping a finished model's snapshot in memory when the source can give it
+        again without a request (a disk cache): a batch then holds scorecards, not cards."""
+        if self._holds is not None and card.revision and self._holds.holds(ref, card.revision):
+            self._snapshots.forget(str(ref).lower())
+
+    @property
+    def snapshots_held(self) -> int:
+        """How many model snapshots the run keeps in memory now (finished models' are let go)."""
+        return len(self._snapshots)
+
+    def rubric_ref(self) -> RubricRef:
+        """Which rubric judged the run: the judge's, or, when none was loaded, the verdicts'
+        reused (their key holds the rubric files and the profile, so they name the same)."""
+        if self._judge_value is None and self._kept_rubric is not None:
+            return self._kept_rubric
+        return self.judge.ref
 
     def _judge_once(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
         """The repo's scorecard, judged once per run wherever it can be: a parent shared by
@@ -143,6 +334,8 @@ class ScoringRun:
 
     def trace(self, ref: ModelRef) -> "Trace":
         """A model's scorecard with the signals and evidence of its own stage, for explaining it."""
+        from openness.assess import Trace
+
         card = self.score(ref)
         snapshot = self._snapshot_future(ref).result()
         if isinstance(snapshot, SourceError):
@@ -152,25 +345,48 @@ class ScoringRun:
 
     def _own(self, snapshot: ModelSnapshot, prefetch_parents: bool) -> OwnAssessment:
         """The model's own assessment, once its datasets and repositories are in hand."""
-        found = read_card(snapshot, self._judge)
+        return self._own_and_lookups(snapshot, prefetch_parents)[0]
+
+    def _own_and_lookups(self, snapshot: ModelSnapshot,
+                         prefetch_parents: bool) -> "tuple[OwnAssessment, list[Dependency | None]]":
+        """The model's own assessment, and the state of each lookup it rests on (None: unknown)."""
+        from openness.assess import assess_own, lookups_needed
+
+        workers = self._workers
+        found: Any = workers.call(_read_card_job, snapshot) if workers else _NOT_RUN
+        if found is _NOT_RUN:
+            found = read_card(snapshot, self._judge)
         needed = lookups_needed(found, repos=self._code_host is not None)
         self._prefetch(needed, parents=prefetch_parents)
         datasets = {d: self._dataset_future(d).result() for d in needed.datasets}
         repos = {repo: self._repo_future(repo).result() for repo in needed.repos}
-        return assess_own(snapshot, found, datasets, repos, self._judge)
+        deps: list[Dependency | None] = [_dependency_of("dataset", d, _dataset_state(lookup))
+                                         for d, lookup in datasets.items()]
+        deps += [_dependency_of("repo", repo, _repo_state(read)) for repo, read in repos.items()]
+        own: Any = workers.call(_assess_own_job, snapshot, found, _portable(datasets), repos) if workers else _NOT_RUN
+        if own is _NOT_RUN:
+            own = assess_own(snapshot, found, datasets, repos, self._judge)
+        return own, deps
 
     def _score(self, ref: ModelRef, depth: int, path: tuple[str, ...]) -> "_Judged":
+        from openness.assess import error_card, join, lookups_needed
+
         snapshot = self._snapshot_future(ref).result()
         if isinstance(snapshot, SourceError):
-            return _Judged(error_card(ref.repo_id, ref.revision, snapshot), frozenset(), depth)
-        own = self._own(snapshot, prefetch_parents=depth < self._judge.rubric.lineage.max_depth)
+            return _Judged(error_card(ref.repo_id, ref.revision, snapshot), frozenset(), depth,
+                           depends_on=_as_dependencies([_dependency_of("model", str(ref), _model_state(snapshot))]))
+        own, looked_up = self._own_and_lookups(snapshot, prefetch_parents=depth < self._judge.rubric.lineage.max_depth)
         here = (*path, snapshot.repo_id.lower())
         walked = [self._parent(p, depth + 1, here) for p in lookups_needed(own.found).parents]
         card = join(snapshot, own, [outcome for outcome, _ in walked], self._judge)
-        return _Judged.of(card, depth, here[-1], walked)
+        mine = _as_dependencies([_dependency_of("model", str(ref), _model_state(snapshot)), *looked_up])
+        return _Judged.of(card, depth, here[-1], walked, mine)
 
     def _parent(self, parent, depth: int, path: tuple[str, ...]) -> "tuple[ParentOutcome, _Judged | None]":
         """What became of one parent, and its judged card when it was walked to."""
+        from openness.assess import parent_outcome
+        from openness.rubric.lineage import ParentOutcome
+
         if parent.unresolved:
             return ParentOutcome(parent, "unresolved", reason=parent.unresolved), None
         key = parent.repo_id.lower()
@@ -208,17 +424,162 @@ class _Judged:
     """Whether the depth cap cut its walk."""
     height: int = 0
     """How many levels of ancestors its walk went down (a parent cut counts as one)."""
+    depends_on: "tuple[Dependency, ...] | None" = ()
+    """The state of every model, dataset and repository its walk read; None when one of
+    them could not be looked up (an unknown: the card is not kept as final)."""
+
+    @property
+    def known(self) -> bool:
+        return self.depends_on is not None
 
     @classmethod
     def of(cls, card: Scorecard, depth: int, repo: str,
-           walked: "list[tuple[ParentOutcome, _Judged | None]]") -> "_Judged":
+           walked: "list[tuple[ParentOutcome, _Judged | None]]",
+           mine: "tuple[Dependency, ...] | None" = ()) -> "_Judged":
         below = [judged for _, judged in walked if judged is not None]
         parents = {outcome.parent.repo_id.lower() for outcome, _ in walked}  # a parent that failed too
+        deps = None if mine is None or any(not judged.known for judged in below) else \
+            tuple(sorted({*mine, *(dep for judged in below for dep in judged.depends_on or ())}))
         return cls(card, frozenset({repo, *parents, *(key for judged in below for key in judged.seen)}), depth,
                    capped=any(judged.capped for judged in below),
-                   height=max((1 + judged.height for judged in below), default=0))
+                   height=max((1 + judged.height for judged in below), default=0), depends_on=deps)
 
     def fits(self, depth: int, on_path: frozenset[str], max_depth: int) -> bool:
         if self.card is None or self.seen & on_path:
             return False
         return depth == self.depth or (not self.capped and depth + self.height <= max_depth)
+
+
+def _dependency_of(kind: str, name: str, state: str | None) -> Dependency | None:
+    return (kind, name, state) if state is not None else None
+
+
+def _as_dependencies(deps: "Iterable[Dependency | None]") -> "tuple[Dependency, ...] | None":
+    """The dependencies, or None when any is unknown."""
+    found = list(deps)
+    return None if any(dep is None for dep in found) else tuple(found)  # type: ignore[arg-type]
+
+
+# ---- worker processes for the CPU part -----------------------------------------------------
+
+PROCESSES_VARIABLE = "OPENNESS_PROCESSES"
+"""0: judge in this process; N: N worker processes whatever the batch; unset: automatic."""
+MIN_MODELS_FOR_PROCESSES = 48
+"""Models to judge below which worker processes cost more than they save (measured with
+benchmarks/score_speed.py --only cpu: forking two workers and shipping cards to them pays
+off from a few dozen models on two cores)."""
+
+
+def worker_count(models: int) -> int:
+    """How many worker processes a batch of `models` to judge gets: one a core, when there
+    are two cores or more, enough models, and a core to spare (the load average leaves one
+    idle: on a machine busy with other work, workers only add pickling and forks, measured
+    with benchmarks/score_speed.py); OPENNESS_PROCESSES overrides."""
+    import os
+
+    asked = os.environ.get(PROCESSES_VARIABLE, "").strip()
+    if asked.isdigit():
+        return min(int(asked), 64)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        busy = 0.0
+    return cores if cores > 1 and models >= MIN_MODELS_FOR_PROCESSES and busy <= cores - 1 else 0
+
+
+_NOT_RUN = object()
+"""What a worker call gives when the workers could not run it (the caller judges in-process)."""
+_worker_judge: "Judge | None" = None
+
+
+def _start_worker(judge: "Judge") -> None:
+    global _worker_judge
+    _worker_judge = judge
+
+
+def _ready() -> bool:
+    return True
+
+
+def _read_card_job(snapshot: ModelSnapshot) -> object:
+    assert _worker_judge is not None
+    return read_card(snapshot, _worker_judge)
+
+
+def _assess_own_job(snapshot: ModelSnapshot, found: object, datasets: "dict[str, object]",
+                    repos: "dict[str, CodeRepoSnapshot]") -> object:
+    from openness.assess import assess_own
+
+    assert _worker_judge is not None
+    return assess_own(snapshot, found, _restored(datasets), repos, _worker_judge)  # type: ignore[arg-type]
+
+
+def _portable(datasets: "dict[str, DatasetLookup]") -> "dict[str, object]":
+    """Dataset lookups as a worker can receive them: a SourceError does not survive pickling
+    (its constructor takes two arguments), so a failed lookup travels as its parts."""
+    return {d: ("error", type(lookup), lookup.repo, str(lookup)[len(lookup.repo) + 2:])
+            if isinstance(lookup, SourceError) else lookup for d, lookup in datasets.items()}
+
+
+def _restored(datasets: "dict[str, object]") -> "dict[str, DatasetLookup]":
+    return {d: value[1](value[2], value[3]) if isinstance(value, tuple) else value  # type: ignore[misc]
+            for d, value in datasets.items()}
+
+
+class _Workers:
+    """A process pool for the pure middle (read_card, assess_own): threads fetch, processes
+    judge, so a second core is used. Any failure of the pool itself (it cannot start, a
+    worker dies, a value does not pickle) turns it off and the run judges in-process: the
+    output is the same either way."""
+
+    def __init__(self, pool: "Executor", count: int) -> None:
+        self._pool: Executor | None = pool
+        self.count = count
+
+    @classmethod
+    def start(cls, judge: "Judge", count: int) -> "_Workers | None":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where there is one: the workers inherit the loaded judge and code, and start
+        # in milliseconds. They are started here, on the calling thread, all at once.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        gc.freeze()  # a forked worker's collector then leaves the inherited objects (and their pages) alone
+        try:
+            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(method),
+                                       initializer=_start_worker, initargs=(judge,))
+            pool.submit(_ready).result()
+        except Exception:  # no processes here (a sandbox, no /dev/shm): judge in-process
+            log.debug("worker processes unavailable; judging in-process", exc_info=True)
+            return None
+        finally:
+            gc.unfreeze()
+        return cls(pool, count)
+
+    def call(self, job: "Callable[..., object]", *args: object) -> object:
+        """`job(*args)` in a worker; _NOT_RUN when the pool failed (not when the job raised)."""
+        from concurrent.futures.process import BrokenProcessPool
+        from pickle import PicklingError
+
+        pool = self._pool
+        if pool is None:
+            return _NOT_RUN
+        try:
+            future = pool.submit(job, *args)
+        except (BrokenProcessPool, RuntimeError, PicklingError, TypeError):
+            self._pool = None
+            return _NOT_RUN
+        try:
+            return future.result()
+        except (BrokenProcessPool, PicklingError):
+            log.debug("a worker process failed; judging in-process from now on", exc_info=True)
+            self._pool = None
+            return _NOT_RUN
+
+    def close(self, wait: bool = True) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)

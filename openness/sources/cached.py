@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from openness.cache import DiskCache, is_commit
+from openness.cache import DiskCache, VerdictCache, is_commit
 from openness.errors import NotCached, SourceError
 from openness.models import CardFile, DatasetSnapshot, LicenceText, ModelRef, ModelSnapshot
 from openness.sources.hub import HubFacts, check_dataset_id, model_snapshot
@@ -71,6 +71,50 @@ class CachedHubSource:
     @property
     def announced_budget(self) -> Budget | None:
         return self.source.announced_budget
+
+    # -- what a run keeps beside the snapshots --------------------------------------------
+    def verdict_cache(self, key: str) -> VerdictCache:
+        """Finished scorecards under `key` (openness.cache.verdict_key), in this identity's tree."""
+        cache = self._cache
+        return VerdictCache(cache.folder, f"{key}:offline={cache.offline}", refresh=cache.refresh, access=cache.access)
+
+    def known_commit(self, ref: ModelRef) -> str | None:
+        """The commit `ref` names as far as the cache knows now, without a request: the
+        revision itself when it is a commit, else a fresh ref's; None when it cannot say."""
+        if is_commit(ref.revision):
+            return ref.revision
+        answer = self._cache.ref("model", ref.repo_id, ref.revision)
+        return answer.sha if answer is not None and not answer.error_kind else None
+
+    def known_state(self, kind: str, name: str) -> str | None:
+        """What a model or dataset resolves to as far as the cache knows now, without a
+        request or reading a snapshot: its commit, or `!` and the lasting error a fresh ref
+        holds (as openness.run states a dependency); None when only a fetch can say."""
+        if kind == "model":
+            try:
+                ref = ModelRef.parse(name)
+            except Exception:  # the fetch says why
+                return None
+            if is_commit(ref.revision):
+                return ref.revision
+            answer = self._cache.ref("model", ref.repo_id, ref.revision)
+        elif kind == "dataset":
+            try:
+                check_dataset_id(name)
+            except SourceError:
+                return None
+            answer = self._cache.ref("dataset", name, None)
+        else:
+            return None
+        if answer is None:
+            return None
+        return f"!{answer.error_kind}" if answer.error_kind else answer.sha
+
+    def holds(self, ref: ModelRef, sha: str) -> bool:
+        """Whether fetching `ref` again, now known to be at `sha`, costs no request: its
+        revision is that commit, or a fresh ref says so, and the snapshot is on disk. A
+        run then need not keep the snapshot in memory (openness.run)."""
+        return self.known_commit(ref) == sha and self._cache.holds_model(ref.repo_id, sha)
 
     # -- MetadataSource ---------------------------------------------------------------
     def is_cached(self, ref: ModelRef) -> bool:
