@@ -67,7 +67,8 @@ def test_a_parent_in_the_scan_is_joined_and_one_outside_is_unknown_and_named(sca
     assert lineage[0]["repo_id"] == "ncco/base" and lineage[0]["status"] == "scored"
     orphan = scanned["ncco/orphan"]
     assert "elsewhere/missing" in orphan["parents"]
-    assert any("elsewhere/missing" in said for said in json.loads(orphan["limits"]))
+    assert any("parents outside the scanned data" in said for said in json.loads(orphan["limits"]))
+    assert not any("parents" in said for said in json.loads(child["limits"]))
     # a parent not looked at never lowers the child: unknown, not closed
     assert orphan["data"] == "unknown"
 

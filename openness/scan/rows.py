@@ -44,19 +44,23 @@ def scan_row(card: Scorecard, row: Mapping[str, Any], context: ScanContext) -> S
     return out
 
 
+LIMIT_NO_LISTING = "file list, gate and commit not seen: weights judged from tags and card text only"
+LIMIT_DATASETS = "datasets not looked up: their licences and gates are unknown"
+LIMIT_PARENTS = "parents outside the scanned data not looked up: unknown, never lowering the model"
+
+
 def limits(card: Scorecard, row: Mapping[str, Any], context: ScanContext) -> list[str]:
-    """What the scan could not see for this model, in words."""
+    """What the scan could not see for this model: a few fixed phrases, so that a whole
+    scan can be counted by them (which datasets and parents: `evidence`, `lineage`)."""
     if card.status != "scored":
         return []
     said: list[str] = []
     if str(row.get("modelId", "")).lower() not in context.listings:
-        said.append("file list, gate and commit not seen: weights judged from tags and card text only")
-    unseen = [d.id for d in card.datasets if d.status not in ("found",) and d.id.lower() not in context.datasets]
-    if unseen:
-        said.append(f"datasets not looked up: {len(unseen)}")
-    outside = [e.repo_id for e in card.lineage if e.depth == 1 and e.status not in ("scored", "unresolved", "cycle", "depth_cap")]
-    if outside:
-        said.append(f"parents not in the scanned data, not looked up: {', '.join(outside[:4])}")
+        said.append(LIMIT_NO_LISTING)
+    if any(d.status != "found" and d.id.lower() not in context.datasets for d in card.datasets):
+        said.append(LIMIT_DATASETS)
+    if any(e.depth == 1 and e.status not in ("scored", "unresolved", "cycle", "depth_cap") for e in card.lineage):
+        said.append(LIMIT_PARENTS)
     return said
 
 
