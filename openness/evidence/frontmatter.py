@@ -9,13 +9,23 @@ few lines into gigabytes), and anything but a mapping is set aside with a reason
 scalar that YAML would turn into a value Python refuses (a date the calendar lacks, an
 integer of thousands of digits) stays the text it was written as, so one odd field costs
 that field's meaning, never the model.
+
+Two readers give the same results: libyaml's (C, about five times faster on real cards,
+where model-index tables make most of the text) when PyYAML was built with it, and the
+pure-Python one otherwise. The pure one is the reference: the C reader composes the
+block, then builds the plain values it holds itself, and hands the block to the pure
+reader for anything out of the ordinary (an alias, a tag or merge key, a key that is not
+a scalar, deep nesting, any error), so every problem is worded by one reader only.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from openness.evidence.card import split_lines
 
@@ -24,6 +34,18 @@ MAX_FRONT_MATTER_CHARS = 64_000
 MAX_INT_BITS = 64
 """Integers wider than this (a hex or sexagesimal run of digits) are dropped: no card
 field needs one, and Python refuses to write one of over 4,300 digits as text or JSON."""
+MAX_FAST_DEPTH = 64
+"""Nesting the C reader builds itself. Real front matter nests a few levels (a model-index
+six); deeper blocks go to the pure reader, which refuses some as nested too deeply."""
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_PLAIN_SCALARS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
+_SCANNERS_DIFFER = re.compile("[\t\ufeff\x85\u2028\u2029!]|[|>][-+0-9]*#")
+"""Text that libyaml's scanner and PyYAML's read apart: libyaml takes a tab as blank space
+where PyYAML refuses it, reads a byte-order mark or a Unicode line break inside the text
+its own way, resolves a `!`-tagged empty value to text where PyYAML makes it null, and
+takes a comment right after a block scalar's `|+` where PyYAML refuses it."""
 
 
 @dataclass(frozen=True)
@@ -44,29 +66,102 @@ class _AliasRefused(yaml.YAMLError):
         self.line = line
 
 
+def _int_or_text(loader: Any, node: Any) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:  # over Python's 4,300-digit limit for text to integer
+        return loader.construct_scalar(node)
+
+
+def _timestamp_or_text(loader: Any, node: Any) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):  # 2024-02-30, a year 0, an hour 99
+        return loader.construct_scalar(node)
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases: no expansion, so no exponential blow-up."""
+    """The pure reader: a SafeLoader that refuses aliases (no expansion, so no
+    exponential blow-up)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             raise _AliasRefused(self.peek_event().start_mark.line + 2)  # 1-based, after the `---`
         return super().compose_node(parent, index)
 
-    def construct_yaml_int(self, node: Any) -> Any:
+
+_NoAliasLoader.add_constructor(_INT, _int_or_text)
+_NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+
+
+_C_LOADER: type | None = None
+"""The C reader's loader class; None when PyYAML was built without libyaml."""
+if yaml.__with_libyaml__:
+    class _LibyamlLoader(yaml.CSafeLoader):
+        """libyaml's parser and composer, with the same constructors as the pure reader."""
+
+    _LibyamlLoader.add_constructor(_INT, _int_or_text)
+    _LibyamlLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+    _C_LOADER = _LibyamlLoader
+
+
+class _Unusual(Exception):
+    """What the C reader leaves to the pure one."""
+
+
+def _load(block: str) -> Any:
+    """The block's value: built from libyaml's nodes when it is plain, by the pure reader
+    otherwise (which raises the same errors either way: it is the only one that words them)."""
+    if _C_LOADER is not None and _scanners_agree(block):
         try:
-            return super().construct_yaml_int(node)
-        except ValueError:  # over Python's 4,300-digit limit for text to integer
-            return self.construct_scalar(node)
-
-    def construct_yaml_timestamp(self, node: Any) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):  # 2024-02-30, a year 0, an hour 99
-            return self.construct_scalar(node)
+            return _load_c(_C_LOADER, block)
+        except Exception:  # noqa: BLE001 (any failure: the reference reader fails the same way and words it)
+            pass
+    return yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+def _scanners_agree(block: str) -> bool:
+    """Whether libyaml reads `block` as PyYAML does, as far as a cheap look can tell: a few
+    real blocks in a hundred are left to PyYAML, which costs only time."""
+    if _SCANNERS_DIFFER.search(block):
+        return False
+    # libyaml lets a plain value inside [ ] or { } hold a `?` (a URL's query); PyYAML ends it there
+    return "?" not in block or ("[" not in block and "{" not in block)
+
+
+def _load_c(loader_class: type, block: str) -> Any:
+    loader = loader_class(block)  # a lone surrogate fails here (UnicodeEncodeError)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node, set(), 0)
+    finally:
+        loader.dispose()
+
+
+def _build(loader: Any, node: Any, seen: set[int], depth: int) -> Any:
+    """What SafeConstructor makes of a plain node: strings, numbers, booleans, null,
+    dates, lists and mappings with scalar keys; _Unusual for anything else.
+
+    The C composer does not call a Python `compose_node`, so an alias cannot be refused
+    as it is read; it comes back as the very node its anchor named, reached a second
+    time here. Each node is visited once, so the walk is linear however the aliases nest.
+    """
+    if depth > MAX_FAST_DEPTH or id(node) in seen:
+        raise _Unusual
+    seen.add(id(node))
+    tag = node.tag
+    if isinstance(node, ScalarNode) and tag in _PLAIN_SCALARS:
+        return node.value if tag == _STR else loader.yaml_constructors[tag](loader, node)
+    if isinstance(node, SequenceNode) and tag == _SEQ:
+        return [_build(loader, child, seen, depth + 1) for child in node.value]
+    if isinstance(node, MappingNode) and tag == _MAP:
+        out = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode) or key.tag not in _PLAIN_SCALARS:  # `<<` merges, `=`, complex keys
+                raise _Unusual
+            out[_build(loader, key, seen, depth + 1)] = _build(loader, value, seen, depth + 1)
+        return out
+    raise _Unusual  # a tag of its own, !!binary, !!set, !!omap: rare, and left to the reference
 
 
 def read_front_matter(text: str) -> FrontMatter:
@@ -81,7 +176,7 @@ def read_front_matter(text: str) -> FrontMatter:
     if len(block) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(None, end + 1, f"the front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
-        data = yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        data = _load(block)
     except _AliasRefused as exc:
         return FrontMatter(None, end + 1, f"the front matter uses YAML aliases (*name, README.md line "
                                           f"{exc.line}), which are never expanded")
@@ -89,7 +184,9 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(None, end + 1, f"the front matter is not valid YAML ({_first_line(exc)})")
     except RecursionError:
         return FrontMatter(None, end + 1, "the front matter is nested too deeply")
-    except (ValueError, OverflowError, TypeError) as exc:  # a value no constructor above foresaw
+    # A value no constructor above foresaw: an explicit tag on text it cannot hold
+    # (`!!bool x` a KeyError, `!!int` with no digits an IndexError, `!!timestamp x`).
+    except (ValueError, OverflowError, TypeError, LookupError, AttributeError) as exc:
         return FrontMatter(None, end + 1, f"the front matter holds a value that cannot be read "
                                           f"({type(exc).__name__})")
     if data is None:
