@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from openness.evidence.card import split_lines
 
 MAX_FRONT_MATTER_CHARS = 64_000
 """Real front matter runs to a few KB; model-index tables to a few tens."""
@@ -41,6 +41,8 @@ six); deeper blocks go to the pure reader, which refuses some as nested too deep
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 _PLAIN_SCALARS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Where openness.evidence.card.split_lines splits, so lines are numbered as the card parser numbers them."""
 _SCANNERS_DIFFER = re.compile("[\t\ufeff\x85\u2028\u2029!]|[|>][-+0-9]*#")
 """Text that libyaml's scanner and PyYAML's read apart: libyaml takes a tab as blank space
 where PyYAML refuses it, reads a byte-order mark or a Unicode line break inside the text
@@ -94,11 +96,34 @@ _NoAliasLoader.add_constructor(_INT, _int_or_text)
 _NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
 
 
+_RESOLVED: dict[tuple[Any, Any, Any], Any] = {}
+MAX_REMEMBERED = 50_000
+"""Tags remembered at most (a few MB); the memory is then cleared and starts again."""
+MAX_REMEMBERED_CHARS = 80
+"""Only short texts are remembered: the ones that repeat, and a bound on the memory."""
+
 _C_LOADER: type | None = None
 """The C reader's loader class; None when PyYAML was built without libyaml."""
 if yaml.__with_libyaml__:
     class _LibyamlLoader(yaml.CSafeLoader):
         """libyaml's parser and composer, with the same constructors as the pure reader."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            """The tag of an untagged node, remembered: real blocks repeat the same few
+            keys and values (a model-index its `type:` and `value:` hundreds of times), and
+            the regexes that decide whether a text is a number, a date or null would run
+            for each. The answer depends on nothing else while no path resolver is set."""
+            if self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if value is None or len(value) <= MAX_REMEMBERED_CHARS:
+                    if len(_RESOLVED) >= MAX_REMEMBERED:
+                        _RESOLVED.clear()
+                    _RESOLVED[key] = tag
+            return tag
 
     _LibyamlLoader.add_constructor(_INT, _int_or_text)
     _LibyamlLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
@@ -133,12 +158,13 @@ def _load_c(loader_class: type, block: str) -> Any:
     loader = loader_class(block)  # a lone surrogate fails here (UnicodeEncodeError)
     try:
         node = loader.get_single_node()
-        return None if node is None else _build(loader, node, set(), 0)
+        # an alias needs an anchor (`&name`): without one there is no alias to look for
+        return None if node is None else _build(loader, node, set() if "&" in block else None, 0)
     finally:
         loader.dispose()
 
 
-def _build(loader: Any, node: Any, seen: set[int], depth: int) -> Any:
+def _build(loader: Any, node: Any, seen: set[int] | None, depth: int) -> Any:
     """What SafeConstructor makes of a plain node: strings, numbers, booleans, null,
     dates, lists and mappings with scalar keys; _Unusual for anything else.
 
@@ -146,9 +172,12 @@ def _build(loader: Any, node: Any, seen: set[int], depth: int) -> Any:
     as it is read; it comes back as the very node its anchor named, reached a second
     time here. Each node is visited once, so the walk is linear however the aliases nest.
     """
-    if depth > MAX_FAST_DEPTH or id(node) in seen:
+    if depth > MAX_FAST_DEPTH:
         raise _Unusual
-    seen.add(id(node))
+    if seen is not None:
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
     tag = node.tag
     if isinstance(node, ScalarNode) and tag in _PLAIN_SCALARS:
         return node.value if tag == _STR else loader.yaml_constructors[tag](loader, node)
@@ -166,13 +195,18 @@ def _build(loader: Any, node: Any, seen: set[int], depth: int) -> Any:
 
 def read_front_matter(text: str) -> FrontMatter:
     """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be."""
-    lines = split_lines(text)  # numbered as the card parser numbers them
-    if not lines or lines[0].strip() != "---":
+    lines = _lines(text)
+    if next(lines, "").strip() != "---":
         return FrontMatter(None, 0)
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
+    inside: list[str] = []
+    for line in lines:
+        if line.strip() in ("---", "..."):
+            break
+        inside.append(line)
+    else:
         return FrontMatter(None, 0, "the front matter block is never closed")
-    block = "\n".join(lines[1:end])
+    end = len(inside) + 1  # index of the closing line, counted from 0
+    block = "\n".join(inside)
     if len(block) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(None, end + 1, f"the front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
@@ -194,6 +228,17 @@ def read_front_matter(text: str) -> FrontMatter:
     if not isinstance(data, dict):
         return FrontMatter(None, end + 1, f"the front matter is a {_kind(data)}, not a mapping of fields")
     return FrontMatter({str(k): _plain(v) for k, v in data.items()}, end + 1)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The card's lines as `split_lines` numbers them, one at a time: the block's end is
+    found without splitting the rest of a card of up to a megabyte."""
+    start = 0
+    for brk in _LINE_BREAK.finditer(text):
+        yield text[start:brk.start()]
+        start = brk.end()
+    if start < len(text):  # split_lines keeps no empty last line
+        yield text[start:]
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
