@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
@@ -14,7 +15,20 @@ _CARD_UNREAD = {"unreadable", "unavailable"}
 
 def fill(template: str, signals: dict[str, Any]) -> str:
     """Fill {signal.name} placeholders; an unknown name stays visible rather than vanish."""
-    return _PLACEHOLDER.sub(lambda m: _show(signals.get(m.group(1), m.group(0))), template)
+    if "{" not in template:  # most rubric texts: nothing to fill
+        return template
+    pieces = _pieces(template)
+    filled = list(pieces)
+    for i in range(1, len(pieces), 2):
+        filled[i] = _show(signals.get(pieces[i], f"{{{pieces[i]}}}"))
+    return "".join(filled)
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[str, ...]:
+    """A template split once at its placeholders: text, name, text, name, ..., text.
+    Templates are the rubric's own texts (a few hundred), each filled once per card."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _show(value: Any) -> str:
@@ -47,7 +61,8 @@ def evaluate(rubric: Rubric, profile_name: str, signals: dict[str, Any],
 def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any],
                 evidence: tuple[Evidence, ...]) -> AxisVerdict:
     axis = rubric.axes[name]
-    shown = [e for e in evidence if _belongs(e.signal, axis)]
+    names, prefixes = _evidence_from(tuple(axis.evidence_from))
+    shown = [e for e in evidence if e.signal in names or e.signal.startswith(prefixes)]
     if "card" in axis.needs and signals.get("card.status") in _CARD_UNREAD:
         why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
         return AxisVerdict(verdict="unknown", level=None, reasons=[why], evidence=shown,
@@ -121,8 +136,11 @@ def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -
                    message=fill(condition.unmet, signals), remediation=condition.remediation)
 
 
-def _belongs(signal: str, axis: Axis) -> bool:
-    return any(signal == p or (p.endswith(".") and signal.startswith(p)) for p in axis.evidence_from)
+@lru_cache(maxsize=64)
+def _evidence_from(listed: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """An axis's `evidence_from` as the signal names it shows and the prefixes (ending in
+    '.') whose signals it shows, made once rather than tested item by item per card."""
+    return frozenset(listed), tuple(p for p in listed if p.endswith("."))
 
 
 def _level(rubric: Rubric, axis: Axis, signals: dict[str, Any]) -> tuple[int, list[str]]:

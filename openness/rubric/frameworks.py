@@ -12,7 +12,8 @@ from typing import Any
 
 from openness.evidence.components import component_statuses
 from openness.evidence.registry import libre
-from openness.models import AxisName, AxisVerdict, DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
+from openness.models import (AxisName, AxisVerdict, DimensionResult, Finding, LevelProgress, OutcomeResult, RubricResult,
+                             Scorecard)
 from openness.rubric.evaluate import condition_finding, fill
 from openness.rubric.lineage import ParentOutcome
 from openness.rubric.schema import Condition, Dimension, Framework
@@ -97,7 +98,8 @@ def _number(value: int | float) -> str:
 
 def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:
     """The model's result on every dimension of `framework`, and its outcome code."""
-    dimensions = {name: judge_dimension(dim, framework.conditions, signals)
+    tested: dict[str, Finding] = {}  # a condition several dimensions name is tested once
+    dimensions = {name: judge_dimension(dim, framework.conditions, signals, tested)
                   for name, dim in framework.dimensions.items()}
     return RubricResult(rubric=framework.id, version=framework.version, title=framework.title,
                         dimensions=dimensions, outcome=_outcome(framework, dimensions))
@@ -112,9 +114,15 @@ def _outcome(framework: Framework, dimensions: dict[str, DimensionResult]) -> Ou
     return OutcomeResult(column=rule.column, dimension=rule.dimension, value=value)
 
 
-def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], signals: dict[str, Any]) -> DimensionResult:
-    tested = list(dict.fromkeys([*(c for level in dimension.levels for c in level.requires), *dimension.informs]))
-    findings = {name: condition_finding(name, conditions[name], signals) for name in tested}
+def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], signals: dict[str, Any],
+                    tested: dict[str, Finding] | None = None) -> DimensionResult:
+    """`tested`: findings already had for these signals, by condition (filled in here)."""
+    tested = {} if tested is None else tested
+    names = dict.fromkeys([*(c for level in dimension.levels for c in level.requires), *dimension.informs])
+    for name in names:
+        if name not in tested:
+            tested[name] = condition_finding(name, conditions[name], signals)
+    findings = {name: tested[name] for name in names}
     shown = list(findings.values())
     progress = [LevelProgress(label=level.label, total=len(level.requires),
                               met=sum(findings[c].outcome == "met" for c in level.requires))
