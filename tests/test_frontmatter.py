@@ -132,3 +132,23 @@ def test_an_explicit_tag_on_text_it_cannot_hold_sets_the_block_aside(line):
     front = read_front_matter(f"---\n{line}\n---\n")
     assert front.data is None
     assert front.problem is not None and front.problem.startswith("the front matter holds a value that cannot be read")
+
+
+def _block_by_splitting(text: str) -> tuple[int, str | None] | None:
+    """The block as read before: split the whole card, then look for the closing line."""
+    from openness.evidence.card import split_lines
+
+    lines = split_lines(text)
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    return (0, None) if end is None else (end, "\n".join(lines[1:end]))
+
+
+@pytest.mark.parametrize("text", [
+    "", "---", "---\n", "--- \na: 1\n---\n", "---\r\na: 1\r\n...\r\nbody", "---\ra: 1\r---\r", "x\n---\na\n---\n",
+    "---\n---\n", "---\n\n---", "---\na: b --- c\nd: ...\n ---\t\n", "---\na... b\na--- b\n", "---\n----\n....\n",
+    "---\na\x0b---\n", "---\na: 1\u2028---\n---\n", "---\n" + "a... b\n" * 50 + "...\n", "---\nnever closed ...x\n",
+])
+def test_the_block_is_found_as_splitting_the_card_finds_it(text):
+    assert frontmatter._find_block(text) == _block_by_splitting(text)

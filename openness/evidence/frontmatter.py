@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -92,6 +91,20 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _float(loader: Any, node: Any) -> Any:
+    """SafeConstructor's float, without its text handling for the plain decimals a
+    model-index is full of. Python's float() reads what YAML reads there (underscores
+    between digits included); what it refuses (`.inf`, `1:30`, `_1`) and anything with an
+    n (a NaN's sign is kept by float() and dropped by YAML's) take YAML's own road."""
+    value = node.value
+    if "n" not in value and "N" not in value:
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    return SafeConstructor.construct_yaml_float(loader, node)
+
+
 _NoAliasLoader.add_constructor(_INT, _int_or_text)
 _NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
 
@@ -125,6 +138,7 @@ if yaml.__with_libyaml__:
                     _RESOLVED[key] = tag
             return tag
 
+    _LibyamlLoader.add_constructor(_FLOAT, _float)
     _LibyamlLoader.add_constructor(_INT, _int_or_text)
     _LibyamlLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
     _C_LOADER = _LibyamlLoader
@@ -195,18 +209,12 @@ def _build(loader: Any, node: Any, seen: set[int] | None, depth: int) -> Any:
 
 def read_front_matter(text: str) -> FrontMatter:
     """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be."""
-    lines = _lines(text)
-    if next(lines, "").strip() != "---":
+    found = _find_block(text)
+    if found is None:
         return FrontMatter(None, 0)
-    inside: list[str] = []
-    for line in lines:
-        if line.strip() in ("---", "..."):
-            break
-        inside.append(line)
-    else:
+    end, block = found  # end: the closing line, counted from 0 as split_lines counts
+    if block is None:
         return FrontMatter(None, 0, "the front matter block is never closed")
-    end = len(inside) + 1  # index of the closing line, counted from 0
-    block = "\n".join(inside)
     if len(block) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(None, end + 1, f"the front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
@@ -230,15 +238,34 @@ def read_front_matter(text: str) -> FrontMatter:
     return FrontMatter({str(k): _plain(v) for k, v in data.items()}, end + 1)
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The card's lines as `split_lines` numbers them, one at a time: the block's end is
-    found without splitting the rest of a card of up to a megabyte."""
-    start = 0
-    for brk in _LINE_BREAK.finditer(text):
-        yield text[start:brk.start()]
-        start = brk.end()
-    if start < len(text):  # split_lines keeps no empty last line
-        yield text[start:]
+def _find_block(text: str) -> tuple[int, str | None] | None:
+    """Where the card's leading block ends and what it holds, its lines joined by "\n",
+    as `split_lines` would split and number them; None when the card does not open with
+    `---`, a None block when it is never closed.
+
+    Only the lines up to the closing one are read: a card runs to a megabyte, its front
+    matter to a few KB. A closing line holds `---` or `...`, so the search jumps from one
+    to the next; each line is looked at once, whatever the card holds."""
+    first = _LINE_BREAK.search(text)
+    if (text[:first.start()] if first else text).strip() != "---":
+        return None
+    body = first.end() if first else len(text)
+    pos, dashes, dots = body, text.find("---", body), text.find("...", body)
+    while dashes >= 0 or dots >= 0:
+        hit = min(p for p in (dashes, dots) if p >= 0)
+        start = max(text.rfind("\n", pos, hit), text.rfind("\r", pos, hit), pos - 1) + 1
+        brk = _LINE_BREAK.search(text, hit)
+        stop = brk.start() if brk else len(text)
+        if text[start:stop].strip() in ("---", "..."):
+            before = start - (2 if text.startswith("\r\n", start - 2) else 1)  # the break ending the last line inside
+            line = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start)
+            return line, _LINE_BREAK.sub("\n", text[body:before]) if before > body else ""
+        pos = brk.end() if brk else len(text)
+        if 0 <= dashes < pos:  # -1: none left, never searched for again
+            dashes = text.find("---", pos)
+        if 0 <= dots < pos:
+            dots = text.find("...", pos)
+    return 0, None
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
