@@ -116,9 +116,55 @@ def _finding(key: str, condition: Condition, signals: dict[str, Any], *, card_un
     return found
 
 
+_MISSING = object()
+_KEYED = frozenset({str, int, float, bool, type(None), object})
+"""Kinds of value a finding is remembered by (`object`: a signal a text names is missing)."""
+_FINDINGS: dict[tuple[Any, ...], tuple[Condition, Finding]] = {}
+_NAMED: dict[int, tuple[Condition, tuple[str, ...]]] = {}
+MAX_FINDINGS = 20_000
+"""Findings remembered at most; the memory is then cleared and starts again."""
+
+
 def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -> Finding:
-    """One condition tested: met, not met, or unknown when no signal value was had."""
+    """One condition tested: met, not met, or unknown when no signal value was had.
+
+    A finding depends on the condition, the value of its signal and the values its texts
+    name, nothing else; across cards these repeat (most cards state few facts), so a
+    finding already made for the same values is handed out again (it is frozen). The
+    condition is kept with it, so its id cannot be reused by another one while remembered."""
     value = signals.get(condition.signal)
+    values = [value, *[signals.get(name, _MISSING) for name in _named(condition)]]
+    remember = (key, id(condition), *map(_as_key, values)) if all(type(v) in _KEYED for v in values) else None
+    hit = _FINDINGS.get(remember) if remember is not None else None
+    if hit is not None and hit[0] is condition:
+        return hit[1]
+    found = _condition_finding(key, condition, signals, value)
+    if remember is not None:
+        if len(_FINDINGS) >= MAX_FINDINGS:
+            _FINDINGS.clear()
+        _FINDINGS[remember] = (condition, found)
+    return found
+
+
+def _as_key(value: Any) -> Any:
+    # -0.0 == 0.0, yet they are shown apart; equal values of the other kinds read the same
+    return (type(value), repr(value) if type(value) is float else value)
+
+
+def _named(condition: Condition) -> tuple[str, ...]:
+    """The signals a condition's texts name in braces, found once per condition."""
+    known = _NAMED.get(id(condition))
+    if known is not None and known[0] is condition:
+        return known[1]
+    names = tuple(name for text in (condition.unknown, condition.unmet, condition.met) if text
+                  for name in _pieces(text)[1::2])
+    if len(_NAMED) >= MAX_FINDINGS:
+        _NAMED.clear()
+    _NAMED[id(condition)] = (condition, names)
+    return names
+
+
+def _condition_finding(key: str, condition: Condition, signals: dict[str, Any], value: Any) -> Finding:
     if value is None:
         return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
                        message=fill(condition.unknown, signals) if condition.unknown
