@@ -49,9 +49,11 @@ def snapshot(row: dict[str, Any]) -> Any:
     text = row["card"] or ""
     front = read_front_matter(text)
     data = {k: v for k, v in (front.data or {}).items() if v is not None}
+    # A dump holds no file list, gate or commit; where snapshots can say so, this one does
+    unseen = {"listing_seen": False} if "listing_seen" in ModelSnapshot.model_fields else {}
     return ModelSnapshot(repo_id=row["modelId"], card_data=data, tags=list(row["tags"] or []),
                          library_name=row["library_name"], pipeline_tag=row["pipeline_tag"],
-                         card=CardFile(status="ok", text=text))
+                         card=CardFile(status="ok", text=text), **unseen)
 
 
 def one_round(rows: list[dict[str, Any]], judge: Any) -> dict[str, float]:
