@@ -9,21 +9,44 @@ few lines into gigabytes), and anything but a mapping is set aside with a reason
 scalar that YAML would turn into a value Python refuses (a date the calendar lacks, an
 integer of thousands of digits) stays the text it was written as, so one odd field costs
 that field's meaning, never the model.
+
+Two readers give the same results: libyaml's (C, about five times faster on real cards,
+where model-index tables make most of the text) when PyYAML was built with it, and the
+pure-Python one otherwise. The pure one is the reference: the C reader composes the
+block, then builds the plain values it holds itself, and hands the block to the pure
+reader for anything out of the ordinary (an alias, a tag or merge key, a key that is not
+a scalar, deep nesting, any error), so every problem is worded by one reader only.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from openness.evidence.card import split_lines
 
 MAX_FRONT_MATTER_CHARS = 64_000
 """Real front matter runs to a few KB; model-index tables to a few tens."""
 MAX_INT_BITS = 64
 """Integers wider than this (a hex or sexagesimal run of digits) are dropped: no card
 field needs one, and Python refuses to write one of over 4,300 digits as text or JSON."""
+MAX_FAST_DEPTH = 64
+"""Nesting the C reader builds itself. Real front matter nests a few levels (a model-index
+six); deeper blocks go to the pure reader, which refuses some as nested too deeply."""
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+_PLAIN_SCALARS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+"""Where openness.evidence.card.split_lines splits, so lines are numbered as the card parser numbers them."""
+_SCANNERS_DIFFER = re.compile("[\t\ufeff\x85\u2028\u2029!]|[|>][-+0-9]*#")
+"""Text that libyaml's scanner and PyYAML's read apart: libyaml takes a tab as blank space
+where PyYAML refuses it, reads a byte-order mark or a Unicode line break inside the text
+its own way, resolves a `!`-tagged empty value to text where PyYAML makes it null, and
+takes a comment right after a block scalar's `|+` where PyYAML refuses it."""
 
 
 @dataclass(frozen=True)
@@ -44,44 +67,158 @@ class _AliasRefused(yaml.YAMLError):
         self.line = line
 
 
+def _int_or_text(loader: Any, node: Any) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:  # over Python's 4,300-digit limit for text to integer
+        return loader.construct_scalar(node)
+
+
+def _timestamp_or_text(loader: Any, node: Any) -> Any:
+    try:
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):  # 2024-02-30, a year 0, an hour 99
+        return loader.construct_scalar(node)
+
+
 class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases: no expansion, so no exponential blow-up."""
+    """The pure reader: a SafeLoader that refuses aliases (no expansion, so no
+    exponential blow-up)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             raise _AliasRefused(self.peek_event().start_mark.line + 2)  # 1-based, after the `---`
         return super().compose_node(parent, index)
 
-    def construct_yaml_int(self, node: Any) -> Any:
+
+def _float(loader: Any, node: Any) -> Any:
+    """SafeConstructor's float, without its text handling for the plain decimals a
+    model-index is full of. Python's float() reads what YAML reads there (underscores
+    between digits included); what it refuses (`.inf`, `1:30`, `_1`) and anything with an
+    n (a NaN's sign is kept by float() and dropped by YAML's) take YAML's own road."""
+    value = node.value
+    if "n" not in value and "N" not in value:
         try:
-            return super().construct_yaml_int(node)
-        except ValueError:  # over Python's 4,300-digit limit for text to integer
-            return self.construct_scalar(node)
+            return float(value)
+        except ValueError:
+            pass
+    return SafeConstructor.construct_yaml_float(loader, node)
 
-    def construct_yaml_timestamp(self, node: Any) -> Any:
+
+_NoAliasLoader.add_constructor(_INT, _int_or_text)
+_NoAliasLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+
+
+_RESOLVED: dict[tuple[Any, Any, Any], Any] = {}
+MAX_REMEMBERED = 50_000
+"""Tags remembered at most (a few MB); the memory is then cleared and starts again."""
+MAX_REMEMBERED_CHARS = 80
+"""Only short texts are remembered: the ones that repeat, and a bound on the memory."""
+
+_C_LOADER: type | None = None
+"""The C reader's loader class; None when PyYAML was built without libyaml."""
+if yaml.__with_libyaml__:
+    class _LibyamlLoader(yaml.CSafeLoader):
+        """libyaml's parser and composer, with the same constructors as the pure reader."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            """The tag of an untagged node, remembered: real blocks repeat the same few
+            keys and values (a model-index its `type:` and `value:` hundreds of times), and
+            the regexes that decide whether a text is a number, a date or null would run
+            for each. The answer depends on nothing else while no path resolver is set."""
+            if self.yaml_path_resolvers:
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if value is None or len(value) <= MAX_REMEMBERED_CHARS:
+                    if len(_RESOLVED) >= MAX_REMEMBERED:
+                        _RESOLVED.clear()
+                    _RESOLVED[key] = tag
+            return tag
+
+    _LibyamlLoader.add_constructor(_FLOAT, _float)
+    _LibyamlLoader.add_constructor(_INT, _int_or_text)
+    _LibyamlLoader.add_constructor(_TIMESTAMP, _timestamp_or_text)
+    _C_LOADER = _LibyamlLoader
+
+
+class _Unusual(Exception):
+    """What the C reader leaves to the pure one."""
+
+
+def _load(block: str) -> Any:
+    """The block's value: built from libyaml's nodes when it is plain, by the pure reader
+    otherwise (which raises the same errors either way: it is the only one that words them)."""
+    if _C_LOADER is not None and _scanners_agree(block):
         try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError):  # 2024-02-30, a year 0, an hour 99
-            return self.construct_scalar(node)
+            return _load_c(_C_LOADER, block)
+        except Exception:  # noqa: BLE001 (any failure: the reference reader fails the same way and words it)
+            pass
+    return yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_yaml_int)
-_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_yaml_timestamp)
+def _scanners_agree(block: str) -> bool:
+    """Whether libyaml reads `block` as PyYAML does, as far as a cheap look can tell: a few
+    real blocks in a hundred are left to PyYAML, which costs only time."""
+    if _SCANNERS_DIFFER.search(block):
+        return False
+    # libyaml lets a plain value inside [ ] or { } hold a `?` (a URL's query); PyYAML ends it there
+    return "?" not in block or ("[" not in block and "{" not in block)
+
+
+def _load_c(loader_class: type, block: str) -> Any:
+    loader = loader_class(block)  # a lone surrogate fails here (UnicodeEncodeError)
+    try:
+        node = loader.get_single_node()
+        # an alias needs an anchor (`&name`): without one there is no alias to look for
+        return None if node is None else _build(loader, node, set() if "&" in block else None, 0)
+    finally:
+        loader.dispose()
+
+
+def _build(loader: Any, node: Any, seen: set[int] | None, depth: int) -> Any:
+    """What SafeConstructor makes of a plain node: strings, numbers, booleans, null,
+    dates, lists and mappings with scalar keys; _Unusual for anything else.
+
+    The C composer does not call a Python `compose_node`, so an alias cannot be refused
+    as it is read; it comes back as the very node its anchor named, reached a second
+    time here. Each node is visited once, so the walk is linear however the aliases nest.
+    """
+    if depth > MAX_FAST_DEPTH:
+        raise _Unusual
+    if seen is not None:
+        if id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
+    tag = node.tag
+    if isinstance(node, ScalarNode) and tag in _PLAIN_SCALARS:
+        return node.value if tag == _STR else loader.yaml_constructors[tag](loader, node)
+    if isinstance(node, SequenceNode) and tag == _SEQ:
+        return [_build(loader, child, seen, depth + 1) for child in node.value]
+    if isinstance(node, MappingNode) and tag == _MAP:
+        out = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode) or key.tag not in _PLAIN_SCALARS:  # `<<` merges, `=`, complex keys
+                raise _Unusual
+            out[_build(loader, key, seen, depth + 1)] = _build(loader, value, seen, depth + 1)
+        return out
+    raise _Unusual  # a tag of its own, !!binary, !!set, !!omap: rare, and left to the reference
 
 
 def read_front_matter(text: str) -> FrontMatter:
     """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be."""
-    lines = split_lines(text)  # numbered as the card parser numbers them
-    if not lines or lines[0].strip() != "---":
+    found = _find_block(text)
+    if found is None:
         return FrontMatter(None, 0)
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
+    end, block = found  # end: the closing line, counted from 0 as split_lines counts
+    if block is None:
         return FrontMatter(None, 0, "the front matter block is never closed")
-    block = "\n".join(lines[1:end])
     if len(block) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(None, end + 1, f"the front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
     try:
-        data = yaml.load(block, Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader subclass)
+        data = _load(block)
     except _AliasRefused as exc:
         return FrontMatter(None, end + 1, f"the front matter uses YAML aliases (*name, README.md line "
                                           f"{exc.line}), which are never expanded")
@@ -89,7 +226,9 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(None, end + 1, f"the front matter is not valid YAML ({_first_line(exc)})")
     except RecursionError:
         return FrontMatter(None, end + 1, "the front matter is nested too deeply")
-    except (ValueError, OverflowError, TypeError) as exc:  # a value no constructor above foresaw
+    # A value no constructor above foresaw: an explicit tag on text it cannot hold
+    # (`!!bool x` a KeyError, `!!int` with no digits an IndexError, `!!timestamp x`).
+    except (ValueError, OverflowError, TypeError, LookupError, AttributeError) as exc:
         return FrontMatter(None, end + 1, f"the front matter holds a value that cannot be read "
                                           f"({type(exc).__name__})")
     if data is None:
@@ -97,6 +236,36 @@ def read_front_matter(text: str) -> FrontMatter:
     if not isinstance(data, dict):
         return FrontMatter(None, end + 1, f"the front matter is a {_kind(data)}, not a mapping of fields")
     return FrontMatter({str(k): _plain(v) for k, v in data.items()}, end + 1)
+
+
+def _find_block(text: str) -> tuple[int, str | None] | None:
+    """Where the card's leading block ends and what it holds, its lines joined by "\n",
+    as `split_lines` would split and number them; None when the card does not open with
+    `---`, a None block when it is never closed.
+
+    Only the lines up to the closing one are read: a card runs to a megabyte, its front
+    matter to a few KB. A closing line holds `---` or `...`, so the search jumps from one
+    to the next; each line is looked at once, whatever the card holds."""
+    first = _LINE_BREAK.search(text)
+    if (text[:first.start()] if first else text).strip() != "---":
+        return None
+    body = first.end() if first else len(text)
+    pos, dashes, dots = body, text.find("---", body), text.find("...", body)
+    while dashes >= 0 or dots >= 0:
+        hit = min(p for p in (dashes, dots) if p >= 0)
+        start = max(text.rfind("\n", pos, hit), text.rfind("\r", pos, hit), pos - 1) + 1
+        brk = _LINE_BREAK.search(text, hit)
+        stop = brk.start() if brk else len(text)
+        if text[start:stop].strip() in ("---", "..."):
+            before = start - (2 if text.startswith("\r\n", start - 2) else 1)  # the break ending the last line inside
+            line = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start)
+            return line, _LINE_BREAK.sub("\n", text[body:before]) if before > body else ""
+        pos = brk.end() if brk else len(text)
+        if 0 <= dashes < pos:  # -1: none left, never searched for again
+            dashes = text.find("---", pos)
+        if 0 <= dots < pos:
+            dots = text.find("...", pos)
+    return 0, None
 
 
 def _plain(value: Any, depth: int = 0) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
@@ -14,7 +15,20 @@ _CARD_UNREAD = {"unreadable", "unavailable"}
 
 def fill(template: str, signals: dict[str, Any]) -> str:
     """Fill {signal.name} placeholders; an unknown name stays visible rather than vanish."""
-    return _PLACEHOLDER.sub(lambda m: _show(signals.get(m.group(1), m.group(0))), template)
+    if "{" not in template:  # most rubric texts: nothing to fill
+        return template
+    pieces = _pieces(template)
+    filled = list(pieces)
+    for i in range(1, len(pieces), 2):
+        filled[i] = _show(signals.get(pieces[i], f"{{{pieces[i]}}}"))
+    return "".join(filled)
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[str, ...]:
+    """A template split once at its placeholders: text, name, text, name, ..., text.
+    Templates are the rubric's own texts (a few hundred), each filled once per card."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def _show(value: Any) -> str:
@@ -47,7 +61,8 @@ def evaluate(rubric: Rubric, profile_name: str, signals: dict[str, Any],
 def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any],
                 evidence: tuple[Evidence, ...]) -> AxisVerdict:
     axis = rubric.axes[name]
-    shown = [e for e in evidence if _belongs(e.signal, axis)]
+    names, prefixes = _evidence_from(tuple(axis.evidence_from))
+    shown = [e for e in evidence if e.signal in names or e.signal.startswith(prefixes)]
     if "card" in axis.needs and signals.get("card.status") in _CARD_UNREAD:
         why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
         return AxisVerdict(verdict="unknown", level=None, reasons=[why], evidence=shown,
@@ -106,9 +121,55 @@ def _finding(key: str, condition: Condition, signals: dict[str, Any], *, card_un
     return found
 
 
+_MISSING = object()
+_KEYED = frozenset({str, int, float, bool, type(None), object})
+"""Kinds of value a finding is remembered by (`object`: a signal a text names is missing)."""
+_FINDINGS: dict[tuple[Any, ...], tuple[Condition, Finding]] = {}
+_NAMED: dict[int, tuple[Condition, tuple[str, ...]]] = {}
+MAX_FINDINGS = 20_000
+"""Findings remembered at most; the memory is then cleared and starts again."""
+
+
 def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -> Finding:
-    """One condition tested: met, not met, or unknown when no signal value was had."""
+    """One condition tested: met, not met, or unknown when no signal value was had.
+
+    A finding depends on the condition, the value of its signal and the values its texts
+    name, nothing else; across cards these repeat (most cards state few facts), so a
+    finding already made for the same values is handed out again (it is frozen). The
+    condition is kept with it, so its id cannot be reused by another one while remembered."""
     value = signals.get(condition.signal)
+    values = [value, *[signals.get(name, _MISSING) for name in _named(condition)]]
+    remember = (key, id(condition), *map(_as_key, values)) if all(type(v) in _KEYED for v in values) else None
+    hit = _FINDINGS.get(remember) if remember is not None else None
+    if hit is not None and hit[0] is condition:
+        return hit[1]
+    found = _condition_finding(key, condition, signals, value)
+    if remember is not None:
+        if len(_FINDINGS) >= MAX_FINDINGS:
+            _FINDINGS.clear()
+        _FINDINGS[remember] = (condition, found)
+    return found
+
+
+def _as_key(value: Any) -> Any:
+    # -0.0 == 0.0, yet they are shown apart; equal values of the other kinds read the same
+    return (type(value), repr(value) if type(value) is float else value)
+
+
+def _named(condition: Condition) -> tuple[str, ...]:
+    """The signals a condition's texts name in braces, found once per condition."""
+    known = _NAMED.get(id(condition))
+    if known is not None and known[0] is condition:
+        return known[1]
+    names = tuple(name for text in (condition.unknown, condition.unmet, condition.met) if text
+                  for name in _pieces(text)[1::2])
+    if len(_NAMED) >= MAX_FINDINGS:
+        _NAMED.clear()
+    _NAMED[id(condition)] = (condition, names)
+    return names
+
+
+def _condition_finding(key: str, condition: Condition, signals: dict[str, Any], value: Any) -> Finding:
     if value is None:
         return Finding(condition=key, outcome="unknown", signal=condition.signal, value=None,
                        message=fill(condition.unknown, signals) if condition.unknown
@@ -126,8 +187,11 @@ def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -
                    message=fill(condition.unmet, signals), remediation=condition.remediation)
 
 
-def _belongs(signal: str, axis: Axis) -> bool:
-    return any(signal == p or (p.endswith(".") and signal.startswith(p)) for p in axis.evidence_from)
+@lru_cache(maxsize=64)
+def _evidence_from(listed: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """An axis's `evidence_from` as the signal names it shows and the prefixes (ending in
+    '.') whose signals it shows, made once rather than tested item by item per card."""
+    return frozenset(listed), tuple(p for p in listed if p.endswith("."))
 
 
 def _level(rubric: Rubric, axis: Axis, signals: dict[str, Any]) -> tuple[int, list[str]]:

@@ -12,7 +12,8 @@ from typing import Any
 
 from openness.evidence.components import component_statuses
 from openness.evidence.registry import libre
-from openness.models import AxisName, AxisVerdict, DimensionResult, LevelProgress, OutcomeResult, RubricResult, Scorecard
+from openness.models import (AxisName, AxisVerdict, DimensionResult, Finding, LevelProgress, OutcomeResult, RubricResult,
+                             Scorecard)
 from openness.rubric.evaluate import condition_finding, fill
 from openness.rubric.lineage import ParentOutcome
 from openness.rubric.schema import Condition, Dimension, Framework
@@ -97,7 +98,8 @@ def _number(value: int | float) -> str:
 
 def judge_framework(framework: Framework, signals: dict[str, Any]) -> RubricResult:
     """The model's result on every dimension of `framework`, and its outcome code."""
-    dimensions = {name: judge_dimension(dim, framework.conditions, signals)
+    tested: dict[str, Finding] = {}  # a condition several dimensions name is tested once
+    dimensions = {name: judge_dimension(dim, framework.conditions, signals, tested)
                   for name, dim in framework.dimensions.items()}
     return RubricResult(rubric=framework.id, version=framework.version, title=framework.title,
                         dimensions=dimensions, outcome=_outcome(framework, dimensions))
@@ -112,21 +114,35 @@ def _outcome(framework: Framework, dimensions: dict[str, DimensionResult]) -> Ou
     return OutcomeResult(column=rule.column, dimension=rule.dimension, value=value)
 
 
-def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], signals: dict[str, Any]) -> DimensionResult:
-    tested = list(dict.fromkeys([*(c for level in dimension.levels for c in level.requires), *dimension.informs]))
-    findings = {name: condition_finding(name, conditions[name], signals) for name in tested}
+def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], signals: dict[str, Any],
+                    tested: dict[str, Finding] | None = None) -> DimensionResult:
+    """`tested`: findings already had for these signals, by condition (filled in here)."""
+    tested = {} if tested is None else tested
+    findings: dict[str, Finding] = {}  # every condition the levels name, then those it informs on
+    for name in [c for level in dimension.levels for c in level.requires] + dimension.informs:
+        if name not in findings:
+            found = tested.get(name)
+            if found is None:
+                found = tested[name] = condition_finding(name, conditions[name], signals)
+            findings[name] = found
     shown = list(findings.values())
+    met = {name for name, found in findings.items() if found.outcome == "met"}
     progress = [LevelProgress(label=level.label, total=len(level.requires),
-                              met=sum(findings[c].outcome == "met" for c in level.requires))
+                              met=sum(1 for c in level.requires if c in met))
                 for level in dimension.levels if level.requires]
     passed_over: list[str] = []
     for rank, level in enumerate(dimension.levels):
-        outcomes = [findings[c] for c in level.requires]
-        unmet = next((f for f in outcomes if f.outcome == "not_met"), None)
+        unmet = unknown = None
+        for c in level.requires:  # the first not met decides; else the first unknown
+            found = findings[c]
+            if found.outcome == "not_met":
+                unmet = found
+                break
+            if unknown is None and found.outcome == "unknown":
+                unknown = found
         if unmet is not None:
             passed_over.append(f"not {level.label}: {unmet.message}")
             continue
-        unknown = next((f for f in outcomes if f.outcome == "unknown"), None)
         if unknown is not None:
             return DimensionResult(verdict=None, rank=None, findings=shown, progress=progress, reasons=[
                 f"could not tell whether {level.label}: {unknown.message}", *passed_over])
@@ -135,5 +151,5 @@ def judge_dimension(dimension: Dimension, conditions: dict[str, Condition], sign
         return DimensionResult(verdict=level.label, rank=rank, findings=shown, progress=progress,
                                reasons=[said, *passed_over[-1:]],
                                next_level=above.label if above else None,
-                               next_needs=[c for c in above.requires if findings[c].outcome != "met"] if above else [])
+                               next_needs=[c for c in above.requires if c not in met] if above else [])
     raise AssertionError("validated: the last level requires nothing")

@@ -1,0 +1,154 @@
+"""Front matter read through libyaml gives what the pure-Python reader gives, alias refusal included.
+
+The C reader is only a faster road to the same FrontMatter: every block below must come
+out identical (data, closing line and problem, in words) either way. The blocks are the
+cases where the two YAML scanners or the two composers could part ways.
+"""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from openness.evidence import frontmatter
+from openness.evidence.frontmatter import FrontMatter, read_front_matter
+
+needs_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML built without libyaml")
+
+_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9))
+"""Ten levels of ten aliases each: 10^10 strings if expanded, a few hundred characters as written."""
+
+TRICKY = {
+    "plain": "license: mit\ndatasets:\n- org/set\ntags: [a, b]\nn: 3\nf: 1.5\nok: true\nnone: ~\n",
+    "model-index": ("model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics:\n"
+                    "    - {type: acc, value: 0.5}\n    - {type: f1, value: .nan}\n    - {type: ppl, value: .inf}\n"),
+    "alias": "a: &x [1]\nb: *x\n",
+    "alias of a scalar": "a: &x mit\nlicense: *x\n",
+    "anchor without alias": "a: &x [1]\nb: 2\n",
+    "undefined alias": "a: *nowhere\n",
+    "alias bomb": _BOMB,
+    "merge key": "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n",
+    "merge key without alias": "m:\n  <<: {x: 1}\n  y: 2\n",
+    "huge int": "n: " + "9" * 5000 + "\nsmall: 16\n",
+    "huge hex": "h: 0x" + "f" * 5000 + "\n",
+    "sexagesimal": "t: 190:20:30\n",
+    "bad date": "d: 2024-02-30\nok: 2024-02-28\n",
+    "timestamp": "t: 2001-12-14t21:59:43.10-05:00\nyear: 0000-01-01\nhour: 2024-01-01 99:00:00\n",
+    "duplicate keys": "license: mit\nlicense: apache-2.0\n",
+    "tab after a colon": "license:\tmit\n",
+    "tabs in a flow list": 'widget: [\n\t\t"a",\n\t\t"b"\n\t]\n',
+    "tab indent": "a:\n\tb: 1\n",
+    "list root": "- a\n- b\n",
+    "string root": "just some text\n",
+    "number root": "3\n",
+    "flow list root": "[1, 2]\n",
+    "empty": "",
+    "null root": "~\n",
+    "comment only": "# nothing here\n",
+    "non-specific tag": "a: !\nb: ! x\n",
+    "own tag": "a: !x 1\n",
+    "explicit str": "a: !!str 123\nb: !<tag:yaml.org,2002:str> c\n",
+    "binary": "b: !!binary aGk=\n",
+    "set": "s: !!set {a, b}\n",
+    "omap": "o: !!omap [a: 1, b: 2]\n",
+    "bool tag on text": "a: !!bool x\n",
+    "int tag with no digits": "a: !!int\n",
+    "float tag on text": "a: !!float x\n",
+    "timestamp tag on text": "a: !!timestamp x\n",
+    "equals key": "=: 1\na: =\n",
+    "complex key": "? [a, b]\n: 1\n",
+    "mapping key": "? {a: 1}\n: 2\n",
+    "question mark in flow": "links: [https://x.org/a?b=c]\n",
+    "question mark outside flow": "link: https://x.org/a?b=c\n",
+    "comment after block indicator": "a: |+# c\n  text\n",
+    "block scalars": "a: |\n  one\n  two\nb: >-\n  folded\n  text\n",
+    "byte-order mark inside": "a: b\ufeffc\n",
+    "next line character": "a: b\x85c\n",
+    "line separator": "a: b\u2028c\n",
+    "control character": "a: b\x07c\n",
+    "escapes": 'a: "\\x41\\u00e9\\/\\N\\_\\t"\nb: \'it\'\'s\'\n',
+    "lone surrogate escape": 'a: "\\ud800"\n',
+    "long key": "x" * 1030 + ": y\n",
+    "unclosed flow": "a: [1, 2\n",
+    "unclosed quote": 'a: "open\n',
+    "bad indent": "a:\n  b: 1\n c: 2\n",
+    "second document": "a: 1\n--- b\n",
+    "directive": "%YAML 1.1\na: 1\n",
+    "deep nesting": "a: " + "[" * 100 + "]" * 100 + "\n",
+    "deeper than libyaml allows": "a: " + "[" * 1001 + "\n",  # libyaml stops at 1,000 levels
+    "unicode": "name: \u6a21\u578b\nemoji: \U0001F600\nnbsp: a\u00a0b\n",
+}
+
+
+def _both(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[FrontMatter, FrontMatter]:
+    fast = read_front_matter(text)
+    with monkeypatch.context() as m:
+        m.setattr(frontmatter, "_C_LOADER", None)
+        pure = read_front_matter(text)
+    return fast, pure
+
+
+@needs_libyaml
+@pytest.mark.parametrize("name", list(TRICKY))
+def test_the_c_reader_and_the_pure_reader_give_the_same_front_matter(name, monkeypatch):
+    fast, pure = _both(f"---\n{TRICKY[name]}---\n# Card\n", monkeypatch)
+    assert repr(fast) == repr(pure), name  # repr: a `.nan` value is equal to itself only there
+
+
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_an_alias_bomb_is_refused_without_expanding_it(libyaml, monkeypatch):
+    if libyaml and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    if not libyaml:
+        monkeypatch.setattr(frontmatter, "_C_LOADER", None)
+    visits = 0
+    build = frontmatter._build
+
+    def counted(*args):
+        nonlocal visits
+        visits += 1
+        return build(*args)
+
+    monkeypatch.setattr(frontmatter, "_build", counted)
+    front = read_front_matter(f"---\n{_BOMB}---\n")
+    assert front.data is None
+    assert front.problem == ("the front matter uses YAML aliases (*name, README.md line 3), "
+                             "which are never expanded")
+    assert visits <= 40  # each node of the graph at most once: 10^10 when expanded
+
+
+@needs_libyaml
+def test_a_plain_block_is_built_from_libyaml_without_the_pure_reader(monkeypatch):
+    def pure(*args, **kwargs):
+        raise AssertionError("the pure reader was used")
+
+    monkeypatch.setattr(frontmatter.yaml, "load", pure)
+    front = read_front_matter(f"---\n{TRICKY['model-index']}---\n")
+    assert front.data is not None and front.data["model-index"][0]["name"] == "m"
+
+
+@pytest.mark.parametrize("line", ["a: !!bool x", "a: !!int", "a: !!timestamp x"])
+def test_an_explicit_tag_on_text_it_cannot_hold_sets_the_block_aside(line):
+    front = read_front_matter(f"---\n{line}\n---\n")
+    assert front.data is None
+    assert front.problem is not None and front.problem.startswith("the front matter holds a value that cannot be read")
+
+
+def _block_by_splitting(text: str) -> tuple[int, str | None] | None:
+    """The block as read before: split the whole card, then look for the closing line."""
+    from openness.evidence.card import split_lines
+
+    lines = split_lines(text)
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    return (0, None) if end is None else (end, "\n".join(lines[1:end]))
+
+
+@pytest.mark.parametrize("text", [
+    "", "---", "---\n", "--- \na: 1\n---\n", "---\r\na: 1\r\n...\r\nbody", "---\ra: 1\r---\r", "x\n---\na\n---\n",
+    "---\n---\n", "---\n\n---", "---\na: b --- c\nd: ...\n ---\t\n", "---\na... b\na--- b\n", "---\n----\n....\n",
+    "---\na\x0b---\n", "---\na: 1\u2028---\n---\n", "---\n" + "a... b\n" * 50 + "...\n", "---\nnever closed ...x\n",
+])
+def test_the_block_is_found_as_splitting_the_card_finds_it(text):
+    assert frontmatter._find_block(text) == _block_by_splitting(text)
