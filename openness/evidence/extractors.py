@@ -9,6 +9,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
@@ -135,17 +136,26 @@ def _weights_from_tags(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: 
 
 def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | None:
     """The first card line, code blocks included (that is where loading code is), that
-    names this repo and loads or downloads it."""
+    names this repo and loads or downloads it. Only the lines holding the id are tried."""
     text = snapshot.card.text or ""
-    own = snapshot.repo_id.lower()
-    if own not in text.lower():
+    lowered, own = text.lower(), snapshot.repo_id.lower()
+    at_id = lowered.find(own)
+    if at_id < 0:
         return None
-    loader = re.compile(vocab.weight_files.loads_repo, re.IGNORECASE)
-    raw = split_lines(text)
-    for number, line in enumerate(raw[body_start(raw):], start=body_start(raw) + 1):
-        if own in line.lower() and loader.search(line):
-            return Line(number, line, "")
+    front_end = lowered.find("\n---", 3) if lowered.startswith("---") else -1  # front matter is no code
+    loader = _loader_pattern(vocab.weight_files.loads_repo)
+    while at_id >= 0:
+        start = text.rfind("\n", 0, at_id) + 1
+        end = len(text) if (newline := text.find("\n", at_id)) < 0 else newline
+        if start > front_end and loader.search(text, start, end):
+            return Line(text.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
+        at_id = lowered.find(own, end)
     return None
+
+
+@lru_cache(maxsize=8)
+def _loader_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _weight_kind(name: str, vocab: Vocabulary) -> str | None:
