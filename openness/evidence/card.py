@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from openness.evidence.screen import LineScreen
 
@@ -28,9 +29,12 @@ _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}|`]+")
 _MARKUP = re.compile(r"<[^>]{0,200}>|[*_`>#|]|!\[|\]\([^)]{0,200}\)|\[|\]")
 
 
-@dataclass(frozen=True)
-class Line:
-    """A line of the card body outside code blocks."""
+class Line(NamedTuple):
+    """A line of the card body outside code blocks.
+
+    A named tuple, not a frozen dataclass: a card makes one per line, and a frozen
+    dataclass sets each field through object.__setattr__ (a fifth of parsing a card).
+    """
 
     number: int
     """1-based line number in README.md, front matter included."""
@@ -55,9 +59,8 @@ class Section:
         return " ".join(plain(line.text) for line in self.lines)
 
 
-@dataclass(frozen=True)
-class Link:
-    """A URL in the card and the line it stands on."""
+class Link(NamedTuple):
+    """A URL in the card and the line it stands on (a named tuple, as Line is)."""
 
     url: str
     line: Line
@@ -107,9 +110,11 @@ def parse_card(text: str) -> ParsedCard:
     lines: list[Line] = []
     headings: list[tuple[int, str, int]] = []  # (rank, title, index into lines)
     fence, section = "", ""  # the run that opened the code block we are in, or ""
+    new_line = tuple.__new__  # Line(...) without the named tuple's Python-level __new__
     for number, text_line in enumerate(raw[start:], start=start + 1):
         if fence:
-            if _closes(text_line, fence):
+            # A closing run is at least as long as the opener: a line without the opener holds none.
+            if fence in text_line and _closes(text_line, fence):
                 fence = ""
             continue
         # A fence holds ``` or ~~~ and a heading a # or a <: most lines hold neither, and a
@@ -122,7 +127,7 @@ def parse_card(text: str) -> ParsedCard:
         if heading:
             section = heading[1]
             headings.append((heading[0], heading[1], len(lines)))
-        lines.append(Line(number, text_line, section))
+        lines.append(new_line(Line, (number, text_line, section)))
     return ParsedCard(tuple(lines), _sections(lines, headings), _links(lines))
 
 

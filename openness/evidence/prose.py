@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from openness.evidence.card import Line, Link, ParsedCard, plain
 
@@ -34,8 +35,7 @@ _HTML_LINK = re.compile(r"<a\b(?=[^>]{0,3006}+>.{0,500}?</a>)[^>]{0,500}?href=[\
                         r"(.{0,500}?)</a>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Paragraph:
+class _Paragraph(NamedTuple):
     text: str
     """The paragraph's raw lines joined by single spaces."""
     starts: dict[int, int]
@@ -143,6 +143,10 @@ def read_prose(card: ParsedCard) -> Prose:
     paragraphs: dict[int, _Paragraph] = {}
     headings = {s.first for s in card.sections}
     for block in _blocks(card.lines, headings):
+        if len(block) == 1:  # most paragraphs are one line: no joining, no offsets to add up
+            line = block[0]
+            paragraphs[line.number] = _Paragraph(line.text, {line.number: 0})
+            continue
         text, starts, offset = [], {}, 0
         for line in block:
             starts[line.number] = offset
