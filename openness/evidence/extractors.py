@@ -1044,7 +1044,7 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
             out.add("code.not_code", at(link.line),
                     f"{repo}: linked as what the model was trained on (data), not code {quote(sentence, 100)}", "medium")
             continue
-        framework = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
+        framework = _framework_of(prose, repo, vocab)
         anchor = prose.anchor(link) or ""
         own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
                    or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
@@ -1090,9 +1090,24 @@ def _trained_on(prose: Prose, link: Link, repo: str, vocab: Vocabulary) -> bool:
     Known frameworks never are ("trained on the Pile using [library]" links code), nor is a
     link whose text names a format, a tool or a model ("trained on our [response format]").
     """
-    return (not any(f.regex.search(repo) for f in vocab.code.frameworks)
+    # Asked once per link and card: the data and the code extractor both ask of each link.
+    key = ("trained_on", link.url, str(link.line.number), str(link.start), repo)
+    known = prose.memo.get(key)
+    if known is None:
+        known = prose.memo[key] = (
+            _framework_of(prose, repo, vocab) is None
             and re.search(vocab.data.trained_on_before, _words_before(prose, link), re.IGNORECASE) is not None
             and not re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE))
+    return bool(known)
+
+
+def _framework_of(prose: Prose, repo: str, vocab: Vocabulary) -> PatternWithReason | None:
+    """The first known framework whose pattern the repository matches, tried once per card and repository."""
+    key = ("framework", repo)
+    if key not in prose.memo:
+        prose.memo[key] = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
+    found = prose.memo[key]
+    return found if isinstance(found, PatternWithReason) else None
 
 
 def _repo_of(url: str) -> str | None:

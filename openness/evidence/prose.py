@@ -54,6 +54,8 @@ class Prose:
     """Line number -> its markdown and HTML link targets with their texts, read once per line."""
     _found: dict[tuple[int, str], int] = field(default_factory=dict, repr=False, compare=False)
     """(line number, text) -> where the text first stands on the line."""
+    memo: dict[tuple[str, ...], object] = field(default_factory=dict, repr=False, compare=False)
+    """Answers readers share within this card (a link asked about by two extractors), by a key they choose."""
 
     def sentence(self, line: Line, needle: str | None = None) -> str:
         """The sentence holding `needle` on `line` (or every sentence on the line), markup removed."""
