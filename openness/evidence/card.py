@@ -77,6 +77,16 @@ class ParsedCard:
     links: tuple[Link, ...]
 
     @cached_property
+    def by_number(self) -> dict[int, Line]:
+        """Each line by its README line number."""
+        return {line.number: line for line in self.lines}
+
+    @cached_property
+    def table_cells(self) -> dict[int, list[str]]:
+        """Line number -> the table row's cells, markup removed, filled as readers ask (each row cut once)."""
+        return {}
+
+    @cached_property
     def screen(self) -> LineScreen:
         """Which lines each pattern might match, to skip the rest without running it."""
         return LineScreen([line.number for line in self.lines], [line.text for line in self.lines])
