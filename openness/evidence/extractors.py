@@ -711,11 +711,19 @@ def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     screen = screen or (prose.card.screen if prose else None)
     hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None)
             for index, corpus in enumerate(corpora)]
+    # The corpora each line might name, from the screen's answers: asking every corpus
+    # about every data line was a Python loop of lines x corpora.
+    always = [(index, corpus) for index, corpus, numbers in hits if numbers is None]
+    by_line: dict[int, list[tuple[int, Corpus]]] = {}
+    for index, corpus, numbers in hits:
+        for number in numbers or ():
+            by_line.setdefault(number, []).append((index, corpus))
     found = []
     for line in lines:
-        candidates = [(index, corpus) for index, corpus, numbers in hits if numbers is None or line.number in numbers]
-        if not candidates:
+        held = by_line.get(line.number)
+        if not held and not always:
             continue
+        candidates = sorted(always + held, key=lambda pair: pair[0]) if held and always else held or always
         text = plain(line.text)
         by_corpus = {index: match for index, corpus in candidates if (match := corpus.regex.search(text))}
         if by_corpus:
