@@ -129,6 +129,14 @@ class LineScreen:
             self._memo[id(pattern)] = known
         return known[1]
 
+    def lines_holding(self, word: str) -> list[int] | tuple[()]:
+        """Numbers of the lines holding `word` (lower case) as fold() leaves them: a superset of
+        those whose lower-cased text holds it."""
+        lines = self._by_word.get(word)
+        if lines is None:
+            lines = self._by_word[word] = self._find_lines(word) if word in self._folded else _NOWHERE
+        return lines
+
     def lines_with_any(self, patterns: Iterable[re.Pattern[str]]) -> frozenset[int] | None:
         """Numbers of the lines one of `patterns` might match; None when that may be any line."""
         found: set[int] = set()
