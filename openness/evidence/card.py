@@ -82,6 +82,12 @@ class ParsedCard:
         return {line.number: line for line in self.lines}
 
     @cached_property
+    def table_rows(self) -> tuple[int, ...]:
+        """Indices into `lines` of the markdown table rows (lines opening with '|'), found once per card."""
+        return tuple(i for i, line in enumerate(self.lines)
+                     if "|" in line.text and line.text.lstrip().startswith("|"))
+
+    @cached_property
     def table_cells(self) -> dict[int, list[str]]:
         """Line number -> the table row's cells, markup removed, filled as readers ask (each row cut once)."""
         return {}

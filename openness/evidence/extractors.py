@@ -592,7 +592,10 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     # A sentence is made of its paragraph's words: a paragraph none of whose lines the
     # pattern might match holds no training sentence (each paragraph asked once).
     hits = prose.card.screen.lines_with(sentence)
-    may_hold: dict[int, bool] = {}
+    paragraphs = prose.paragraphs
+    # The paragraphs (by id) one of whose lines holds a word of the pattern, gathered from
+    # the screen's few lines rather than asked of every paragraph.
+    holding = None if hits is None else {id(para) for n in hits if (para := paragraphs.get(n)) is not None}
     found: list[Line] = []
     listed = False  # inside a list or table that a training sentence introduced
     for line in prose.card.lines:
@@ -600,11 +603,12 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
             found.append(line)
             continue
         listed = False
-        para = prose.paragraphs.get(line.number)
-        key = id(para) if para else -line.number
-        if key not in may_hold:
-            may_hold[key] = hits is None or any(n in hits for n in (para.starts if para else (line.number,)))
-        if line.number in in_sections or (may_hold[key] and (
+        if holding is None:
+            may_hold = True
+        else:
+            para = paragraphs.get(line.number)
+            may_hold = id(para) in holding if para is not None else line.number in hits  # type: ignore[operator]
+        if line.number in in_sections or (may_hold and (
                 sentence.search(line.text) or sentence.search(prose.sentence(line)))):
             found.append(line)
             listed = _introduces_list(prose, line, vocab)

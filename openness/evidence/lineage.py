@@ -189,7 +189,9 @@ def _hub_ids_named(prose: Prose, words: TextParents) -> dict[str, set[str]]:
     """Lower-case repo name -> the Hub ids (org/name) the card's body names with that name."""
     named: dict[str, set[str]] = {}
     not_models = words.compiled["not_models"]
-    for line in prose.card.lines:
+    # Only lines holding ".co/" can hold a Hub link: the card's screen names them.
+    hits = prose.card.screen.lines_with(_HUB_LINK)
+    for line in prose.card.lines if hits is None else (prose.card.by_number[n] for n in sorted(hits)):
         for match in _HUB_LINK.finditer(line.text):
             repo = _hub_id(match, not_models)
             if repo:

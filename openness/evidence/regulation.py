@@ -201,10 +201,12 @@ def table_counts(card: ParsedCard, header: re.Pattern[str], cap: int, own_size: 
     found: list[Count] = []
     column: int | None = None
     in_table = False
-    for line in card.lines:
-        if not line.text.lstrip().startswith("|"):
+    previous = -2
+    for index in card.table_rows:  # a row not right after the last one starts a new table
+        line = card.lines[index]
+        if index != previous + 1:
             in_table = False
-            continue
+        previous = index
         if in_table and column is None:  # a table with no column of counts: its rows are not read
             continue
         cells = _cells(card, line)
