@@ -186,11 +186,13 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     # is asked about each of them, and scanning it whole each time was quadratic.
     low, high = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
     left, right = low, high
+    # The abbreviation test only for the ends that bound the stretch: the line's own
+    # sentence ends, between start and end, are many on a long line and bound nothing.
     for match in _SENTENCE_END.finditer(text, low, high):
-        ends_sentence = not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start())
-        if match.end() <= start and ends_sentence:
-            left = match.end()
-        elif match.start() >= end and ends_sentence:
+        if match.end() <= start:
+            if not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
+                left = match.end()
+        elif match.start() >= end and not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
             right = match.start()
             break
     return text[left:right]
