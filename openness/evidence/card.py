@@ -139,7 +139,10 @@ def parse_card(text: str) -> ParsedCard:
         if opener:
             fence = opener
             continue
-        heading = _heading(text_line) if "#" in text_line or "<" in text_line else None
+        # Both heading forms open the line, after whitespace as `re` and str.lstrip read it
+        # (both by str.isspace): a '#' or '<' further on (an anchor, a tag) is no heading.
+        heading = _heading(text_line) if ("#" in text_line or "<" in text_line) and \
+            text_line.lstrip()[:1] in ("#", "<") else None
         if heading:
             section = heading[1]
             headings.append((heading[0], heading[1], len(lines)))
