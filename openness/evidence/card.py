@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -80,6 +81,14 @@ class ParsedCard:
     def by_number(self) -> dict[int, Line]:
         """Each line by its README line number."""
         return {line.number: line for line in self.lines}
+
+    def lines_in(self, numbers: frozenset[int] | None) -> Sequence[Line]:
+        """The lines of these numbers, in order (every line for None): a screen's few lines
+        without a walk through the card."""
+        if numbers is None:
+            return self.lines
+        by_number = self.by_number
+        return [by_number[number] for number in sorted(numbers)]
 
     @cached_property
     def table_rows(self) -> tuple[int, ...]:

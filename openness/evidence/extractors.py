@@ -188,9 +188,8 @@ def _training_state(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Voc
             out.add("weights.training_state", "siblings", f"{rule.reason}: {listing(names)}", "high")
             found = True
     phrase = _ci(vocab.checkpoints.phrases)
-    hits = card.screen.lines_with(phrase) if card else None
-    for line in card.lines if card else ():
-        if (hits is None or line.number in hits) and phrase.search(line.text):
+    for line in card.lines_in(card.screen.lines_with(phrase)) if card else ():
+        if phrase.search(line.text):
             out.add("weights.training_state", at(line), f"announces checkpoints: {quote(line.text)}", "low")
             return True
     return found
@@ -217,9 +216,8 @@ def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceS
     found: list[LicenceStatement] = []
     seen: set[tuple[int, str]] = set()
     licence_words = _ci(words.licence_words)
-    hits = prose.card.screen.lines_with(licence_words)
-    for line in prose.card.lines:
-        if not ((hits is None or line.number in hits) and licence_words.search(line.text)) or any(
+    for line in prose.card.lines_in(prose.card.screen.lines_with(licence_words)):
+        if not licence_words.search(line.text) or any(
                 _ci(words.history_headings).search(h) for h in prose.headings(line.number)):
             continue
         for sentence in dict.fromkeys(_licence_sentences(prose, line)):
@@ -1038,7 +1036,11 @@ def _release_statements(prose: Prose | None, vocab: Vocabulary, out: Extracted, 
         return
     not_yet = _ci(vocab.code.release_not_yet)
     by_rule = [(rule, prose.card.screen.lines_with(rule.regex)) for rule in vocab.code.release_statements]
-    for line in prose.card.lines:
+    # Only the lines some rule might match, in order: walking every line past every rule was
+    # a Python loop of lines x rules.
+    anywhere = None if any(hits is None for _, hits in by_rule) else \
+        frozenset().union(*(hits for _, hits in by_rule if hits is not None))
+    for line in prose.card.lines_in(anywhere):
         for rule, hits in by_rule:
             if not ((hits is None or line.number in hits) and rule.regex.search(line.text)):
                 continue
