@@ -150,3 +150,70 @@ def test_corpora_are_matched_on_the_lines_every_corpus_would_match():
         found = [(line.number, {i: m.span() for i, m in by_corpus.items()})
                  for line, _, by_corpus in extractors._corpus_matches(lines, prose, VOCAB, given)]
         assert found == expected and len(expected) >= 2
+
+
+CODE_CARD = """# Tiny-7B
+
+Trained on [our corpus](https://github.com/example/corpus) with [trl](https://github.com/huggingface/trl).
+The training code is at https://github.com/example/train and https://github.com/example/train again.
+"""
+
+
+def test_each_code_link_is_asked_once_per_card_whether_the_model_was_trained_on_it(monkeypatch):
+    before = _counting(monkeypatch, extractors, "_words_before")
+    found = extract_evidence(_snapshot(CODE_CARD), VOCAB, LICENCES)
+    links = [link for link in parse_card(CODE_CARD).links if "github.com" in link.url]
+    # The data and the code extractor both ask of each link; the words before it are read
+    # at most once per link (a known framework's link needs none).
+    asked = [(link.url, link.start) for _, link in before]
+    assert len(links) == 4 and 2 <= len(asked) == len(set(asked))
+    assert found.signals["code.training"] is not None  # the code links were read
+    repos = {link.repo.lower() for link in found.code.links}
+    assert "example/train" in repos and "example/corpus" not in repos  # trained on it: data, not code
+
+
+def test_the_screen_names_every_line_whose_lower_case_holds_a_word():
+    rnd = random.Random(5)
+    alphabet = ["arxiv", "ARXIV", "arXıv", "ar", "xiv", " ", "|", "\n", "İ", "x"]
+    for _ in range(200):
+        texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 6))) for _ in range(rnd.randint(0, 6))]
+        texts = [t.replace("\n", " ") for t in texts]
+        held = set(LineScreen(list(range(1, len(texts) + 1)), texts).lines_holding("arxiv"))
+        assert {n for n, t in enumerate(texts, 1) if "arxiv" in t.lower()} <= held, texts
+        assert held == {n for n, t in enumerate(texts, 1) if "arxiv" in fold(t)}, texts
+
+
+def test_table_counts_read_each_table_as_the_line_by_line_walk_did():
+    from openness.evidence import regulation as r
+    header = re.compile(r"param", re.IGNORECASE)
+
+    def walk(card, cap=10**15, own_size=None):  # table_counts as first written: every line asked
+        found, column, in_table = [], None, False
+        for line in card.lines:
+            if not line.text.lstrip().startswith("|"):
+                in_table = False
+                continue
+            if in_table and column is None:
+                continue
+            cells = [plain(c) for c in r._row(line.text).split("|")[:64]]
+            if not in_table:
+                in_table = True
+                column = next((i for i, c in enumerate(cells) if header.search(c) and not r._NOT_TRAINING.search(c)),
+                              None)
+                continue
+            if column is None or column >= len(cells) or set(cells[column]) <= set("-: "):
+                continue
+            match = r._SIZE.search(cells[column])
+            value = r.size_value(match) if match else None
+            if value is None or not 0 < value <= cap:
+                continue
+            found.append((value, line.number))
+        return found[:r._MAX_CANDIDATES]
+
+    rnd = random.Random(3)
+    pieces = ["| Params | x |", "|---|---|", "| 7B | a |", "| 13B | 7B |", "text", "", "```", "| 1B | b |",
+              "  | 2B |", "# Head"]
+    for _ in range(300):
+        card = parse_card("\n".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25))))
+        counts = [(c.value, c.line.number) for c in r.table_counts(card, header, 10**15, None)]
+        assert counts == walk(card), [line.text for line in card.lines]

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from openness.evidence.screen import LineScreen
 
@@ -28,9 +30,12 @@ _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}|`]+")
 _MARKUP = re.compile(r"<[^>]{0,200}>|[*_`>#|]|!\[|\]\([^)]{0,200}\)|\[|\]")
 
 
-@dataclass(frozen=True)
-class Line:
-    """A line of the card body outside code blocks."""
+class Line(NamedTuple):
+    """A line of the card body outside code blocks.
+
+    A named tuple, not a frozen dataclass: a card makes one per line, and a frozen
+    dataclass sets each field through object.__setattr__ (a fifth of parsing a card).
+    """
 
     number: int
     """1-based line number in README.md, front matter included."""
@@ -55,9 +60,8 @@ class Section:
         return " ".join(plain(line.text) for line in self.lines)
 
 
-@dataclass(frozen=True)
-class Link:
-    """A URL in the card and the line it stands on."""
+class Link(NamedTuple):
+    """A URL in the card and the line it stands on (a named tuple, as Line is)."""
 
     url: str
     line: Line
@@ -72,6 +76,30 @@ class ParsedCard:
     lines: tuple[Line, ...]
     sections: tuple[Section, ...]
     links: tuple[Link, ...]
+
+    @cached_property
+    def by_number(self) -> dict[int, Line]:
+        """Each line by its README line number."""
+        return {line.number: line for line in self.lines}
+
+    def lines_in(self, numbers: frozenset[int] | None) -> Sequence[Line]:
+        """The lines of these numbers, in order (every line for None): a screen's few lines
+        without a walk through the card."""
+        if numbers is None:
+            return self.lines
+        by_number = self.by_number
+        return [by_number[number] for number in sorted(numbers)]
+
+    @cached_property
+    def table_rows(self) -> tuple[int, ...]:
+        """Indices into `lines` of the markdown table rows (lines opening with '|'), found once per card."""
+        return tuple(i for i, line in enumerate(self.lines)
+                     if "|" in line.text and line.text.lstrip().startswith("|"))
+
+    @cached_property
+    def table_cells(self) -> dict[int, list[str]]:
+        """Line number -> the table row's cells, markup removed, filled as readers ask (each row cut once)."""
+        return {}
 
     @cached_property
     def screen(self) -> LineScreen:
@@ -107,9 +135,11 @@ def parse_card(text: str) -> ParsedCard:
     lines: list[Line] = []
     headings: list[tuple[int, str, int]] = []  # (rank, title, index into lines)
     fence, section = "", ""  # the run that opened the code block we are in, or ""
+    new_line = tuple.__new__  # Line(...) without the named tuple's Python-level __new__
     for number, text_line in enumerate(raw[start:], start=start + 1):
         if fence:
-            if _closes(text_line, fence):
+            # A closing run is at least as long as the opener: a line without the opener holds none.
+            if fence in text_line and _closes(text_line, fence):
                 fence = ""
             continue
         # A fence holds ``` or ~~~ and a heading a # or a <: most lines hold neither, and a
@@ -118,11 +148,14 @@ def parse_card(text: str) -> ParsedCard:
         if opener:
             fence = opener
             continue
-        heading = _heading(text_line) if "#" in text_line or "<" in text_line else None
+        # Both heading forms open the line, after whitespace as `re` and str.lstrip read it
+        # (both by str.isspace): a '#' or '<' further on (an anchor, a tag) is no heading.
+        heading = _heading(text_line) if ("#" in text_line or "<" in text_line) and \
+            text_line.lstrip()[:1] in ("#", "<") else None
         if heading:
             section = heading[1]
             headings.append((heading[0], heading[1], len(lines)))
-        lines.append(Line(number, text_line, section))
+        lines.append(new_line(Line, (number, text_line, section)))
     return ParsedCard(tuple(lines), _sections(lines, headings), _links(lines))
 
 

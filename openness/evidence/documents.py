@@ -90,7 +90,10 @@ def own_papers(snapshot: ModelSnapshot, card: ParsedCard, words: DocumentWords) 
     found: dict[str, OwnPaper] = {}
     label = _compiled(words.paper_label)
     named = _compiled(words.named_paper)
-    for line in card.lines:
+    # The lines holding "arxiv" are asked of the card's screen, not each line lowered in turn.
+    by_number = card.by_number
+    for number in card.screen.lines_holding("arxiv"):
+        line = by_number[number]
         if "arxiv" not in line.text.lower():
             continue
         ids = _ARXIV_LINK.findall(line.text)
@@ -179,10 +182,14 @@ def _evaluation(snapshot: ModelSnapshot, card: ParsedCard, words: DocumentWords,
     names: dict[str, None] = {}
     for entry in snapshot.card_data.get("model-index") or [] if results else []:
         names |= {dataset: None for dataset in _index_datasets(entry)}
+    hits: frozenset[int] | None = None
     for section in card.sections:
         if not heading.search(section.title):
             continue
-        named = {m.group(0).lower(): None for line in section.lines for m in benchmark.finditer(line.text)}
+        hits = card.screen.lines_with(benchmark)
+        # Only the lines holding one of the pattern's words can hold a match (the card's screen).
+        named = {m.group(0).lower(): None for line in section.lines if hits is None or line.number in hits
+                 for m in benchmark.finditer(line.text)}
         names |= named
         if results:
             continue

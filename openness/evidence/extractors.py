@@ -36,6 +36,20 @@ _DATASET_URL = re.compile(rf"\]\(\s*<?{_HF_URL}[^)]{{0,2000}}\)|<a\b[^>]{{0,500}
 # An apposition to a link stands close to it; farther words are a sentence of their own.
 _APPOSITION_REACH = 200
 _LINKED = "\u27e6linked dataset\u27e7"
+# The vocabulary's patterns, compiled case-insensitively, by their text: some 50 a card
+# went through re's own cache (a type check, flag handling and a 3-key lookup each).
+_COMPILED: dict[str, re.Pattern[str]] = {}
+_COMPILED_CAP = 1024
+
+
+def _ci(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled with re.IGNORECASE, once per process (a vocabulary's patterns are few)."""
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        if len(_COMPILED) >= _COMPILED_CAP:  # many vocabularies in one process: start over, never grow
+            _COMPILED.clear()
+        compiled = _COMPILED[pattern] = re.compile(pattern, re.IGNORECASE)
+    return compiled
 
 
 @dataclass
@@ -75,7 +89,7 @@ def weights(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary)
         return _weights_from_tags(snapshot, card, vocab)
     out = Extracted()
     words = vocab.weight_files
-    adapter = re.compile(words.adapter, re.IGNORECASE)
+    adapter = _ci(words.adapter)
     by_kind: dict[str, list[str]] = defaultdict(list)
     for name in snapshot.siblings:
         kind = _weight_kind(name, vocab)
@@ -173,10 +187,9 @@ def _training_state(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Voc
         if names:
             out.add("weights.training_state", "siblings", f"{rule.reason}: {listing(names)}", "high")
             found = True
-    phrase = re.compile(vocab.checkpoints.phrases, re.IGNORECASE)
-    hits = card.screen.lines_with(phrase) if card else None
-    for line in card.lines if card else ():
-        if (hits is None or line.number in hits) and phrase.search(line.text):
+    phrase = _ci(vocab.checkpoints.phrases)
+    for line in card.lines_in(card.screen.lines_with(phrase)) if card else ():
+        if phrase.search(line.text):
             out.add("weights.training_state", at(line), f"announces checkpoints: {quote(line.text)}", "low")
             return True
     return found
@@ -202,16 +215,15 @@ def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceS
     words = licences.text
     found: list[LicenceStatement] = []
     seen: set[tuple[int, str]] = set()
-    licence_words = re.compile(words.licence_words, re.IGNORECASE)
-    hits = prose.card.screen.lines_with(licence_words)
-    for line in prose.card.lines:
-        if not ((hits is None or line.number in hits) and licence_words.search(line.text)) or any(
-                re.search(words.history_headings, h, re.IGNORECASE) for h in prose.headings(line.number)):
+    licence_words = _ci(words.licence_words)
+    for line in prose.card.lines_in(prose.card.screen.lines_with(licence_words)):
+        if not licence_words.search(line.text) or any(
+                _ci(words.history_headings).search(h) for h in prose.headings(line.number)):
             continue
         for sentence in dict.fromkeys(_licence_sentences(prose, line)):
-            if not (re.search(words.licence_words, sentence, re.IGNORECASE)
-                    and re.search(words.model_words, sentence, re.IGNORECASE)
-                    and not re.search(words.not_about_weights, sentence, re.IGNORECASE)):
+            if not (_ci(words.licence_words).search(sentence)
+                    and _ci(words.model_words).search(sentence)
+                    and not _ci(words.not_about_weights).search(sentence)):
                 continue
             for cls, name, reason in _licences_in(sentence, line, prose, licences):
                 if (line.number, name) not in seen:
@@ -299,7 +311,7 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
     `lines`: data_lines(prose, vocab), when the caller has them (they are read once per card).
     """
     named = NamedDatasets()
-    benchmark = re.compile(vocab.data.benchmarks, re.IGNORECASE)
+    benchmark = _ci(vocab.data.benchmarks)
     seen: set[str] = set()  # lower-case ids: a set, so that a card naming thousands stays linear
 
     def note(dataset_id: str, source: str, why_not: str | None = None) -> None:
@@ -327,7 +339,8 @@ def datasets_named(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabula
             why_not = (_about_a_sibling(prose, link, snapshot.repo_id, vocab)  # type: ignore[arg-type]
                        or _link_not_training(prose, link, data_lines, vocab))  # type: ignore[arg-type]
             note(match.group(1), at(link.line), why_not)
-            if not why_not and re.search(vocab.data.stage_words, prose.sentence(link.line, link.url), re.IGNORECASE):  # type: ignore[union-attr]
+            stage = _ci(vocab.data.stage_words)
+            if not why_not and stage.search(prose.sentence(link.line, link.url)):  # type: ignore[union-attr]
                 named.staged.append((match.group(1), at(link.line)))
     return named
 
@@ -357,19 +370,19 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
     Outside the card's data lines, the words around the link must speak of data.
     """
     words = vocab.data
-    if re.search(words.media_files, link.url, re.IGNORECASE):
+    if _ci(words.media_files).search(link.url):
         return "a picture or recording hosted in a dataset repository, not training data"
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
-    if re.search(words.evaluation_context, f"{link.line.section} {label} {link.url}", re.IGNORECASE) or re.search(
-            words.evaluation_after, _words_after(prose, link), re.IGNORECASE):
+    if (_ci(words.evaluation_context).search(f"{link.line.section} {label} {link.url}")
+            or _ci(words.evaluation_after).search(_words_after(prose, link))):
         return "linked as a benchmark or results, not training data"
-    usage = re.compile(vocab.card_sections.usage, re.IGNORECASE)
-    if re.search(vocab.code.offered_to_users, sentence, re.IGNORECASE) or any(
+    usage = _ci(vocab.card_sections.usage)
+    if _ci(vocab.code.offered_to_users).search(sentence) or any(
             usage.search(h) for h in prose.headings(link.line.number)):
         return "linked in a usage guide for users' own fine-tuning, not this model's training data"
-    if link.line.number not in data_lines and not re.search(
-            words.data_words, f"{link.line.section} {label} {sentence}", re.IGNORECASE):
+    if link.line.number not in data_lines and not _ci(words.data_words).search(
+            f"{link.line.section} {label} {sentence}"):
         return "linked outside the training-data text, with no word of data around it"
     return None
 
@@ -381,7 +394,7 @@ def _data_pages(prose: Prose | None, vocab: Vocabulary, out: Extracted) -> list[
     """
     if prose is None:
         return []
-    host = re.compile(vocab.code.hosts, re.IGNORECASE)
+    host = _ci(vocab.code.hosts)
     found: list[str] = []
     for link in prose.card.links:
         domain = _domain(link.url)
@@ -403,7 +416,7 @@ def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: 
     """
     if prose is None:
         return []
-    rule = re.compile(vocab.data.data_card_link, re.IGNORECASE)
+    rule = _ci(vocab.data.data_card_link)
     found: dict[str, None] = {}  # in the order found; a dict, not a list: thousands of links on a line
     for line in lines:
         if not rule.search(line.text):
@@ -559,7 +572,7 @@ def data(snapshot: ModelSnapshot, prose: Prose | None, vocab: Vocabulary,
 
 
 def _sections(card: ParsedCard | None, heading_pattern: str) -> list[Section]:
-    rule = re.compile(heading_pattern, re.IGNORECASE)
+    rule = _ci(heading_pattern)
     return [s for s in card.sections if rule.search(s.title)] if card else []
 
 
@@ -573,11 +586,14 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
         return []
     pattern = f"{vocab.card_sections.training_data}|{vocab.card_sections.training_procedure}"
     in_sections = {line.number for s in _sections(prose.card, pattern) for line in s.lines}
-    sentence = re.compile(vocab.data.training_sentence, re.IGNORECASE)
+    sentence = _ci(vocab.data.training_sentence)
     # A sentence is made of its paragraph's words: a paragraph none of whose lines the
     # pattern might match holds no training sentence (each paragraph asked once).
     hits = prose.card.screen.lines_with(sentence)
-    may_hold: dict[int, bool] = {}
+    paragraphs = prose.paragraphs
+    # The paragraphs (by id) one of whose lines holds a word of the pattern, gathered from
+    # the screen's few lines rather than asked of every paragraph.
+    holding = None if hits is None else {id(para) for n in hits if (para := paragraphs.get(n)) is not None}
     found: list[Line] = []
     listed = False  # inside a list or table that a training sentence introduced
     for line in prose.card.lines:
@@ -585,11 +601,12 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
             found.append(line)
             continue
         listed = False
-        para = prose.paragraphs.get(line.number)
-        key = id(para) if para else -line.number
-        if key not in may_hold:
-            may_hold[key] = hits is None or any(n in hits for n in (para.starts if para else (line.number,)))
-        if line.number in in_sections or (may_hold[key] and (
+        if holding is None:
+            may_hold = True
+        else:
+            para = paragraphs.get(line.number)
+            may_hold = id(para) in holding if para is not None else line.number in hits  # type: ignore[operator]
+        if line.number in in_sections or (may_hold and (
                 sentence.search(line.text) or sentence.search(prose.sentence(line)))):
             found.append(line)
             listed = _introduces_list(prose, line, vocab)
@@ -610,7 +627,7 @@ def _rows_by_kind_only(lines: list[Line], prose: Prose, vocab: Vocabulary) -> li
     Counted only in a table where another row names its source (a corpus or a link), and
     whose section links no Hub dataset outside the table (a released whole it breaks down).
     """
-    kind = re.compile(vocab.data.source_categories, re.IGNORECASE)
+    kind = _ci(vocab.data.source_categories)
     linked = {link.line.number for link in prose.card.links}
     dataset_lines = sorted({link.line.number for link in prose.card.links if _HF_DATASET_LINK.search(link.url)})
     firsts = [s.first for s in prose.card.sections]
@@ -659,8 +676,8 @@ def _introduces_list(prose: Prose, line: Line, vocab: Vocabulary) -> bool:
         return False
     last = _SENTENCE_SPLIT.split(text)[-1]
     sentence = prose.sentence(line, last) if last.strip() else ""
-    return bool(re.search(vocab.data.training_sentence, sentence, re.IGNORECASE)
-                and re.search(vocab.data.list_intro, sentence, re.IGNORECASE))
+    return bool(_ci(vocab.data.training_sentence).search(sentence)
+                and _ci(vocab.data.list_intro).search(sentence))
 
 
 def _corpora(lines: list[Line], prose: Prose | None, vocab: Vocabulary, out: Extracted,
@@ -711,11 +728,19 @@ def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     screen = screen or (prose.card.screen if prose else None)
     hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None)
             for index, corpus in enumerate(corpora)]
+    # The corpora each line might name, from the screen's answers: asking every corpus
+    # about every data line was a Python loop of lines x corpora.
+    always = [(index, corpus) for index, corpus, numbers in hits if numbers is None]
+    by_line: dict[int, list[tuple[int, Corpus]]] = {}
+    for index, corpus, numbers in hits:
+        for number in numbers or ():
+            by_line.setdefault(number, []).append((index, corpus))
     found = []
     for line in lines:
-        candidates = [(index, corpus) for index, corpus, numbers in hits if numbers is None or line.number in numbers]
-        if not candidates:
+        held = by_line.get(line.number)
+        if not held and not always:
             continue
+        candidates = sorted(always + held, key=lambda pair: pair[0]) if held and always else held or always
         text = plain(line.text)
         by_corpus = {index: match for index, corpus in candidates if (match := corpus.regex.search(text))}
         if by_corpus:
@@ -759,12 +784,12 @@ def _not_a_source(prose: Prose, line: Line, name: str, corpus: Corpus, vocab: Vo
     if not match:
         return None
     before, after = sentence[:match.start()][-80:], sentence[match.end():][:80]
-    if re.search(words.excluded_before, before, re.IGNORECASE) or re.search(words.excluded_after, after, re.IGNORECASE):
+    if _ci(words.excluded_before).search(before) or _ci(words.excluded_after).search(after):
         return f"as kept out of the training data: {quote(sentence, 100)}"
     origin = _origin_of(prose, line, sentence, before, corpus, vocab) or _origin_after(after, corpus, vocab, named)
     if origin:
         return f"as the origin of {origin}, not a source of its own: {quote(sentence, 100)}"
-    if not corpus.public and re.search(words.component_before, before, re.IGNORECASE):
+    if not corpus.public and _ci(words.component_before).search(before):
         paragraph = prose.paragraph(line)
         holder = next((c.name for c in words.corpora if c.public and c.regex.search(paragraph)), None)
         if holder:
@@ -777,8 +802,8 @@ def _filtered_subset(prose: Prose, line: Line, name: str, corpus: Corpus, vocab:
     sentence = prose.sentence(line, name)
     match = corpus.regex.search(sentence)
     before = sentence[:match.start()][-120:] if match else ""
-    subset = re.search(vocab.data.filtered_subset_before, before, re.IGNORECASE)
-    if not subset or re.search(vocab.data.appositive_before, before[:subset.start()], re.IGNORECASE):
+    subset = _ci(vocab.data.filtered_subset_before).search(before)
+    if not subset or _ci(vocab.data.appositive_before).search(before[:subset.start()]):
         return None
     linked = any(_HF_DATASET_LINK.search(link.url) and prose.sentence(link.line, link.url) == sentence
                  for link in prose.card.links if link.line.number == line.number)
@@ -795,7 +820,7 @@ def _origin_of(prose: Prose, line: Line, sentence: str, before: str, corpus: Cor
     Common Crawl snapshots."). "Common Crawl, C4 and books" names two sources.
     """
     holders = [c for c in vocab.data.corpora if corpus.name in c.built_from]
-    if not holders or not re.search(vocab.data.origin_words, before, re.IGNORECASE):
+    if not holders or not _ci(vocab.data.origin_words).search(before):
         return None
     holder = next((c for c in holders if c.regex.search(sentence)), None)
     if holder is None:
@@ -807,13 +832,13 @@ def _origin_of(prose: Prose, line: Line, sentence: str, before: str, corpus: Cor
 def _origin_after(after: str, corpus: Corpus, vocab: Vocabulary, named: frozenset[str]) -> str | None:
     """The corpus built from `corpus` that the card names, when the words after the name make
     it an origin ("a new Common Crawl-based dataset" in a card that names mC4)."""
-    if not re.search(vocab.data.origin_after, after, re.IGNORECASE):
+    if not _ci(vocab.data.origin_after).search(after):
         return None
     return next((c.name for c in vocab.data.corpora if corpus.name in c.built_from and c.name in named), None)
 
 
 def _first_match(lines: list[Line], pattern: str, screen: LineScreen | None = None) -> Line | None:
-    rule = re.compile(pattern, re.IGNORECASE)
+    rule = _ci(pattern)
     hits = screen.lines_with(rule) if screen else None
     return next((line for line in lines if (hits is None or line.number in hits) and rule.search(line.text)), None)
 
@@ -871,8 +896,7 @@ def _describes_linked_dataset(text: str, start: int, vocab: Vocabulary) -> bool:
     between = text[mark + len(_LINKED):start]
     if len(between) > _APPOSITION_REACH:
         return False
-    return bool(re.search(vocab.data.apposition, between, re.IGNORECASE)) and not re.search(
-        vocab.data.another_source, between, re.IGNORECASE)
+    return bool(_ci(vocab.data.apposition).search(between)) and not _ci(vocab.data.another_source).search(between)
 
 
 def _described_as(sections: list[Section], corpora: dict[str, Obtainable], size: Line | None) -> str:
@@ -1010,9 +1034,13 @@ def _release_statements(prose: Prose | None, vocab: Vocabulary, out: Extracted, 
     """
     if prose is None:
         return
-    not_yet = re.compile(vocab.code.release_not_yet, re.IGNORECASE)
+    not_yet = _ci(vocab.code.release_not_yet)
     by_rule = [(rule, prose.card.screen.lines_with(rule.regex)) for rule in vocab.code.release_statements]
-    for line in prose.card.lines:
+    # Only the lines some rule might match, in order: walking every line past every rule was
+    # a Python loop of lines x rules.
+    anywhere = None if any(hits is None for _, hits in by_rule) else \
+        frozenset().union(*(hits for _, hits in by_rule if hits is not None))
+    for line in prose.card.lines_in(anywhere):
         for rule, hits in by_rule:
             if not ((hits is None or line.number in hits) and rule.regex.search(line.text)):
                 continue
@@ -1029,8 +1057,8 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
     """Classify each code-host link once per repository and kind; return how many links were read."""
     if prose is None:
         return 0
-    host = re.compile(vocab.code.hosts, re.IGNORECASE)
-    not_code = re.compile(vocab.code.not_code, re.IGNORECASE)
+    host = _ci(vocab.code.hosts)
+    not_code = _ci(vocab.code.not_code)
     seen: set[tuple[str, str]] = set()
     links = [(link, repo) for link in prose.card.links
              if (repo := _repo_of(link.url) if host.search(_domain(link.url)) else None) and not not_code.search(link.url)]
@@ -1044,14 +1072,14 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
             out.add("code.not_code", at(link.line),
                     f"{repo}: linked as what the model was trained on (data), not code {quote(sentence, 100)}", "medium")
             continue
-        framework = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
+        framework = _framework_of(prose, repo, vocab)
         anchor = prose.anchor(link) or ""
-        own = bool(re.search(vocab.code.own_code_anchor, anchor, re.IGNORECASE)
-                   or re.search(vocab.code.code_fields, sentence, re.IGNORECASE))
+        own = bool(_ci(vocab.code.own_code_anchor).search(anchor)
+                   or _ci(vocab.code.code_fields).search(sentence))
         reason: str | None
         if framework:
             kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab, own)
-        elif re.search(vocab.code.usage_paths, link.url, re.IGNORECASE):
+        elif _ci(vocab.code.usage_paths).search(link.url):
             kind, reason = "inference", "a notebook or guide for users, not the model's own recipe"
         else:
             kind, reason = _link_kind(f"{link.line.section} {sentence}", vocab)
@@ -1090,9 +1118,24 @@ def _trained_on(prose: Prose, link: Link, repo: str, vocab: Vocabulary) -> bool:
     Known frameworks never are ("trained on the Pile using [library]" links code), nor is a
     link whose text names a format, a tool or a model ("trained on our [response format]").
     """
-    return (not any(f.regex.search(repo) for f in vocab.code.frameworks)
-            and re.search(vocab.data.trained_on_before, _words_before(prose, link), re.IGNORECASE) is not None
-            and not re.search(vocab.data.not_data_object, prose.anchor(link) or "", re.IGNORECASE))
+    # Asked once per link and card: the data and the code extractor both ask of each link.
+    key = ("trained_on", link.url, str(link.line.number), str(link.start), repo)
+    known = prose.memo.get(key)
+    if known is None:
+        known = prose.memo[key] = (
+            _framework_of(prose, repo, vocab) is None
+            and _ci(vocab.data.trained_on_before).search(_words_before(prose, link)) is not None
+            and not _ci(vocab.data.not_data_object).search(prose.anchor(link) or ""))
+    return bool(known)
+
+
+def _framework_of(prose: Prose, repo: str, vocab: Vocabulary) -> PatternWithReason | None:
+    """The first known framework whose pattern the repository matches, tried once per card and repository."""
+    key = ("framework", repo)
+    if key not in prose.memo:
+        prose.memo[key] = next((f for f in vocab.code.frameworks if f.regex.search(repo)), None)
+    found = prose.memo[key]
+    return found if isinstance(found, PatternWithReason) else None
 
 
 def _repo_of(url: str) -> str | None:
@@ -1106,7 +1149,7 @@ OFFERED = "offers users a way to fine-tune the model further, not the code that 
 
 
 def _link_kind(context: str, vocab: Vocabulary) -> tuple[str, str | None]:
-    if re.search(vocab.code.offered_to_users, context, re.IGNORECASE):
+    if _ci(vocab.code.offered_to_users).search(context):
         return "inference", OFFERED
     for rule in vocab.code.contexts:
         if rule.regex.search(context):
@@ -1124,7 +1167,7 @@ def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[
     if framework.kind is None:
         return "framework", f"{framework.reason}, not this model's code"
     said, why = _link_kind(sentence, vocab)
-    trained = re.compile(vocab.code.trained_with, re.IGNORECASE)
+    trained = _ci(vocab.code.trained_with)
     if why == OFFERED or not (own or said in ("training", "finetune")
                               or any(trained.search(t) for t in (sentence, *headings))):
         return "framework", f"{framework.reason}; named, but not said to have trained this model"
@@ -1142,7 +1185,7 @@ def papers(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) 
     for tag in snapshot.tags:
         if tag.startswith("arxiv:"):
             found.append(f"https://arxiv.org/abs/{tag.split(':', 1)[1]}")
-    rule = re.compile(vocab.papers, re.IGNORECASE)
+    rule = _ci(vocab.papers)
     for link in card.links if card else ():
         if rule.search(link.url):
             found.append(link.url.replace("/pdf/", "/abs/").removesuffix(".pdf"))

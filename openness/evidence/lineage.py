@@ -189,7 +189,9 @@ def _hub_ids_named(prose: Prose, words: TextParents) -> dict[str, set[str]]:
     """Lower-case repo name -> the Hub ids (org/name) the card's body names with that name."""
     named: dict[str, set[str]] = {}
     not_models = words.compiled["not_models"]
-    for line in prose.card.lines:
+    # Only lines holding ".co/" can hold a Hub link: the card's screen names them.
+    hits = prose.card.screen.lines_with(_HUB_LINK)
+    for line in prose.card.lines if hits is None else (prose.card.by_number[n] for n in sorted(hits)):
         for match in _HUB_LINK.finditer(line.text):
             repo = _hub_id(match, not_models)
             if repo:
@@ -246,13 +248,15 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
         if para is None or id(para) in seen:
             continue
         seen.add(id(para))
-        if sibling_entry(para.text, words, own):
+        # A paragraph no phrase might match gives nothing: most are skipped before the
+        # sibling test and the sorting of their line offsets.
+        phrases = [phrase for phrase, may_hold in held if may_hold is None or id(para) in may_hold]
+        if not phrases or sibling_entry(para.text, words, own):
             continue
         starts = sorted((offset, number) for number, offset in para.starts.items())
         hits = []
-        for phrase, may_hold in held:
-            if may_hold is None or id(para) in may_hold:
-                hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
+        for phrase in phrases:
+            hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
         for start, end, phrase in sorted(hits, key=lambda h: h[0]):
             found = _phrase_parents(para.text, end, phrase, words, own, hub_ids)
             if found:

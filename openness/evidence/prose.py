@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from openness.evidence.card import Line, Link, ParsedCard, plain
 
@@ -34,8 +35,7 @@ _HTML_LINK = re.compile(r"<a\b(?=[^>]{0,3006}+>.{0,500}?</a>)[^>]{0,500}?href=[\
                         r"(.{0,500}?)</a>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Paragraph:
+class _Paragraph(NamedTuple):
     text: str
     """The paragraph's raw lines joined by single spaces."""
     starts: dict[int, int]
@@ -54,6 +54,8 @@ class Prose:
     """Line number -> its markdown and HTML link targets with their texts, read once per line."""
     _found: dict[tuple[int, str], int] = field(default_factory=dict, repr=False, compare=False)
     """(line number, text) -> where the text first stands on the line."""
+    memo: dict[tuple[str, ...], object] = field(default_factory=dict, repr=False, compare=False)
+    """Answers readers share within this card (a link asked about by two extractors), by a key they choose."""
 
     def sentence(self, line: Line, needle: str | None = None) -> str:
         """The sentence holding `needle` on `line` (or every sentence on the line), markup removed."""
@@ -143,6 +145,10 @@ def read_prose(card: ParsedCard) -> Prose:
     paragraphs: dict[int, _Paragraph] = {}
     headings = {s.first for s in card.sections}
     for block in _blocks(card.lines, headings):
+        if len(block) == 1:  # most paragraphs are one line: no joining, no offsets to add up
+            line = block[0]
+            paragraphs[line.number] = _Paragraph(line.text, {line.number: 0})
+            continue
         text, starts, offset = [], {}, 0
         for line in block:
             starts[line.number] = offset
@@ -180,11 +186,13 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     # is asked about each of them, and scanning it whole each time was quadratic.
     low, high = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
     left, right = low, high
+    # The abbreviation test only for the ends that bound the stretch: the line's own
+    # sentence ends, between start and end, are many on a long line and bound nothing.
     for match in _SENTENCE_END.finditer(text, low, high):
-        ends_sentence = not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start())
-        if match.end() <= start and ends_sentence:
-            left = match.end()
-        elif match.start() >= end and ends_sentence:
+        if match.end() <= start:
+            if not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
+                left = match.end()
+        elif match.start() >= end and not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
             right = match.start()
             break
     return text[left:right]

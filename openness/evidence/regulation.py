@@ -201,13 +201,15 @@ def table_counts(card: ParsedCard, header: re.Pattern[str], cap: int, own_size: 
     found: list[Count] = []
     column: int | None = None
     in_table = False
-    for line in card.lines:
-        if not line.text.lstrip().startswith("|"):
+    previous = -2
+    for index in card.table_rows:  # a row not right after the last one starts a new table
+        line = card.lines[index]
+        if index != previous + 1:
             in_table = False
-            continue
+        previous = index
         if in_table and column is None:  # a table with no column of counts: its rows are not read
             continue
-        cells = [plain(c) for c in _row(line.text).split("|")[:64]]
+        cells = _cells(card, line)
         if not in_table:  # the header row: which column holds the counts, if any
             in_table = True
             column = next((i for i, c in enumerate(cells) if header.search(c) and not _NOT_TRAINING.search(c)), None)
@@ -225,6 +227,14 @@ def table_counts(card: ParsedCard, header: re.Pattern[str], cap: int, own_size: 
         if len(found) >= _MAX_CANDIDATES:
             break
     return found
+
+
+def _cells(card: ParsedCard, line: Line) -> list[str]:
+    """A table row's cells, markup removed: cut once per card (both counts read each table)."""
+    cells = card.table_cells.get(line.number)
+    if cells is None:
+        cells = card.table_cells[line.number] = [plain(c) for c in _row(line.text).split("|")[:64]]
+    return cells
 
 
 def _row(text: str) -> str:
@@ -386,7 +396,10 @@ def _candidates(card: ParsedCard, *patterns: re.Pattern[str]) -> Sequence[Line]:
     """The card's lines that one of `patterns` might match, in order: a pattern's needed
     words are looked up once per card (openness.evidence.screen), not tried on every line."""
     numbers = card.screen.lines_with_any(patterns)
-    return card.lines if numbers is None else [line for line in card.lines if line.number in numbers]
+    if numbers is None:
+        return card.lines
+    by_number = card.by_number  # the few lines held, in order, without a walk through the card
+    return [by_number[number] for number in sorted(numbers)]
 
 
 def _code_snippet(snapshot: ModelSnapshot) -> int | None:

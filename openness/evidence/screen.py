@@ -59,6 +59,24 @@ def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
+_NOWHERE: tuple[()] = ()
+_NO_LINES: frozenset[int] = frozenset()
+# id(pattern) -> (pattern, needles(pattern)): needles() is cached by the pattern, and hashing
+# a compiled pattern hashes its code each time; the vocabulary's patterns live as long as
+# the process, so their ids are stable (each is kept here, so no id is reused while cached).
+_BY_ID: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+_BY_ID_CAP = 4096
+
+
+def _needles_by_id(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    known = _BY_ID.get(id(pattern))
+    if known is None:
+        if len(_BY_ID) >= _BY_ID_CAP:  # patterns made on the fly: start over rather than grow
+            _BY_ID.clear()
+        known = _BY_ID[id(pattern)] = (pattern, needles(pattern))
+    return known[1]
+
+
 def might_match(pattern: re.Pattern[str], text: str, folded: str | None = None) -> bool:
     """False only when `pattern` cannot match anywhere in `text` (`folded`: fold(text), if at hand)."""
     words = needles(pattern)
@@ -87,17 +105,37 @@ class LineScreen:
         # kept with its answer so that its id cannot be reused while the screen lives.
         self._memo: dict[int, tuple[re.Pattern[str], frozenset[int] | None]] = {}
         # Patterns share words ("training", "data"): each is looked for in the text once.
-        self._by_word: dict[str, list[int]] = {}
+        self._by_word: dict[str, list[int] | tuple[()]] = {}
 
     def lines_with(self, pattern: re.Pattern[str]) -> frozenset[int] | None:
         """Numbers of the lines holding a needle of `pattern`; None when every line might match."""
         known = self._memo.get(id(pattern))
         if known is None:
-            words = needles(pattern)
-            known = (pattern, None if words is None else frozenset(
-                number for word in words for number in self._lines_holding(word)))
+            words = _needles_by_id(pattern)
+            if words is None:
+                known = (pattern, None)
+            else:
+                # Most words stand nowhere in a card: `in` at C speed says so, and the line
+                # numbers are looked for only for the words that do stand somewhere.
+                by_word, folded, held = self._by_word, self._folded, []
+                for word in words:
+                    lines = by_word.get(word)
+                    if lines is None:
+                        lines = by_word[word] = self._find_lines(word) if word in folded else _NOWHERE
+                    if lines:
+                        held.append(lines)
+                known = (pattern, frozenset(held[0]) if len(held) == 1 else
+                         frozenset().union(*held) if held else _NO_LINES)
             self._memo[id(pattern)] = known
         return known[1]
+
+    def lines_holding(self, word: str) -> list[int] | tuple[()]:
+        """Numbers of the lines holding `word` (lower case) as fold() leaves them: a superset of
+        those whose lower-cased text holds it."""
+        lines = self._by_word.get(word)
+        if lines is None:
+            lines = self._by_word[word] = self._find_lines(word) if word in self._folded else _NOWHERE
+        return lines
 
     def lines_with_any(self, patterns: Iterable[re.Pattern[str]]) -> frozenset[int] | None:
         """Numbers of the lines one of `patterns` might match; None when that may be any line."""
@@ -108,12 +146,6 @@ class LineScreen:
                 return None
             found |= lines
         return frozenset(found)
-
-    def _lines_holding(self, word: str) -> list[int]:
-        known = self._by_word.get(word)
-        if known is None:
-            known = self._by_word[word] = self._find_lines(word)
-        return known
 
     def _find_lines(self, word: str) -> list[int]:
         found = []
