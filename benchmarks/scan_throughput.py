@@ -4,7 +4,8 @@ Repeats the shared dump slice (../shared/hubdump, 3,307 real cards) to about 100
 (copy k > 0 of a model is renamed `org/name-copyk`, so every id is distinct and the copies'
 parents are the originals, as fine-tunes of popular bases are on the Hub), runs
 `openness scan` on it in a child process, and prints rows/s and the peak memory of the
-whole process tree (the scan and its workers, sampled from /proc every 0.1 s).
+whole process tree (the scan and its workers: proportional set size, sampled from /proc
+every 0.1 s).
 
     python benchmarks/scan_throughput.py                      # ~100,000 rows, --jobs 2
     python benchmarks/scan_throughput.py --rows 20000 --jobs 1 --output out.jsonl
@@ -40,8 +41,10 @@ def repeated_dump(rows: int, path: Path) -> int:
     return full.num_rows
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and every descendant, from /proc."""
+def tree_memory(pid: int) -> int:
+    """Bytes of memory of `pid` and every descendant, from /proc: each process's
+    proportional set size (PSS), so pages the forked workers share with the scan are
+    counted once, not once per process as summing RSS would."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -56,9 +59,9 @@ def tree_rss(pid: int) -> int:
         current = todo.pop()
         todo += children.get(current, [])
         try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration):
             continue
     return total
 
@@ -84,7 +87,7 @@ def main() -> None:
         child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         peak = 0
         while child.poll() is None:
-            peak = max(peak, tree_rss(child.pid))
+            peak = max(peak, tree_memory(child.pid))
             time.sleep(0.1)
         seconds = time.perf_counter() - started
         closing = child.stderr.read().strip() if child.stderr else ""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -189,13 +191,45 @@ def _join_work(files: Sequence[Any], pending: list[Pending],
         return
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     needed = reach(parents_of, list(parents_of))
-    rows = {key: r for batch in read_batches(files, batch_size) for r in batch
-            if (key := str(r.get("modelId", "")).lower()) in needed}
-    yield from join_work(rows, pending, batch_size)
+    with RowSpill() as spill:
+        for batch in read_batches(files, batch_size):
+            spill.keep(r for r in batch if str(r.get("modelId", "")).lower() in needed)
+        yield from join_work(spill, pending, batch_size)
 
 
-def join_work(rows: dict[str, dict[str, Any]], pending: list[Pending],
-                         batch_size: int) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
+class RowSpill:
+    """Rows kept on disk, by lower-case id, for the lineage pass: a tenth of a big scan's
+    models may wait for it, and holding their cards in memory would grow with the scan."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self._at: dict[str, tuple[int, int]] = {}
+
+    def keep(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+            self._file.seek(0, os.SEEK_END)
+            self._at[str(row.get("modelId", "")).lower()] = (self._file.tell(), len(data))
+            self._file.write(data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        offset, size = self._at[key]
+        self._file.seek(offset)
+        row: dict[str, Any] = pickle.loads(self._file.read(size))  # our own bytes, written above
+        return row
+
+    def __enter__(self) -> "RowSpill":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+
+def join_work(rows: "RowSpill | Mapping[str, dict[str, Any]]", pending: list[Pending],
+              batch_size: int) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
     """Waiting models in chunks (those sharing a first parent together, so a parent is
     judged once per chunk), each with the rows its walk reaches."""
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}

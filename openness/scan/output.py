@@ -52,7 +52,8 @@ def input_files(paths: Sequence[str]) -> list[Any]:
     opened = []
     for path in paths:
         try:
-            opened.append(pq.ParquetFile(path))
+            # no pre-buffering: a dump's row group of cards is tens of MB, read a batch at a time
+            opened.append(pq.ParquetFile(path, pre_buffer=False))
         except FileNotFoundError:
             raise ScanInputError(f"no such file: {path!r}") from None
         except Exception as exc:  # pyarrow's own errors: not parquet, corrupt footer
@@ -67,7 +68,7 @@ def input_files(paths: Sequence[str]) -> list[Any]:
 def read_ids(files: Sequence[Any]) -> Iterator[str]:
     """Every model id in the inputs (the id column alone is read)."""
     for handle in files:
-        for batch in handle.iter_batches(batch_size=65_536, columns=[ID_COLUMN]):
+        for batch in handle.iter_batches(batch_size=65_536, columns=[ID_COLUMN], use_threads=False):
             yield from (i for i in batch.column(0).to_pylist() if isinstance(i, str))
 
 
@@ -75,7 +76,7 @@ def read_batches(files: Sequence[Any], batch_size: int) -> Iterator[list[dict[st
     """The inputs' rows, `batch_size` at a time, with the dump columns the scan reads."""
     for handle in files:
         columns = [c for c in DUMP_COLUMNS if c in handle.schema_arrow.names]
-        for batch in handle.iter_batches(batch_size=batch_size, columns=columns):
+        for batch in handle.iter_batches(batch_size=batch_size, columns=columns, use_threads=False):
             yield batch.to_pylist()
 
 

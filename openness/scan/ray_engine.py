@@ -135,15 +135,16 @@ def _joined_on_ray(ray: Any, dataset: Any, request: ScanRequest, pending: list[P
     """The lineage pass as Ray tasks, one per chunk of waiting models with the rows it needs."""
     if not pending:
         return
-    from openness.scan.local import join_work
+    from openness.scan.local import RowSpill, join_work
 
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     needed = reach(parents_of, list(parents_of))
-    rows = {key: r for batch in dataset.iter_batches(batch_format="pyarrow", batch_size=request.batch_size)
-            for r in batch.to_pylist() if (key := str(r.get(ID_COLUMN, "")).lower()) in needed}
-    shared = ray.put(context)
-    task = ray.remote(_join_task)
-    refs = [task.remote(work, shared) for work in join_work(rows, pending, request.batch_size)]
+    with RowSpill() as spill:
+        for batch in dataset.iter_batches(batch_format="pyarrow", batch_size=request.batch_size):
+            spill.keep(r for r in batch.to_pylist() if str(r.get(ID_COLUMN, "")).lower() in needed)
+        shared = ray.put(context)
+        task = ray.remote(_join_task)
+        refs = [task.remote(work, shared) for work in join_work(spill, pending, request.batch_size)]
     while refs:
         ready, refs = ray.wait(refs, num_returns=1)
         yield ray.get(ready[0])
