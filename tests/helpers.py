@@ -84,7 +84,7 @@ class Growth:
 
 
 def growth(make: Callable[[int], Any], run: Callable[[Any], object], n: int, *, factor: int = 2,
-           floor: float = 0.005, rounds: int = 5) -> Growth:
+           floor: float = 0.005, rounds: int = 9) -> Growth:
     """How `run`'s CPU time grows from `make(n)` to `make(factor * n)`.
 
     No wall-clock bound (a busy machine would fail it): linear work grows by `factor`, a
