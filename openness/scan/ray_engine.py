@@ -73,10 +73,10 @@ def run_scan_on_ray(request: ScanRequest, progress: Progress | None = None) -> S
         ray.init(address=os.environ.get("RAY_ADDRESS") or None, include_dashboard=False,
                  log_to_driver=False, configure_logging=False,
                  **({"num_cpus": max(2, request.jobs)} if request.jobs and not os.environ.get("RAY_ADDRESS") else {}))
+    _quiet(ray)
     inputs = list(request.inputs)
     ids = frozenset(str(i).lower() for batch in ray.data.read_parquet(inputs, columns=[ID_COLUMN]).iter_batches(
         batch_format="pyarrow", batch_size=65_536) for i in batch.column(0).to_pylist() if i is not None)
-    _quiet(ray)
     context = scan_context(request, ids)
     columns = scan_columns(framework_columns(context.judge))
     skip = done_ids(request.output) if request.resume else set()
