@@ -22,6 +22,9 @@ from openness.scan.rows import INT_COLUMNS, SCAN_VERSION, ScanRow
 
 FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 METADATA_KEY = b"openness_scan_version"
+ROW_GROUP = 8_192
+"""Rows per parquet row group: batches arrive a few hundred rows at a time, and a file of
+hundreds of tiny row groups reads slowly; this many rows of a scan are a few tens of MB."""
 
 
 class ScanInputError(OpennessError):
@@ -105,6 +108,7 @@ class ScanWriter:
         self._handle: IO[str] | None = None
         self._parquet: Any = None
         self._csv: Any = None
+        self._buffered: list[ScanRow] = []
         if self.kind == "parquet":
             self._open_parquet(resume)
         else:
@@ -145,7 +149,9 @@ class ScanWriter:
         if not rows:
             return
         if self._parquet is not None:
-            self._parquet.write_table(self._conform(list(rows)))
+            self._buffered += rows
+            if len(self._buffered) >= ROW_GROUP:
+                self._flush()
         elif self._csv is not None:
             self._csv.writerows([csv_cell(r.get(c)) for c in self.columns] for r in rows)
         else:
@@ -154,8 +160,14 @@ class ScanWriter:
                                     for r in rows)
         self.written += len(rows)
 
+    def _flush(self) -> None:
+        if self._buffered:
+            self._parquet.write_table(self._conform(self._buffered))
+            self._buffered = []
+
     def close(self) -> None:
         if self._parquet is not None:
+            self._flush()
             self._parquet.close()
             os.replace(self._temporary, self.path)
             self._parquet = None
