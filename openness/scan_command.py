@@ -17,7 +17,7 @@ from openness.scan.local import ScanRequest, ScanTally
 
 def run_scan_command(request: ScanRequest, *, engine: str = "local", quiet: bool = False) -> ScanTally:
     """Run the scan with a progress bar (rows/s) on a terminal; returns the tally."""
-    from openness.scan.output import input_files, output_format, read_ids
+    from openness.scan.output import input_files, output_format
 
     output_format(request.output)  # bad input first, before reading anything
     if engine == "ray":  # the inputs may be where only the cluster reads them: no total to show
@@ -27,7 +27,7 @@ def run_scan_command(request: ScanRequest, *, engine: str = "local", quiet: bool
             return run_scan_on_ray(request, advance)
     from openness.scan.local import run_scan
 
-    total = sum(1 for _ in read_ids(input_files(request.inputs)))
+    total = sum(handle.metadata.num_rows for handle in input_files(request.inputs))  # the footers: no row read
     if request.limit is not None:
         total = min(total, request.limit)
     with _progress(total, quiet) as advance:

@@ -21,7 +21,7 @@ from openness.models import CardFile, ModelSnapshot
 from openness.scan.batch import BatchResult, Pending, join_pending, score_batch
 from openness.scan.context import ScanContext
 from openness.scan.dump import Listing, dataset_from_tags, listing_from_row
-from openness.scan.output import ScanInputError, ScanWriter, done_ids, input_files, read_batches, read_ids
+from openness.scan.output import ScanWriter, done_ids, input_files, open_parquet, read_batches, read_ids
 from openness.scan.rows import scan_columns
 
 DEFAULT_BATCH = 256
@@ -255,7 +255,7 @@ def reach(parents_of: dict[str, list[str]], start: list[str]) -> set[str]:
 
 def _listings(path: str, ids: frozenset[str]) -> dict[str, Listing]:
     """The listing rows of the scanned models (other rows are not kept)."""
-    files = input_files_with(path, "id")
+    files = [open_parquet(path, "id")]
     found: dict[str, Listing] = {}
     for handle in files:
         columns = [c for c in ("id", "siblings", "gated", "sha") if c in handle.schema_arrow.names]
@@ -269,7 +269,7 @@ def _listings(path: str, ids: frozenset[str]) -> dict[str, Listing]:
 
 def _datasets(path: str) -> dict[str, Any]:
     """Dataset licences from a dataset-card dump's `license:` tags, by lower-case id."""
-    files = input_files_with(path, "datasetId")
+    files = [open_parquet(path, "datasetId")]
     found = {}
     for handle in files:
         for batch in handle.iter_batches(batch_size=65_536, columns=["datasetId", "tags"]):
@@ -277,18 +277,3 @@ def _datasets(path: str) -> dict[str, Any]:
                 if isinstance(row.get("datasetId"), str):
                     found[row["datasetId"].lower()] = dataset_from_tags(row["datasetId"], row.get("tags"))
     return found
-
-
-def input_files_with(path: str, id_column: str) -> list[Any]:
-    """A side input (listing, dataset dump) opened, checked for its id column."""
-    import pyarrow.parquet as pq
-
-    try:
-        handle = pq.ParquetFile(path)
-    except FileNotFoundError:
-        raise ScanInputError(f"no such file: {path!r}") from None
-    except Exception as exc:
-        raise ScanInputError(f"{path!r} is not a readable parquet file ({type(exc).__name__})") from None
-    if id_column not in handle.schema_arrow.names:
-        raise ScanInputError(f"{path!r} has no {id_column!r} column")
-    return [handle]

@@ -51,21 +51,24 @@ def _pyarrow() -> Any:
 
 def input_files(paths: Sequence[str]) -> list[Any]:
     """Each input opened as a parquet file (schema read, no rows); one line of error each."""
+    return [open_parquet(path, ID_COLUMN, "not a card dump (librarian-bots/model_cards_with_metadata)")
+            for path in paths]
+
+
+def open_parquet(path: str, id_column: str, what_else: str = "") -> Any:
+    """A parquet file opened (schema read, no rows), checked for its id column; raises
+    ScanInputError with one line naming the file otherwise."""
     pq = _pyarrow()
-    opened = []
-    for path in paths:
-        try:
-            # no pre-buffering: a dump's row group of cards is tens of MB, read a batch at a time
-            opened.append(pq.ParquetFile(path, pre_buffer=False))
-        except FileNotFoundError:
-            raise ScanInputError(f"no such file: {path!r}") from None
-        except Exception as exc:  # pyarrow's own errors: not parquet, corrupt footer
-            raise ScanInputError(f"{path!r} is not a readable parquet file ({type(exc).__name__})") from None
-        names = set(opened[-1].schema_arrow.names)
-        if ID_COLUMN not in names:
-            raise ScanInputError(f"{path!r} has no {ID_COLUMN!r} column: not a card dump "
-                                 "(librarian-bots/model_cards_with_metadata)")
-    return opened
+    try:
+        # no pre-buffering: a dump's row group of cards is tens of MB, read a batch at a time
+        handle = pq.ParquetFile(path, pre_buffer=False)
+    except FileNotFoundError:
+        raise ScanInputError(f"no such file: {path!r}") from None
+    except Exception as exc:  # pyarrow's own errors: not parquet, corrupt footer
+        raise ScanInputError(f"{path!r} is not a readable parquet file ({type(exc).__name__})") from None
+    if id_column not in handle.schema_arrow.names:
+        raise ScanInputError(f"{path!r} has no {id_column!r} column" + (f": {what_else}" if what_else else ""))
+    return handle
 
 
 def read_ids(files: Sequence[Any]) -> Iterator[str]:
