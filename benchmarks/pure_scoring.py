@@ -5,9 +5,9 @@ enough for the whole Hub: 500 cards/s per core. This script reads
 ../shared/hubdump/model-cards-2024-10.parquet (3,307 real cards, next to the repository;
 override with --shared DIR), and for each row times, in CPU seconds of this process:
 
-- front matter: `read_front_matter(card)` and the ModelSnapshot built from the row as a
-  scan builds it (card_data = the front matter without its None values, the row's tags,
-  library_name and pipeline_tag; no file list, gate or commit: the dump has none);
+- front matter: the ModelSnapshot built from the row as a scan builds it
+  (openness.scan.dump.snapshot_from_row: the front matter read, without the fields only
+  framework rubrics read unless --frameworks; no file list, gate or commit);
 - read_card: the evidence of the card (openness.assess.read_card);
 - assess_own: the model's own verdicts, with no dataset or repository looked up;
 - join: the scorecard, with no parent.
@@ -41,30 +41,25 @@ def load_rows(path: Path, limit: int | None) -> list[dict[str, Any]]:
     return rows[:limit] if limit else rows
 
 
-def snapshot(row: dict[str, Any]) -> Any:
-    """The ModelSnapshot a scan builds from one dump row."""
-    from openness.evidence.frontmatter import read_front_matter
-    from openness.models import CardFile, ModelSnapshot
+def snapshot(row: dict[str, Any], leave_out: frozenset[str] = frozenset()) -> Any:
+    """The ModelSnapshot a scan builds from one dump row (openness.scan.dump)."""
+    from openness.scan.dump import snapshot_from_row
 
-    text = row["card"] or ""
-    front = read_front_matter(text)
-    data = {k: v for k, v in (front.data or {}).items() if v is not None}
-    # A dump holds no file list, gate or commit; where snapshots can say so, this one does
-    unseen = {"listing_seen": False} if "listing_seen" in ModelSnapshot.model_fields else {}
-    return ModelSnapshot(repo_id=row["modelId"], card_data=data, tags=list(row["tags"] or []),
-                         library_name=row["library_name"], pipeline_tag=row["pipeline_tag"],
-                         card=CardFile(status="ok", text=text), **unseen)
+    return snapshot_from_row(row, None, leave_out)
 
 
 def one_round(rows: list[dict[str, Any]], judge: Any) -> dict[str, float]:
     """CPU seconds spent in each stage over all rows."""
     from openness.assess import assess_own, join, read_card
 
+    from openness.scan.dump import FRAMEWORK_ONLY_FIELDS
+
+    leave_out = frozenset() if judge.frameworks else FRAMEWORK_ONLY_FIELDS  # as a scan reads the cards
     spent = dict.fromkeys(STAGES, 0.0)
     clock = time.process_time
     for row in rows:
         t0 = clock()
-        snap = snapshot(row)
+        snap = snapshot(row, leave_out)
         t1 = clock()
         found = read_card(snap, judge)
         t2 = clock()

@@ -152,3 +152,66 @@ def _block_by_splitting(text: str) -> tuple[int, str | None] | None:
 ])
 def test_the_block_is_found_as_splitting_the_card_finds_it(text):
     assert frontmatter._find_block(text) == _block_by_splitting(text)
+
+
+# ---- leaving out the fields no extractor reads (a scan without framework rubrics) ----------
+
+_INDEX = "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics:\n    - type: acc\n      value: 0.5\n"
+_LEFT_OUT = frozenset({"model-index"})
+CUT_CASES = {
+    "index last": "license: mit\n" + _INDEX,
+    "index first": _INDEX + "license: mit\ntags: [a]\n",
+    "index in the middle, with comments and blank lines": "license: mit\n" + _INDEX + "# note [\n\n  # more\nbase_model: a/b\n",
+    "index alone": _INDEX,
+    "index twice": _INDEX + "license: mit\n" + _INDEX + "datasets:\n- x/y\n",
+    "index with an empty list": "model-index:\n- name: m\n  results: []\nlicense: mit\n",
+    "index in flow style": "model-index: [{name: m}]\nlicense: mit\n",
+    "a quoted value in the index": "model-index:\n- name: \"m\"\nlicense: mit\n",
+    "a quote running on past the index": 'license: mit\nmodel-index:\n- "x\nbase_model: y"\n',
+    "a flow running on past the index": "license: mit\nmodel-index:\n- [x,\nbase_model: y]\n",
+    "a flow running on behind a comment": "license: mit\nmodel-index:\n- [x, # ]\nbase_model: y]\n",
+    "an alias in the index": "license: &l mit\nmodel-index:\n- *l\n",
+    "a quote closed inside the index": 'license: "mit\nmodel-index:\n- x"\ndatasets: [a]\n',
+    "a quote open before the index": "description: 'a\nmodel-index:\n- x\nlicense: mit'\n",
+    "a flow open before the index": "tags: [a,\nmodel-index:\n- b\nc: d]\n",
+    "a bracket hidden by a comment": "model-index:\n- results: [ # ]\n  x]\nlicense: mit\n",
+    "a block scalar before the index": "description: |\n  text\n\nmodel-index:\n- name: m\nlicense: mit\n",
+    "an alias across the cut": "model-index:\n- name: &n m\nlicense: *n\n",
+    "an anchor after the index": "model-index:\n- name: m\nlicense: &l mit\nother: *l\n",
+    "a tag in the index": "model-index:\n- name: !!str m\nlicense: mit\n",
+    "the key with a comment": "model-index: # results\n- name: m\nlicense: mit\n",
+    "the key quoted": '"model-index":\n- name: m\nlicense: mit\n',
+    "not a field after the index": "model-index:\n- name: m\n]\nlicense: mit\n",
+    "a root list": "- model-index:\n- a\n",
+    "a tab in the index": "model-index:\n-\tname: m\nlicense: mit\n",
+    **{f"tricky {name}": f"{block}{_INDEX}" for name, block in TRICKY.items() if block.endswith("\n")},
+}
+
+
+@pytest.mark.parametrize("name", list(CUT_CASES))
+def test_leaving_a_field_out_gives_the_whole_block_less_that_field(name):
+    text = f"---\n{CUT_CASES[name]}---\n# Card\n"
+    whole = read_front_matter(text)
+    less = read_front_matter(text, _LEFT_OUT)
+    if whole.data is None and whole.problem and "not valid YAML" in whole.problem and less.data is not None:
+        return  # the documented difference: a field left unread no longer costs the rest when it is broken
+    expected = None if whole.data is None else {k: v for k, v in whole.data.items() if k != "model-index"}
+    assert repr(less.data) == repr(expected), name
+    assert (less.last_line, less.problem) == (whole.last_line, whole.problem)
+
+
+def test_a_left_out_field_is_never_parsed(monkeypatch):
+    parsed: list[str] = []
+    load = frontmatter._load
+    monkeypatch.setattr(frontmatter, "_load", lambda block: parsed.append(block) or load(block))
+    rows = "".join(f"    - type: m{i}\n      value: {i}.5\n" for i in range(200))
+    front = read_front_matter(f"---\nlicense: mit\nmodel-index:\n- name: m\n  results:\n  - metrics:\n{rows}"
+                              f"base_model: a/b\n---\n", _LEFT_OUT)
+    assert front.data == {"license": "mit", "base_model": "a/b"}
+    assert parsed and all("value" not in block for block in parsed)
+
+
+def test_a_broken_left_out_field_no_longer_costs_the_other_fields():
+    text = "---\nlicense: mit\nmodel-index:\n- name: m\n  results: x\n   bad: indent\n---\n"
+    assert read_front_matter(text).data is None
+    assert read_front_matter(text, _LEFT_OUT).data == {"license": "mit"}

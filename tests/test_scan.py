@@ -231,3 +231,26 @@ def test_a_fault_on_one_card_costs_that_row_only(tmp_path, monkeypatch):
     assert found["ncco/notags"]["error_kind"] == "internal_error"
     assert "RuntimeError: a bug met on this card" in found["ncco/notags"]["error"]
     assert found["ncco/base"]["status"] == "scored"
+
+
+def test_the_fields_a_scan_leaves_unparsed_are_read_by_no_extractor_of_the_openness_rubric():
+    from openness.assess import Judge, read_card
+    from openness.models import CardFile, ModelSnapshot
+    from openness.scan.dump import FRAMEWORK_ONLY_FIELDS
+
+    index = [{"name": "m", "results": [{"task": {"type": "text-generation"},
+                                         "dataset": {"type": "ncco/bench", "name": "Bench"},
+                                         "metrics": [{"type": "accuracy", "value": 0.5}]}]}]
+    text = card("license: apache-2.0\ndatasets:\n- ncco/corpus", "Trained on ncco/corpus with train.py.")
+
+    def evidence(judge, with_fields: bool):
+        data = {"license": "apache-2.0", "datasets": ["ncco/corpus"]}
+        data |= {field: index for field in FRAMEWORK_ONLY_FIELDS} if with_fields else {}
+        snap = ModelSnapshot(repo_id="ncco/m", card_data=data, card=CardFile(status="ok", text=text))
+        found = read_card(snap, judge)
+        return found.signals, found.evidence
+
+    plain = Judge.load()
+    assert evidence(plain, True) == evidence(plain, False)
+    frameworks = Judge.load(rubrics=["all"])
+    assert evidence(frameworks, True) != evidence(frameworks, False)  # they do read it

@@ -207,8 +207,13 @@ def _build(loader: Any, node: Any, seen: set[int] | None, depth: int) -> Any:
     raise _Unusual  # a tag of its own, !!binary, !!set, !!omap: rare, and left to the reference
 
 
-def read_front_matter(text: str) -> FrontMatter:
-    """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be."""
+def read_front_matter(text: str, leave_out: frozenset[str] = frozenset()) -> FrontMatter:
+    """The leading `---` ... `---` block of a card, parsed as a mapping if it safely can be.
+
+    `leave_out`: top-level fields the caller will never read (a scan without framework
+    rubrics never reads `model-index`, nine tenths of the front matter text of a dump).
+    Each is left out of the result, and left unparsed where its lines can be told apart
+    (`_without_fields`)."""
     found = _find_block(text)
     if found is None:
         return FrontMatter(None, 0)
@@ -217,6 +222,9 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(None, 0, "the front matter block is never closed")
     if len(block) > MAX_FRONT_MATTER_CHARS:
         return FrontMatter(None, end + 1, f"the front matter is over {MAX_FRONT_MATTER_CHARS:,} characters")
+    shorter = _without_fields(block, leave_out) if leave_out else None
+    if shorter is not None:
+        return FrontMatter(shorter, end + 1)
     try:
         data = _load(block)
     except _AliasRefused as exc:
@@ -235,7 +243,87 @@ def read_front_matter(text: str) -> FrontMatter:
         return FrontMatter(None, end + 1)
     if not isinstance(data, dict):
         return FrontMatter(None, end + 1, f"the front matter is a {_kind(data)}, not a mapping of fields")
-    return FrontMatter({str(k): _plain(v) for k, v in data.items()}, end + 1)
+    return FrontMatter({str(k): _plain(v) for k, v in data.items() if str(k) not in leave_out}, end + 1)
+
+
+def _without_fields(block: str, fields: frozenset[str]) -> dict[str, Any] | None:
+    """The block's mapping without `fields`, read without parsing their lines; None when
+    that cannot be done safely (the caller then parses the whole block and drops them).
+
+    A field is cut by lines only when its lines are plainly its own: its key stands alone
+    at the start of a line (`model-index:`, a block value follows), the text before it
+    reads as a mapping on its own (so no quote, bracket or block scalar is still open
+    there), its value's lines are indented, `- ` items, comments or blank, and hold no
+    quote, bracket, anchor, alias or tag (so nothing opened there runs on past them), and
+    the line after them starts the next field. What is left then reads as the whole block
+    reads, less those fields. One difference remains by design: a field that is not valid
+    YAML is never parsed, so it no longer costs the fields around it.
+    """
+    if "&" in block or "*" in block:  # an alias may cross a cut: parse it all (aliases are refused there)
+        return None
+    lines = block.split("\n")
+    kept: list[str] = []
+    index, cut = 0, False
+    while index < len(lines):
+        line = lines[index]
+        key = line.rstrip(" ")
+        if not (key.endswith(":") and key[:-1] in fields):
+            kept.append(line)
+            index += 1
+            continue
+        if not _reads_alone(kept):
+            return None
+        index += 1
+        while index < len(lines) and _inside_value(lines[index]):
+            if _may_run_on(lines[index]):
+                return None
+            index += 1
+        if index < len(lines) and not _NEXT_FIELD.match(lines[index]):
+            return None
+        cut = True
+    if not cut:
+        return None
+    try:
+        data = _load("\n".join(kept))
+    except Exception:  # noqa: BLE001 (the whole block is then parsed, and any problem worded from it)
+        return None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        return None
+    return {str(k): _plain(v) for k, v in data.items() if str(k) not in fields}
+
+
+_CUT_UNSAFE = re.compile("[\"'!\t]")
+"""What may open or close a quote across lines, or be read apart by the two YAML
+readers (a tag, a tab)."""
+_NEXT_FIELD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .\-/]*:(?: |$)")
+"""A line starting a plain top-level field."""
+
+
+def _may_run_on(line: str) -> bool:
+    """Whether something opened on this line may run on past it: a quote, or a flow
+    bracket left open (`results: []` closes its own; a `#` may hide a closing one)."""
+    if _CUT_UNSAFE.search(line):
+        return True
+    if "[" in line or "]" in line or "{" in line or "}" in line:
+        return "#" in line or line.count("[") != line.count("]") or line.count("{") != line.count("}")
+    return False
+
+
+def _inside_value(line: str) -> bool:
+    """Whether a line belongs to a top-level field's block value: indented, a `- ` item at
+    the margin, a comment or blank."""
+    return not line or line[0] in " #" or line == "-" or line.startswith("- ")
+
+
+def _reads_alone(lines: list[str]) -> bool:
+    """Whether these lines parse as a mapping (or nothing) by themselves."""
+    try:
+        data = _load("\n".join(lines)) if lines else None
+    except Exception:  # noqa: BLE001 (not alone: parse the whole block)
+        return False
+    return data is None or isinstance(data, dict)
 
 
 def _find_block(text: str) -> tuple[int, str | None] | None:

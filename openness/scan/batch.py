@@ -69,7 +69,8 @@ def failed_row(row: Mapping[str, Any], exc: BaseException, context: ScanContext)
 def score_row(row: Mapping[str, Any], context: ScanContext) -> ScanRow | Pending:
     """One dump row: its scan row, or Pending when a parent is in the scan."""
     try:
-        snapshot = snapshot_from_row(row, context.listings.get(str(row.get("modelId", "")).lower()))
+        snapshot = snapshot_from_row(row, context.listings.get(str(row.get("modelId", "")).lower()),
+                                     context.unread_fields)
     except OpennessError as exc:
         return scan_row(error_card(str(row.get("modelId") or "?")[:200], None, exc), row, context)
     judge = context.judge
@@ -129,7 +130,7 @@ def join_pending(rows: Sequence[Mapping[str, Any]], pending: Sequence[str], cont
     snapshots: dict[str, ModelSnapshot] = {}
     for key, row in by_id.items():
         try:
-            snapshots[key] = snapshot_from_row(row, context.listings.get(key))
+            snapshots[key] = snapshot_from_row(row, context.listings.get(key), context.unread_fields)
         except OpennessError:
             continue  # its own row says why; as a parent it is unknown
     out: list[ScanRow] = []

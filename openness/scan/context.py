@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from openness.assess import Judge
 from openness.models import DatasetSnapshot
-from openness.scan.dump import Listing
+from openness.scan.dump import FRAMEWORK_ONLY_FIELDS, Listing
 
 
 @dataclass(frozen=True)
@@ -21,3 +21,8 @@ class ScanContext:
     """Repository facts by lower-case id, from a listing crawl (optional)."""
     datasets: Mapping[str, DatasetSnapshot] = field(default_factory=dict)
     """Dataset facts by lower-case id, from a dataset-card dump (optional)."""
+
+    @property
+    def unread_fields(self) -> frozenset[str]:
+        """Front matter fields no extractor of this judge reads: left unparsed."""
+        return frozenset() if self.judge.frameworks else FRAMEWORK_ONLY_FIELDS

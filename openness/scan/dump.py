@@ -55,11 +55,20 @@ def repo_id_of(row: Mapping[str, Any]) -> str:
     return value
 
 
-def snapshot_from_row(row: Mapping[str, Any], listing: Listing | None = None) -> ModelSnapshot:
-    """The model as the dump row shows it (and the listing, when one has its id)."""
+FRAMEWORK_ONLY_FIELDS = frozenset({"model-index"})
+"""Front matter fields only the framework rubrics' extractors read (the evaluation results,
+openness/evidence/documents.py): a scan without those rubrics leaves them unparsed. In a
+dump they are nine tenths of the front matter text (MTEB tables run to 60 KB a card)."""
+
+
+def snapshot_from_row(row: Mapping[str, Any], listing: Listing | None = None,
+                      leave_out: frozenset[str] = frozenset()) -> ModelSnapshot:
+    """The model as the dump row shows it (and the listing, when one has its id), without
+    the front matter fields in `leave_out` (FRAMEWORK_ONLY_FIELDS when no framework rubric
+    is asked for)."""
     repo_id = repo_id_of(row)
     card = _card(row.get(CARD_COLUMN))
-    front = read_front_matter(card.text) if card.text else None
+    front = read_front_matter(card.text, leave_out) if card.text else None
     read = front.data if front and not front.problem and isinstance(front.data, dict) else {}
     data = {str(k): v for k, v in read.items() if v is not None}  # the Hub's cardData leaves out nulls
     return ModelSnapshot(
