@@ -5,7 +5,8 @@ Repeats the shared dump slice (../shared/hubdump, 3,307 real cards) to about 100
 parents are the originals, as fine-tunes of popular bases are on the Hub), runs
 `openness scan` on it in a child process, and prints rows/s and the peak memory of the
 whole process tree (the scan and its workers: proportional set size, sampled from /proc
-every 0.1 s).
+every 0.1 s), and the CPU seconds the scan used in all (so a figure taken while other work
+keeps the cores busy still says what idle cores would do).
 
     python benchmarks/scan_throughput.py                      # ~100,000 rows, --jobs 2
     python benchmarks/scan_throughput.py --rows 20000 --jobs 1 --output out.jsonl
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,6 +68,16 @@ def tree_memory(pid: int) -> int:
     return total
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) one process has used so far, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -83,18 +95,25 @@ def main() -> None:
         out = Path(tmp) / args.output
         command = [sys.executable, "-m", "openness", "scan", str(dump), "-o", str(out), "--jobs", str(args.jobs),
                    "--engine", args.engine, *args.scan_args]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-        peak = 0
+        peak = main_cpu = 0.0
         while child.poll() is None:
             peak = max(peak, tree_memory(child.pid))
+            main_cpu = max(main_cpu, process_cpu(child.pid))
             time.sleep(0.1)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         closing = child.stderr.read().strip() if child.stderr else ""
         if child.returncode:
             sys.exit(f"scan failed ({child.returncode}): {closing[-2000:]}")
     print(f"rows: {rows:,}  jobs: {args.jobs}  engine: {args.engine}  cores: {os.cpu_count()}")
     print(f"wall: {seconds:.1f} s  throughput: {rows / seconds:,.0f} cards/s  peak memory: {peak / 2**20:,.0f} MiB")
+    print(f"CPU: {cpu:.1f} s in all ({1000 * cpu / rows:.2f} ms a card), {main_cpu:.1f} s of it in the scan's own "
+          f"process; cards per CPU second x {args.jobs} jobs: {args.jobs * rows / cpu:,.0f} cards/s "
+          f"(the throughput on {args.jobs} idle cores, when the machine is busy with other work)")
     print(closing.splitlines()[-1] if closing else "")
 
 

@@ -137,8 +137,11 @@ class ScoringRun:
     """
 
     def __init__(self, source: MetadataSource, judge: "Judge | Callable[[], Judge]", *, jobs: int = 8,
-                 code_host: CodeHost | None = None, verdicts: VerdictCache | None = None) -> None:
+                 code_host: CodeHost | None = None, verdicts: VerdictCache | None = None,
+                 card_reader: "Callable[[ModelSnapshot, Judge], EvidenceSet] | None" = None) -> None:
         self._source = source
+        self._card_reader = card_reader
+        """Stands in for read_card where the evidence of some cards is already at hand (a scan's lineage pass)."""
         self._code_host = code_host
         self._judge_value: Judge | None = None if callable(judge) else judge
         self._load_judge: Callable[[], Judge] | None = judge if callable(judge) else None
@@ -353,9 +356,9 @@ class ScoringRun:
         from openness.assess import assess_own, lookups_needed
 
         workers = self._workers
-        found: Any = workers.call(_read_card_job, snapshot) if workers else _NOT_RUN
+        found: Any = workers.call(_read_card_job, snapshot) if workers and not self._card_reader else _NOT_RUN
         if found is _NOT_RUN:
-            found = read_card(snapshot, self._judge)
+            found = (self._card_reader or read_card)(snapshot, self._judge)
         needed = lookups_needed(found, repos=self._code_host is not None)
         self._prefetch(needed, parents=prefetch_parents)
         datasets = {d: self._dataset_future(d).result() for d in needed.datasets}

@@ -254,3 +254,22 @@ def test_the_fields_a_scan_leaves_unparsed_are_read_by_no_extractor_of_the_openn
     assert evidence(plain, True) == evidence(plain, False)
     frameworks = Judge.load(rubrics=["all"])
     assert evidence(frameworks, True) != evidence(frameworks, False)  # they do read it
+
+
+def test_the_lineage_pass_reads_a_waiting_card_once(tmp_path, monkeypatch):
+    import collections
+
+    import openness.scan.batch as batch
+
+    real, reads = batch.read_card, collections.Counter()
+
+    def counted(snapshot, judge):
+        reads[snapshot.repo_id] += 1
+        return real(snapshot, judge)
+
+    monkeypatch.setattr(batch, "read_card", counted)
+    found = scan_rows(tmp_path)
+    waiting = ("ncco/child", "ncco/cyc-a", "ncco/cyc-b")  # each names a parent in the scan
+    assert all(found[m]["status"] == "scored" for m in waiting)
+    assert {m: reads[m] for m in waiting} == dict.fromkeys(waiting, 1)
+    assert found["ncco/child"]["weights"] == found["ncco/base"]["weights"]  # the parent still joined in

@@ -10,12 +10,14 @@ Hub: cycles and the depth cap are handled the same way.
 """
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from openness.assess import Judge, assess_own, error_card, join, lookups_needed, parent_outcome, read_card
 from openness.errors import NotCached, OpennessError
+from openness.evidence import EvidenceSet
 from openness.evidence.lineage import DeclaredParent
 from openness.models import DatasetSnapshot, ModelRef, ModelSnapshot, Scorecard
 from openness.rubric.lineage import ParentOutcome
@@ -32,6 +34,9 @@ class Pending:
 
     repo_id: str
     parents: tuple[str, ...]
+    evidence: bytes = b""
+    """Its card's evidence (read_card's EvidenceSet, pickled), so the second pass reads the
+    card only once; kept on disk between the passes, empty once it is stored there."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def score_row(row: Mapping[str, Any], context: ScanContext) -> ScanRow | Pending
     needed = lookups_needed(found, repos=False)
     inside = tuple(p for p in needed.parent_ids if p.lower() in context.scanned)
     if inside:
-        return Pending(snapshot.repo_id, inside)
+        return Pending(snapshot.repo_id, inside, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     own = assess_own(snapshot, found, {d: dataset_answer(d, context) for d in needed.datasets}, {}, judge)
     card = join(snapshot, own, [outside_parent(p) for p in needed.parents], judge)
     return scan_row(card, row, context)
@@ -121,10 +126,19 @@ class ScannedSource:
         raise NotCached("listing", NOT_SCANNED)
 
 
-def join_pending(rows: Sequence[Mapping[str, Any]], pending: Sequence[str], context: ScanContext) -> list[ScanRow]:
+def join_pending(rows: Sequence[Mapping[str, Any]], pending: Sequence[str], context: ScanContext,
+                 evidence: Mapping[str, bytes] | None = None) -> list[ScanRow]:
     """The second pass: each pending model scored with its parents among `rows` (the
-    pending rows and the rows of their parents) joined in, as `score` would offline."""
+    pending rows and the rows of their parents) joined in, as `score` would offline.
+    `evidence`: the first pass's Pending.evidence by lower-case id, read instead of the card."""
     from openness.run import ScoringRun
+
+    known = evidence or {}
+
+    def card_reader(snapshot: ModelSnapshot, judge: Judge) -> EvidenceSet:
+        stored = known.get(snapshot.repo_id.lower())
+        # our own bytes, pickled by a scan worker from the same row read the same way
+        return pickle.loads(stored) if stored else read_card(snapshot, judge)
 
     by_id = {str(r.get("modelId", "")).lower(): r for r in rows}
     snapshots: dict[str, ModelSnapshot] = {}
@@ -134,7 +148,8 @@ def join_pending(rows: Sequence[Mapping[str, Any]], pending: Sequence[str], cont
         except OpennessError:
             continue  # its own row says why; as a parent it is unknown
     out: list[ScanRow] = []
-    with ScoringRun(ScannedSource(snapshots, context), context.judge, jobs=1) as run:  # type: ignore[arg-type]
+    with ScoringRun(ScannedSource(snapshots, context), context.judge, jobs=1,  # type: ignore[arg-type]
+                    card_reader=card_reader) as run:
         for repo_id in pending:
             try:
                 card: Scorecard = run.score(ModelRef(repo_id=repo_id))

@@ -7,6 +7,7 @@ ids, at most `2 x jobs` batches in flight, and the waiting rows.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -98,15 +99,15 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> ScanTall
     pending: list[Pending] = []
     columns = scan_columns(framework_columns(context.judge))
     with ScanWriter(request.output, columns, resume=request.resume) as writer, \
-            _Workers(request.jobs, context) as workers:
+            _Workers(request.jobs, context) as workers, Spill() as evidence:
         for result in workers.each(_score_in_worker, _batches(files, request, skip)):
             writer.write(result.rows)
             tally.count(result.rows)
-            pending += result.pending
+            pending += evidence.set_aside(result.pending)
             if progress:
                 progress(len(result.rows))
         tally.pending = len(pending)
-        for rows in workers.each(_join_in_worker, _join_work(files, pending, request.batch_size)):
+        for rows in workers.each(_join_in_worker, _join_work(files, pending, request.batch_size, evidence)):
             writer.write(rows)
             tally.count(rows)
             if progress:
@@ -126,7 +127,7 @@ class _Workers:
     def __enter__(self) -> "_Workers":
         if self.jobs > 1:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_set_context, initargs=(self._context,))
+                                             initializer=_start_worker, initargs=(self._context,))
         else:
             _set_context(self._context)
         return self
@@ -173,71 +174,98 @@ def _set_context(context: ScanContext) -> None:
     _WORKER_CONTEXT = context
 
 
+def _start_worker(context: ScanContext) -> None:
+    _set_context(context)
+    # What a worker process holds now (modules, the judge, the ids) lives as long as it
+    # does: set apart from the collector, which would walk it on every full collection.
+    gc.freeze()
+
+
 def _score_in_worker(rows: list[dict[str, Any]]) -> BatchResult:
     assert _WORKER_CONTEXT is not None, "set by the pool's initializer"
     return score_batch(rows, _WORKER_CONTEXT)
 
 
-def _join_in_worker(work: tuple[list[dict[str, Any]], list[str]]) -> list[dict[str, Any]]:
+JoinWork = tuple[list[dict[str, Any]], list[str], dict[str, bytes]]
+"""One task of the lineage pass: the rows its walk reaches, the waiting models to score,
+and their evidence from the first pass."""
+
+
+def _join_in_worker(work: JoinWork) -> list[dict[str, Any]]:
     assert _WORKER_CONTEXT is not None, "set by the pool's initializer"
-    rows, pending = work
-    return join_pending(rows, pending, _WORKER_CONTEXT)
+    rows, pending, evidence = work
+    return join_pending(rows, pending, _WORKER_CONTEXT, evidence)
 
 
-def _join_work(files: Sequence[Any], pending: list[Pending],
-               batch_size: int) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
+def _join_work(files: Sequence[Any], pending: list[Pending], batch_size: int, evidence: "Spill") -> Iterator[JoinWork]:
     """The lineage pass's tasks, with the rows they need read again from the inputs."""
     if not pending:
         return
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     needed = reach(parents_of, list(parents_of))
-    with RowSpill() as spill:
+    with Spill() as spill:
         for batch in read_batches(files, batch_size):
             spill.keep(r for r in batch if str(r.get("modelId", "")).lower() in needed)
-        yield from join_work(spill, pending, batch_size)
+        yield from join_work(spill, pending, batch_size, evidence)
 
 
-class RowSpill:
-    """Rows kept on disk, by lower-case id, for the lineage pass: a tenth of a big scan's
-    models may wait for it, and holding their cards in memory would grow with the scan."""
+class Spill:
+    """Values kept on disk by lower-case id between the passes: the rows the lineage pass
+    needs and the waiting models' evidence. A tenth of a big scan's models may wait, and
+    holding their cards in memory would grow with the scan."""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()
         self._at: dict[str, tuple[int, int]] = {}
 
     def keep(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Dump rows, by their id."""
         for row in rows:
-            data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
-            self._file.seek(0, os.SEEK_END)
-            self._at[str(row.get("modelId", "")).lower()] = (self._file.tell(), len(data))
-            self._file.write(data)
+            self._put(str(row.get("modelId", "")).lower(), pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def set_aside(self, pending: Iterable[Pending]) -> list[Pending]:
+        """Each waiting model's evidence, by its id; returns them without it."""
+        out = []
+        for item in pending:
+            self._put(item.repo_id.lower(), item.evidence)
+            out.append(Pending(item.repo_id, item.parents))
+        return out
+
+    def _put(self, key: str, data: bytes) -> None:
+        self._file.seek(0, os.SEEK_END)
+        self._at[key] = (self._file.tell(), len(data))
+        self._file.write(data)
 
     def __contains__(self, key: object) -> bool:
         return key in self._at
 
-    def __getitem__(self, key: str) -> dict[str, Any]:
+    def raw(self, key: str) -> bytes:
         offset, size = self._at[key]
         self._file.seek(offset)
-        row: dict[str, Any] = pickle.loads(self._file.read(size))  # our own bytes, written above
+        return self._file.read(size)
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        row: dict[str, Any] = pickle.loads(self.raw(key))  # our own bytes, written above
         return row
 
-    def __enter__(self) -> "RowSpill":
+    def __enter__(self) -> "Spill":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._file.close()
 
 
-def join_work(rows: "RowSpill | Mapping[str, dict[str, Any]]", pending: list[Pending],
-              batch_size: int) -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
+def join_work(rows: "Spill | Mapping[str, dict[str, Any]]", pending: list[Pending], batch_size: int,
+              evidence: "Spill | None" = None) -> Iterator[JoinWork]:
     """Waiting models in chunks (those sharing a first parent together, so a parent is
-    judged once per chunk), each with the rows its walk reaches."""
+    judged once per chunk), each with the rows its walk reaches and its evidence."""
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     ordered = sorted(pending, key=lambda p: (p.parents[0].lower(), p.repo_id.lower()))
     for start in range(0, len(ordered), batch_size):
         chunk = [p.repo_id for p in ordered[start:start + batch_size]]
         walk = reach(parents_of, [c.lower() for c in chunk])
-        yield [rows[k] for k in sorted(walk) if k in rows], chunk
+        known = {k: evidence.raw(k) for k in sorted(walk) if k in evidence} if evidence else {}
+        yield [rows[k] for k in sorted(walk) if k in rows], chunk, known
 
 
 def reach(parents_of: dict[str, list[str]], start: list[str]) -> set[str]:

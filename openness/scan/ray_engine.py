@@ -23,12 +23,14 @@ from typing import Any
 from openness.scan.batch import Pending, score_batch
 from openness.scan.context import ScanContext
 from openness.scan.dump import DUMP_COLUMNS, ID_COLUMN
-from openness.scan.local import Progress, ScanRequest, ScanTally, framework_columns, reach, scan_context
+from openness.scan.local import (JoinWork, Progress, ScanRequest, ScanTally, Spill, framework_columns, join_work, reach,
+                                 scan_context)
 from openness.scan.output import ScanInputError, ScanWriter, done_ids
 from openness.scan.rows import scan_columns
 
 _PENDING = "pending"
 _PARENTS = "_pending_parents"
+_EVIDENCE = "_pending_evidence"
 
 
 def _ray() -> Any:
@@ -51,9 +53,10 @@ class _RayScorer:
         import pyarrow as pa
 
         result = score_batch(batch.to_pylist(), self.context)
-        rows = [{c: r.get(c) for c in self.columns} | {_PARENTS: None} for r in result.rows]
+        rows = [{c: r.get(c) for c in self.columns} | {_PARENTS: None, _EVIDENCE: None} for r in result.rows]
         rows += [{c: None for c in self.columns} | {"repo_id": p.repo_id, "status": _PENDING,
-                                                     _PARENTS: json.dumps(list(p.parents))} for p in result.pending]
+                                                     _PARENTS: json.dumps(list(p.parents)), _EVIDENCE: p.evidence}
+                 for p in result.pending]
         return pa.Table.from_pylist(rows, schema=_schema(self.columns))
 
 
@@ -62,7 +65,8 @@ def _schema(columns: tuple[str, ...]) -> Any:
 
     from openness.scan.rows import INT_COLUMNS
 
-    return pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in columns] + [(_PARENTS, pa.string())])
+    return pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in columns]
+                     + [(_PARENTS, pa.string()), (_EVIDENCE, pa.binary())])
 
 
 def run_scan_on_ray(request: ScanRequest, progress: Progress | None = None) -> ScanTally:
@@ -96,17 +100,19 @@ def run_scan_on_ray(request: ScanRequest, progress: Progress | None = None) -> S
                                      max_restarts=0)
     tally = ScanTally(skipped=len(skip & ids))
     pending: list[Pending] = []
-    with ScanWriter(request.output, columns, resume=request.resume) as writer:
+    with ScanWriter(request.output, columns, resume=request.resume) as writer, Spill() as evidence:
         for batch in scored.iter_batches(batch_format="pyarrow", batch_size=None):
             rows = batch.to_pylist()
             done = [{c: r[c] for c in columns} for r in rows if r["status"] != _PENDING]
-            pending += [Pending(r["repo_id"], tuple(json.loads(r[_PARENTS]))) for r in rows if r["status"] == _PENDING]
+            pending += evidence.set_aside(Pending(r["repo_id"], tuple(json.loads(r[_PARENTS])), r[_EVIDENCE] or b"")
+                                          for r in rows if r["status"] == _PENDING)
             writer.write(done)
             tally.count(done)
             if progress:
                 progress(len(done))
         tally.pending = len(pending)
-        for rows in _joined_on_ray(ray, ray.data.read_parquet(inputs, columns=columns_read), request, pending, context):
+        for rows in _joined_on_ray(ray, ray.data.read_parquet(inputs, columns=columns_read), request, pending,
+                                   context, evidence):
             writer.write(rows)
             tally.count(rows)
             if progress:
@@ -131,27 +137,25 @@ def _quiet(ray: Any) -> None:
 
 
 def _joined_on_ray(ray: Any, dataset: Any, request: ScanRequest, pending: list[Pending],
-                   context: ScanContext) -> Iterator[list[dict[str, Any]]]:
+                   context: ScanContext, evidence: Spill) -> Iterator[list[dict[str, Any]]]:
     """The lineage pass as Ray tasks, one per chunk of waiting models with the rows it needs."""
     if not pending:
         return
-    from openness.scan.local import RowSpill, join_work
-
     parents_of = {p.repo_id.lower(): [x.lower() for x in p.parents] for p in pending}
     needed = reach(parents_of, list(parents_of))
-    with RowSpill() as spill:
+    with Spill() as spill:
         for batch in dataset.iter_batches(batch_format="pyarrow", batch_size=request.batch_size):
             spill.keep(r for r in batch.to_pylist() if str(r.get(ID_COLUMN, "")).lower() in needed)
         shared = ray.put(context)
         task = ray.remote(_join_task)
-        refs = [task.remote(work, shared) for work in join_work(spill, pending, request.batch_size)]
+        refs = [task.remote(work, shared) for work in join_work(spill, pending, request.batch_size, evidence)]
     while refs:
         ready, refs = ray.wait(refs, num_returns=1)
         yield ray.get(ready[0])
 
 
-def _join_task(work: tuple[list[dict[str, Any]], list[str]], context: ScanContext) -> list[dict[str, Any]]:
+def _join_task(work: JoinWork, context: ScanContext) -> list[dict[str, Any]]:
     from openness.scan.batch import join_pending
 
-    rows, chunk = work
-    return join_pending(rows, chunk, context)
+    rows, chunk, evidence = work
+    return join_pending(rows, chunk, context, evidence)
