@@ -278,7 +278,7 @@ def _without_fields(block: str, fields: frozenset[str]) -> dict[str, Any] | None
             if _may_run_on(lines[index]):
                 return None
             index += 1
-        if index < len(lines) and not _NEXT_FIELD.match(lines[index]):
+        if index < len(lines) and not _starts_field(lines[index]):
             return None
         cut = True
     if not cut:
@@ -297,8 +297,15 @@ def _without_fields(block: str, fields: frozenset[str]) -> dict[str, Any] | None
 _CUT_UNSAFE = re.compile("[\"'!\t]")
 """What may open or close a quote across lines, or be read apart by the two YAML
 readers (a tag, a tab)."""
-_NEXT_FIELD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ .\-/]*:(?: |$)")
-"""A line starting a plain top-level field."""
+_FIELD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_FIELD_CHARS = _FIELD_START | frozenset(" .-/")
+
+
+def _starts_field(line: str) -> bool:
+    """Whether a line starts a plain top-level field (`name: ...`, `base_model:`)."""
+    key, colon, rest = line.partition(":")
+    return (bool(colon) and bool(key) and key[0] in _FIELD_START and rest[:1] in ("", " ")
+            and set(key) <= _FIELD_CHARS)
 
 
 def _may_run_on(line: str) -> bool:
