@@ -30,3 +30,44 @@ def test_a_stored_login_is_still_found_without_a_variable(token_file: Path) -> N
 def test_a_token_variable_is_still_found(token_file: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
     monkeypatch.setenv(variable, "hf_fromTheEnvironment99")
     assert HubSource(endpoint="http://127.0.0.1:9").has_token
+
+
+# -- JSON in pieces: the same bytes as one json.dumps of the whole document ----------------
+
+def _one_dump(report) -> str:
+    import json
+
+    from openness.render.json import report_document
+    from openness.render.text import SURROGATE
+
+    text = json.dumps(report_document(report), indent=2, ensure_ascii=False)
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def _with_finding_values(report, *values):
+    """Copies of the golden report's first card with findings, its first finding's value
+    replaced by each of `values` (a reason holding it too, for text)."""
+    card = next(card for card in report.scorecards if any(v.findings for v in card.axes.values()))
+    axis = next(name for name, verdict in card.axes.items() if verdict.findings)
+    verdict, cards = card.axes[axis], []
+    for value in values:
+        finding = verdict.findings[0].model_copy(update={"value": value})
+        changed = verdict.model_copy(update={"findings": [finding, *verdict.findings[1:]],
+                                             "reasons": [*verdict.reasons, str(value)]})
+        cards.append(card.model_copy(update={"axes": {**card.axes, axis: changed}}))
+    return cards
+
+
+@pytest.mark.parametrize("values", [(), (1e-05, 1e16, 0.5, -0.0), ("lone \udc80 surrogate", "\x00\x1f\x7f\u2028 é 𝄞 \"\\/")],
+                         ids=["golden", "floats", "odd-text"])
+def test_json_in_pieces_is_the_one_document_byte_for_byte(values) -> None:
+    from golden_report import golden_report
+
+    from openness.render.json import render_json
+
+    report = golden_report()
+    if values:
+        report = report.model_copy(update={"scorecards": [*report.scorecards, *_with_finding_values(report, *values)]})
+    assert render_json(report) == _one_dump(report)
+    empty = report.model_copy(update={"scorecards": []})
+    assert render_json(empty) == _one_dump(empty)
