@@ -235,8 +235,10 @@ class ScoringRun:
         return kept
 
     def _known_state(self, kind: str, name: str) -> str | None:
-        """A dependency's state from the source's cache alone, when it keeps one (else None)."""
-        known = getattr(self._source, "known_state", None)
+        """A dependency's state from the source's (or, for a repository, the code host's)
+        cache alone, when it keeps one (else None)."""
+        holder = self._code_host if kind == "repo" else self._source
+        known = getattr(holder, "known_state", None)
         return known(kind, name) if callable(known) else None
 
     def may_have_verdict(self, ref: ModelRef) -> bool:

@@ -71,3 +71,32 @@ def test_json_in_pieces_is_the_one_document_byte_for_byte(values) -> None:
     assert render_json(report) == _one_dump(report)
     empty = report.model_copy(update={"scorecards": []})
     assert render_json(empty) == _one_dump(empty)
+
+
+# -- a warm run checks a kept verdict's repositories by their refs, reading no snapshot ------
+
+def test_a_warm_run_reads_no_repository_snapshot_and_asks_github_nothing(tmp_path, github, monkeypatch) -> None:
+    from test_verdict_cache import Hub, card
+
+    from openness.api import compare
+    from openness.cache import CodeRepoCache, DiskCache
+    from openness.sources.cached import CachedHubSource
+    from openness.sources.github import GitHubSource
+
+    hub = Hub()
+    linked = card() + "\nTraining code: https://github.com/synth-lab/trainer\n"
+    hub.models["org/other"] = (linked, hub.models["org/other"][1])
+    read: list[str] = []
+    real = CodeRepoCache.snapshot
+    monkeypatch.setattr(CodeRepoCache, "snapshot", lambda self, repo, tree: read.append(repo) or real(self, repo, tree))
+
+    def once():
+        source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+        host = GitHubSource(api_url=github.url, token="", cache=CodeRepoCache(github.url, tmp_path))
+        return compare(["org/other"], source=source, code_host=host)
+
+    first = once()
+    assert [r.repo for r in first["org/other"].repositories] == ["synth-lab/trainer"]
+    github.reset(), read.clear()
+    assert once().scorecards == first.scorecards
+    assert read == [] and github.total == 0
