@@ -223,7 +223,9 @@ class ScoringRun:
         pending = []
         for kind, name, recorded in kept.depends_on:
             known = self._known_state(kind, name)
-            if known is None:
+            # A repository's ref names the tree it is stored under, and a tree GitHub did not
+            # name is stated as a hash of what was read: only its snapshot can say no.
+            if known is None or (known != recorded and kind == "repo"):
                 pending.append((recorded, self._dependency(kind, name)))
             elif known != recorded:
                 return None

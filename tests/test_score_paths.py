@@ -75,20 +75,30 @@ def test_json_in_pieces_is_the_one_document_byte_for_byte(values) -> None:
 
 # -- a warm run checks a kept verdict's repositories by their refs, reading no snapshot ------
 
-def test_a_warm_run_reads_no_repository_snapshot_and_asks_github_nothing(tmp_path, github, monkeypatch) -> None:
+@pytest.mark.parametrize("named_tree", [True, False], ids=["tree-named", "tree-not-named"])
+def test_a_warm_run_judges_nothing_and_asks_github_nothing(tmp_path, github, monkeypatch, named_tree) -> None:
+    """With the tree GitHub names, not even the repository's snapshot is read; without one
+    (its state is then a hash of what was read) the snapshot is read, and that is all."""
     from test_verdict_cache import Hub, card
 
+    import openness.assess
+    from githubstub import StubRepo
     from openness.api import compare
     from openness.cache import CodeRepoCache, DiskCache
     from openness.sources.cached import CachedHubSource
     from openness.sources.github import GitHubSource
 
+    if not named_tree:
+        tree = StubRepo.tree
+        monkeypatch.setattr(StubRepo, "tree", lambda self, base: {k: v for k, v in tree(self, base).items() if k != "sha"})
     hub = Hub()
     linked = card() + "\nTraining code: https://github.com/synth-lab/trainer\n"
     hub.models["org/other"] = (linked, hub.models["org/other"][1])
     read: list[str] = []
-    real = CodeRepoCache.snapshot
-    monkeypatch.setattr(CodeRepoCache, "snapshot", lambda self, repo, tree: read.append(repo) or real(self, repo, tree))
+    judged: list[str] = []
+    real_snapshot, real_read = CodeRepoCache.snapshot, openness.assess.read_card
+    monkeypatch.setattr(CodeRepoCache, "snapshot", lambda self, repo, tree: read.append(repo) or real_snapshot(self, repo, tree))
+    monkeypatch.setattr(openness.assess, "read_card", lambda snap, judge: judged.append(snap.repo_id) or real_read(snap, judge))
 
     def once():
         source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
@@ -96,7 +106,8 @@ def test_a_warm_run_reads_no_repository_snapshot_and_asks_github_nothing(tmp_pat
         return compare(["org/other"], source=source, code_host=host)
 
     first = once()
-    assert [r.repo for r in first["org/other"].repositories] == ["synth-lab/trainer"]
-    github.reset(), read.clear()
+    assert [(r.repo, r.tree_sha is not None) for r in first["org/other"].repositories] == [("synth-lab/trainer", named_tree)]
+    github.reset(), read.clear(), judged.clear()
     assert once().scorecards == first.scorecards
-    assert read == [] and github.total == 0
+    assert judged == [] and github.total == 0
+    assert read == ([] if named_tree else ["synth-lab/trainer"])
