@@ -1,15 +1,17 @@
 """The Python API, the same one the CLI uses: the only place that puts the stages together."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from openness.version import __version__
 from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, UnknownRubric, quoted
 from openness.ids import unique_model_texts
-from openness.models import ModelRef, Scorecard
+from openness.models import ModelRef, RubricRef, Scorecard
 from openness.report import Report
 from openness.sources.interface import CodeHost, MetadataSource
 
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
     from openness.run import ScoringRun
 
 # The errors the functions below document raising are importable from here as well.
-__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "UnknownProfile", "UnknownRubric", "compare",
+__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "Streamed", "UnknownProfile", "UnknownRubric",
+           "compare", "compare_streaming",
            "error_card",
            "github_source", "hub_source", "score", "trace"]
 
@@ -245,6 +248,38 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
         UnknownRubric: no rubric of a name in `rubrics`.
         InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
+    with compare_streaming(repo_ids, profile=profile, endpoint=endpoint, token=token, refresh=refresh,
+                           offline=offline, source=source, jobs=jobs, on_scored=on_scored, code_host=code_host,
+                           repos=repos, max_wait_s=max_wait_s, rubrics=rubrics) as batch:
+        cards = list(batch.cards)
+        rubric = batch.rubric()
+    return Report(tool_version=__version__, rubric=rubric, scorecards=cards, endpoint=batch.endpoint,
+                  scored_at=datetime.now(timezone.utc).replace(microsecond=0))
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A batch being scored (see `compare_streaming`)."""
+
+    cards: Iterator[Scorecard]
+    """The scorecards in the order asked, each as soon as it and those before it are done."""
+    rubric: Callable[[], RubricRef]
+    """Which rubric judged the batch (as `Report.rubric`); asked once a card has come."""
+    endpoint: str | None
+    """The Hub address for the report's links (as `Report.endpoint`)."""
+
+
+@contextmanager
+def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint: str | None = None,
+                      token: str | None = None, refresh: bool = False, offline: bool | None = None,
+                      source: MetadataSource | None = None, jobs: int = DEFAULT_JOBS,
+                      on_scored: Callable[[Scorecard], None] | None = None,
+                      code_host: CodeHost | None = None, repos: bool = True,
+                      max_wait_s: float | None = None, rubrics: Sequence[str] = ()) -> Iterator[Streamed]:
+    """`compare`, with the scorecards handed on in order as they finish instead of kept in
+    a Report: a writer that sends each one on holds no batch in memory (`openness score
+    --format json` does). Arguments and errors as for `compare`; use it as a context
+    manager, and read `cards` inside it."""
     from openness.run import ScoringRun
 
     def load_judge() -> "Judge":
@@ -290,14 +325,12 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
             if to_judge or not texts:
                 run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
                 run.use_processes(to_judge)  # here too: before threads judge, never from one
-            cards = list(pool.map(one, texts))
-        except KeyboardInterrupt:  # do not wait for models still being scored
+            # map hands each result on in order and keeps none it has handed on.
+            yield Streamed(pool.map(one, texts), run.rubric_ref, address)
+        except BaseException:  # interrupted, or the reader failed: do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        rubric = run.rubric_ref()
-    return Report(tool_version=__version__, rubric=rubric, scorecards=cards, endpoint=address,
-                  scored_at=datetime.now(timezone.utc).replace(microsecond=0))
 
 
 def _verdict_cache(source: MetadataSource, profile: str, rubrics: Sequence[str], *,

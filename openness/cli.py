@@ -27,7 +27,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rich.console import Console
+
+    from openness.api import Streamed
 
     from openness.gates import Gate
     from openness.models import Scorecard
@@ -778,12 +782,14 @@ def run_score(request: ScoreRequest) -> int:
     notice = _budget_notice(source, ids, set(listed), waits)
     if notice:
         _say(notice)
+    options = dict(profile=request.profile, source=source, endpoint=address, jobs=request.jobs,
+                   code_host=code_host, repos=request.repos,
+                   rubrics=list(dict.fromkeys([*request.rubrics, *(g.framework for g in gates if g.framework)])))
     try:
         with _progress_bar(len(ids), request.quiet, address) as advance:
-            report = compare(ids, profile=request.profile, source=source, endpoint=address,
-                             jobs=request.jobs, on_scored=advance,
-                             code_host=code_host, repos=request.repos,
-                             rubrics=list(dict.fromkeys([*request.rubrics, *(g.framework for g in gates if g.framework)])))
+            if _streams(request, fmt, gates):
+                return _score_streaming(request, ids, options, advance, output, fmt)
+            report = compare(ids, on_scored=advance, **options)  # type: ignore[arg-type]
     except (UnknownProfile, UnknownRubric, UserRubricError) as exc:  # a broken packaged rubric is EXIT_INTERNAL
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
@@ -826,6 +832,64 @@ def run_score(request: ScoreRequest) -> int:
         return EXIT_USAGE
     if gate_lines:
         return EXIT_GATE
+    return EXIT_UNSCORED if failed else EXIT_OK
+
+
+def _streams(request: ScoreRequest, fmt: "Format", gates: "list[Gate]") -> bool:
+    """Whether the report can be written model by model as the batch is scored: JSON, in
+    the order asked, with nothing that needs every card at once (sorting, groups, gates,
+    `check`'s paths). A batch then holds no scorecard it has written."""
+    from openness.options import Format
+
+    return fmt is Format.json and request.sort is None and request.group_by is None and not gates \
+        and request.check_paths is None
+
+
+def _score_streaming(request: ScoreRequest, ids: list[str], options: dict, advance, output: str | None,
+                     fmt: "Format") -> int:
+    """`run_score` for a report that streams (see `_streams`): each scorecard's JSON goes to
+    a temporary file as soon as it and those before it are done, and the file to --output
+    or stdout once the batch is through, so that an interrupted run still writes nothing.
+    Only the failed cards are kept, for their lines on stderr."""
+    import shutil
+    import tempfile
+
+    from openness.api import compare_streaming
+    from openness.files import write_report
+    from openness.render.json import json_pieces
+    from openness.version import __version__
+
+    failed: "list[Scorecard]" = []
+    count = 0
+
+    def cards(batch: "Streamed") -> "Iterator[Scorecard]":
+        nonlocal count
+        for card in batch.cards:
+            count += 1
+            if card.status == "error" and card.error:
+                failed.append(card)
+            yield card
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        with compare_streaming(ids, on_scored=advance, **options) as batch:
+            pieces = json_pieces(__version__, batch.rubric, cards(batch))
+            spool.writelines(pieces)
+        spool.seek(0)
+        chunks = iter(lambda: spool.read(1 << 16), "")
+        if output:
+            try:
+                write_report(output, chunks)
+            except OSError as exc:
+                _fail(f"cannot write {output}: {_os_reason(exc)}", EXIT_USAGE)
+        else:
+            shutil.copyfileobj(spool, sys.stdout, 1 << 16)
+            sys.stdout.flush()
+    for line in _failure_lines(failed, request.endpoint):
+        _say(line)
+    if output:
+        _say(f"wrote {output}{_as_format(output, fmt)} ({count - len(failed)} of {count} models scored)")
+    if any(card.error and card.error.kind == "invalid_id" for card in failed):
+        return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
 
 

@@ -204,6 +204,7 @@ class ScoringRun:
         if self._verdicts is not None and card.status == "scored" and card.revision and judged.depends_on is not None:
             self._verdicts.put(ref.repo_id, card.revision, CachedVerdict(card, self.judge.ref, judged.depends_on))
         self._let_go(ref, card)
+        self._let_go_judged(str(ref).lower())
         return card
 
     def kept_verdict(self, ref: ModelRef) -> CachedVerdict | None:
@@ -272,6 +273,25 @@ class ScoringRun:
         again without a request (a disk cache): a batch then holds scorecards, not cards."""
         if self._holds is not None and card.revision and self._holds.holds(ref, card.revision):
             self._snapshots.forget(str(ref).lower())
+
+    def _let_go_judged(self, key: str) -> None:
+        """Stop keeping a finished model's own scorecard for reuse: a batch would otherwise
+        hold every card it scored until the end (the caller has it now). A card judged as
+        someone's parent stays, for the other children; should a finished model turn out
+        to be a parent later in the batch, it is judged again, to the same card."""
+        with self._judged_lock:
+            parents = [judged for judged in self._judged.get(key, ()) if judged.depth > 0]
+            if parents:
+                self._judged[key] = parents
+            else:
+                self._judged.pop(key, None)
+
+    @property
+    def cards_held(self) -> int:
+        """How many judged scorecards the run keeps for reuse now (parents' only, once their
+        children are done)."""
+        with self._judged_lock:
+            return sum(len(entries) for entries in self._judged.values())
 
     @property
     def snapshots_held(self) -> int:

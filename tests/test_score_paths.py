@@ -111,3 +111,67 @@ def test_a_warm_run_judges_nothing_and_asks_github_nothing(tmp_path, github, mon
     assert once().scorecards == first.scorecards
     assert judged == [] and github.total == 0
     assert read == ([] if named_tree else ["synth-lab/trainer"])
+
+
+# -- memory flat in the number of models: nothing finished is kept --------------------------
+
+def _hub_of(n: int):
+    from test_verdict_cache import SHA, Hub, card
+
+    hub = Hub()
+    hub.models.update({f"org/m{i:03d}": (card("org/base", ("data/set",)), SHA) for i in range(n)})
+    return hub, [f"org/m{i:03d}" for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [6, 12])
+def test_a_streamed_batch_keeps_no_card_it_handed_on_and_only_the_shared_parent(tmp_path, n) -> None:
+    import gc
+    import weakref
+
+    from openness.api import compare_streaming
+    from openness.cache import DiskCache
+    from openness.sources.cached import CachedHubSource
+
+    hub, ids = _hub_of(n)
+    source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+    handed: list[weakref.ref] = []
+    with compare_streaming(ids, source=source, repos=False, jobs=3) as batch:
+        for card in batch.cards:
+            handed.append(weakref.ref(card))
+        del card
+        gc.collect()
+        assert [r() is None for r in handed] == [True] * n  # in the order asked, none kept
+        assert batch.rubric().id == "openness"
+
+
+@pytest.mark.parametrize("n", [6, 12])
+def test_a_run_holds_the_shared_parent_card_alone_whatever_the_batch(tmp_path, n) -> None:
+    from openness.assess import Judge
+    from openness.cache import DiskCache
+    from openness.models import ModelRef
+    from openness.run import ScoringRun
+    from openness.sources.cached import CachedHubSource
+
+    hub, ids = _hub_of(n)
+    source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+    with ScoringRun(source, Judge.load(), jobs=3) as run:
+        cards = [run.score(ModelRef.parse(i)) for i in ids]
+        assert run.cards_held == 1 and run.snapshots_held == 1  # org/base, for any further child
+        # a finished model met again as a parent is judged again, to the same card
+        assert run.score(ModelRef.parse("org/base")).status == "scored"
+    assert [c.repo_id for c in cards] == ids
+
+
+def test_streamed_json_on_stdout_and_in_a_file_is_the_report_compare_gives(hub_url, tmp_path) -> None:
+    from helpers import cli
+
+    from openness.api import compare
+
+    ids = ["openlab/atlas-7b", "adapterco/tiny-lora", "nosuch/model", "oddco/binary-card"]
+    expected = compare(ids, endpoint=hub_url, repos=False).to_json()
+    printed = cli("score", *ids, "--format", "json", "--no-repos", endpoint=hub_url)
+    assert printed.code == 1 and printed.stdout == expected and "nosuch/model" in printed.stderr
+    out = tmp_path / "report.json"
+    written = cli("score", *ids, "--no-repos", "-o", str(out), endpoint=hub_url)
+    assert written.code == 1 and out.read_text(encoding="utf-8") == expected
+    assert "3 of 4 models scored" in written.stderr

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,20 +47,29 @@ def render_json(report: ReportData) -> str:
     return "".join(json_pieces(report.tool_version, report.rubric, report.scorecards))
 
 
-def json_pieces(tool_version: str, rubric: RubricRef, cards: Iterable[Scorecard]) -> Iterator[str]:
+def json_pieces(tool_version: str | None, rubric: RubricRef | Callable[[], RubricRef],
+                cards: Iterable[Scorecard]) -> Iterator[str]:
     """`render_json`'s text in pieces: the head, one piece per model as `cards` yields it,
     then the end. Joined, exactly `json.dumps(report_document(...), indent=2,
     ensure_ascii=False)` and a newline; a writer can send each piece on as it comes, so
-    no document of every model is ever held (openness.cli streams a batch this way)."""
+    no document of every model is ever held (openness.cli streams a batch this way).
+
+    `rubric` may be a function, asked once the first card has come (or there is none):
+    a batch answered from kept verdicts knows its rubric from them, with no judge loaded."""
+    models = iter(cards)
+    first = next(models, None)
+    ref = rubric() if callable(rubric) else rubric
     head = {"schema_version": SCHEMA_VERSION, "tool": {"name": TOOL_NAME, "version": tool_version},
-            "rubric": rubric.model_dump()}
+            "rubric": ref.model_dump()}
     text = _indented(head, 0)
     yield text[:-2] + ',\n  "models": ['  # the head without its closing brace
-    count = 0
-    for card in cards:
-        yield ("\n    " if count == 0 else ",\n    ") + _indented(_model(card), 2, floats=_has_float(card))
-        count += 1
-    yield "\n  ]\n}\n" if count else "]\n}\n"
+    if first is None:
+        yield "]\n}\n"
+        return
+    yield "\n    " + _indented(_model(first), 2, floats=_has_float(first))
+    for card in models:
+        yield ",\n    " + _indented(_model(card), 2, floats=_has_float(card))
+    yield "\n  ]\n}\n"
 
 
 def _indented(value: dict[str, Any], level: int, *, floats: bool = False) -> str:
