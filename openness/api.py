@@ -300,7 +300,19 @@ def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default"
         except Exception:  # scored (and its failure reported) the ordinary way below
             return False
 
-    def one(text: str) -> Scorecard:
+    def prefetch(index: int) -> None:
+        """Ask for the snapshot of the model `index` now, unless a verdict may answer it."""
+        if index < len(texts) and not answered[index]:
+            try:
+                run.prefetch(ModelRef.parse(texts[index]))
+            except Exception:  # an invalid id: reported when the model's turn comes
+                pass
+
+    def one(index: int) -> Scorecard:
+        # Each model that starts asks for the one `workers + lookahead` places further on:
+        # the fetch threads keep busy while the scoring threads judge.
+        prefetch(index + workers + lookahead)
+        text = texts[index]
         try:
             card = score_text(text, run)
         except Exception as exc:  # one model's hostile input must never end the whole batch
@@ -317,16 +329,23 @@ def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default"
     # before anything else; with one, only when some model has no verdict to reuse.
     judge = load_judge() if verdicts is None else load_judge
     with ScoringRun(source, judge, jobs=jobs, code_host=hosted, verdicts=verdicts) as run:
-        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1)))
+        workers = max(1, min(jobs, len(texts) or 1))
+        # How many models beyond those being scored have their snapshots asked for: enough
+        # to keep every fetch thread busy, few enough that the snapshots held stay bounded.
+        lookahead = max(1, jobs)
+        pool = ThreadPoolExecutor(max_workers=workers)
         try:
             # A look at the disk only (no request, nothing read): which models have a verdict
             # kept. Those that do are checked as they are scored, streaming like the rest.
-            to_judge = len(texts) - sum(map(kept, texts)) if verdicts is not None else len(texts)
+            answered = [kept(text) for text in texts] if verdicts is not None else [False] * len(texts)
+            to_judge = len(texts) - sum(answered)
             if to_judge or not texts:
                 run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
                 run.use_processes(to_judge)  # here too: before threads judge, never from one
+            for index in range(workers + lookahead):  # the first ones first: fetches run in order
+                prefetch(index)
             # map hands each result on in order and keeps none it has handed on.
-            yield Streamed(pool.map(one, texts), run.rubric_ref, address)
+            yield Streamed(pool.map(one, range(len(texts))), run.rubric_ref, address)
         except BaseException:  # interrupted, or the reader failed: do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)
             raise

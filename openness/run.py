@@ -207,6 +207,10 @@ class ScoringRun:
         self._let_go_judged(str(ref).lower())
         return card
 
+    def prefetch(self, ref: ModelRef) -> None:
+        """Start fetching `ref`'s snapshot on the fetch threads, for a model scored soon."""
+        self._snapshot_future(ref)
+
     def kept_verdict(self, ref: ModelRef) -> CachedVerdict | None:
         """The verdict cache's scorecard for `ref`, if every dependency is as it was judged.
 

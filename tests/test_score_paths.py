@@ -175,3 +175,18 @@ def test_streamed_json_on_stdout_and_in_a_file_is_the_report_compare_gives(hub_u
     written = cli("score", *ids, "--no-repos", "-o", str(out), endpoint=hub_url)
     assert written.code == 1 and out.read_text(encoding="utf-8") == expected
     assert "3 of 4 models scored" in written.stderr
+
+
+def test_snapshots_asked_ahead_are_asked_once_and_in_the_order_given(tmp_path) -> None:
+    from openness.api import compare
+    from openness.cache import DiskCache
+    from openness.sources.cached import CachedHubSource
+
+    hub, ids = _hub_of(12)
+    asked: list[str] = []
+    facts = hub.model_facts
+    hub.model_facts = lambda ref: asked.append(ref.repo_id) or facts(ref)  # type: ignore[method-assign]
+    source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+    report = compare(ids, source=source, repos=False, jobs=1)  # one fetch thread: the order it was asked in
+    assert [c.repo_id for c in report.scorecards] == ids
+    assert [i for i in asked if i != "org/base"] == ids and asked.count("org/base") == 1
