@@ -47,6 +47,11 @@ def __getattr__(name: str) -> Any:
 DEFAULT_JOBS = 16
 
 
+ANSWERING_THREADS = 2
+"""Threads that score a batch every model of which may be answered from kept verdicts
+(benchmarks/score_speed.py, warm: 2 threads answer 100 models in ~2/3 of the time 16 take)."""
+
+
 def check_endpoint(endpoint: str | None, *, name: str = "the endpoint") -> str | None:
     """`endpoint` if it is an http(s) URL with a host, else raise InvalidEndpoint saying why.
 
@@ -329,16 +334,18 @@ def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default"
     # before anything else; with one, only when some model has no verdict to reuse.
     judge = load_judge() if verdicts is None else load_judge
     with ScoringRun(source, judge, jobs=jobs, code_host=hosted, verdicts=verdicts) as run:
-        workers = max(1, min(jobs, len(texts) or 1))
+        # A look at the disk only (no request, nothing read): which models have a verdict
+        # kept. Those that do are checked as they are scored, streaming like the rest.
+        answered = [kept(text) for text in texts] if verdicts is not None else [False] * len(texts)
+        to_judge = len(texts) - sum(answered)
+        # A batch the disk may answer whole is CPU work under one lock (the GIL): more than
+        # a few threads only take turns (a lookup it still needs goes to the fetch threads).
+        workers = max(1, min(jobs if to_judge else min(jobs, ANSWERING_THREADS), len(texts) or 1))
         # How many models beyond those being scored have their snapshots asked for: enough
         # to keep every fetch thread busy, few enough that the snapshots held stay bounded.
         lookahead = max(1, jobs)
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            # A look at the disk only (no request, nothing read): which models have a verdict
-            # kept. Those that do are checked as they are scored, streaming like the rest.
-            answered = [kept(text) for text in texts] if verdicts is not None else [False] * len(texts)
-            to_judge = len(texts) - sum(answered)
             if to_judge or not texts:
                 run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
                 run.use_processes(to_judge)  # here too: before threads judge, never from one
