@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -351,12 +352,25 @@ def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default"
                 run.use_processes(to_judge)  # here too: before threads judge, never from one
             for index in range(workers + lookahead):  # the first ones first: fetches run in order
                 prefetch(index)
-            # map hands each result on in order and keeps none it has handed on.
-            yield Streamed(pool.map(one, range(len(texts))), run.rubric_ref, address)
+            yield Streamed(_in_order(pool, one, len(texts), ahead=4 * workers), run.rubric_ref, address)
         except BaseException:  # interrupted, or the reader failed: do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
+
+
+def _in_order(pool: ThreadPoolExecutor, one: Callable[[int], Scorecard], count: int, *,
+              ahead: int) -> Iterator[Scorecard]:
+    """`one(0)`, `one(1)`, ... run on `pool`, handed on in order, at most `ahead` started
+    beyond the last one handed on. (Executor.map starts them all: behind one slow model,
+    every card finished after it waited in memory, a batch's worth on a busy machine.)"""
+    started: deque[Future[Scorecard]] = deque()
+    for index in range(count):
+        if len(started) >= ahead:
+            yield started.popleft().result()
+        started.append(pool.submit(one, index))
+    while started:
+        yield started.popleft().result()
 
 
 def _verdict_cache(source: MetadataSource, profile: str, rubrics: Sequence[str], *,

@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
+    from typing import IO
 
     from rich.console import Console
 
     from openness.api import Streamed
-
     from openness.gates import Gate
     from openness.models import Scorecard
     from openness.sources.interface import MetadataSource
@@ -785,15 +785,19 @@ def run_score(request: ScoreRequest) -> int:
     options = dict(profile=request.profile, source=source, endpoint=address, jobs=request.jobs,
                    code_host=code_host, repos=request.repos,
                    rubrics=list(dict.fromkeys([*request.rubrics, *(g.framework for g in gates if g.framework)])))
+    streams = _streams(request, fmt, gates)
     try:
         with _progress_bar(len(ids), request.quiet, address) as advance:
-            if _streams(request, fmt, gates):
-                return _score_streaming(request, ids, options, advance, output, fmt)
-            report = compare(ids, on_scored=advance, **options)  # type: ignore[arg-type]
+            if streams:
+                streamed = _stream_json(ids, options, advance)
+            else:
+                report = compare(ids, on_scored=advance, **options)  # type: ignore[arg-type]
     except (UnknownProfile, UnknownRubric, UserRubricError) as exc:  # a broken packaged rubric is EXIT_INTERNAL
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
+    if streams:
+        return _finish_streamed(request, streamed, output, fmt)
     if request.check_paths is not None:  # a folder is shown by the path given, not its local/ id
         paths = {m.repo_id: m.path for m in local}
         report = report.model_copy(update={"scorecards": [
@@ -845,45 +849,62 @@ def _streams(request: ScoreRequest, fmt: "Format", gates: "list[Gate]") -> bool:
         and request.check_paths is None
 
 
-def _score_streaming(request: ScoreRequest, ids: list[str], options: dict, advance, output: str | None,
-                     fmt: "Format") -> int:
-    """`run_score` for a report that streams (see `_streams`): each scorecard's JSON goes to
-    a temporary file as soon as it and those before it are done, and the file to --output
-    or stdout once the batch is through, so that an interrupted run still writes nothing.
+@dataclass
+class _Streamed:
+    """A JSON report written model by model to a temporary file, and what stderr says of it."""
+
+    spool: "IO[str]"
+    failed: "list[Scorecard]"
+    count: int
+
+
+def _stream_json(ids: list[str], options: dict, advance: "Callable[[Scorecard], None]") -> _Streamed:
+    """Score `ids`, each scorecard's JSON written to a temporary file as soon as it and
+    those before it are done: no batch is held in memory, and the file goes to --output
+    or stdout only once the batch is through (an interrupted run still writes nothing).
     Only the failed cards are kept, for their lines on stderr."""
-    import shutil
     import tempfile
 
     from openness.api import compare_streaming
-    from openness.files import write_report
     from openness.render.json import json_pieces
     from openness.version import __version__
 
-    failed: "list[Scorecard]" = []
-    count = 0
+    streamed = _Streamed(tempfile.TemporaryFile("w+", encoding="utf-8", newline=""), [], 0)
 
     def cards(batch: "Streamed") -> "Iterator[Scorecard]":
-        nonlocal count
         for card in batch.cards:
-            count += 1
+            streamed.count += 1
             if card.status == "error" and card.error:
-                failed.append(card)
+                streamed.failed.append(card)
             yield card
 
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+    try:
         with compare_streaming(ids, on_scored=advance, **options) as batch:
-            pieces = json_pieces(__version__, batch.rubric, cards(batch))
-            spool.writelines(pieces)
+            streamed.spool.writelines(json_pieces(__version__, batch.rubric, cards(batch)))
+    except BaseException:
+        streamed.spool.close()
+        raise
+    return streamed
+
+
+def _finish_streamed(request: ScoreRequest, streamed: _Streamed, output: str | None, fmt: "Format") -> int:
+    """`run_score`'s end for a streamed report: the report to --output or stdout, the
+    failures on stderr, the exit code."""
+    import shutil
+
+    from openness.files import write_report
+
+    with streamed.spool as spool:
         spool.seek(0)
-        chunks = iter(lambda: spool.read(1 << 16), "")
         if output:
             try:
-                write_report(output, chunks)
+                write_report(output, iter(lambda: spool.read(1 << 16), ""))
             except OSError as exc:
                 _fail(f"cannot write {output}: {_os_reason(exc)}", EXIT_USAGE)
         else:
             shutil.copyfileobj(spool, sys.stdout, 1 << 16)
             sys.stdout.flush()
+    failed, count = streamed.failed, streamed.count
     for line in _failure_lines(failed, request.endpoint):
         _say(line)
     if output:

@@ -190,3 +190,29 @@ def test_snapshots_asked_ahead_are_asked_once_and_in_the_order_given(tmp_path) -
     report = compare(ids, source=source, repos=False, jobs=1)  # one fetch thread: the order it was asked in
     assert [c.repo_id for c in report.scorecards] == ids
     assert [i for i in asked if i != "org/base"] == ids and asked.count("org/base") == 1
+
+
+def test_a_slow_first_model_holds_back_a_bounded_number_of_finished_cards() -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from openness.api import _in_order
+
+    release, started, changed = threading.Event(), [], threading.Condition()
+
+    def one(index: int):
+        with changed:
+            started.append(index)
+            changed.notify_all()
+        if index == 0:
+            release.wait(5)
+        return index
+
+    with ThreadPoolExecutor(4) as pool:
+        cards = _in_order(pool, one, 100, ahead=8)  # type: ignore[arg-type]
+        first = pool.submit(next, cards)
+        with changed:  # the window fills behind the slow one, then stops
+            assert changed.wait_for(lambda: len(started) >= 8, timeout=5)
+        assert not first.done() and sorted(started) == list(range(8))
+        release.set()
+        assert [first.result(), *cards] == list(range(100))
