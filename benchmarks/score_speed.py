@@ -183,8 +183,11 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
               jobs: int, repos: bool, extra_env: dict[str, str] | None = None) -> Run:
     import hashlib
 
+    # PYTHONDONTWRITEBYTECODE is left out: an installed tool runs from compiled bytecode,
+    # and compiling every module again on each run is not what a user's warm run costs.
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HF_", "HUGGINGFACE_", "HUGGING_FACE_", "GITHUB_", "GH_", "OPENNESS_"))}
+           if not k.startswith(("HF_", "HUGGINGFACE_", "HUGGING_FACE_", "GITHUB_", "GH_", "OPENNESS_"))
+           and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPATH=str(tree), HF_HOME=str(hf_home), HF_ENDPOINT=hub.url, HF_HUB_DISABLE_TELEMETRY="1",
                HF_HUB_DISABLE_XET="1", GITHUB_API_URL=github.url if github else "http://127.0.0.1:9")
     env.update(extra_env or {})
@@ -213,12 +216,18 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
 
 # -- scenarios -----------------------------------------------------------------------------
 
+def _load() -> str:
+    """The load average now: wall times mean little on a machine busy with other work."""
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (5 min {five:.2f}) on {os.cpu_count()} CPUs{'' if one < 0.5 else ': BUSY, wall times inflated'}"
+
+
 def warm(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: Path, taken: set[int]) -> None:
     root = shared / "hub" / "snapshot"
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("*/*/info.json"))
     ids_file = work / "warm-ids.txt"
     ids_file.write_text("\n".join(ids[:args.warm_n]) + "\n")
-    print(f"\n## warm re-run: {args.warm_n} real-card models, repos read (stand-in GitHub), jobs {args.jobs}")
+    print(f"\n## warm re-run: {args.warm_n} real-card models, repos read (stand-in GitHub), jobs {args.jobs}; {_load()}")
     print("tree       cold s  cold req  warm best s  warm median s  warm CPU s  warm req  output")
     with serve(shared / "hub" / "serve.py", root, 0, taken, work) as hub, \
             serve(shared / "github" / "serve.py", shared / "github" / "snapshot", 0, taken, work) as gh:
@@ -240,7 +249,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
     if not root.is_dir():
         build_synthetic_root(root, max(sizes))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
-    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}")
+    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}; {_load()}")
     print("tree       models   wall s   CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
     with serve(shared / "hub" / "serve.py", root, args.latency_ms, taken, work) as hub:
         for n in sizes:
