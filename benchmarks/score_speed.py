@@ -179,8 +179,23 @@ class Run:
     stdout_digest: str
 
 
+# Linux gives a child the peak RSS of the process it was forked from (the mm it shared
+# until exec): this process holds a parsed 1,000-model report after a run, so the next
+# run's ru_maxrss would start at ~90 MB whatever it used. The score process is started
+# from this small launcher instead, which reports the score process's own peak.
+_LAUNCHER = """import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: StandIn | None, *,
-              jobs: int, repos: bool, extra_env: dict[str, str] | None = None) -> Run:
+              jobs: int, repos: bool, extra_env: dict[str, str] | None = None, own_rss: bool = False) -> Run:
+    """One `openness score` run; `own_rss` starts it through _LAUNCHER (a few ms more), so
+    that its peak RSS is its own."""
     import hashlib
 
     # PYTHONDONTWRITEBYTECODE is left out: an installed tool runs from compiled bytecode,
@@ -193,6 +208,9 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
     env.update(extra_env or {})
     cmd = [PYTHON, "-m", "openness", "score", "--from", str(ids_file), "--format", "json", "--quiet",
            "--jobs", str(jobs)] + ([] if repos else ["--no-repos"])
+    rss_file = Path(tempfile.mkstemp(prefix="score-speed-rss-")[1])
+    if own_rss:
+        cmd = [PYTHON, "-c", _LAUNCHER, str(rss_file), *cmd]
     hub.reset()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -202,6 +220,8 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
+    peak_kb = int(rss_file.read_text() or 0) if own_rss else usage.ru_maxrss
+    rss_file.unlink(missing_ok=True)
     stats = hub.stats()
     try:
         doc = json.loads(text)
@@ -210,7 +230,7 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
         digest = hashlib.sha256(json.dumps(doc["models"], sort_keys=True).encode()).hexdigest()[:12]
     except (ValueError, KeyError):
         scored, digest = -1, "(not JSON)"
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stats["total"], stats["max_in_flight"], proc.returncode,
+    return Run(seconds, usage.ru_utime + usage.ru_stime, peak_kb / 1024, stats["total"], stats["max_in_flight"], proc.returncode,
                scored, digest)
 
 
@@ -258,7 +278,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
             for name, tree in trees.items():
                 home = work / f"home-cold-{name}-{n}"
                 shutil.rmtree(home, ignore_errors=True)
-                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False)
+                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, own_rss=True)
                 floor = run.requests / args.jobs * args.latency_ms / 1000
                 print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.cpu_seconds:6.2f}  {run.requests:8d}  {run.max_in_flight:9d}  {floor:7.2f}"
                       f"  {run.seconds / floor if floor else float('nan'):10.2f}  {run.peak_rss_mb:11.1f}  "
