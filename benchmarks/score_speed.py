@@ -179,17 +179,38 @@ class Run:
     stdout_digest: str
 
 
+# Linux gives a child the peak RSS of the process it was forked from (the mm it shared
+# until exec): this process holds a parsed 1,000-model report after a run, so the next
+# run's ru_maxrss would start at ~90 MB whatever it used. The score process is started
+# from this small launcher instead, which reports the score process's own peak.
+_LAUNCHER = """import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: StandIn | None, *,
-              jobs: int, repos: bool, extra_env: dict[str, str] | None = None) -> Run:
+              jobs: int, repos: bool, extra_env: dict[str, str] | None = None, own_rss: bool = False) -> Run:
+    """One `openness score` run; `own_rss` starts it through _LAUNCHER (a few ms more), so
+    that its peak RSS is its own."""
     import hashlib
 
+    # PYTHONDONTWRITEBYTECODE is left out: an installed tool runs from compiled bytecode,
+    # and compiling every module again on each run is not what a user's warm run costs.
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HF_", "HUGGINGFACE_", "HUGGING_FACE_", "GITHUB_", "GH_", "OPENNESS_"))}
+           if not k.startswith(("HF_", "HUGGINGFACE_", "HUGGING_FACE_", "GITHUB_", "GH_", "OPENNESS_"))
+           and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPATH=str(tree), HF_HOME=str(hf_home), HF_ENDPOINT=hub.url, HF_HUB_DISABLE_TELEMETRY="1",
                HF_HUB_DISABLE_XET="1", GITHUB_API_URL=github.url if github else "http://127.0.0.1:9")
     env.update(extra_env or {})
     cmd = [PYTHON, "-m", "openness", "score", "--from", str(ids_file), "--format", "json", "--quiet",
            "--jobs", str(jobs)] + ([] if repos else ["--no-repos"])
+    rss_file = Path(tempfile.mkstemp(prefix="score-speed-rss-")[1])
+    if own_rss:
+        cmd = [PYTHON, "-c", _LAUNCHER, str(rss_file), *cmd]
     hub.reset()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -199,6 +220,8 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
+    peak_kb = int(rss_file.read_text() or 0) if own_rss else usage.ru_maxrss
+    rss_file.unlink(missing_ok=True)
     stats = hub.stats()
     try:
         doc = json.loads(text)
@@ -207,18 +230,24 @@ def run_score(tree: Path, ids_file: Path, hf_home: Path, hub: StandIn, github: S
         digest = hashlib.sha256(json.dumps(doc["models"], sort_keys=True).encode()).hexdigest()[:12]
     except (ValueError, KeyError):
         scored, digest = -1, "(not JSON)"
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stats["total"], stats["max_in_flight"], proc.returncode,
+    return Run(seconds, usage.ru_utime + usage.ru_stime, peak_kb / 1024, stats["total"], stats["max_in_flight"], proc.returncode,
                scored, digest)
 
 
 # -- scenarios -----------------------------------------------------------------------------
+
+def _load() -> str:
+    """The load average now: wall times mean little on a machine busy with other work."""
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (5 min {five:.2f}) on {os.cpu_count()} CPUs{'' if one < 0.5 else ': BUSY, wall times inflated'}"
+
 
 def warm(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: Path, taken: set[int]) -> None:
     root = shared / "hub" / "snapshot"
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("*/*/info.json"))
     ids_file = work / "warm-ids.txt"
     ids_file.write_text("\n".join(ids[:args.warm_n]) + "\n")
-    print(f"\n## warm re-run: {args.warm_n} real-card models, repos read (stand-in GitHub), jobs {args.jobs}")
+    print(f"\n## warm re-run: {args.warm_n} real-card models, repos read (stand-in GitHub), jobs {args.jobs}; {_load()}")
     print("tree       cold s  cold req  warm best s  warm median s  warm CPU s  warm req  output")
     with serve(shared / "hub" / "serve.py", root, 0, taken, work) as hub, \
             serve(shared / "github" / "serve.py", shared / "github" / "snapshot", 0, taken, work) as gh:
@@ -240,7 +269,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
     if not root.is_dir():
         build_synthetic_root(root, max(sizes))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
-    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}")
+    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}; {_load()}")
     print("tree       models   wall s   CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
     with serve(shared / "hub" / "serve.py", root, args.latency_ms, taken, work) as hub:
         for n in sizes:
@@ -249,7 +278,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
             for name, tree in trees.items():
                 home = work / f"home-cold-{name}-{n}"
                 shutil.rmtree(home, ignore_errors=True)
-                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False)
+                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, own_rss=True)
                 floor = run.requests / args.jobs * args.latency_ms / 1000
                 print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.cpu_seconds:6.2f}  {run.requests:8d}  {run.max_in_flight:9d}  {floor:7.2f}"
                       f"  {run.seconds / floor if floor else float('nan'):10.2f}  {run.peak_rss_mb:11.1f}  "

@@ -1,15 +1,18 @@
 """The Python API, the same one the CLI uses: the only place that puts the stages together."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from openness.version import __version__
 from openness.errors import InvalidEndpoint, InvalidModelId, ScoringFailed, UnknownProfile, UnknownRubric, quoted
 from openness.ids import unique_model_texts
-from openness.models import ModelRef, Scorecard
+from openness.models import ModelRef, RubricRef, Scorecard
 from openness.report import Report
 from openness.sources.interface import CodeHost, MetadataSource
 
@@ -19,7 +22,8 @@ if TYPE_CHECKING:
     from openness.run import ScoringRun
 
 # The errors the functions below document raising are importable from here as well.
-__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "UnknownProfile", "UnknownRubric", "compare",
+__all__ = ["DEFAULT_JOBS", "InvalidEndpoint", "InvalidModelId", "Judge", "Streamed", "UnknownProfile", "UnknownRubric",
+           "compare", "compare_streaming",
            "error_card",
            "github_source", "hub_source", "score", "trace"]
 
@@ -42,6 +46,11 @@ def __getattr__(name: str) -> Any:
 # Requests in flight at once. Hub calls are small and latency-bound, so more than a
 # handful pays off; 16 stays far below what the Hub tolerates from one client.
 DEFAULT_JOBS = 16
+
+
+ANSWERING_THREADS = 2
+"""Threads that score a batch every model of which may be answered from kept verdicts
+(benchmarks/score_speed.py, warm: 2 threads answer 100 models in ~2/3 of the time 16 take)."""
 
 
 def check_endpoint(endpoint: str | None, *, name: str = "the endpoint") -> str | None:
@@ -245,6 +254,38 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
         UnknownRubric: no rubric of a name in `rubrics`.
         InvalidEndpoint: `endpoint` (or HF_ENDPOINT) is not an http(s) URL.
     """
+    with compare_streaming(repo_ids, profile=profile, endpoint=endpoint, token=token, refresh=refresh,
+                           offline=offline, source=source, jobs=jobs, on_scored=on_scored, code_host=code_host,
+                           repos=repos, max_wait_s=max_wait_s, rubrics=rubrics) as batch:
+        cards = list(batch.cards)
+        rubric = batch.rubric()
+    return Report(tool_version=__version__, rubric=rubric, scorecards=cards, endpoint=batch.endpoint,
+                  scored_at=datetime.now(timezone.utc).replace(microsecond=0))
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A batch being scored (see `compare_streaming`)."""
+
+    cards: Iterator[Scorecard]
+    """The scorecards in the order asked, each as soon as it and those before it are done."""
+    rubric: Callable[[], RubricRef]
+    """Which rubric judged the batch (as `Report.rubric`); asked once a card has come."""
+    endpoint: str | None
+    """The Hub address for the report's links (as `Report.endpoint`)."""
+
+
+@contextmanager
+def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint: str | None = None,
+                      token: str | None = None, refresh: bool = False, offline: bool | None = None,
+                      source: MetadataSource | None = None, jobs: int = DEFAULT_JOBS,
+                      on_scored: Callable[[Scorecard], None] | None = None,
+                      code_host: CodeHost | None = None, repos: bool = True,
+                      max_wait_s: float | None = None, rubrics: Sequence[str] = ()) -> Iterator[Streamed]:
+    """`compare`, with the scorecards handed on in order as they finish instead of kept in
+    a Report: a writer that sends each one on holds no batch in memory (`openness score
+    --format json` does). Arguments and errors as for `compare`; use it as a context
+    manager, and read `cards` inside it."""
     from openness.run import ScoringRun
 
     def load_judge() -> "Judge":
@@ -265,7 +306,19 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
         except Exception:  # scored (and its failure reported) the ordinary way below
             return False
 
-    def one(text: str) -> Scorecard:
+    def prefetch(index: int) -> None:
+        """Ask for the snapshot of the model `index` now, unless a verdict may answer it."""
+        if index < len(texts) and not answered[index]:
+            try:
+                run.prefetch(ModelRef.parse(texts[index]))
+            except Exception:  # an invalid id: reported when the model's turn comes
+                pass
+
+    def one(index: int) -> Scorecard:
+        # Each model that starts asks for the one `workers + lookahead` places further on:
+        # the fetch threads keep busy while the scoring threads judge.
+        prefetch(index + workers + lookahead)
+        text = texts[index]
         try:
             card = score_text(text, run)
         except Exception as exc:  # one model's hostile input must never end the whole batch
@@ -282,22 +335,42 @@ def compare(repo_ids: Iterable[str] | str, *, profile: str = "default", endpoint
     # before anything else; with one, only when some model has no verdict to reuse.
     judge = load_judge() if verdicts is None else load_judge
     with ScoringRun(source, judge, jobs=jobs, code_host=hosted, verdicts=verdicts) as run:
-        pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(texts) or 1)))
+        # A look at the disk only (no request, nothing read): which models have a verdict
+        # kept. Those that do are checked as they are scored, streaming like the rest.
+        answered = [kept(text) for text in texts] if verdicts is not None else [False] * len(texts)
+        to_judge = len(texts) - sum(answered)
+        # A batch the disk may answer whole is CPU work under one lock (the GIL): more than
+        # a few threads only take turns (a lookup it still needs goes to the fetch threads).
+        workers = max(1, min(jobs if to_judge else min(jobs, ANSWERING_THREADS), len(texts) or 1))
+        # How many models beyond those being scored have their snapshots asked for: enough
+        # to keep every fetch thread busy, few enough that the snapshots held stay bounded.
+        lookahead = max(1, jobs)
+        pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            # A look at the disk only (no request, nothing read): which models have a verdict
-            # kept. Those that do are checked as they are scored, streaming like the rest.
-            to_judge = len(texts) - sum(map(kept, texts)) if verdicts is not None else len(texts)
             if to_judge or not texts:
                 run.judge  # noqa: B018 - loads it here, so UnknownProfile and the like reach the caller
                 run.use_processes(to_judge)  # here too: before threads judge, never from one
-            cards = list(pool.map(one, texts))
-        except KeyboardInterrupt:  # do not wait for models still being scored
+            for index in range(workers + lookahead):  # the first ones first: fetches run in order
+                prefetch(index)
+            yield Streamed(_in_order(pool, one, len(texts), ahead=4 * workers), run.rubric_ref, address)
+        except BaseException:  # interrupted, or the reader failed: do not wait for models still being scored
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        rubric = run.rubric_ref()
-    return Report(tool_version=__version__, rubric=rubric, scorecards=cards, endpoint=address,
-                  scored_at=datetime.now(timezone.utc).replace(microsecond=0))
+
+
+def _in_order(pool: ThreadPoolExecutor, one: Callable[[int], Scorecard], count: int, *,
+              ahead: int) -> Iterator[Scorecard]:
+    """`one(0)`, `one(1)`, ... run on `pool`, handed on in order, at most `ahead` started
+    beyond the last one handed on. (Executor.map starts them all: behind one slow model,
+    every card finished after it waited in memory, a batch's worth on a busy machine.)"""
+    started: deque[Future[Scorecard]] = deque()
+    for index in range(count):
+        if len(started) >= ahead:
+            yield started.popleft().result()
+        started.append(pool.submit(one, index))
+    while started:
+        yield started.popleft().result()
 
 
 def _verdict_cache(source: MetadataSource, profile: str, rubrics: Sequence[str], *,

@@ -448,6 +448,10 @@ class CodeRepoCache(_Store):
     def snapshot(self, repo: str, tree_sha: str) -> CodeRepoSnapshot | None:
         return self._read_model(self._snapshot_path(repo, tree_sha), CodeRepoSnapshot)
 
+    def holds(self, repo: str, tree_sha: str) -> bool:
+        """Whether a snapshot of `repo` at `tree_sha` is on disk (a look, nothing read)."""
+        return not self.refresh and is_git_object(tree_sha) and self._snapshot_path(repo, tree_sha).is_file()
+
     def store(self, repo: str, tree_sha: str, snapshot: CodeRepoSnapshot) -> None:
         """Keep a repository read whole under its tree, then point its ref at that tree."""
         if not is_git_object(tree_sha):

@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import IO
+
     from rich.console import Console
 
+    from openness.api import Streamed
     from openness.gates import Gate
     from openness.models import Scorecard
     from openness.sources.interface import MetadataSource
@@ -778,16 +782,22 @@ def run_score(request: ScoreRequest) -> int:
     notice = _budget_notice(source, ids, set(listed), waits)
     if notice:
         _say(notice)
+    options = dict(profile=request.profile, source=source, endpoint=address, jobs=request.jobs,
+                   code_host=code_host, repos=request.repos,
+                   rubrics=list(dict.fromkeys([*request.rubrics, *(g.framework for g in gates if g.framework)])))
+    streams = _streams(request, fmt, gates)
     try:
         with _progress_bar(len(ids), request.quiet, address) as advance:
-            report = compare(ids, profile=request.profile, source=source, endpoint=address,
-                             jobs=request.jobs, on_scored=advance,
-                             code_host=code_host, repos=request.repos,
-                             rubrics=list(dict.fromkeys([*request.rubrics, *(g.framework for g in gates if g.framework)])))
+            if streams:
+                streamed = _stream_json(ids, options, advance)
+            else:
+                report = compare(ids, on_scored=advance, **options)  # type: ignore[arg-type]
     except (UnknownProfile, UnknownRubric, UserRubricError) as exc:  # a broken packaged rubric is EXIT_INTERNAL
         _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         _interrupted()
+    if streams:
+        return _finish_streamed(request, streamed, output, fmt)
     if request.check_paths is not None:  # a folder is shown by the path given, not its local/ id
         paths = {m.repo_id: m.path for m in local}
         report = report.model_copy(update={"scorecards": [
@@ -826,6 +836,81 @@ def run_score(request: ScoreRequest) -> int:
         return EXIT_USAGE
     if gate_lines:
         return EXIT_GATE
+    return EXIT_UNSCORED if failed else EXIT_OK
+
+
+def _streams(request: ScoreRequest, fmt: "Format", gates: "list[Gate]") -> bool:
+    """Whether the report can be written model by model as the batch is scored: JSON, in
+    the order asked, with nothing that needs every card at once (sorting, groups, gates,
+    `check`'s paths). A batch then holds no scorecard it has written."""
+    from openness.options import Format
+
+    return fmt is Format.json and request.sort is None and request.group_by is None and not gates \
+        and request.check_paths is None
+
+
+@dataclass
+class _Streamed:
+    """A JSON report written model by model to a temporary file, and what stderr says of it."""
+
+    spool: "IO[str]"
+    failed: "list[Scorecard]"
+    count: int
+
+
+def _stream_json(ids: list[str], options: dict, advance: "Callable[[Scorecard], None]") -> _Streamed:
+    """Score `ids`, each scorecard's JSON written to a temporary file as soon as it and
+    those before it are done: no batch is held in memory, and the file goes to --output
+    or stdout only once the batch is through (an interrupted run still writes nothing).
+    Only the failed cards are kept, for their lines on stderr."""
+    import tempfile
+
+    from openness.api import compare_streaming
+    from openness.render.json import json_pieces
+    from openness.version import __version__
+
+    streamed = _Streamed(tempfile.TemporaryFile("w+", encoding="utf-8", newline=""), [], 0)
+
+    def cards(batch: "Streamed") -> "Iterator[Scorecard]":
+        for card in batch.cards:
+            streamed.count += 1
+            if card.status == "error" and card.error:
+                streamed.failed.append(card)
+            yield card
+
+    try:
+        with compare_streaming(ids, on_scored=advance, **options) as batch:
+            streamed.spool.writelines(json_pieces(__version__, batch.rubric, cards(batch)))
+    except BaseException:
+        streamed.spool.close()
+        raise
+    return streamed
+
+
+def _finish_streamed(request: ScoreRequest, streamed: _Streamed, output: str | None, fmt: "Format") -> int:
+    """`run_score`'s end for a streamed report: the report to --output or stdout, the
+    failures on stderr, the exit code."""
+    import shutil
+
+    from openness.files import write_report
+
+    with streamed.spool as spool:
+        spool.seek(0)
+        if output:
+            try:
+                write_report(output, iter(lambda: spool.read(1 << 16), ""))
+            except OSError as exc:
+                _fail(f"cannot write {output}: {_os_reason(exc)}", EXIT_USAGE)
+        else:
+            shutil.copyfileobj(spool, sys.stdout, 1 << 16)
+            sys.stdout.flush()
+    failed, count = streamed.failed, streamed.count
+    for line in _failure_lines(failed, request.endpoint):
+        _say(line)
+    if output:
+        _say(f"wrote {output}{_as_format(output, fmt)} ({count - len(failed)} of {count} models scored)")
+    if any(card.error and card.error.kind == "invalid_id" for card in failed):
+        return EXIT_USAGE
     return EXIT_UNSCORED if failed else EXIT_OK
 
 

@@ -5,7 +5,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 # The process's umask, read once at import (reading it means setting it, which is not
 # thread-safe): a new file gets the permissions any other program's would.
@@ -13,8 +15,9 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it into place.
+def write_atomically(path: str | Path, text: str | Iterable[str]) -> None:
+    """Write `text` (or its pieces, in order) to a temporary file beside `path`, then
+    rename it into place.
 
     The rename is atomic on POSIX and Windows, so `path` holds either the old content or
     the new, never a part. The temporary file is removed if anything fails.
@@ -28,7 +31,7 @@ def write_atomically(path: str | Path, text: str) -> None:
     try:
         os.chmod(temp, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            _write(out, text)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -58,7 +61,14 @@ def writes_through(path: str | Path, *, standard_fds: tuple[int, ...] = (1, 2)) 
     return False
 
 
-def write_report(path: str | Path, text: str) -> None:
+def _write(out: TextIO, text: str | Iterable[str]) -> None:
+    if isinstance(text, str):
+        out.write(text)
+    else:
+        out.writelines(text)
+
+
+def write_report(path: str | Path, text: str | Iterable[str]) -> None:
     """Write a report to `path` as a user expects of `--output`.
 
     A FIFO, a device or this process's own stdout is written into, as a shell redirect
@@ -68,7 +78,7 @@ def write_report(path: str | Path, text: str) -> None:
     """
     if writes_through(path):
         with open(path, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            _write(out, text)
         return
     write_atomically(os.path.realpath(path), text)
 

@@ -207,7 +207,12 @@ class ScoringRun:
         if self._verdicts is not None and card.status == "scored" and card.revision and judged.depends_on is not None:
             self._verdicts.put(ref.repo_id, card.revision, CachedVerdict(card, self.judge.ref, judged.depends_on))
         self._let_go(ref, card)
+        self._let_go_judged(str(ref).lower())
         return card
+
+    def prefetch(self, ref: ModelRef) -> None:
+        """Start fetching `ref`'s snapshot on the fetch threads, for a model scored soon."""
+        self._snapshot_future(ref)
 
     def kept_verdict(self, ref: ModelRef) -> CachedVerdict | None:
         """The verdict cache's scorecard for `ref`, if every dependency is as it was judged.
@@ -226,7 +231,9 @@ class ScoringRun:
         pending = []
         for kind, name, recorded in kept.depends_on:
             known = self._known_state(kind, name)
-            if known is None:
+            # A repository's ref names the tree it is stored under, and a tree GitHub did not
+            # name is stated as a hash of what was read: only its snapshot can say no.
+            if known is None or (known != recorded and kind == "repo"):
                 pending.append((recorded, self._dependency(kind, name)))
             elif known != recorded:
                 return None
@@ -238,8 +245,10 @@ class ScoringRun:
         return kept
 
     def _known_state(self, kind: str, name: str) -> str | None:
-        """A dependency's state from the source's cache alone, when it keeps one (else None)."""
-        known = getattr(self._source, "known_state", None)
+        """A dependency's state from the source's (or, for a repository, the code host's)
+        cache alone, when it keeps one (else None)."""
+        holder = self._code_host if kind == "repo" else self._source
+        known = getattr(holder, "known_state", None)
         return known(kind, name) if callable(known) else None
 
     def may_have_verdict(self, ref: ModelRef) -> bool:
@@ -271,6 +280,25 @@ class ScoringRun:
         again without a request (a disk cache): a batch then holds scorecards, not cards."""
         if self._holds is not None and card.revision and self._holds.holds(ref, card.revision):
             self._snapshots.forget(str(ref).lower())
+
+    def _let_go_judged(self, key: str) -> None:
+        """Stop keeping a finished model's own scorecard for reuse: a batch would otherwise
+        hold every card it scored until the end (the caller has it now). A card judged as
+        someone's parent stays, for the other children; should a finished model turn out
+        to be a parent later in the batch, it is judged again, to the same card."""
+        with self._judged_lock:
+            parents = [judged for judged in self._judged.get(key, ()) if judged.depth > 0]
+            if parents:
+                self._judged[key] = parents
+            else:
+                self._judged.pop(key, None)
+
+    @property
+    def cards_held(self) -> int:
+        """How many judged scorecards the run keeps for reuse now (parents' only, once their
+        children are done)."""
+        with self._judged_lock:
+            return sum(len(entries) for entries in self._judged.values())
 
     @property
     def snapshots_held(self) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -43,8 +44,58 @@ def render_json(report: ReportData) -> str:
     Text is kept exactly as the card gave it; a lone surrogate, which UTF-8 cannot
     encode, is written as its `\\udXXXX` escape, so that it still reads back the same.
     """
-    text = json.dumps(report_document(report), indent=2, ensure_ascii=False)
-    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return "".join(json_pieces(report.tool_version, report.rubric, report.scorecards))
+
+
+def json_pieces(tool_version: str | None, rubric: RubricRef | Callable[[], RubricRef],
+                cards: Iterable[Scorecard]) -> Iterator[str]:
+    """`render_json`'s text in pieces: the head, one piece per model as `cards` yields it,
+    then the end. Joined, exactly `json.dumps(report_document(...), indent=2,
+    ensure_ascii=False)` and a newline; a writer can send each piece on as it comes, so
+    no document of every model is ever held (openness.cli streams a batch this way).
+
+    `rubric` may be a function, asked once the first card has come (or there is none):
+    a batch answered from kept verdicts knows its rubric from them, with no judge loaded."""
+    models = iter(cards)
+    first = next(models, None)
+    ref = rubric() if callable(rubric) else rubric
+    head = {"schema_version": SCHEMA_VERSION, "tool": {"name": TOOL_NAME, "version": tool_version},
+            "rubric": ref.model_dump()}
+    text = _indented(head, 0)
+    yield text[:-2] + ',\n  "models": ['  # the head without its closing brace
+    if first is None:
+        yield "]\n}\n"
+        return
+    yield "\n    " + _indented(_model(first), 2, floats=_has_float(first))
+    for card in models:
+        yield ",\n    " + _indented(_model(card), 2, floats=_has_float(card))
+    yield "\n  ]\n}\n"
+
+
+def _indented(value: dict[str, Any], level: int, *, floats: bool = False) -> str:
+    """`value` as json.dumps(indent=2, ensure_ascii=False) writes it `level` levels deep.
+
+    pydantic_core writes the same text three times as fast (serde_json; raw UTF-8, the
+    same escapes, `[]` and `{}` for empty ones); it writes some floats otherwise (1e-05 as
+    0.00001) and refuses lone surrogates, so those go through json.dumps. JSON text holds
+    no raw newline, so indenting every line is a replace."""
+    text = None
+    if not floats:
+        import pydantic_core
+
+        try:
+            text = pydantic_core.to_json(value, indent=2).decode("utf-8")
+        except (pydantic_core.PydanticSerializationError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        text = SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def _has_float(card: Scorecard) -> bool:
+    """Whether a finding's value is a float: the one place a scorecard may hold one."""
+    return any(type(finding.value) is float for verdict in card.axes.values() for finding in verdict.findings)
 
 
 def _model(card: Scorecard) -> dict[str, Any]:

@@ -211,6 +211,27 @@ class GitHubSource:
             return CodeRepoSnapshot(repo=repo, status="unavailable",
                                     problem=f"unexpected failure ({type(exc).__name__})")
 
+    def known_state(self, kind: str, name: str) -> str | None:
+        """What repository `name` resolves to as far as the cache knows now, with no request
+        and no snapshot read, as openness.run states a repository it depends on: the tree a
+        fresh ref names (its snapshot on disk), or `!not_found`; None when only a fetch can
+        say. A warm run checks a kept verdict's repositories this way, instead of reading
+        and validating each one's file list and README again."""
+        cache = self._cache
+        if kind != "repo" or cache is None or self._origin is None or not valid_repo_name(name):
+            return None
+        key = name.lower()
+        ref = cache.ref(key)
+        if ref is None:
+            return None
+        if ref.not_found is not None:
+            return "!not_found"
+        # An empty tree may be stored under git's empty tree without GitHub naming it: its
+        # state is then a hash of what was read, which only the snapshot gives.
+        if ref.tree_sha and ref.tree_sha != EMPTY_TREE and cache.holds(key, ref.tree_sha):
+            return ref.tree_sha
+        return None
+
     def _fetch(self, repo: str) -> CodeRepoSnapshot:
         if not valid_repo_name(repo):
             raise _Failed("not_found", "not a GitHub repository name")

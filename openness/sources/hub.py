@@ -629,9 +629,10 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
     when there is none, or when the endpoint is plain http to another machine, where
     anyone on the way could read it."""
     from huggingface_hub import constants
-    from huggingface_hub.utils import get_token
 
-    if token is None and not constants.HF_HUB_DISABLE_IMPLICIT_TOKEN:
+    if token is None and not constants.HF_HUB_DISABLE_IMPLICIT_TOKEN and not _surely_no_token(constants.HF_TOKEN_PATH):
+        from huggingface_hub.utils import get_token  # its import is most of a warm run's start
+
         try:
             token = get_token()
         except Exception as exc:  # a failed OIDC exchange, an unreadable token file: go on without
@@ -647,6 +648,24 @@ def _usable_token(endpoint: str | None, token: str | None) -> str | None:
                     f"{where[0]}://{where[1]}:{where[2]}" if where else "(not an http(s) URL)")
         return None
     return token
+
+
+_TOKEN_VARIABLES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE")
+
+
+def _surely_no_token(token_path: str) -> bool:
+    """True when huggingface_hub's `get_token` could only answer None: no token variable,
+    no OIDC exchange asked for, no IPython (Colab's secret vault is read through it) and no
+    stored login file. Decided without importing huggingface_hub.utils, which costs more
+    than a warm run's whole scoring; any doubt leaves the answer to `get_token`."""
+    import builtins
+    import sys
+
+    if any(os.environ.get(name) for name in _TOKEN_VARIABLES):
+        return False
+    if "IPython" in sys.modules or hasattr(builtins, "get_ipython"):
+        return False
+    return not os.path.lexists(token_path)
 
 
 def _size(n: int) -> str:
