@@ -15,7 +15,7 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
-from openness.evidence.screen import LineScreen
+from openness.evidence.screen import LineScreen, fold, search
 from openness.models import Evidence, ModelSnapshot, Strength
 from openness.evidence.terms import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
@@ -221,11 +221,12 @@ def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceS
                 _ci(words.history_headings).search(h) for h in prose.headings(line.number)):
             continue
         for sentence in dict.fromkeys(_licence_sentences(prose, line)):
-            if not (_ci(words.licence_words).search(sentence)
-                    and _ci(words.model_words).search(sentence)
-                    and not _ci(words.not_about_weights).search(sentence)):
+            folded = fold(sentence)  # once for the patterns below: each runs only where its words stand
+            if not (search(licence_words, sentence, folded)
+                    and search(_ci(words.model_words), sentence, folded)
+                    and not search(_ci(words.not_about_weights), sentence, folded)):
                 continue
-            for cls, name, reason in _licences_in(sentence, line, prose, licences):
+            for cls, name, reason in _licences_in(sentence, line, prose, licences, folded):
                 if (line.number, name) not in seen:
                     seen.add((line.number, name))
                     found.append(LicenceStatement(at(line), sentence, cls, name, reason))
@@ -238,9 +239,11 @@ def _licence_sentences(prose: Prose, line: Line) -> list[str]:
     return [prose.sentence(line, piece) for piece in pieces if piece.strip()]
 
 
-def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences) -> list[tuple[str, str, str]]:
+def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences,
+                 folded: str | None = None) -> list[tuple[str, str, str]]:
+    folded = fold(sentence) if folded is None else folded
     out: list[tuple[str, str, str]] = [(p.licence_class, p.name, p.reason) for p in licences.text.phrases
-                                       if p.regex.search(sentence)]
+                                       if search(p.regex, sentence, folded)]
     for link in prose.card.links:
         if link.line == line and prose.sentence(line, link.url) == sentence:
             out += [(a.licence_class, a.name, f"linked: {a.reason}") for a in licences.aliases
@@ -370,19 +373,19 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
     Outside the card's data lines, the words around the link must speak of data.
     """
     words = vocab.data
-    if _ci(words.media_files).search(link.url):
+    if search(_ci(words.media_files), link.url):
         return "a picture or recording hosted in a dataset repository, not training data"
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
-    if (_ci(words.evaluation_context).search(f"{link.line.section} {label} {link.url}")
-            or _ci(words.evaluation_after).search(_words_after(prose, link))):
+    if (search(_ci(words.evaluation_context), f"{link.line.section} {label} {link.url}")
+            or search(_ci(words.evaluation_after), _words_after(prose, link))):
         return "linked as a benchmark or results, not training data"
     usage = _ci(vocab.card_sections.usage)
-    if _ci(vocab.code.offered_to_users).search(sentence) or any(
-            usage.search(h) for h in prose.headings(link.line.number)):
+    if search(_ci(vocab.code.offered_to_users), sentence) or any(
+            search(usage, h) for h in prose.headings(link.line.number)):
         return "linked in a usage guide for users' own fine-tuning, not this model's training data"
-    if link.line.number not in data_lines and not _ci(words.data_words).search(
-            f"{link.line.section} {label} {sentence}"):
+    if link.line.number not in data_lines and not search(_ci(words.data_words),
+                                                         f"{link.line.section} {label} {sentence}"):
         return "linked outside the training-data text, with no word of data around it"
     return None
 
@@ -881,8 +884,9 @@ def _withheld_source(lines: list[Line], vocab: Vocabulary,
             continue
         for piece in _SENTENCE_SPLIT.split(line.text):
             text = plain(_DATASET_URL.sub(f" {_LINKED} ", piece))
+            folded = fold(text)
             for rule in vocab.data.withheld_sources:
-                match = rule.regex.search(text)
+                match = search(rule.regex, text, folded)
                 if match and not _describes_linked_dataset(text, match.start(), vocab):
                     return line, rule
     return None
@@ -1074,12 +1078,12 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
             continue
         framework = _framework_of(prose, repo, vocab)
         anchor = prose.anchor(link) or ""
-        own = bool(_ci(vocab.code.own_code_anchor).search(anchor)
-                   or _ci(vocab.code.code_fields).search(sentence))
+        own = bool(search(_ci(vocab.code.own_code_anchor), anchor)
+                   or search(_ci(vocab.code.code_fields), sentence))
         reason: str | None
         if framework:
             kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab, own)
-        elif _ci(vocab.code.usage_paths).search(link.url):
+        elif search(_ci(vocab.code.usage_paths), link.url):
             kind, reason = "inference", "a notebook or guide for users, not the model's own recipe"
         else:
             kind, reason = _link_kind(f"{link.line.section} {sentence}", vocab)
@@ -1149,10 +1153,12 @@ OFFERED = "offers users a way to fine-tune the model further, not the code that 
 
 
 def _link_kind(context: str, vocab: Vocabulary) -> tuple[str, str | None]:
-    if _ci(vocab.code.offered_to_users).search(context):
+    # The context folded once: each rule runs only where one of its words stands.
+    folded = fold(context)
+    if search(_ci(vocab.code.offered_to_users), context, folded):
         return "inference", OFFERED
     for rule in vocab.code.contexts:
-        if rule.regex.search(context):
+        if search(rule.regex, context, folded):
             return rule.kind or "inference", rule.reason
     return "inference", None
 
@@ -1169,7 +1175,7 @@ def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[
     said, why = _link_kind(sentence, vocab)
     trained = _ci(vocab.code.trained_with)
     if why == OFFERED or not (own or said in ("training", "finetune")
-                              or any(trained.search(t) for t in (sentence, *headings))):
+                              or any(search(trained, t) for t in (sentence, *headings))):
         return "framework", f"{framework.reason}; named, but not said to have trained this model"
     kind = "finetune" if "finetune" in (said, framework.kind) else framework.kind
     if own and said not in ("training", "finetune"):
@@ -1187,6 +1193,6 @@ def papers(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) 
             found.append(f"https://arxiv.org/abs/{tag.split(':', 1)[1]}")
     rule = _ci(vocab.papers)
     for link in card.links if card else ():
-        if rule.search(link.url):
+        if search(rule, link.url):
             found.append(link.url.replace("/pdf/", "/abs/").removesuffix(".pdf"))
     return list(dict.fromkeys(found))

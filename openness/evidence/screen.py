@@ -86,6 +86,22 @@ def might_match(pattern: re.Pattern[str], text: str, folded: str | None = None) 
     return any(word in folded for word in words)
 
 
+def search(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re.Match[str] | None:
+    """pattern.search(text), without running the regex when no needle of it stands in the
+    text (`folded`: fold(text), if at hand, to share among patterns). The same answer: a
+    vocabulary pattern of many alternatives takes some 50 ns a character to fail on a
+    sentence, and looking for its few words takes a tenth of that."""
+    words = _needles_by_id(pattern)
+    if words is not None:
+        folded = fold(text) if folded is None else folded
+        for word in words:
+            if word in folded:
+                break
+        else:
+            return None
+    return pattern.search(text)
+
+
 class LineScreen:
     """Which lines of a text a pattern might match, from one look at the whole text per pattern.
 
