@@ -727,6 +727,8 @@ def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     trying every corpus (and all of them at once first) on every data line was a tenth
     of a card's reading.
     """
+    if not lines:  # no data lines: no corpus to ask about (most cards hold a few, many none)
+        return []
     corpora = vocab.data.corpora
     screen = screen or (prose.card.screen if prose else None)
     hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None)
@@ -852,6 +854,8 @@ def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     (`screen`: the word screen of `lines`; the card's, when not given)."""
     # Lines under such a heading, collected once (sections nest at most six deep, so this
     # stays linear where asking each line for its headings would not).
+    if not lines:
+        return None
     skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
             for line in s.lines}
     # Screened on the raw line: markup removal only puts spaces between its words.
@@ -878,6 +882,8 @@ def _withheld_source(lines: list[Line], vocab: Vocabulary,
     """
     # Screened on the raw line: a line no rule might match, and without a dataset link
     # whose marker adds words of its own, cannot match once its markup is removed.
+    if not lines:
+        return None
     hits = screen.lines_with_any([_DATASET_URL, *(rule.regex for rule in vocab.data.withheld_sources)]) if screen else None
     for line in lines:
         if hits is not None and line.number not in hits:
