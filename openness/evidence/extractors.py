@@ -597,6 +597,8 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     # The paragraphs (by id) one of whose lines holds a word of the pattern, gathered from
     # the screen's few lines rather than asked of every paragraph.
     holding = None if hits is None else {id(para) for n in hits if (para := paragraphs.get(n)) is not None}
+    if holding is not None:
+        return _data_lines_among(prose, vocab, sentence, in_sections, hits, holding)  # type: ignore[arg-type]
     found: list[Line] = []
     listed = False  # inside a list or table that a training sentence introduced
     for line in prose.card.lines:
@@ -613,6 +615,37 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
                 sentence.search(line.text) or sentence.search(prose.sentence(line)))):
             found.append(line)
             listed = _introduces_list(prose, line, vocab)
+    return found
+
+
+def _data_lines_among(prose: Prose, vocab: Vocabulary, sentence: re.Pattern[str], in_sections: set[int],
+                      hits: frozenset[int], holding: set[int]) -> list[Line]:
+    """data_lines over the lines that may be data lines, in order, not every line: those of
+    the data sections, of the paragraphs holding a word of the training sentence (and the
+    screen's lines in none), and the list or table each found line introduces."""
+    card = prose.card
+    candidates = set(in_sections)
+    for number in hits:
+        para = prose.paragraphs.get(number)
+        if para is None:
+            candidates.add(number)
+        elif id(para) in holding:
+            candidates.update(para.starts)  # every line of the paragraph
+    lines, numbers, by_number = card.lines, card.numbers, card.by_number
+    found: list[Line] = []
+    resume = 0  # lines before this one were taken as a list's items
+    for number in sorted(candidates):
+        if number < resume:
+            continue
+        line = by_number[number]
+        if number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
+            found.append(line)
+            if _introduces_list(prose, line, vocab):
+                index = bisect_left(numbers, number) + 1
+                while index < len(lines) and (not lines[index].text.strip() or _LIST_ITEM.match(lines[index].text)):
+                    found.append(lines[index])
+                    index += 1
+                resume = lines[index].number if index < len(lines) else numbers[-1] + 1
     return found
 
 
