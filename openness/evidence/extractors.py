@@ -593,12 +593,9 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     # A sentence is made of its paragraph's words: a paragraph none of whose lines the
     # pattern might match holds no training sentence (each paragraph asked once).
     hits = prose.card.screen.lines_with(sentence)
-    paragraphs = prose.paragraphs
-    # The paragraphs (by id) one of whose lines holds a word of the pattern, gathered from
-    # the screen's few lines rather than asked of every paragraph.
-    holding = None if hits is None else {id(para) for n in hits if (para := paragraphs.get(n)) is not None}
-    if holding is not None:
-        return _data_lines_among(prose, vocab, sentence, in_sections, hits, holding)  # type: ignore[arg-type]
+    if hits is not None:
+        return _data_lines_among(prose, vocab, sentence, in_sections, hits)
+    # A pattern without words to screen by: every line is asked.
     found: list[Line] = []
     listed = False  # inside a list or table that a training sentence introduced
     for line in prose.card.lines:
@@ -606,31 +603,23 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
             found.append(line)
             continue
         listed = False
-        if holding is None:
-            may_hold = True
-        else:
-            para = paragraphs.get(line.number)
-            may_hold = id(para) in holding if para is not None else line.number in hits  # type: ignore[operator]
-        if line.number in in_sections or (may_hold and (
-                sentence.search(line.text) or sentence.search(prose.sentence(line)))):
+        if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
             found.append(line)
             listed = _introduces_list(prose, line, vocab)
     return found
 
 
 def _data_lines_among(prose: Prose, vocab: Vocabulary, sentence: re.Pattern[str], in_sections: set[int],
-                      hits: frozenset[int], holding: set[int]) -> list[Line]:
+                      hits: frozenset[int]) -> list[Line]:
     """data_lines over the lines that may be data lines, in order, not every line: those of
-    the data sections, of the paragraphs holding a word of the training sentence (and the
-    screen's lines in none), and the list or table each found line introduces."""
+    the data sections, of the paragraphs holding a word of the training sentence (`hits`:
+    the screen's lines holding one; a sentence is made of its paragraph's words), and the
+    list or table each found line introduces."""
     card = prose.card
     candidates = set(in_sections)
     for number in hits:
         para = prose.paragraphs.get(number)
-        if para is None:
-            candidates.add(number)
-        elif id(para) in holding:
-            candidates.update(para.starts)  # every line of the paragraph
+        candidates.update(para.starts if para is not None else (number,))  # every line of its paragraph
     lines, numbers, by_number = card.lines, card.numbers, card.by_number
     found: list[Line] = []
     resume = 0  # lines before this one were taken as a list's items
