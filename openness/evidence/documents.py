@@ -9,8 +9,11 @@ the OSAI index's preprint, paper and datasheet need. Pure: one Reading in, signa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import contains
 
 from openness.evidence.card import Line, ParsedCard, split_lines
 from openness.evidence.extractors import Extracted, at, listing, quote
@@ -124,10 +127,17 @@ def _bibtex_papers(text: str, names: frozenset[str]) -> list[OwnPaper]:
     if "@" not in text:  # every entry opens with one: most cards hold none
         return []
     lines = split_lines(text)
+    # Only a line holding '@' can open an entry: those lines are found at C speed, and the
+    # walk jumps from one to the next instead of stepping over every line between.
+    at_lines = list(compress(count(), map(contains, lines, repeat("@"))))
     papers: list[OwnPaper] = []
     number, entries = 0, 0
     while number < len(lines) and entries < _MAX_BIBTEX_ENTRIES:
-        start = _BIBTEX_START.match(lines[number]) if "@" in lines[number] else None
+        following = bisect_left(at_lines, number)
+        if following == len(at_lines):
+            break
+        number = at_lines[following]
+        start = _BIBTEX_START.match(lines[number])
         if not start:
             number += 1
             continue
