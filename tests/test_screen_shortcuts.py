@@ -114,26 +114,6 @@ def test_search_skips_the_regex_where_no_word_stands():
     assert counting.calls == 1
 
 
-def _first_fence_line_by_walk(text: str) -> int | None:
-    """regulation._code_snippet as it was written first: every line walked."""
-    from openness.evidence.regulation import _FENCE_LINE
-    for number, line in enumerate(text.splitlines()[:20_000], start=1):
-        if ("```" in line or "~~~" in line) and _FENCE_LINE.match(line):
-            return number
-    return None
-
-
-def test_the_first_code_fence_found_by_jumping_is_the_walk_s():
-    from openness.evidence.regulation import _code_snippet
-    from openness.models import CardFile, ModelSnapshot
-    rnd = random.Random(17)
-    pieces = ["```", "~~~", "``", " ", "        ", "x", "\n", "\r\n", "\r", "\x0b", "\x1c", "\u2028", "@", "py"]
-    for _ in range(1500):
-        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
-        snapshot = ModelSnapshot(repo_id="t/m", card=CardFile(status="ok", text=text))
-        assert _code_snippet(snapshot) == (_first_fence_line_by_walk(text) if text else None), repr(text)
-
-
 def test_bibtex_entries_are_found_wherever_they_stand_among_lines_with_and_without_at():
     from openness.evidence.documents import _bibtex_papers
     entry = "@article{acme2024model,\n  title={Acme Model},\n  eprint={2401.00001},\n  archivePrefix={arXiv}\n}\n"
