@@ -102,9 +102,14 @@ class ParsedCard:
         return {}
 
     @cached_property
+    def numbers(self) -> list[int]:
+        """The README line number of each of `lines`, in order (for bisecting to a line's index)."""
+        return [line.number for line in self.lines]
+
+    @cached_property
     def screen(self) -> LineScreen:
         """Which lines each pattern might match, to skip the rest without running it."""
-        return LineScreen([line.number for line in self.lines], [line.text for line in self.lines])
+        return LineScreen(self.numbers, [line.text for line in self.lines])
 
 
 def plain(text: str) -> str:

@@ -9,8 +9,11 @@ the OSAI index's preprint, paper and datasheet need. Pure: one Reading in, signa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import contains
 
 from openness.evidence.card import Line, ParsedCard, split_lines
 from openness.evidence.extractors import Extracted, at, listing, quote
@@ -124,10 +127,17 @@ def _bibtex_papers(text: str, names: frozenset[str]) -> list[OwnPaper]:
     if "@" not in text:  # every entry opens with one: most cards hold none
         return []
     lines = split_lines(text)
+    # Only a line holding '@' can open an entry: those lines are found at C speed, and the
+    # walk jumps from one to the next instead of stepping over every line between.
+    at_lines = list(compress(count(), map(contains, lines, repeat("@"))))
     papers: list[OwnPaper] = []
     number, entries = 0, 0
     while number < len(lines) and entries < _MAX_BIBTEX_ENTRIES:
-        start = _BIBTEX_START.match(lines[number]) if "@" in lines[number] else None
+        following = bisect_left(at_lines, number)
+        if following == len(at_lines):
+            break
+        number = at_lines[following]
+        start = _BIBTEX_START.match(lines[number])
         if not start:
             number += 1
             continue
@@ -183,13 +193,19 @@ def _evaluation(snapshot: ModelSnapshot, card: ParsedCard, words: DocumentWords,
     for entry in snapshot.card_data.get("model-index") or [] if results else []:
         names |= {dataset: None for dataset in _index_datasets(entry)}
     hits: frozenset[int] | None = None
+    held: list[int] | None = None  # hits sorted, asked at the first evaluation section
     for section in card.sections:
         if not heading.search(section.title):
             continue
-        hits = card.screen.lines_with(benchmark)
-        # Only the lines holding one of the pattern's words can hold a match (the card's screen).
-        named = {m.group(0).lower(): None for line in section.lines if hits is None or line.number in hits
-                 for m in benchmark.finditer(line.text)}
+        if held is None:
+            hits = card.screen.lines_with(benchmark)
+            held = sorted(hits or ())
+        # Only the lines holding one of the pattern's words can hold a match (the card's screen):
+        # those of the section's span (its lines are the card's numbered first+1 .. last),
+        # picked by bisecting instead of asking each line of the section (sections nest).
+        lines = section.lines if hits is None else \
+            [card.by_number[n] for n in held[bisect_right(held, section.first):bisect_right(held, section.last)]]
+        named = {m.group(0).lower(): None for line in lines for m in benchmark.finditer(line.text)}
         names |= named
         if results:
             continue

@@ -15,7 +15,7 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
-from openness.evidence.screen import LineScreen
+from openness.evidence.screen import LineScreen, fold, search
 from openness.models import Evidence, ModelSnapshot, Strength
 from openness.evidence.terms import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
@@ -221,11 +221,12 @@ def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceS
                 _ci(words.history_headings).search(h) for h in prose.headings(line.number)):
             continue
         for sentence in dict.fromkeys(_licence_sentences(prose, line)):
-            if not (_ci(words.licence_words).search(sentence)
-                    and _ci(words.model_words).search(sentence)
-                    and not _ci(words.not_about_weights).search(sentence)):
+            folded = fold(sentence)  # once for the patterns below: each runs only where its words stand
+            if not (search(licence_words, sentence, folded)
+                    and search(_ci(words.model_words), sentence, folded)
+                    and not search(_ci(words.not_about_weights), sentence, folded)):
                 continue
-            for cls, name, reason in _licences_in(sentence, line, prose, licences):
+            for cls, name, reason in _licences_in(sentence, line, prose, licences, folded):
                 if (line.number, name) not in seen:
                     seen.add((line.number, name))
                     found.append(LicenceStatement(at(line), sentence, cls, name, reason))
@@ -238,9 +239,11 @@ def _licence_sentences(prose: Prose, line: Line) -> list[str]:
     return [prose.sentence(line, piece) for piece in pieces if piece.strip()]
 
 
-def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences) -> list[tuple[str, str, str]]:
+def _licences_in(sentence: str, line: Line, prose: Prose, licences: Licences,
+                 folded: str | None = None) -> list[tuple[str, str, str]]:
+    folded = fold(sentence) if folded is None else folded
     out: list[tuple[str, str, str]] = [(p.licence_class, p.name, p.reason) for p in licences.text.phrases
-                                       if p.regex.search(sentence)]
+                                       if search(p.regex, sentence, folded)]
     for link in prose.card.links:
         if link.line == line and prose.sentence(line, link.url) == sentence:
             out += [(a.licence_class, a.name, f"linked: {a.reason}") for a in licences.aliases
@@ -370,19 +373,19 @@ def _link_not_training(prose: Prose, link: Link, data_lines: set[int], vocab: Vo
     Outside the card's data lines, the words around the link must speak of data.
     """
     words = vocab.data
-    if _ci(words.media_files).search(link.url):
+    if search(_ci(words.media_files), link.url):
         return "a picture or recording hosted in a dataset repository, not training data"
     sentence = prose.sentence(link.line, link.url)
     label = prose.anchor(link) or sentence
-    if (_ci(words.evaluation_context).search(f"{link.line.section} {label} {link.url}")
-            or _ci(words.evaluation_after).search(_words_after(prose, link))):
+    if (search(_ci(words.evaluation_context), f"{link.line.section} {label} {link.url}")
+            or search(_ci(words.evaluation_after), _words_after(prose, link))):
         return "linked as a benchmark or results, not training data"
     usage = _ci(vocab.card_sections.usage)
-    if _ci(vocab.code.offered_to_users).search(sentence) or any(
-            usage.search(h) for h in prose.headings(link.line.number)):
+    if search(_ci(vocab.code.offered_to_users), sentence) or any(
+            search(usage, h) for h in prose.headings(link.line.number)):
         return "linked in a usage guide for users' own fine-tuning, not this model's training data"
-    if link.line.number not in data_lines and not _ci(words.data_words).search(
-            f"{link.line.section} {label} {sentence}"):
+    if link.line.number not in data_lines and not search(_ci(words.data_words),
+                                                         f"{link.line.section} {label} {sentence}"):
         return "linked outside the training-data text, with no word of data around it"
     return None
 
@@ -590,10 +593,9 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
     # A sentence is made of its paragraph's words: a paragraph none of whose lines the
     # pattern might match holds no training sentence (each paragraph asked once).
     hits = prose.card.screen.lines_with(sentence)
-    paragraphs = prose.paragraphs
-    # The paragraphs (by id) one of whose lines holds a word of the pattern, gathered from
-    # the screen's few lines rather than asked of every paragraph.
-    holding = None if hits is None else {id(para) for n in hits if (para := paragraphs.get(n)) is not None}
+    if hits is not None:
+        return _data_lines_among(prose, vocab, sentence, in_sections, hits)
+    # A pattern without words to screen by: every line is asked.
     found: list[Line] = []
     listed = False  # inside a list or table that a training sentence introduced
     for line in prose.card.lines:
@@ -601,15 +603,38 @@ def data_lines(prose: Prose | None, vocab: Vocabulary) -> list[Line]:
             found.append(line)
             continue
         listed = False
-        if holding is None:
-            may_hold = True
-        else:
-            para = paragraphs.get(line.number)
-            may_hold = id(para) in holding if para is not None else line.number in hits  # type: ignore[operator]
-        if line.number in in_sections or (may_hold and (
-                sentence.search(line.text) or sentence.search(prose.sentence(line)))):
+        if line.number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
             found.append(line)
             listed = _introduces_list(prose, line, vocab)
+    return found
+
+
+def _data_lines_among(prose: Prose, vocab: Vocabulary, sentence: re.Pattern[str], in_sections: set[int],
+                      hits: frozenset[int]) -> list[Line]:
+    """data_lines over the lines that may be data lines, in order, not every line: those of
+    the data sections, of the paragraphs holding a word of the training sentence (`hits`:
+    the screen's lines holding one; a sentence is made of its paragraph's words), and the
+    list or table each found line introduces."""
+    card = prose.card
+    candidates = set(in_sections)
+    for number in hits:
+        para = prose.paragraphs.get(number)
+        candidates.update(para.starts if para is not None else (number,))  # every line of its paragraph
+    lines, numbers, by_number = card.lines, card.numbers, card.by_number
+    found: list[Line] = []
+    resume = 0  # lines before this one were taken as a list's items
+    for number in sorted(candidates):
+        if number < resume:
+            continue
+        line = by_number[number]
+        if number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
+            found.append(line)
+            if _introduces_list(prose, line, vocab):
+                index = bisect_left(numbers, number) + 1
+                while index < len(lines) and (not lines[index].text.strip() or _LIST_ITEM.match(lines[index].text)):
+                    found.append(lines[index])
+                    index += 1
+                resume = lines[index].number if index < len(lines) else numbers[-1] + 1
     return found
 
 
@@ -724,6 +749,8 @@ def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     trying every corpus (and all of them at once first) on every data line was a tenth
     of a card's reading.
     """
+    if not lines:  # no data lines: no corpus to ask about (most cards hold a few, many none)
+        return []
     corpora = vocab.data.corpora
     screen = screen or (prose.card.screen if prose else None)
     hits = [(index, corpus, screen.lines_with(corpus.regex) if screen else None)
@@ -849,6 +876,8 @@ def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
     (`screen`: the word screen of `lines`; the card's, when not given)."""
     # Lines under such a heading, collected once (sections nest at most six deep, so this
     # stays linear where asking each line for its headings would not).
+    if not lines:
+        return None
     skip = {line.number for s in _sections(prose.card if prose else None, vocab.card_sections.not_data)
             for line in s.lines}
     # Screened on the raw line: markup removal only puts spaces between its words.
@@ -875,14 +904,17 @@ def _withheld_source(lines: list[Line], vocab: Vocabulary,
     """
     # Screened on the raw line: a line no rule might match, and without a dataset link
     # whose marker adds words of its own, cannot match once its markup is removed.
+    if not lines:
+        return None
     hits = screen.lines_with_any([_DATASET_URL, *(rule.regex for rule in vocab.data.withheld_sources)]) if screen else None
     for line in lines:
         if hits is not None and line.number not in hits:
             continue
         for piece in _SENTENCE_SPLIT.split(line.text):
             text = plain(_DATASET_URL.sub(f" {_LINKED} ", piece))
+            folded = fold(text)
             for rule in vocab.data.withheld_sources:
-                match = rule.regex.search(text)
+                match = search(rule.regex, text, folded)
                 if match and not _describes_linked_dataset(text, match.start(), vocab):
                     return line, rule
     return None
@@ -1074,12 +1106,12 @@ def _code_links(prose: Prose | None, vocab: Vocabulary, out: Extracted, found: C
             continue
         framework = _framework_of(prose, repo, vocab)
         anchor = prose.anchor(link) or ""
-        own = bool(_ci(vocab.code.own_code_anchor).search(anchor)
-                   or _ci(vocab.code.code_fields).search(sentence))
+        own = bool(search(_ci(vocab.code.own_code_anchor), anchor)
+                   or search(_ci(vocab.code.code_fields), sentence))
         reason: str | None
         if framework:
             kind, reason = _framework_use(framework, sentence, prose.headings(link.line.number), vocab, own)
-        elif _ci(vocab.code.usage_paths).search(link.url):
+        elif search(_ci(vocab.code.usage_paths), link.url):
             kind, reason = "inference", "a notebook or guide for users, not the model's own recipe"
         else:
             kind, reason = _link_kind(f"{link.line.section} {sentence}", vocab)
@@ -1149,10 +1181,12 @@ OFFERED = "offers users a way to fine-tune the model further, not the code that 
 
 
 def _link_kind(context: str, vocab: Vocabulary) -> tuple[str, str | None]:
-    if _ci(vocab.code.offered_to_users).search(context):
+    # The context folded once: each rule runs only where one of its words stands.
+    folded = fold(context)
+    if search(_ci(vocab.code.offered_to_users), context, folded):
         return "inference", OFFERED
     for rule in vocab.code.contexts:
-        if rule.regex.search(context):
+        if search(rule.regex, context, folded):
             return rule.kind or "inference", rule.reason
     return "inference", None
 
@@ -1169,7 +1203,7 @@ def _framework_use(framework: PatternWithReason, sentence: str, headings: tuple[
     said, why = _link_kind(sentence, vocab)
     trained = _ci(vocab.code.trained_with)
     if why == OFFERED or not (own or said in ("training", "finetune")
-                              or any(trained.search(t) for t in (sentence, *headings))):
+                              or any(search(trained, t) for t in (sentence, *headings))):
         return "framework", f"{framework.reason}; named, but not said to have trained this model"
     kind = "finetune" if "finetune" in (said, framework.kind) else framework.kind
     if own and said not in ("training", "finetune"):
@@ -1187,6 +1221,6 @@ def papers(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Vocabulary) 
             found.append(f"https://arxiv.org/abs/{tag.split(':', 1)[1]}")
     rule = _ci(vocab.papers)
     for link in card.links if card else ():
-        if rule.search(link.url):
+        if search(rule, link.url):
             found.append(link.url.replace("/pdf/", "/abs/").removesuffix(".pdf"))
     return list(dict.fromkeys(found))

@@ -243,9 +243,13 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
     """The first sentence whose words introduce a parent, in card order."""
     seen: set[int] = set()
     held = _paragraphs_holding(prose, words.phrases)
+    # The paragraphs some phrase might match (None: any): the rest are passed over before
+    # their phrases are listed, one set lookup each.
+    anywhere = None if any(may_hold is None for _, may_hold in held) else \
+        set().union(*(may_hold for _, may_hold in held if may_hold is not None))
     for line in lines:
         para = prose.paragraphs.get(line.number)
-        if para is None or id(para) in seen:
+        if para is None or id(para) in seen or (anywhere is not None and id(para) not in anywhere):
             continue
         seen.add(id(para))
         # A paragraph no phrase might match gives nothing: most are skipped before the

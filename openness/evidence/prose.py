@@ -177,7 +177,11 @@ def _blocks(lines: tuple[Line, ...], headings: set[int]) -> list[list[Line]]:
 
 
 def _words(text: str) -> str:
-    return plain(_URL.sub(" ", plain(text)))
+    # plain() leaves no markup behind (every '>' '*' '_' '`' '#' '|' '[' ']' goes, so no tag,
+    # link or picture can form again) and its spaces single: on its output, plain() only
+    # collapses the spaces where a URL was cut, and with no URL it changes nothing.
+    flat = plain(text)
+    return " ".join(_URL.sub(" ", flat).split()) if "http" in flat else flat
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
