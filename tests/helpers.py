@@ -1,6 +1,7 @@
 """Running the real CLI in tests: in-process through typer's runner, or as a subprocess."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -89,16 +90,26 @@ def growth(make: Callable[[int], Any], run: Callable[[Any], object], n: int, *, 
 
     No wall-clock bound (a busy machine would fail it): linear work grows by `factor`, a
     quadratic step by its square, and the bound sits halfway between. CPU time of this
-    process only, so another process taking the core does not count; the two sizes are
+    process only, with the garbage collector off, so neither another process taking the
+    core nor the size of this process's heap counts; the two sizes are
     timed in turn, so that a busy spell (cache, memory) falls on both alike; each at its
     best of up to `rounds`, stopping at the first round that is plainly linear. The floor
     keeps timer noise on sub-millisecond runs out: a quadratic step on these sizes takes
     far longer than that, so it hides none.
     """
     def once(value: Any) -> float:
-        start = time.process_time()
-        run(value)
-        return time.process_time() - start
+        # The collector off while timed, as timeit does: a full collection walks every object
+        # of this test process (thousands of tests' worth in a long-lived xdist worker), a
+        # cost of the heap, not of `run`, and the larger input triggers more of them.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            start = time.process_time()
+            run(value)
+            return time.process_time() - start
+        finally:
+            if enabled:
+                gc.enable()
 
     once(make(max(1, n // 10)))  # warm up caches and compiled patterns
     small_input, large_input = make(n), make(factor * n)
