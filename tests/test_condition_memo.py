@@ -38,3 +38,18 @@ def test_fill_reads_each_placeholder_and_leaves_other_braces_alone():
     signals = {"a.b": True, "c": 2}
     assert evaluate.fill("{a.b} and {c}, {missing}, { c }, {A.b}, {c", signals) == "yes and 2, {missing}, { c }, {A.b}, {c"
     assert evaluate.fill("no placeholder", signals) == "no placeholder"
+
+
+def test_the_wordless_outcome_is_the_finding_s_outcome_for_every_condition_of_every_rubric():
+    from openness.rubric import load_rubric
+    from openness.rubric.loader import load_frameworks
+
+    values = [None, True, False, 0, 1, 2, 3, 0.5, "none", "unknown", "auto", "manual", "A", "D", "x", ["a"]]
+    checked = 0
+    for rubric in (load_rubric(), *load_frameworks().values()):
+        for key, condition in rubric.conditions.items():
+            for value in values:
+                signals = {condition.signal: value}
+                assert evaluate._outcome(condition, signals) == evaluate.condition_finding(key, condition, signals).outcome
+                checked += 1
+    assert checked > 1_000

@@ -217,12 +217,23 @@ def _undecided(rubric: Rubric, name: AxisName, profile: Profile, level: int, sig
             return None
         if profile.word(name, candidate.level) == profile.word(name, level):
             continue
+        # Most candidates fail on a condition known to fail: told apart without the findings' words.
+        if any(_outcome(rubric.conditions[c], signals) == "not_met" for c in candidate.requires):
+            continue
         outcomes = [(c, condition_finding(c, rubric.conditions[c], signals)) for c in candidate.requires]
         if all(found.outcome in ("met", "unknown") for _, found in outcomes):
             unseen = [found.message for _, found in outcomes if found.outcome == "unknown"]
             return (f"unknown: level {candidate.level} ({profile.word(name, candidate.level)}) "
                     f"if what could not be seen holds: {'; '.join(unseen)}")
     return None
+
+
+def _outcome(condition: Condition, signals: dict[str, Any]) -> str:
+    """The outcome condition_finding gives, without its words."""
+    value = signals.get(condition.signal)
+    if value is None or (condition.unknown_if is not None and str(value) in condition.unknown_if):
+        return "unknown"
+    return "met" if holds(condition, signals) else "not_met"
 
 
 def _first_unmet(rubric: Rubric, names: list[str], signals: dict[str, Any]) -> str | None:
