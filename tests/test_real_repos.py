@@ -7,7 +7,6 @@ The stand-in Hub (../shared/hub/serve.py) serves the real cards and the stand-in
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Run
+from helpers import Run, cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 HUB = (SHARED / "hub" / "serve.py", SHARED / "hub" / "snapshot")
@@ -68,11 +67,16 @@ def stingy_github(tmp_path_factory) -> Iterator[str]:
 
 
 def score(ids: list[str], hub: str, github: str, home: Path) -> Run:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
-    env.update(HF_ENDPOINT=hub, GITHUB_API_URL=github, HF_HOME=str(home))
-    done = subprocess.run([sys.executable, "-m", "openness", "score", *ids, "-f", "json", "--quiet"], env=env,
-                          capture_output=True, text=True, timeout=120)
-    return Run(done.returncode, done.stdout, done.stderr)
+    """`openness score IDS -f json --quiet` in-process (tests/helpers.py), with this GitHub
+    and this HF_HOME for the run and no token; its caches are on disk under `home`, so a
+    second call with the same `home` is a warm rerun. tests/test_cli.py keeps the real
+    console script in a child process."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+            patch.delenv(name, raising=False)
+        patch.setenv("GITHUB_API_URL", github)
+        patch.setenv("HF_HOME", str(home))
+        return cli("score", *ids, "-f", "json", "--quiet", endpoint=hub)
 
 
 def github_requests(github: str) -> int:
