@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import re
 
-from test_regex_linear import PATTERNS, _pieces
+from test_regex_linear import PATTERNS
+from test_screen import near_texts
 
 from openness.evidence import extractors
 from openness.evidence.card import parse_card, plain
@@ -21,10 +22,7 @@ def test_search_answers_as_re_search_does():
     rnd = random.Random(31)  # fixed: the same texts on every run
     matched = 0
     for name, pattern in PATTERNS.items():
-        pieces = sorted(_pieces(pattern)) + NOISE
-        for _ in range(12):
-            parts = [rnd.choice(pieces) for _ in range(rnd.randint(1, 8))]
-            text = "".join(p.upper() if rnd.random() < 0.3 else p for p in parts)
+        for text in near_texts(pattern, rnd, 12, NOISE):
             expected = pattern.search(text)
             got = search(pattern, text)
             assert (got and got.span(), got and got.group(0)) == (expected and expected.span(),
