@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding
+from openness.models import AXES, AxisName, AxisVerdict, Evidence, Finding, Word
 from openness.rubric.schema import Axis, Condition, Profile, Rubric
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
@@ -55,34 +56,105 @@ def evaluate(rubric: Rubric, profile_name: str, signals: dict[str, Any],
              evidence: tuple[Evidence, ...]) -> dict[AxisName, AxisVerdict]:
     """A verdict for each axis under the named profile."""
     profile = rubric.profiles[profile_name]
-    return {axis: _judge_axis(rubric, axis, profile, signals, evidence) for axis in AXES}
+    tests = _Tests(rubric, signals)
+    return {axis: _judge_axis(_plan(rubric, axis, profile), profile, tests, evidence) for axis in AXES}
 
 
-def _judge_axis(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any],
-                evidence: tuple[Evidence, ...]) -> AxisVerdict:
+@dataclass(frozen=True)
+class _Plan:
+    """What an axis tests under a profile, worked out once rather than per card."""
+
+    axis: Axis
+    name: AxisName
+    shown_names: frozenset[str]
+    shown_prefixes: tuple[str, ...]
+    words: dict[int, Word]
+    """The profile's word for each level."""
+    conditions: tuple[tuple[str, Condition, bool, bool], ...]
+    """axis_conditions in order, each with whether it applies whatever the level is called
+    (a level's or a remark's) and whether it is a remark only."""
+
+
+_PLANS: dict[tuple[int, str, int], tuple[Rubric, Profile, _Plan]] = {}
+
+
+def _plan(rubric: Rubric, name: AxisName, profile: Profile) -> _Plan:
+    known = _PLANS.get((id(rubric), name, id(profile)))
+    if known is not None and known[0] is rubric and known[1] is profile:
+        return known[2]
     axis = rubric.axes[name]
     names, prefixes = _evidence_from(tuple(axis.evidence_from))
+    levels = {c for level in axis.levels for c in level.requires}
+    plan = _Plan(axis, name, names, prefixes, {lv.level: profile.word(name, lv.level) for lv in axis.levels},
+                 tuple((c, rubric.conditions[c], c in levels or c in axis.remarks, c in axis.remarks and c not in levels)
+                       for c in axis_conditions(rubric, name, profile)))
+    if len(_PLANS) >= 1_000:  # rubrics are loaded a few times a run; tests load many
+        _PLANS.clear()
+    _PLANS[(id(rubric), name, id(profile))] = (rubric, profile, plan)
+    return plan
+
+
+class _Tests:
+    """One card's signals against a rubric's conditions: each condition tested once
+    however many levels, axes and findings ask."""
+
+    __slots__ = ("conditions", "signals", "_held")
+
+    def __init__(self, rubric: Rubric, signals: dict[str, Any]) -> None:
+        self.conditions = rubric.conditions
+        self.signals = signals
+        self._held: dict[str, bool] = {}
+
+    def holds(self, key: str) -> bool:
+        held = self._held.get(key)
+        if held is None:
+            held = self._held[key] = holds(self.conditions[key], self.signals)
+        return held
+
+    def all_hold(self, keys: list[str]) -> bool:
+        held = self._held
+        for key in keys:
+            found = held.get(key)
+            if found is None:
+                found = held[key] = holds(self.conditions[key], self.signals)
+            if not found:
+                return False
+        return True
+
+    def first_unmet(self, keys: list[str]) -> str | None:
+        for key in keys:
+            if not self.holds(key):
+                return fill(self.conditions[key].unmet, self.signals)
+        return None
+
+    def known_not_met(self, key: str) -> bool:
+        """Whether the condition's finding would be not_met (told without its words)."""
+        return _outcome(self.conditions[key], self.signals, self.holds(key)) == "not_met"
+
+
+def _judge_axis(plan: _Plan, profile: Profile, tests: _Tests, evidence: tuple[Evidence, ...]) -> AxisVerdict:
+    axis, signals = plan.axis, tests.signals
+    names, prefixes = plan.shown_names, plan.shown_prefixes
     shown = [e for e in evidence if e.signal in names or e.signal.startswith(prefixes)]
     if "card" in axis.needs and signals.get("card.status") in _CARD_UNREAD:
         why = f"could not read the model card ({signals.get('card.status')}), so {axis.title.lower()} was not judged"
         return AxisVerdict(verdict="unknown", level=None, reasons=[why], evidence=shown,
-                           findings=findings(rubric, name, profile, signals, card_unread=why))
-    level, reasons = _level(rubric, axis, signals)
-    undecided = _undecided(rubric, name, profile, level, signals)
+                           findings=_findings(plan, signals, card_unread=why))
+    level, reasons = _level_of(axis, tests)
+    undecided = _undecided_of(plan, level, tests)
     if undecided is not None:
         floor = [f"at least {reasons[0]}"] if level > 0 and reasons and reasons[0].startswith("level ") else []
         return AxisVerdict(verdict="unknown", level=None, reasons=[*floor, undecided], evidence=shown,
-                           findings=findings(rubric, name, profile, signals, open_word=False))
-    reasons += [fill(rubric.conditions[c].met or "", signals) for c in axis.remarks
-                if holds(rubric.conditions[c], signals)]
-    word = profile.word(name, level)
+                           findings=_findings(plan, signals, open_word=False))
+    reasons += [fill(tests.conditions[c].met or "", signals) for c in axis.remarks if tests.holds(c)]
+    word = called = plan.words[level]
     if word == "open":
-        unmet = _first_unmet(rubric, profile.open_requires.get(name, []), signals)
+        unmet = tests.first_unmet(profile.open_requires.get(plan.name, []))
         if unmet:
             word = "partial"
             reasons.append(f"partial under this profile: {unmet}")
     return AxisVerdict(verdict=word, level=level, reasons=reasons, evidence=shown,
-                       findings=findings(rubric, name, profile, signals, open_word=profile.word(name, level) == "open"))
+                       findings=_findings(plan, signals, open_word=called == "open"))
 
 
 def axis_conditions(rubric: Rubric, name: AxisName, profile: Profile) -> list[str]:
@@ -99,11 +171,13 @@ def findings(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str
     called open, without which the profile's own conditions do not apply. A remark (a
     condition that only adds a note when it holds) that does not hold is not applicable:
     nothing to note, nothing to change."""
-    axis = rubric.axes[name]
-    levels = {c for level in axis.levels for c in level.requires}
-    return [_finding(c, rubric.conditions[c], signals, card_unread=card_unread,
-                     applies=open_word or c in levels or c in axis.remarks, remark=c in axis.remarks and c not in levels)
-            for c in axis_conditions(rubric, name, profile)]
+    return _findings(_plan(rubric, name, profile), signals, open_word=open_word, card_unread=card_unread)
+
+
+def _findings(plan: _Plan, signals: dict[str, Any], *, open_word: bool = True,
+              card_unread: str | None = None) -> list[Finding]:
+    return [_finding(c, condition, signals, card_unread=card_unread, applies=open_word or always, remark=remark)
+            for c, condition, always, remark in plan.conditions]
 
 
 def _finding(key: str, condition: Condition, signals: dict[str, Any], *, card_unread: str | None,
@@ -138,8 +212,7 @@ def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -
     finding already made for the same values is handed out again (it is frozen). The
     condition is kept with it, so its id cannot be reused by another one while remembered."""
     value = signals.get(condition.signal)
-    values = [value, *[signals.get(name, _MISSING) for name in _named(condition)]]
-    remember = (key, id(condition), *map(_as_key, values)) if all(type(v) in _KEYED for v in values) else None
+    remember = _memo_key(key, condition, value, signals)
     hit = _FINDINGS.get(remember) if remember is not None else None
     if hit is not None and hit[0] is condition:
         return hit[1]
@@ -151,9 +224,17 @@ def condition_finding(key: str, condition: Condition, signals: dict[str, Any]) -
     return found
 
 
-def _as_key(value: Any) -> Any:
-    # -0.0 == 0.0, yet they are shown apart; equal values of the other kinds read the same
-    return (type(value), repr(value) if type(value) is float else value)
+def _memo_key(key: str, condition: Condition, value: Any, signals: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What a finding is remembered by: the condition and, kind and value, its signal's
+    value and each value its texts name; None when one of them cannot be a key."""
+    parts: list[Any] = [key, id(condition)]
+    for item in (value, *[signals.get(name, _MISSING) for name in _named(condition)]):
+        kind = type(item)
+        if kind not in _KEYED:
+            return None
+        # -0.0 == 0.0, yet they are shown apart; equal values of the other kinds read the same
+        parts += (kind, repr(item) if kind is float else item)
+    return tuple(parts)
 
 
 def _named(condition: Condition) -> tuple[str, ...]:
@@ -194,12 +275,12 @@ def _evidence_from(listed: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, 
     return frozenset(listed), tuple(p for p in listed if p.endswith("."))
 
 
-def _level(rubric: Rubric, axis: Axis, signals: dict[str, Any]) -> tuple[int, list[str]]:
+def _level_of(axis: Axis, tests: _Tests) -> tuple[int, list[str]]:
     """The highest level whose conditions all hold, its summary, and why not one higher."""
     for index, level in enumerate(axis.levels):
-        if _first_unmet(rubric, level.requires, signals) is None:
-            why_not = _first_unmet(rubric, axis.levels[index - 1].requires, signals) if index else None
-            summary = fill(level.summary, {**signals, "why_not_higher": why_not or ""})
+        if tests.all_hold(level.requires):
+            why_not = tests.first_unmet(axis.levels[index - 1].requires) if index else None
+            summary = fill(level.summary, {**tests.signals, "why_not_higher": why_not or ""})
             reasons = [f"level {level.level}: {summary}"]
             if why_not and "{why_not_higher}" not in level.summary:
                 reasons.append(f"not level {axis.levels[index - 1].level}: {why_not}")
@@ -207,38 +288,31 @@ def _level(rubric: Rubric, axis: Axis, signals: dict[str, Any]) -> tuple[int, li
     raise AssertionError("validated: level 0 requires nothing")
 
 
-def _undecided(rubric: Rubric, name: AxisName, profile: Profile, level: int, signals: dict[str, Any]) -> str | None:
+def _undecided_of(plan: _Plan, level: int, tests: _Tests) -> str | None:
     """Why the verdict is unknown, when a level above `level` that the profile words
     differently is kept from holding only by conditions that could not be tested (no value
     was had, or one the rubric marks `unknown_if`): what could not be seen must not lower a
     verdict. None when every higher level is ruled out by a condition known to fail."""
-    for candidate in rubric.axes[name].levels:
+    for candidate in plan.axis.levels:
         if candidate.level <= level:
             return None
-        if profile.word(name, candidate.level) == profile.word(name, level):
+        if plan.words[candidate.level] == plan.words[level]:
             continue
         # Most candidates fail on a condition known to fail: told apart without the findings' words.
-        if any(_outcome(rubric.conditions[c], signals) == "not_met" for c in candidate.requires):
+        if any(tests.known_not_met(c) for c in candidate.requires):
             continue
-        outcomes = [(c, condition_finding(c, rubric.conditions[c], signals)) for c in candidate.requires]
-        if all(found.outcome in ("met", "unknown") for _, found in outcomes):
-            unseen = [found.message for _, found in outcomes if found.outcome == "unknown"]
-            return (f"unknown: level {candidate.level} ({profile.word(name, candidate.level)}) "
+        outcomes = [condition_finding(c, tests.conditions[c], tests.signals) for c in candidate.requires]
+        if all(found.outcome in ("met", "unknown") for found in outcomes):
+            unseen = [found.message for found in outcomes if found.outcome == "unknown"]
+            return (f"unknown: level {candidate.level} ({plan.words[candidate.level]}) "
                     f"if what could not be seen holds: {'; '.join(unseen)}")
     return None
 
 
-def _outcome(condition: Condition, signals: dict[str, Any]) -> str:
-    """The outcome condition_finding gives, without its words."""
+def _outcome(condition: Condition, signals: dict[str, Any], held: bool | None = None) -> str:
+    """The outcome condition_finding gives, without its words (`held`: holds(), when known)."""
     value = signals.get(condition.signal)
     if value is None or (condition.unknown_if is not None and str(value) in condition.unknown_if):
         return "unknown"
-    return "met" if holds(condition, signals) else "not_met"
+    return "met" if (holds(condition, signals) if held is None else held) else "not_met"
 
-
-def _first_unmet(rubric: Rubric, names: list[str], signals: dict[str, Any]) -> str | None:
-    for name in names:
-        condition = rubric.conditions[name]
-        if not holds(condition, signals):
-            return fill(condition.unmet, signals)
-    return None
