@@ -46,6 +46,11 @@ TRICKY = {
     "null root": "~\n",
     "comment only": "# nothing here\n",
     "non-specific tag": "a: !\nb: ! x\n",
+    "exclamation marks in text": 'a: Hello!\nb: wow!  such\nc: "q!"\nd: [x, y!]\ne: |\n  hi!\nf: a!b\n',
+    "tag after a comma": "a: [x,!t y]\nb: [x,!]\n",
+    "tag after a colon": 'm: {"a":!x b}\nn: {"a":!}\n',
+    "tag after a bracket": "a: [!x y]\nb: {!x k: v}\n",
+    "tag on a line of its own": "a:\n  !x\nb:\n  - !\n",
     "own tag": "a: !x 1\n",
     "explicit str": "a: !!str 123\nb: !<tag:yaml.org,2002:str> c\n",
     "binary": "b: !!binary aGk=\n",
@@ -60,6 +65,9 @@ TRICKY = {
     "mapping key": "? {a: 1}\n: 2\n",
     "question mark in flow": "links: [https://x.org/a?b=c]\n",
     "question mark outside flow": "link: https://x.org/a?b=c\n",
+    "question mark in a comment": "# see https://x.org/spec.md?plain=1\nlinks: [https://x.org/a, b]\n",
+    "question mark in a comment inside flow": "links: [https://x.org/a,\n  # why?\n  https://x.org/b?c=d]\n",
+    "question mark in a quoted line": 'a: "one\n  # two?"\nb: [c]\n',
     "comment after block indicator": "a: |+# c\n  text\n",
     "block scalars": "a: |\n  one\n  two\nb: >-\n  folded\n  text\n",
     "byte-order mark inside": "a: b\ufeffc\n",
@@ -125,6 +133,19 @@ def test_a_plain_block_is_built_from_libyaml_without_the_pure_reader(monkeypatch
     monkeypatch.setattr(frontmatter.yaml, "load", pure)
     front = read_front_matter(f"---\n{TRICKY['model-index']}---\n")
     assert front.data is not None and front.data["model-index"][0]["name"] == "m"
+
+
+@needs_libyaml
+@pytest.mark.parametrize("name", ["exclamation marks in text", "question mark in a comment", "question mark in a quoted line"])
+def test_an_exclamation_mark_in_text_or_a_question_mark_on_a_comment_line_keeps_the_c_reader(name, monkeypatch):
+    def pure(*args, **kwargs):
+        raise AssertionError("the pure reader was used")
+
+    with monkeypatch.context() as m:
+        m.setattr(frontmatter, "_C_LOADER", None)
+        expected = read_front_matter(f"---\n{TRICKY[name]}---\n")
+    monkeypatch.setattr(frontmatter.yaml, "load", pure)
+    assert repr(read_front_matter(f"---\n{TRICKY[name]}---\n")) == repr(expected)
 
 
 @pytest.mark.parametrize("line", ["a: !!bool x", "a: !!int", "a: !!timestamp x"])

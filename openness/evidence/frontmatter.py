@@ -42,11 +42,13 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP = (
 _PLAIN_SCALARS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """Where openness.evidence.card.split_lines splits, so lines are numbered as the card parser numbers them."""
-_SCANNERS_DIFFER = re.compile("[\t\ufeff\x85\u2028\u2029!]|[|>][-+0-9]*#")
+_SCANNERS_DIFFER = re.compile("[\t\ufeff\x85\u2028\u2029]|(?<![^\\s\\[{,:])!|[|>][-+0-9]*#")
 """Text that libyaml's scanner and PyYAML's read apart: libyaml takes a tab as blank space
 where PyYAML refuses it, reads a byte-order mark or a Unicode line break inside the text
 its own way, resolves a `!`-tagged empty value to text where PyYAML makes it null, and
-takes a comment right after a block scalar's `|+` where PyYAML refuses it."""
+takes a comment right after a block scalar's `|+` where PyYAML refuses it. A tag opens a
+node, so only a `!` at the start or after a blank, `[`, `{`, `,` or `:` can be one: the
+`!` inside words and sentences ("Hello!") is plain text to both."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,12 @@ def _scanners_agree(block: str) -> bool:
     real blocks in a hundred are left to PyYAML, which costs only time."""
     if _SCANNERS_DIFFER.search(block):
         return False
-    # libyaml lets a plain value inside [ ] or { } hold a `?` (a URL's query); PyYAML ends it there
-    return "?" not in block or ("[" not in block and "{" not in block)
+    # libyaml lets a plain value inside [ ] or { } hold a `?` (a URL's query); PyYAML ends it
+    # there. A line that opens with `#` is a comment, or text of a quoted or block scalar:
+    # a `?` there is no plain value's (the Hub's template links its spec so, `?plain=1`).
+    if "?" not in block or ("[" not in block and "{" not in block):
+        return True
+    return not any("?" in line and not line.lstrip().startswith("#") for line in block.split("\n"))
 
 
 def _load_c(loader_class: type, block: str) -> Any:
