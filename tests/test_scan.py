@@ -113,6 +113,63 @@ def test_resume_adds_only_the_models_not_yet_written(tmp_path, suffix):
     assert "already there" in run.stderr
 
 
+def _scan_killed_hard(dump: Path, out: Path, after_rows: int) -> None:
+    """A parquet scan in a forked child, killed (os._exit: no cleanup, no footer) once
+    `after_rows` rows are written, with a row group of two rows."""
+    import multiprocessing
+    import os
+
+    def child() -> None:
+        import openness.scan.output as output
+
+        output.ROW_GROUP = 2
+        done = 0
+
+        def progress(rows: int) -> None:
+            nonlocal done
+            done += rows
+            if done >= after_rows:
+                os._exit(9)
+
+        run_scan(ScanRequest((str(dump),), str(out), jobs=1, batch_size=1), progress)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(60)
+    assert process.exitcode == 9
+
+
+def test_a_parquet_scan_killed_hard_keeps_its_finished_row_groups_for_resume(tmp_path):
+    rows = base_rows()
+    dump = write_dump(tmp_path / "dump.parquet", rows)
+    out = tmp_path / "out.parquet"
+    _scan_killed_hard(dump, out, after_rows=5)
+    assert not out.exists()
+    from openness.scan.output import done_ids, finished_parts
+
+    kept = done_ids(str(out))
+    assert len(finished_parts(str(out))) >= 2 and len(kept) >= 4  # two-row parts, finished before the kill
+    run = cli("scan", str(dump), "-o", str(out), "--jobs", "1", "--resume")
+    assert run.code == 0, run.stderr
+    assert f"{len(kept):,} already there" in run.stderr
+    ids = [r["repo_id"] for r in read_out(out)]
+    assert sorted(ids) == sorted(r["modelId"] for r in rows)  # each once: none lost, none twice
+    assert not (tmp_path / "out.parquet.parts").exists()
+    (tmp_path / "fresh").mkdir()
+    fresh = scan_rows(tmp_path / "fresh", rows, name="out.parquet")
+    assert {r["repo_id"]: r for r in read_out(out)} == fresh
+
+
+def test_a_scan_without_resume_starts_over_from_no_parts(tmp_path):
+    rows = base_rows()
+    dump = write_dump(tmp_path / "dump.parquet", rows)
+    out = tmp_path / "out.parquet"
+    _scan_killed_hard(dump, out, after_rows=3)
+    run = cli("scan", str(dump), "-o", str(out), "--jobs", "1")
+    assert run.code == 0, run.stderr
+    assert sorted(r["repo_id"] for r in read_out(out)) == sorted(r["modelId"] for r in rows)
+
+
 def test_worker_processes_write_the_same_rows_as_one_process(tmp_path):
     rows = base_rows()
     one = scan_rows(tmp_path, rows)

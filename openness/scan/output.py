@@ -2,9 +2,11 @@
 output's suffix. Streaming both ways: memory is flat in the number of rows.
 
 Resuming (`--resume`) reads the ids already in the output and skips them. JSONL and CSV
-are appended to (a torn last line from a killed run is cut first); parquet cannot be
-appended to, so the rows already there are copied into the new file, which replaces the old
-one only when the scan is finished or interrupted cleanly.
+are appended to (a torn last line from a killed run is cut first). A parquet file is only
+readable once its footer is written, so a parquet scan writes each row group as a finished
+file of its own in `OUT.parts/` (written under a temporary name, then renamed) and joins
+them into OUT when it ends or is interrupted cleanly. A run killed hard leaves OUT as it was
+and its finished parts beside it: `--resume` counts the ids in both and goes on.
 """
 from __future__ import annotations
 
@@ -24,7 +26,21 @@ FORMATS = {".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv":
 METADATA_KEY = b"openness_scan_version"
 ROW_GROUP = 8_192
 """Rows per parquet row group: batches arrive a few hundred rows at a time, and a file of
-hundreds of tiny row groups reads slowly; this many rows of a scan are a few tens of MB."""
+hundreds of tiny row groups reads slowly; this many rows of a scan are a few tens of MB.
+Also what a hard kill of a parquet scan can lose at most (one part not yet finished)."""
+PART_PATTERN = "part-*.parquet"
+
+
+def parts_folder(path: str) -> Path:
+    """Where a parquet scan keeps its finished row groups until it ends: `OUT.parts`."""
+    return Path(f"{path}.parts")
+
+
+def finished_parts(path: str) -> list[Path]:
+    """The row groups a parquet scan into `path` finished (a part being written has a
+    temporary name), in the order they were written."""
+    folder = parts_folder(path)
+    return sorted(folder.glob(PART_PATTERN)) if folder.is_dir() else []
 
 
 class ScanInputError(OpennessError):
@@ -87,13 +103,15 @@ def read_batches(files: Sequence[Any], batch_size: int) -> Iterator[list[dict[st
 
 
 def done_ids(path: str) -> set[str]:
-    """Lower-case ids already in an output (for --resume); empty when there is none yet."""
-    if not os.path.exists(path):
+    """Lower-case ids already in an output (for --resume): in the file, and for parquet in
+    the parts a killed run finished; empty when there is none yet."""
+    if not os.path.exists(path) and not finished_parts(path):
         return set()
     kind = output_format(path)
     if kind == "parquet":
         pq = _pyarrow()
-        return {str(i).lower() for i in pq.read_table(path, columns=["repo_id"]).column(0).to_pylist()}
+        files = ([path] if os.path.exists(path) else []) + [str(p) for p in finished_parts(path)]
+        return {str(i).lower() for f in files for i in pq.read_table(f, columns=["repo_id"]).column(0).to_pylist()}
     with open(path, encoding="utf-8", newline="") as handle:
         if kind == "jsonl":
             return {str(json.loads(line)["repo_id"]).lower() for line in handle if line.endswith("\n")}
@@ -109,29 +127,39 @@ class ScanWriter:
         self.columns = tuple(columns)
         self.written = 0
         self._handle: IO[str] | None = None
-        self._parquet: Any = None
+        self._parquet_open = False
+        """A parquet output's parts are not yet joined into it."""
         self._csv: Any = None
         self._buffered: list[ScanRow] = []
+        self._resume = resume
         if self.kind == "parquet":
+            self._parquet_open = True
             self._open_parquet(resume)
         else:
             self._open_text(resume)
 
     def _open_parquet(self, resume: bool) -> None:
-        pq = _pyarrow()
         import pyarrow as pa
 
         self._schema = pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in self.columns],
                                  metadata={METADATA_KEY: SCAN_VERSION.encode()})
-        self._temporary = f"{self.path}.partial"
-        self._parquet = pq.ParquetWriter(self._temporary, self._schema, compression="zstd")
-        if resume and os.path.exists(self.path):
-            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=65_536):
-                table = pa.Table.from_batches([batch])
-                self._parquet.write_table(table.select(list(self.columns)).cast(self._schema)
-                                          if set(self.columns) <= set(table.column_names) else
-                                          self._conform(table.to_pylist()))
-                self.written += batch.num_rows
+        self._parts = parts_folder(self.path)
+        if not resume:
+            self._remove_parts()
+        self._parts.mkdir(exist_ok=True)
+        kept = finished_parts(self.path)
+        self._next_part = int(kept[-1].name.split("-")[1].split(".")[0]) + 1 if kept else 0
+        pq = _pyarrow()
+        kept_files = ([self.path] if resume and os.path.exists(self.path) else []) + [str(k) for k in kept]
+        self.written += sum(pq.ParquetFile(f).metadata.num_rows for f in kept_files)
+
+    def _remove_parts(self) -> None:
+        """Our own parts of an earlier run (only files named as we name them)."""
+        if self._parts.is_dir():
+            for part in [*self._parts.glob(PART_PATTERN), *self._parts.glob(PART_PATTERN + ".tmp")]:
+                part.unlink()
+            if not any(self._parts.iterdir()):
+                self._parts.rmdir()
 
     def _conform(self, rows: list[dict[str, Any]]) -> Any:
         import pyarrow as pa
@@ -151,7 +179,7 @@ class ScanWriter:
     def write(self, rows: Sequence[ScanRow]) -> None:
         if not rows:
             return
-        if self._parquet is not None:
+        if self._parquet_open:
             self._buffered += rows
             if len(self._buffered) >= ROW_GROUP:
                 self._flush()
@@ -164,16 +192,45 @@ class ScanWriter:
         self.written += len(rows)
 
     def _flush(self) -> None:
+        """The buffered rows as one finished part: written whole, then renamed, so a part
+        is either complete or not there."""
         if self._buffered:
-            self._parquet.write_table(self._conform(self._buffered))
+            pq = _pyarrow()
+            final = self._parts / f"part-{self._next_part:06d}.parquet"
+            temporary = final.with_name(final.name + ".tmp")
+            pq.write_table(self._conform(self._buffered), temporary, compression="zstd")
+            os.replace(temporary, final)
+            self._next_part += 1
             self._buffered = []
 
+    def _join_parts(self) -> None:
+        """OUT from the rows already in it (when resuming) and every finished part, a row
+        group at a time; the parts are removed once OUT is in place."""
+        pq = _pyarrow()
+        earlier = [self.path] if self._resume and os.path.exists(self.path) else []
+        temporary = f"{self.path}.partial"
+        with pq.ParquetWriter(temporary, self._schema, compression="zstd") as writer:
+            for source in [*earlier, *map(str, finished_parts(self.path))]:
+                for batch in pq.ParquetFile(source).iter_batches(batch_size=ROW_GROUP):
+                    writer.write_table(self._as_ours(batch))
+        os.replace(temporary, self.path)
+        self._remove_parts()
+
+    def _as_ours(self, batch: Any) -> Any:
+        """Rows read back from an output (an earlier run's, perhaps with other columns) in
+        this scan's columns."""
+        import pyarrow as pa
+
+        table = pa.Table.from_batches([batch])
+        if set(self.columns) <= set(table.column_names):
+            return table.select(list(self.columns)).cast(self._schema)
+        return self._conform(table.to_pylist())
+
     def close(self) -> None:
-        if self._parquet is not None:
+        if self._parquet_open:
             self._flush()
-            self._parquet.close()
-            os.replace(self._temporary, self.path)
-            self._parquet = None
+            self._join_parts()
+            self._parquet_open = False
         if self._handle is not None:
             self._handle.close()
             self._handle = None
