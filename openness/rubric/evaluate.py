@@ -52,12 +52,12 @@ def holds(condition: Condition, signals: dict[str, Any]) -> bool:
     return bool(value == condition.is_)
 
 
-def evaluate(rubric: Rubric, profile_name: str, signals: dict[str, Any],
-             evidence: tuple[Evidence, ...]) -> dict[AxisName, AxisVerdict]:
-    """A verdict for each axis under the named profile."""
+def evaluate(rubric: Rubric, profile_name: str, signals: dict[str, Any], evidence: tuple[Evidence, ...],
+             axes: tuple[AxisName, ...] = AXES) -> dict[AxisName, AxisVerdict]:
+    """A verdict for each axis (of `axes`) under the named profile."""
     profile = rubric.profiles[profile_name]
     tests = _Tests(rubric, signals)
-    return {axis: _judge_axis(_plan(rubric, axis, profile), profile, tests, evidence) for axis in AXES}
+    return {axis: _judge_axis(_plan(rubric, axis, profile), profile, tests, evidence) for axis in axes}
 
 
 @dataclass(frozen=True)

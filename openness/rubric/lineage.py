@@ -61,7 +61,7 @@ def join_lineage(rubric: Rubric, profile_name: str, own: dict[AxisName, AxisVerd
     profile = rubric.profiles[profile_name]
     licence, signals, unknown = _licence_down_the_chain(rubric, licence, signals, parents)
     axes = dict(own)
-    axes["weights"] = evaluate(rubric, profile_name, signals, evidence)["weights"]
+    axes["weights"] = evaluate(rubric, profile_name, signals, evidence, axes=("weights",))["weights"]
     if unknown:
         axes["weights"] = _noted(axes["weights"], unknown)
     edit = _weight_edit(rubric, signals, parents)
