@@ -221,7 +221,7 @@ def test_the_docs_show_thresholds_as_powers_of_ten_and_when_a_licence_is_unknown
 
     docs = cli("rubric", "docs").stdout
     assert "`eu.training_compute` at most 10^25" in docs and "`eu.training_compute` at least 10^23" in docs
-    assert "`license.class` one of A, B (unknown if F)" in docs
+    assert "`license.class` one of A, B (F: cannot tell)" in docs
 
 
 def test_an_outcome_the_tool_cannot_tell_is_called_undetermined_where_it_is_shown():

@@ -50,7 +50,7 @@ class Condition(_Data):
         if self.max is not None:
             return f"at most {_number(self.max)}"
         if self.in_ is not None:
-            unknown = f" (unknown if {', '.join(self.unknown_if)})" if self.unknown_if else ""
+            unknown = f" ({' or '.join(self.unknown_if)}: cannot tell)" if self.unknown_if else ""
             return "one of " + ", ".join(self.in_) + unknown
         if isinstance(self.is_, bool):
             return "yes" if self.is_ else "no"
