@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import sys
 import time
 from pathlib import Path
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     best = min((one_round(rows, judge) for _ in range(max(args.rounds, 1))), key=lambda s: sum(s.values()))
     total = sum(best.values())
     print(f"{len(rows):,} dump cards, judge: {'default + all frameworks' if args.frameworks else 'default'}, "
-          f"best of {max(args.rounds, 1)}")
+          f"best of {max(args.rounds, 1)}, python {platform.python_version()} ({sys.executable})")
     print(f"{'stage':<14} {'CPU s':>8} {'share':>7} {'ms/card':>8}")
     for stage, seconds in best.items():
         print(f"{stage:<14} {seconds:>8.2f} {seconds / total:>7.1%} {1000 * seconds / len(rows):>8.3f}")
