@@ -26,3 +26,20 @@ def test_headers_are_acknowledged_at_once_before_the_body_is_read():
 
 def test_an_answer_without_a_socket_is_read_as_it_comes():
     assert read_capped(_answer([b"ab", b"cd"]), 10) == (b"abcd", False)
+
+
+def test_cache_entries_are_written_whole_with_the_umask_mode_and_no_temporary_left(tmp_path):
+    import os
+
+    from openness.cache import _read_regular_file, _write_entry
+
+    path = tmp_path / "a" / "b" / "entry.json"  # folders made on the way
+    _write_entry(str(path), "é".encode() * 40_000)
+    _write_entry(str(path), b"{}")  # replaced whole
+    assert _read_regular_file(path) == "{}"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in path.parent.iterdir()] == ["entry.json"]
+    _write_entry(str(path), "é".encode() * 40_000)
+    assert _read_regular_file(path) == "é" * 40_000
