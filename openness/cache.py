@@ -14,7 +14,7 @@ holds):
     identities/<hash>/...                  the same, for what was read with a token: a
                                            private model, or "not found", holds for that
                                            token alone (named by a hash, never the token)
-    verdicts/<org>/<name>/<commit>/<key>.json
+    verdicts/<org>/<name>/<commit>-<key>.json
                                            a finished scorecard (VerdictCache) and the
                                            commit of everything it was judged from; <key>
                                            hashes the tool, the rubric files and the options
@@ -660,8 +660,11 @@ class VerdictCache(_Store):
     def _path(self, asked: str, sha: str) -> Path:
         # The id exactly as asked is in the name: the card shows the Hub's spelling, and
         # nothing should depend on two spellings agreeing.
+        # Beside the model's other verdicts, not in a folder per commit: a cold batch makes
+        # a folder a model fewer (0.1-0.3 ms of kernel time each on ext4 here). The key
+        # holds the code's digest, so this change of layout only judges again, once.
         name = hashlib.sha256(f"{self._key}\0{asked}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
-        return Path(os.path.join(self._base, _safe_id_text(asked), _safe(sha), f"{name}.json"))
+        return Path(os.path.join(self._base, _safe_id_text(asked), f"{_safe(sha)}-{name}.json"))
 
 
 def _safe(part: str) -> str:
