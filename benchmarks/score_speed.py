@@ -281,7 +281,9 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
     if not root.is_dir():
         build_synthetic_root(root, max(sizes))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
-    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}; {_load()}")
+    processes = f"OPENNESS_PROCESSES={args.processes}" if args.processes is not None else "worker processes by load"
+    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}, "
+          f"{processes}; {_load()}")
     print("tree       models   wall s   CPU s  CPU ms/model  hub CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
     with serve(shared / "hub" / "serve.py", root, args.latency_ms, taken, work) as hub:
         for n in sizes:
@@ -291,7 +293,9 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
                 home = work / f"home-cold-{name}-{n}"
                 shutil.rmtree(home, ignore_errors=True)
                 load, hub_cpu = os.getloadavg()[0], hub.cpu_seconds()
-                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, own_rss=True)
+                extra = {"OPENNESS_PROCESSES": args.processes} if args.processes is not None else None
+                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, own_rss=True,
+                                extra_env=extra)
                 hub_cpu = hub.cpu_seconds() - hub_cpu
                 floor = run.requests / args.jobs * args.latency_ms / 1000
                 print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.cpu_seconds:6.2f}  {run.cpu_seconds / n * 1000:12.1f}"
@@ -360,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--sizes", default="250,500,1000", help="cold batch sizes (default: 250,500,1000)")
     ap.add_argument("--cold-repeats", type=int, default=1,
                     help="cold runs of each tree, alternating (a busy machine's wall times vary run to run)")
+    ap.add_argument("--processes", help="OPENNESS_PROCESSES for the cold runs (default: unset, so each run decides "
+                                        "by the load average, which the previous run's threads raise)")
     ap.add_argument("--cpu-sizes", default="25,50,100,250")
     ap.add_argument("--latency-ms", type=float, default=50.0)
     ap.add_argument("--jobs", type=int, default=16)
