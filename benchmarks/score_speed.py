@@ -13,7 +13,10 @@ port in 8950-8959, and GITHUB_API_URL at the stand-in GitHub (../shared/github/s
           HF_HOME, then --repeats warm runs (no request expected); best and median
   cold    --sizes synthetic models (generated here, in a temporary root under /tmp: no
           third-party text), each with a base model and datasets, at --latency-ms;
-          wall time, requests, and the network floor = requests / jobs x latency
+          wall time, CPU (the score process with its workers; the stand-in's apart),
+          requests, and the network floor = requests / jobs x latency. Each run is
+          printed with the load average before it: the 1-minute figure counts the
+          previous run's threads too, and OPENNESS_PROCESSES decides by it (openness.run)
   memory  peak RSS of each cold run (os.wait4), and its growth per model
   cpu     (--cpu) the CPU part alone: snapshots cached, verdict cache cleared, with
           worker processes on and off (OPENNESS_PROCESSES=0), for the break-even
@@ -124,6 +127,15 @@ class StandIn:
 
     def stats(self) -> dict[str, Any]:
         return self.get("/__stats")
+
+    def cpu_seconds(self) -> float:
+        """The stand-in's own CPU time so far (Linux /proc; NaN elsewhere): it shares the
+        machine's cores with the run it answers."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("nan")
 
 
 def _free_port(taken: set[int]) -> int:
@@ -269,20 +281,27 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
     if not root.is_dir():
         build_synthetic_root(root, max(sizes))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
-    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}; {_load()}")
-    print("tree       models   wall s   CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
+    processes = f"OPENNESS_PROCESSES={args.processes}" if args.processes is not None else "worker processes by load"
+    print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}, "
+          f"{processes}; {_load()}")
+    print("tree       models   wall s   CPU s  CPU ms/model  hub CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
     with serve(shared / "hub" / "serve.py", root, args.latency_ms, taken, work) as hub:
         for n in sizes:
             ids_file = work / f"cold-{n}.txt"
             ids_file.write_text("\n".join(ids[:n]) + "\n")
-            for name, tree in trees.items():
+            for name, tree in [item for _ in range(args.cold_repeats) for item in trees.items()]:  # alternating
                 home = work / f"home-cold-{name}-{n}"
                 shutil.rmtree(home, ignore_errors=True)
-                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, own_rss=True)
+                load, hub_cpu = os.getloadavg()[0], hub.cpu_seconds()
+                extra = {"OPENNESS_PROCESSES": args.processes} if args.processes is not None else None
+                run = run_score(tree, ids_file, home, hub, None, jobs=args.jobs, repos=False, own_rss=True,
+                                extra_env=extra)
+                hub_cpu = hub.cpu_seconds() - hub_cpu
                 floor = run.requests / args.jobs * args.latency_ms / 1000
-                print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.cpu_seconds:6.2f}  {run.requests:8d}  {run.max_in_flight:9d}  {floor:7.2f}"
+                print(f"{name:<9} {n:7d}  {run.seconds:7.2f}  {run.cpu_seconds:6.2f}  {run.cpu_seconds / n * 1000:12.1f}"
+                      f"  {hub_cpu:9.2f}  {run.requests:8d}  {run.max_in_flight:9d}  {floor:7.2f}"
                       f"  {run.seconds / floor if floor else float('nan'):10.2f}  {run.peak_rss_mb:11.1f}  "
-                      f"{run.stdout_digest} ({run.scored} scored)")
+                      f"{run.stdout_digest} ({run.scored} scored)  load {load:.2f}")
                 shutil.rmtree(home, ignore_errors=True)
 
 
@@ -343,6 +362,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--warm-n", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sizes", default="250,500,1000", help="cold batch sizes (default: 250,500,1000)")
+    ap.add_argument("--cold-repeats", type=int, default=1,
+                    help="cold runs of each tree, alternating (a busy machine's wall times vary run to run)")
+    ap.add_argument("--processes", help="OPENNESS_PROCESSES for the cold runs (default: unset, so each run decides "
+                                        "by the load average, which the previous run's threads raise)")
     ap.add_argument("--cpu-sizes", default="25,50,100,250")
     ap.add_argument("--latency-ms", type=float, default=50.0)
     ap.add_argument("--jobs", type=int, default=16)

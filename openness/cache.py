@@ -14,7 +14,7 @@ holds):
     identities/<hash>/...                  the same, for what was read with a token: a
                                            private model, or "not found", holds for that
                                            token alone (named by a hash, never the token)
-    verdicts/<org>/<name>/<commit>/<key>.json
+    verdicts/<org>/<name>/<commit>-<key>.json
                                            a finished scorecard (VerdictCache) and the
                                            commit of everything it was judged from; <key>
                                            hashes the tool, the rubric files and the options
@@ -46,11 +46,13 @@ import contextlib
 import copy
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
 import re
 import stat
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +63,6 @@ from urllib.parse import quote, urlsplit
 from pydantic import BaseModel, ValidationError
 
 from openness.errors import LASTING_ERRORS, SourceError
-from openness.files import write_atomically
 from openness.models import CodeRepoSnapshot, DatasetSnapshot, ModelSnapshot, RubricRef, Scorecard
 
 log = logging.getLogger("openness.cache")
@@ -152,13 +153,25 @@ def _read_regular_file(path: Path) -> str:
     """The UTF-8 text of `path`, which must be a regular file (after symlinks).
 
     Opened without blocking and checked before reading: a FIFO put where an entry was
-    would otherwise wait forever for a writer, and a link to /dev/zero never end.
+    would otherwise wait forever for a writer, and a link to /dev/zero never end. Read
+    with bare system calls (open, fstat, read, close): a file object adds a seek, a
+    terminal check and another fstat, and in a batch of threads each call is one more
+    hand-over of the interpreter lock.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
             raise _NotRegular(path)
-        return handle.read().decode("utf-8")
+        data = os.read(fd, found.st_size + 1)  # a regular file reads whole, up to its end
+        if len(data) > found.st_size:  # it grew since fstat: read on to its end
+            chunks = [data]
+            while chunk := os.read(fd, 2**16):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data.decode("utf-8")
+    finally:
+        os.close(fd)
 
 
 def _accessible(path: Path, mode: int) -> bool:
@@ -269,11 +282,56 @@ class _Store:
         if not self.access.writes:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, text)
+            _write_entry(str(path), text.encode("utf-8"))
         except OSError as exc:
             log.warning("could not write to the cache (%s): %s", exc.strerror or type(exc).__name__, path)
 
+
+
+_temporary_names = itertools.count()
+_pid = os.getpid()
+"""This process's id for temporary names, asked once (each getpid is a system call)."""
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
+
+
+def _write_entry(path: str, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it into place (atomic).
+
+    What openness.files.write_atomically does, with fewer system calls, for entries only
+    this cache writes: the folder is made only when the file cannot be created (a cold
+    batch writes three entries a model, most into folders already there), the mode is the
+    umask's through os.open (no chmod), the name is unique by process, thread and count
+    (no random name), and the bytes go out in one write. A failure removes the temporary
+    file and raises OSError.
+    """
+    folder = os.path.dirname(path)
+    temp = os.path.join(folder, f".tmp-openness-{_pid}-{threading.get_ident()}-{next(_temporary_names)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(temp, flags, 0o666)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(temp, flags, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 class DiskCache(_Store):
@@ -602,8 +660,11 @@ class VerdictCache(_Store):
     def _path(self, asked: str, sha: str) -> Path:
         # The id exactly as asked is in the name: the card shows the Hub's spelling, and
         # nothing should depend on two spellings agreeing.
+        # Beside the model's other verdicts, not in a folder per commit: a cold batch makes
+        # a folder a model fewer (0.1-0.3 ms of kernel time each on ext4 here). The key
+        # holds the code's digest, so this change of layout only judges again, once.
         name = hashlib.sha256(f"{self._key}\0{asked}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
-        return Path(os.path.join(self._base, _safe_id_text(asked), _safe(sha), f"{name}.json"))
+        return Path(os.path.join(self._base, _safe_id_text(asked), f"{_safe(sha)}-{name}.json"))
 
 
 def _safe(part: str) -> str:
