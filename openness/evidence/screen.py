@@ -36,6 +36,11 @@ _MIN_NEEDLE = 2
 # Lines found one find() and bisect at a time before the rest are asked all at once: a word
 # on many lines ("data", "is") costs a Python step per line holding it, the rest a C step per line.
 _HITS_ONE_BY_ONE = 4
+# Places where a match might start that first_match tries one by one before handing the
+# rest of the text to the pattern's own search (a lead word that stands everywhere).
+_OPENINGS_TRIED = 8
+# Lead words shorter than this find too many places to try.
+_MIN_LEAD = 2
 
 
 def fold(text: str) -> str:
@@ -102,7 +107,72 @@ def search(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re
                 break
         else:
             return None
-    return pattern.search(text)
+    return first_match(pattern, text, folded)
+
+
+@lru_cache(maxsize=4096)
+def leads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of `pattern` opens with (once past its
+    zero-width assertions: `\\b`, `^`, lookarounds); None when none are known."""
+    if _parser is None:
+        return None
+    try:
+        found = _leads(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a construct this reading does not know: search as re does
+        return None
+    if found is None or min(map(len, found)) < _MIN_LEAD:
+        return None
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=4096)
+def _opening(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern matching `words` in a folded text: where it finds one, a lead word starts.
+
+    Each alternative opens with a literal, so `re` skips at C speed to the characters that
+    may open one (a vocabulary pattern matched ignoring case, or opening with `\\b`, gets no
+    such skip, and is tried at every character of the text)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+# id(pattern) -> (pattern, the opening pattern of its lead words or None), as _BY_ID.
+_OPENINGS_BY_ID: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def _opening_by_id(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    known = _OPENINGS_BY_ID.get(id(pattern))
+    if known is None:
+        if len(_OPENINGS_BY_ID) >= _BY_ID_CAP:
+            _OPENINGS_BY_ID.clear()
+        words = leads(pattern)
+        known = _OPENINGS_BY_ID[id(pattern)] = (pattern, _opening(words) if words else None)
+    return known[1]
+
+
+def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re.Match[str] | None:
+    """pattern.search(text), tried only where a lead word of the pattern stands (`folded`:
+    fold(text), if at hand).
+
+    The same answer: every match opens with a lead word, so a place where none stands
+    cannot start one; search() tries the places in order, and pattern.match(text, at) is
+    its try at `at` (the text before `at` stays in view of `\\b` and lookbehinds). After a
+    few places the pattern's own search takes over from the next one: linear as it is."""
+    opening = _opening_by_id(pattern)
+    if opening is None:
+        return pattern.search(text)
+    folded = fold(text) if folded is None else folded
+    if len(folded) != len(text):  # fold() keeps every character in place; never guess if not
+        return pattern.search(text)
+    hit = opening.search(folded)
+    for _ in range(_OPENINGS_TRIED):
+        if hit is None:
+            return None
+        at = hit.start()
+        found = pattern.match(text, at)
+        if found is not None:
+            return found
+        hit = opening.search(folded, at + 1)
+    return None if hit is None else pattern.search(text, hit.start())
 
 
 class LineScreen:
@@ -233,3 +303,47 @@ def _item_needs(op: Any, av: Any) -> frozenset[str] | None:
             return None  # one branch needs nothing: the alternation needs nothing
         return frozenset(word for words in branches if words for word in words)
     return None  # a class, an assertion, a back-reference: no word of its own
+
+
+_ZERO_WIDTH = frozenset(getattr(_ops, name) for name in ("AT", "ASSERT", "ASSERT_NOT")) if _parser else frozenset()
+_REPEATS = frozenset(getattr(_ops, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")) \
+    if _parser else frozenset()
+
+
+def _leads(items: Any) -> frozenset[str] | None:
+    """Words one of which every match of this sequence of pattern items opens with, or None:
+    the literal characters that open it, past its zero-width assertions; an item that may
+    match nothing (`(pre-?)?training`) adds its words to those of the items after it."""
+    run = ""
+    for index, (op, av) in enumerate(items):
+        char = chr(av) if op is _ops.LITERAL else ""
+        # As in _needs: a character `re` matches only as fold() leaves it.
+        if char and (char.isascii() or char.lower() == char == char.upper()):
+            run += char.lower()
+            continue
+        if run:
+            return frozenset([run])
+        if op in _ZERO_WIDTH:
+            continue
+        if op in _REPEATS and av[0] == 0:  # taken or not: its words, or those of what follows
+            body, rest = _leads(av[2]), _leads(items[index + 1:])
+            return None if body is None or rest is None else body | rest
+        return _item_leads(op, av)
+    return frozenset([run]) if run else None
+
+
+def _item_leads(op: Any, av: Any) -> frozenset[str] | None:
+    """The words one parsed item (a group, a repeat, an alternation) opens with, or None."""
+    if op is _ops.SUBPATTERN:
+        return _leads(av[3])
+    if op is _ops.ATOMIC_GROUP:
+        return _leads(av)
+    if op in _REPEATS:
+        low, _, body = av
+        return _leads(body) if low >= 1 else None
+    if op is _ops.BRANCH:
+        branches = [_leads(branch) for branch in av[1]]
+        if any(words is None for words in branches):
+            return None
+        return frozenset(word for words in branches if words for word in words)
+    return None
