@@ -25,12 +25,14 @@ def test_lead_words_are_the_words_every_match_opens_with():
         return leads(re.compile(pattern, re.IGNORECASE))
 
     assert of(r"\b(intermediate\s+checkpoints?|checkpoints?\s+at)") == ("checkpoint", "intermediate")
-    assert of(r"\bthe\s+pile\b|\bpile-?dedup") == ("pile", "the")
+    assert of(r"\bthe\s+pile\b|\bpile-?dedup") == ("pile-", "pilededup", "the")
+    assert of(r"(?:huggingface|hf)\.co/") == ("hf", "huggingface")  # the parser made it h(?:uggingface|f)
+    assert of(r"\brevision|revisions?/branches|\d{2,5}\s+checkpoints") == ("", "revision")  # "": a digit
     assert of(r"(?<!open)\bwebtext\b") == ("webtext",)
     assert of(r"\b(trained|(pre-?)?training\s+data)") == ("pre", "trained", "training")  # an optional opening
     assert of(r"licen[cs]e") == ("licen",)
     assert of(r"许可|协议") == ("协议", "许可")
-    for pattern in (r"(ab)?", r"a?b?", r"\d+\s*tokens", r"(^|/)gpt", r"x|yz", r"[Aa]pache", r"(?=ab)\w+"):
+    for pattern in (r"(ab)?", r"a?b?", r"\d|x", r"(^|/)gpt", r"x|yz", r"[Aa]pache", r"(?=ab)\w+"):
         assert of(pattern) is None, pattern  # a match may open with something else, or with nothing
 
 
@@ -48,10 +50,10 @@ def test_first_match_gives_search_s_answer_on_every_vocabulary_pattern():
 
 
 OPENINGS = ["the", "THE", "The", "pile", "PİLE", "pıle", "ſafe", "\u212aernel", "kernel", "train", "pre-",
-            "training", "data", "x", "_", "é", "ü", "1", " ", "\n", "-", ".", "許可"]
+            "training", "data", "x", "_", "é", "ü", "1", "٣", "7B", " ", "\n", "-", ".", "許可"]
 SAMPLE = [re.compile(p, flags) for p in (
     r"\bthe\s+pile\b|\bpile-?dedup", r"\b(pre-?)?train(ing|ed)?\b", r"(?<![\w.])data\b", r"\bsafe|kernel\b",
-    r"train\w*\s+data", r"(?<=-)training", r"\b許可") for flags in (re.IGNORECASE, 0)]
+    r"train\w*\s+data", r"(?<=-)training", r"\b許可", r"\b\d+\s*(b|m)\b|model") for flags in (re.IGNORECASE, 0)]
 
 
 @settings(max_examples=150, deadline=None)

@@ -113,16 +113,22 @@ def search(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re
 @lru_cache(maxsize=4096)
 def leads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lower-case words one of which every match of `pattern` opens with (once past its
-    zero-width assertions: `\\b`, `^`, lookarounds); None when none are known."""
+    zero-width assertions: `\\b`, `^`, lookarounds), "" for a decimal digit; None when none are known."""
     if _parser is None:
         return None
     try:
         found = _leads(_parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # a construct this reading does not know: search as re does
         return None
-    if found is None or min(map(len, found)) < _MIN_LEAD:
+    if found is None or min(map(len, found - {_DIGIT}), default=_MIN_LEAD) < _MIN_LEAD:
         return None
-    return tuple(sorted(found))
+    # A word that opens with another lead word adds no place to try ("revision" has "revisions").
+    return tuple(word for word in sorted(found) if not any(word.startswith(other) for other in found if other
+                                                           and other != word))
+
+
+# A lead that is no word: a decimal digit (`\\d`, `[0-9]`), which in an ASCII text is one of 0-9.
+_DIGIT = ""
 
 
 @lru_cache(maxsize=4096)
@@ -132,21 +138,23 @@ def _opening(words: tuple[str, ...]) -> re.Pattern[str]:
     Each alternative opens with a literal, so `re` skips at C speed to the characters that
     may open one (a vocabulary pattern matched ignoring case, or opening with `\\b`, gets no
     such skip, and is tried at every character of the text)."""
-    return re.compile("|".join(map(re.escape, words)))
+    return re.compile("|".join([*map(re.escape, filter(None, words)), *("0123456789" if _DIGIT in words else "")]))
 
 
-# id(pattern) -> (pattern, the opening pattern of its lead words or None), as _BY_ID.
-_OPENINGS_BY_ID: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+# id(pattern) -> (pattern, the opening pattern of its lead words or None, whether the
+# opening holds only for ASCII texts: `\\d` matches other digits), as _BY_ID.
+_OPENINGS_BY_ID: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
 
 
-def _opening_by_id(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+def _opening_by_id(pattern: re.Pattern[str], text: str) -> re.Pattern[str] | None:
     known = _OPENINGS_BY_ID.get(id(pattern))
     if known is None:
         if len(_OPENINGS_BY_ID) >= _BY_ID_CAP:
             _OPENINGS_BY_ID.clear()
         words = leads(pattern)
-        known = _OPENINGS_BY_ID[id(pattern)] = (pattern, _opening(words) if words else None)
-    return known[1]
+        known = _OPENINGS_BY_ID[id(pattern)] = (pattern, _opening(words) if words else None,
+                                                 words is not None and _DIGIT in words)
+    return None if known[2] and not text.isascii() else known[1]
 
 
 def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re.Match[str] | None:
@@ -157,7 +165,7 @@ def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None) 
     cannot start one; search() tries the places in order, and pattern.match(text, at) is
     its try at `at` (the text before `at` stays in view of `\\b` and lookbehinds). After a
     few places the pattern's own search takes over from the next one: linear as it is."""
-    opening = _opening_by_id(pattern)
+    opening = _opening_by_id(pattern, text)
     if opening is None:
         return pattern.search(text)
     folded = fold(text) if folded is None else folded
@@ -321,8 +329,9 @@ def _leads(items: Any) -> frozenset[str] | None:
         if char and (char.isascii() or char.lower() == char == char.upper()):
             run += char.lower()
             continue
-        if run:
-            return frozenset([run])
+        if run:  # the words of what follows go on from it (the parser cuts `hf|huggingface` to h(f|uggingface))
+            rest = _leads(items[index:])
+            return frozenset(run + word for word in rest) if rest and _DIGIT not in rest else frozenset([run])
         if op in _ZERO_WIDTH:
             continue
         if op in _REPEATS and av[0] == 0:  # taken or not: its words, or those of what follows
@@ -332,12 +341,18 @@ def _leads(items: Any) -> frozenset[str] | None:
     return frozenset([run]) if run else None
 
 
+# How the parser spells a class of decimal digits: `\\d` and `[0-9]`.
+_DIGIT_CLASSES = ([(_ops.CATEGORY, _ops.CATEGORY_DIGIT)], [(_ops.RANGE, (48, 57))]) if _parser else ()
+
+
 def _item_leads(op: Any, av: Any) -> frozenset[str] | None:
     """The words one parsed item (a group, a repeat, an alternation) opens with, or None."""
     if op is _ops.SUBPATTERN:
         return _leads(av[3])
     if op is _ops.ATOMIC_GROUP:
         return _leads(av)
+    if op is _ops.IN and av in _DIGIT_CLASSES:
+        return frozenset([_DIGIT])
     if op in _REPEATS:
         low, _, body = av
         return _leads(body) if low >= 1 else None
