@@ -95,3 +95,16 @@ def test_markup_marks_as_alternatives_remove_what_the_class_did(text):
     as_class = re.compile(r"<[^>]{0,200}>|[*_`>#|]|!\[|\]\([^)]{0,200}\)|\[|\]")
     assert _MARKUP.sub(" ", text) == as_class.sub(" ", text)
     assert plain(text) == " ".join(as_class.sub(" ", text).split())
+
+
+SENTENCE_PIECES = [".", "!", "?", "。", "！", "？", " ", "  ", "\n", "\t", "\u3000", "<br>", "<BR/>", "<br >", "<b", "e.g.",
+                   "etc.", "a", "Word", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(SENTENCE_PIECES), st.text(max_size=2)), max_size=16).map("".join),
+       st.integers(0, 40), st.integers(0, 40))
+def test_sentence_ends_found_from_their_marks_are_those_of_the_lookbehind_pattern(text, low, high):
+    from openness.evidence.prose import _SENTENCE_END, _sentence_ends
+    low, high = min(low, len(text)), min(max(low, high), len(text))
+    assert list(_sentence_ends(text, low, high)) == [m.span() for m in _SENTENCE_END.finditer(text, low, high)]
