@@ -11,7 +11,7 @@ from test_regex_linear import PATTERNS
 from test_screen import near_texts
 
 from openness.evidence.card import _MARKUP, plain
-from openness.evidence.screen import _OPENINGS_TRIED, first_match, fold, leads
+from openness.evidence.screen import _OPENINGS_TRIED, all_matches, first_match, fold, leads
 
 
 def same(found: re.Match[str] | None, expected: re.Match[str] | None) -> bool:
@@ -69,13 +69,13 @@ class Counted:
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern, self.flags, self._compiled, self.calls = pattern.pattern, pattern.flags, pattern, 0
 
-    def match(self, text: str, pos: int) -> re.Match[str] | None:
+    def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
         self.calls += 1
-        return self._compiled.match(text, pos)
+        return self._compiled.match(text, pos, endpos)
 
-    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+    def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
         self.calls += 1
-        return self._compiled.search(text, pos)
+        return self._compiled.search(text, pos, endpos)
 
 
 def test_a_lead_word_that_stands_everywhere_is_tried_a_few_times_then_searched():
@@ -108,3 +108,13 @@ def test_sentence_ends_found_from_their_marks_are_those_of_the_lookbehind_patter
     from openness.evidence.prose import _SENTENCE_END, _sentence_ends
     low, high = min(low, len(text)), min(max(low, high), len(text))
     assert list(_sentence_ends(text, low, high)) == [m.span() for m in _SENTENCE_END.finditer(text, low, high)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(OPENINGS), st.text(max_size=3)), max_size=12).map("".join),
+       st.sampled_from(SAMPLE), st.integers(-2, 40), st.one_of(st.none(), st.integers(-2, 40)))
+def test_first_match_in_a_part_and_every_match_agree_with_re(text, pattern, pos, endpos):
+    expected = pattern.search(text, pos, len(text) if endpos is None else endpos)
+    assert same(first_match(pattern, text, None, pos, endpos), expected)
+    assert same(first_match(pattern, text, fold(text), pos, endpos), expected)
+    assert [m.span() for m in all_matches(pattern, text)] == [m.span() for m in pattern.finditer(text)]

@@ -161,7 +161,7 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     while at_id >= 0:
         start = text.rfind("\n", 0, at_id) + 1
         end = len(text) if (newline := text.find("\n", at_id)) < 0 else newline
-        if start > front_end and loader.search(text, start, end):
+        if start > front_end and first_match(loader, text, None, start, end):
             return Line(text.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
         at_id = lowered.find(own, end)
     return None

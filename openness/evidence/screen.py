@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, contains
@@ -157,30 +157,52 @@ def _opening_by_id(pattern: re.Pattern[str], text: str) -> re.Pattern[str] | Non
     return None if known[2] and not text.isascii() else known[1]
 
 
-def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re.Match[str] | None:
-    """pattern.search(text), tried only where a lead word of the pattern stands (`folded`:
-    fold(text), if at hand).
+def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
+                pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """pattern.search(text, pos, endpos), tried only where a lead word of the pattern stands
+    (`folded`: fold(text), if at hand; without it only the part searched is folded).
 
     The same answer: every match opens with a lead word, so a place where none stands
-    cannot start one; search() tries the places in order, and pattern.match(text, at) is
-    its try at `at` (the text before `at` stays in view of `\\b` and lookbehinds). After a
-    few places the pattern's own search takes over from the next one: linear as it is."""
+    cannot start one; search() tries the places in order, and pattern.match(text, at, endpos)
+    is its try at `at` (the text before `at` stays in view of `\\b` and lookbehinds). After
+    a few places the pattern's own search takes over from the next one: linear as it is."""
+    size = len(text)
+    # Where re's own search looks (it clamps pos and endpos to the text).
+    start, end = min(max(pos, 0), size), size if endpos is None else min(max(endpos, 0), size)
     opening = _opening_by_id(pattern, text)
-    if opening is None:
-        return pattern.search(text)
-    folded = fold(text) if folded is None else folded
-    if len(folded) != len(text):  # fold() keeps every character in place; never guess if not
-        return pattern.search(text)
-    hit = opening.search(folded)
+    if opening is None or start >= end:
+        return pattern.search(text, start, end)
+    if folded is not None:
+        base, whole = 0, size
+    else:
+        base = start if start or end < size else 0
+        folded, whole = fold(text[start:end] if base or end < size else text), end - base
+    if len(folded) != whole:  # fold() keeps every character in place; never guess if not
+        return pattern.search(text, start, end)
+    hit = opening.search(folded, start - base, end - base)
     for _ in range(_OPENINGS_TRIED):
         if hit is None:
             return None
-        at = hit.start()
-        found = pattern.match(text, at)
+        at = base + hit.start()
+        found = pattern.match(text, at, end)
         if found is not None:
             return found
-        hit = opening.search(folded, at + 1)
-    return None if hit is None else pattern.search(text, hit.start())
+        hit = opening.search(folded, at - base + 1, end - base)
+    return None if hit is None else pattern.search(text, base + hit.start(), end)
+
+
+def all_matches(pattern: re.Pattern[str], text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), each match found by first_match. A pattern with lead words
+    never matches the empty string, and after a match that is not empty finditer goes on
+    from its end: a search from there."""
+    if _opening_by_id(pattern, text) is None:
+        yield from pattern.finditer(text)
+        return
+    folded = fold(text) if folded is None else folded
+    at = 0
+    while (found := first_match(pattern, text, folded, at)) is not None:
+        yield found
+        at = found.end()
 
 
 class LineScreen:
