@@ -37,8 +37,11 @@ _MIN_NEEDLE = 2
 # on many lines ("data", "is") costs a Python step per line holding it, the rest a C step per line.
 _HITS_ONE_BY_ONE = 4
 # Places where a match might start that first_match tries one by one before handing the
-# rest of the text to the pattern's own search (a lead word that stands everywhere).
+# rest of the text to the pattern's own search (a lead word that stands everywhere): this
+# many, and one more for every _CHARS_PER_TRY characters searched. A try is a Python call,
+# some ten times the cost of search() at a character; each try is one search() would make.
 _OPENINGS_TRIED = 8
+_CHARS_PER_TRY = 32
 # Lead words shorter than this find too many places to try.
 _MIN_LEAD = 2
 
@@ -165,7 +168,8 @@ def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
     The same answer: every match opens with a lead word, so a place where none stands
     cannot start one; search() tries the places in order, and pattern.match(text, at, endpos)
     is its try at `at` (the text before `at` stays in view of `\\b` and lookbehinds). After
-    a few places the pattern's own search takes over from the next one: linear as it is."""
+    a few places (more in a longer text) the pattern's own search takes over from the next
+    one: the tries are some of those search() makes, so the work stays within its own."""
     size = len(text)
     # Where re's own search looks (it clamps pos and endpos to the text).
     start, end = min(max(pos, 0), size), size if endpos is None else min(max(endpos, 0), size)
@@ -180,7 +184,7 @@ def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
     if len(folded) != whole:  # fold() keeps every character in place; never guess if not
         return pattern.search(text, start, end)
     hit = opening.search(folded, start - base, end - base)
-    for _ in range(_OPENINGS_TRIED):
+    for _ in range(_OPENINGS_TRIED + (end - start) // _CHARS_PER_TRY):
         if hit is None:
             return None
         at = base + hit.start()
