@@ -209,5 +209,6 @@ def _sections(lines: list[Line], headings: list[tuple[int, str, int]]) -> tuple[
 
 
 def _links(lines: list[Line]) -> tuple[Link, ...]:
-    return tuple(Link(m.group(0).rstrip(".,;:!?"), line, m.start())
+    new_link = tuple.__new__  # Link(...) without the named tuple's Python-level __new__
+    return tuple(new_link(Link, (m.group(0).rstrip(".,;:!?"), line, m.start()))
                  for line in lines if "http" in line.text for m in _URL.finditer(line.text))  # a URL holds "http"

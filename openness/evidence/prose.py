@@ -153,10 +153,11 @@ def read_prose(card: ParsedCard) -> Prose:
     """Group a card's lines into paragraphs (once per card)."""
     paragraphs: dict[int, _Paragraph] = {}
     headings = {s.first for s in card.sections}
+    new_paragraph = tuple.__new__  # _Paragraph(...) without the named tuple's Python-level __new__
     for block in _blocks(card.lines, headings):
         if len(block) == 1:  # most paragraphs are one line: no joining, no offsets to add up
             line = block[0]
-            paragraphs[line.number] = _Paragraph(line.text, {line.number: 0})
+            paragraphs[line.number] = new_paragraph(_Paragraph, (line.text, {line.number: 0}))
             continue
         text, starts, offset = [], {}, 0
         for line in block:
