@@ -659,7 +659,7 @@ def _rows_by_kind_only(lines: list[Line], prose: Prose, vocab: Vocabulary) -> li
     found: list[tuple[Line, str]] = []
     for table in _tables(lines):
         rows = [r for r in table[1:] if not _TABLE_RULE.match(r.text)]  # the first row is the header
-        named = {r.number for r in rows if r.number in linked or vocab.data.any_corpus.search(plain(r.text))}
+        named = {r.number for r in rows if r.number in linked or search(vocab.data.any_corpus, plain(r.text))}
         by_kind = [(r, cell) for r in rows if r.number not in named and (cell := _first_cell(r.text)) and kind.search(cell)]
         if by_kind and named and not _section_links_a_dataset(table, prose, firsts, dataset_lines):
             found += by_kind
