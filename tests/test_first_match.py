@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,6 +78,10 @@ class Counted:
         self.calls += 1
         return self._compiled.search(text, pos, endpos)
 
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        self.calls += 1
+        return self._compiled.finditer(text)
+
 
 def test_a_lead_word_that_stands_everywhere_is_tried_a_few_times_then_searched():
     pattern = Counted(re.compile(r"\bdata\s+card\b", re.IGNORECASE))
@@ -120,3 +125,12 @@ def test_first_match_in_a_part_and_every_match_agree_with_re(text, pattern, pos,
     assert same(first_match(pattern, text, None, pos, endpos), expected)
     assert same(first_match(pattern, text, fold(text), pos, endpos), expected)
     assert [m.span() for m in all_matches(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_every_match_of_a_long_text_is_found_with_one_try_each():
+    pattern = Counted(re.compile(r"\b\d+\s*b\b", re.IGNORECASE))  # a digit leads: tried as 0-9 in ASCII text
+    text = "a 7B model, " * 2000
+    assert len(list(all_matches(pattern, text))) == 2000  # type: ignore[arg-type]
+    assert pattern.calls == 2000  # one try where each match starts, none elsewhere
+    assert [m.span() for m in all_matches(pattern, text + "٣b")] == [  # type: ignore[arg-type]
+        m.span() for m in re.finditer(r"\b\d+\s*b\b", text + "٣b", re.IGNORECASE)]  # another digit: re's own

@@ -149,7 +149,9 @@ def _opening(words: tuple[str, ...]) -> re.Pattern[str]:
 _OPENINGS_BY_ID: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
 
 
-def _opening_by_id(pattern: re.Pattern[str], text: str) -> re.Pattern[str] | None:
+def _opening_by_id(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
+    """The opening pattern of `pattern`'s lead words (None without them), and whether it
+    holds only for ASCII texts (a lead digit: `\\d` matches other digits too)."""
     known = _OPENINGS_BY_ID.get(id(pattern))
     if known is None:
         if len(_OPENINGS_BY_ID) >= _BY_ID_CAP:
@@ -157,7 +159,7 @@ def _opening_by_id(pattern: re.Pattern[str], text: str) -> re.Pattern[str] | Non
         words = leads(pattern)
         known = _OPENINGS_BY_ID[id(pattern)] = (pattern, _opening(words) if words else None,
                                                  words is not None and _DIGIT in words)
-    return None if known[2] and not text.isascii() else known[1]
+    return known[1], known[2]
 
 
 def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
@@ -173,16 +175,22 @@ def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
     size = len(text)
     # Where re's own search looks (it clamps pos and endpos to the text).
     start, end = min(max(pos, 0), size), size if endpos is None else min(max(endpos, 0), size)
-    opening = _opening_by_id(pattern, text)
+    opening, ascii_only = _opening_by_id(pattern)
     if opening is None or start >= end:
         return pattern.search(text, start, end)
-    if folded is not None:
-        base, whole = 0, size
-    else:
-        base = start if start or end < size else 0
-        folded, whole = fold(text[start:end] if base or end < size else text), end - base
-    if len(folded) != whole:  # fold() keeps every character in place; never guess if not
+    # Only the part searched is read (a line of a whole card, asked once per line).
+    piece, base = (text, 0) if folded is not None or (start == 0 and end == size) else (text[start:end], start)
+    if ascii_only and not piece.isascii():
         return pattern.search(text, start, end)
+    folded = fold(piece) if folded is None else folded
+    if len(folded) != len(piece):  # fold() keeps every character in place; never guess if not
+        return pattern.search(text, start, end)
+    return _tried(pattern, opening, text, folded, base, start, end)
+
+
+def _tried(pattern: re.Pattern[str], opening: re.Pattern[str], text: str, folded: str, base: int,
+           start: int, end: int) -> re.Match[str] | None:
+    """first_match's tries, in text[start:end] (folded[i] is text[base + i] folded)."""
     hit = opening.search(folded, start - base, end - base)
     for _ in range(_OPENINGS_TRIED + (end - start) // _CHARS_PER_TRY):
         if hit is None:
@@ -196,15 +204,19 @@ def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
 
 
 def all_matches(pattern: re.Pattern[str], text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text), each match found by first_match. A pattern with lead words
-    never matches the empty string, and after a match that is not empty finditer goes on
-    from its end: a search from there."""
-    if _opening_by_id(pattern, text) is None:
+    """pattern.finditer(text), each match found as first_match finds one. A pattern with lead
+    words never matches the empty string, and after a match that is not empty finditer goes
+    on from its end: a search from there. The text is looked at once, not once per match."""
+    opening, ascii_only = _opening_by_id(pattern)
+    if opening is None or (ascii_only and not text.isascii()):
         yield from pattern.finditer(text)
         return
     folded = fold(text) if folded is None else folded
-    at = 0
-    while (found := first_match(pattern, text, folded, at)) is not None:
+    if len(folded) != len(text):
+        yield from pattern.finditer(text)
+        return
+    at, size = 0, len(text)
+    while at < size and (found := _tried(pattern, opening, text, folded, 0, at, size)) is not None:
         yield found
         at = found.end()
 
