@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from openness.evidence.screen import LineScreen
@@ -118,7 +118,21 @@ class ParsedCard:
 
 def plain(text: str) -> str:
     """Markdown and HTML markup removed, whitespace collapsed."""
+    # A card's readers ask for the same short texts again (a data line by the corpora, then
+    # by the generic phrases; a heading's title): those are remembered, the long ones not.
+    return _plain_short(text) if len(text) <= _PLAIN_REMEMBERED else _plain(text)
+
+
+# Texts up to this long are remembered by plain(), the last _PLAIN_KEPT of them.
+_PLAIN_REMEMBERED = 400
+_PLAIN_KEPT = 1024
+
+
+def _plain(text: str) -> str:
     return " ".join(_MARKUP.sub(" ", text).split())
+
+
+_plain_short = lru_cache(maxsize=_PLAIN_KEPT)(_plain)
 
 
 def body_start(lines: list[str]) -> int:
