@@ -101,9 +101,13 @@ def test_search_skips_the_regex_where_no_word_stands():
             self.pattern, self.flags, self.calls = pattern.pattern, pattern.flags, 0
             self._real = pattern
 
-        def search(self, text: str) -> re.Match[str] | None:
+        def search(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
             self.calls += 1
-            return self._real.search(text)
+            return self._real.search(text, pos, endpos)
+
+        def match(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:  # first_match's try at one place
+            self.calls += 1
+            return self._real.match(text, pos, endpos)
 
     counting = Counting(re.compile(r"\b(trained|tuned)\s+on\b", re.IGNORECASE))
     assert search(counting, "nothing of the kind " * 50) is None  # type: ignore[arg-type]

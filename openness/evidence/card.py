@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from openness.evidence.screen import LineScreen
@@ -26,8 +26,12 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}|`]+")
 # Bounded repeats: an unbounded `\]\([^)]*\)` scans to the end of the line from every
-# `](`, which is quadratic on a long line of them.
-_MARKUP = re.compile(r"<[^>]{0,200}>|[*_`>#|]|!\[|\]\([^)]{0,200}\)|\[|\]")
+# `](`, which is quadratic on a long line of them. The single marks are spelt as one
+# alternative each, not as the class [*_`>#|]: when every alternative opens with a literal,
+# `re` skips at C speed to the characters that can open a match (a class among them turns
+# that off, and each character of the text is tried against every alternative: sub() ran
+# twice as long). The marks exclude each other, so the order among them changes nothing.
+_MARKUP = re.compile(r"<[^>]{0,200}>|\*|_|`|>|#|\||!\[|\]\([^)]{0,200}\)|\[|\]")
 
 
 class Line(NamedTuple):
@@ -114,7 +118,21 @@ class ParsedCard:
 
 def plain(text: str) -> str:
     """Markdown and HTML markup removed, whitespace collapsed."""
+    # A card's readers ask for the same short texts again (a data line by the corpora, then
+    # by the generic phrases; a heading's title): those are remembered, the long ones not.
+    return _plain_short(text) if len(text) <= _PLAIN_REMEMBERED else _plain(text)
+
+
+# Texts up to this long are remembered by plain(), the last _PLAIN_KEPT of them.
+_PLAIN_REMEMBERED = 400
+_PLAIN_KEPT = 1024
+
+
+def _plain(text: str) -> str:
     return " ".join(_MARKUP.sub(" ", text).split())
+
+
+_plain_short = lru_cache(maxsize=_PLAIN_KEPT)(_plain)
 
 
 def body_start(lines: list[str]) -> int:
@@ -205,5 +223,6 @@ def _sections(lines: list[Line], headings: list[tuple[int, str, int]]) -> tuple[
 
 
 def _links(lines: list[Line]) -> tuple[Link, ...]:
-    return tuple(Link(m.group(0).rstrip(".,;:!?"), line, m.start())
+    new_link = tuple.__new__  # Link(...) without the named tuple's Python-level __new__
+    return tuple(new_link(Link, (m.group(0).rstrip(".,;:!?"), line, m.start()))
                  for line in lines if "http" in line.text for m in _URL.finditer(line.text))  # a URL holds "http"

@@ -15,7 +15,7 @@ from typing import Any
 from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
-from openness.evidence.screen import LineScreen, fold, search
+from openness.evidence.screen import LineScreen, first_match, fold, search
 from openness.models import Evidence, ModelSnapshot, Strength
 from openness.evidence.terms import Corpus, Licences, Obtainable, PatternWithReason, Vocabulary
 
@@ -161,7 +161,7 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     while at_id >= 0:
         start = text.rfind("\n", 0, at_id) + 1
         end = len(text) if (newline := text.find("\n", at_id)) < 0 else newline
-        if start > front_end and loader.search(text, start, end):
+        if start > front_end and first_match(loader, text, None, start, end):
             return Line(text.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
         at_id = lowered.find(own, end)
     return None
@@ -189,7 +189,7 @@ def _training_state(snapshot: ModelSnapshot, card: ParsedCard | None, vocab: Voc
             found = True
     phrase = _ci(vocab.checkpoints.phrases)
     for line in card.lines_in(card.screen.lines_with(phrase)) if card else ():
-        if phrase.search(line.text):
+        if first_match(phrase, line.text):
             out.add("weights.training_state", at(line), f"announces checkpoints: {quote(line.text)}", "low")
             return True
     return found
@@ -217,7 +217,7 @@ def licence_statements(prose: Prose | None, licences: Licences) -> list[LicenceS
     seen: set[tuple[int, str]] = set()
     licence_words = _ci(words.licence_words)
     for line in prose.card.lines_in(prose.card.screen.lines_with(licence_words)):
-        if not licence_words.search(line.text) or any(
+        if not first_match(licence_words, line.text) or any(
                 _ci(words.history_headings).search(h) for h in prose.headings(line.number)):
             continue
         for sentence in dict.fromkeys(_licence_sentences(prose, line)):
@@ -422,7 +422,7 @@ def _data_cards(prose: Prose | None, lines: list[Line], vocab: Vocabulary, out: 
     rule = _ci(vocab.data.data_card_link)
     found: dict[str, None] = {}  # in the order found; a dict, not a list: thousands of links on a line
     for line in lines:
-        if not rule.search(line.text):
+        if not first_match(rule, line.text):
             continue
         for match in _LINK_WITH_TEXT.finditer(line.text):
             text, url = (match.group(1), match.group(2)) if match.group(2) else (match.group(4), match.group(3))
@@ -627,7 +627,7 @@ def _data_lines_among(prose: Prose, vocab: Vocabulary, sentence: re.Pattern[str]
         if number < resume:
             continue
         line = by_number[number]
-        if number in in_sections or sentence.search(line.text) or sentence.search(prose.sentence(line)):
+        if number in in_sections or first_match(sentence, line.text) or first_match(sentence, prose.sentence(line)):
             found.append(line)
             if _introduces_list(prose, line, vocab):
                 index = bisect_left(numbers, number) + 1
@@ -659,7 +659,7 @@ def _rows_by_kind_only(lines: list[Line], prose: Prose, vocab: Vocabulary) -> li
     found: list[tuple[Line, str]] = []
     for table in _tables(lines):
         rows = [r for r in table[1:] if not _TABLE_RULE.match(r.text)]  # the first row is the header
-        named = {r.number for r in rows if r.number in linked or vocab.data.any_corpus.search(plain(r.text))}
+        named = {r.number for r in rows if r.number in linked or search(vocab.data.any_corpus, plain(r.text))}
         by_kind = [(r, cell) for r in rows if r.number not in named and (cell := _first_cell(r.text)) and kind.search(cell)]
         if by_kind and named and not _section_links_a_dataset(table, prose, firsts, dataset_lines):
             found += by_kind
@@ -769,7 +769,7 @@ def _corpus_matches(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
             continue
         candidates = sorted(always + held, key=lambda pair: pair[0]) if held and always else held or always
         text = plain(line.text)
-        by_corpus = {index: match for index, corpus in candidates if (match := corpus.regex.search(text))}
+        by_corpus = {index: match for index, corpus in candidates if (match := first_match(corpus.regex, text))}
         if by_corpus:
             found.append((line, text, by_corpus))
     return found
@@ -867,7 +867,7 @@ def _origin_after(after: str, corpus: Corpus, vocab: Vocabulary, named: frozense
 def _first_match(lines: list[Line], pattern: str, screen: LineScreen | None = None) -> Line | None:
     rule = _ci(pattern)
     hits = screen.lines_with(rule) if screen else None
-    return next((line for line in lines if (hits is None or line.number in hits) and rule.search(line.text)), None)
+    return next((line for line in lines if (hits is None or line.number in hits) and first_match(rule, line.text)), None)
 
 
 def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
@@ -888,7 +888,7 @@ def _generic(lines: list[Line], prose: Prose | None, vocab: Vocabulary,
         if line.number in skip or (anywhere is not None and line.number not in anywhere):
             continue
         text = plain(line.text)
-        rule = next((r for r, hits in by_rule if (hits is None or line.number in hits) and r.regex.search(text)), None)
+        rule = next((r for r, hits in by_rule if (hits is None or line.number in hits) and first_match(r.regex, text)), None)
         if rule:
             return line, rule
     return None
@@ -1074,10 +1074,10 @@ def _release_statements(prose: Prose | None, vocab: Vocabulary, out: Extracted, 
         frozenset().union(*(hits for _, hits in by_rule if hits is not None))
     for line in prose.card.lines_in(anywhere):
         for rule, hits in by_rule:
-            if not ((hits is None or line.number in hits) and rule.regex.search(line.text)):
+            if not ((hits is None or line.number in hits) and first_match(rule.regex, line.text)):
                 continue
             sentence = prose.sentence(line)
-            match = rule.regex.search(sentence)
+            match = first_match(rule.regex, sentence)
             if match is None or not_yet.search(sentence[max(0, match.start() - 60):match.end()]):
                 continue
             found.by_kind[rule.kind or "training"].append("released as the card states")

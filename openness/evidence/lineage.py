@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from openness.evidence.card import Line, plain
 from openness.evidence.prose import Prose
+from openness.evidence.screen import all_matches, fold
 from openness.models import ModelSnapshot, Strength
 from openness.evidence.terms import ParentPhrase, PatternWithReason, TextParents, Vocabulary
 
@@ -258,9 +259,9 @@ def _from_phrases(prose: Prose, lines: list[Line], words: TextParents, own: str,
         if not phrases or sibling_entry(para.text, words, own):
             continue
         starts = sorted((offset, number) for number, offset in para.starts.items())
-        hits = []
+        hits, folded = [], fold(para.text)
         for phrase in phrases:
-            hits += [(m.start(), m.end(), phrase) for m in phrase.regex.finditer(para.text)]
+            hits += [(m.start(), m.end(), phrase) for m in all_matches(phrase.regex, para.text, folded)]
         for start, end, phrase in sorted(hits, key=lambda h: h[0]):
             found = _phrase_parents(para.text, end, phrase, words, own, hub_ids)
             if found:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -21,6 +22,14 @@ _BLOCK_START = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|\||<(tr|td|th|li|p|h[1-6]|div
 # what the text says about them.
 _URL = re.compile(r"https?://\S+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|<br\s*/?>", re.IGNORECASE)
+# The same ends found from the mark before them: every alternative opens with a literal, so
+# `re` skips at C speed to a mark (the lookbehinds above get no such skip: each character
+# of the window was tried against the three alternatives). _sentence_ends turns each
+# match into the end _SENTENCE_END finds there.
+_SENTENCE_MARK = re.compile(r"\.\s+|!\s+|\?\s+|。|！|？|<br\s*/?>", re.IGNORECASE)
+_CLOSING_MARKS = frozenset(".!?")
+_WIDE_MARKS = frozenset("。！？")
+_MARKS = _CLOSING_MARKS | _WIDE_MARKS
 # "e.g. arXiv" or "et al. 2023" do not end a sentence.
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|fig|al|no|incl|resp)\.$", re.IGNORECASE)
 # A run-on line (a wide table, an HTML block) can hold thousands of characters without a
@@ -144,10 +153,11 @@ def read_prose(card: ParsedCard) -> Prose:
     """Group a card's lines into paragraphs (once per card)."""
     paragraphs: dict[int, _Paragraph] = {}
     headings = {s.first for s in card.sections}
+    new_paragraph = tuple.__new__  # _Paragraph(...) without the named tuple's Python-level __new__
     for block in _blocks(card.lines, headings):
         if len(block) == 1:  # most paragraphs are one line: no joining, no offsets to add up
             line = block[0]
-            paragraphs[line.number] = _Paragraph(line.text, {line.number: 0})
+            paragraphs[line.number] = new_paragraph(_Paragraph, (line.text, {line.number: 0}))
             continue
         text, starts, offset = [], {}, 0
         for line in block:
@@ -192,11 +202,33 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     left, right = low, high
     # The abbreviation test only for the ends that bound the stretch: the line's own
     # sentence ends, between start and end, are many on a long line and bound nothing.
-    for match in _SENTENCE_END.finditer(text, low, high):
-        if match.end() <= start:
-            if not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
-                left = match.end()
-        elif match.start() >= end and not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
-            right = match.start()
+    for match_start, match_end in _sentence_ends(text, low, high):
+        if match_end <= start:
+            if not _ABBREVIATION.search(text, max(0, match_start - 12), match_start):
+                left = match_end
+        elif match_start >= end and not _ABBREVIATION.search(text, max(0, match_start - 12), match_start):
+            right = match_start
             break
     return text[left:right]
+
+
+def _sentence_ends(text: str, low: int, high: int) -> Iterator[tuple[int, int]]:
+    """The spans of _SENTENCE_END.finditer(text, low, high), found with _SENTENCE_MARK.
+
+    A mark is never inside an end (the ends hold spaces and <br> tags), so the mark found
+    for each end lies at or after the previous end: only a mark just before `low` is out
+    of the scan's reach, and the first end is then asked of _SENTENCE_END itself."""
+    at = low
+    if 0 < low <= high and text[low - 1] in _MARKS:
+        first = _SENTENCE_END.match(text, low, high)
+        if first is not None:
+            yield first.span()
+            at = first.end()  # after an empty end, a <br> may still open at the same place
+    for match in _SENTENCE_MARK.finditer(text, at, high):
+        mark = text[match.start()]
+        if mark in _CLOSING_MARKS:
+            yield match.start() + 1, match.end()  # the spaces after the mark
+        elif mark in _WIDE_MARKS:
+            yield match.end(), match.end()  # the empty end just after it
+        else:
+            yield match.span()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, contains
@@ -36,6 +36,14 @@ _MIN_NEEDLE = 2
 # Lines found one find() and bisect at a time before the rest are asked all at once: a word
 # on many lines ("data", "is") costs a Python step per line holding it, the rest a C step per line.
 _HITS_ONE_BY_ONE = 4
+# Places where a match might start that first_match tries one by one before handing the
+# rest of the text to the pattern's own search (a lead word that stands everywhere): this
+# many, and one more for every _CHARS_PER_TRY characters searched. A try is a Python call,
+# some ten times the cost of search() at a character; each try is one search() would make.
+_OPENINGS_TRIED = 8
+_CHARS_PER_TRY = 32
+# Lead words shorter than this find too many places to try.
+_MIN_LEAD = 2
 
 
 def fold(text: str) -> str:
@@ -102,7 +110,115 @@ def search(pattern: re.Pattern[str], text: str, folded: str | None = None) -> re
                 break
         else:
             return None
-    return pattern.search(text)
+    return first_match(pattern, text, folded)
+
+
+@lru_cache(maxsize=4096)
+def leads(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of `pattern` opens with (once past its
+    zero-width assertions: `\\b`, `^`, lookarounds), "" for a decimal digit; None when none are known."""
+    if _parser is None:
+        return None
+    try:
+        found = _leads(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a construct this reading does not know: search as re does
+        return None
+    if found is None or min(map(len, found - {_DIGIT}), default=_MIN_LEAD) < _MIN_LEAD:
+        return None
+    # A word that opens with another lead word adds no place to try ("revision" has "revisions").
+    return tuple(word for word in sorted(found) if not any(word.startswith(other) for other in found if other
+                                                           and other != word))
+
+
+# A lead that is no word: a decimal digit (`\\d`, `[0-9]`), which in an ASCII text is one of 0-9.
+_DIGIT = ""
+
+
+@lru_cache(maxsize=4096)
+def _opening(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern matching `words` in a folded text: where it finds one, a lead word starts.
+
+    Each alternative opens with a literal, so `re` skips at C speed to the characters that
+    may open one (a vocabulary pattern matched ignoring case, or opening with `\\b`, gets no
+    such skip, and is tried at every character of the text)."""
+    return re.compile("|".join([*map(re.escape, filter(None, words)), *("0123456789" if _DIGIT in words else "")]))
+
+
+# id(pattern) -> (pattern, the opening pattern of its lead words or None, whether the
+# opening holds only for ASCII texts: `\\d` matches other digits), as _BY_ID.
+_OPENINGS_BY_ID: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
+
+
+def _opening_by_id(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
+    """The opening pattern of `pattern`'s lead words (None without them), and whether it
+    holds only for ASCII texts (a lead digit: `\\d` matches other digits too)."""
+    known = _OPENINGS_BY_ID.get(id(pattern))
+    if known is None:
+        if len(_OPENINGS_BY_ID) >= _BY_ID_CAP:
+            _OPENINGS_BY_ID.clear()
+        words = leads(pattern)
+        known = _OPENINGS_BY_ID[id(pattern)] = (pattern, _opening(words) if words else None,
+                                                 words is not None and _DIGIT in words)
+    return known[1], known[2]
+
+
+def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
+                pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """pattern.search(text, pos, endpos), tried only where a lead word of the pattern stands
+    (`folded`: fold(text), if at hand; without it only the part searched is folded).
+
+    The same answer: every match opens with a lead word, so a place where none stands
+    cannot start one; search() tries the places in order, and pattern.match(text, at, endpos)
+    is its try at `at` (the text before `at` stays in view of `\\b` and lookbehinds). After
+    a few places (more in a longer text) the pattern's own search takes over from the next
+    one: the tries are some of those search() makes, so the work stays within its own."""
+    size = len(text)
+    # Where re's own search looks (it clamps pos and endpos to the text).
+    start, end = min(max(pos, 0), size), size if endpos is None else min(max(endpos, 0), size)
+    opening, ascii_only = _opening_by_id(pattern)
+    if opening is None or start >= end:
+        return pattern.search(text, start, end)
+    # Only the part searched is read (a line of a whole card, asked once per line).
+    piece, base = (text, 0) if folded is not None or (start == 0 and end == size) else (text[start:end], start)
+    if ascii_only and not piece.isascii():
+        return pattern.search(text, start, end)
+    folded = fold(piece) if folded is None else folded
+    if len(folded) != len(piece):  # fold() keeps every character in place; never guess if not
+        return pattern.search(text, start, end)
+    return _tried(pattern, opening, text, folded, base, start, end)
+
+
+def _tried(pattern: re.Pattern[str], opening: re.Pattern[str], text: str, folded: str, base: int,
+           start: int, end: int) -> re.Match[str] | None:
+    """first_match's tries, in text[start:end] (folded[i] is text[base + i] folded)."""
+    hit = opening.search(folded, start - base, end - base)
+    for _ in range(_OPENINGS_TRIED + (end - start) // _CHARS_PER_TRY):
+        if hit is None:
+            return None
+        at = base + hit.start()
+        found = pattern.match(text, at, end)
+        if found is not None:
+            return found
+        hit = opening.search(folded, at - base + 1, end - base)
+    return None if hit is None else pattern.search(text, base + hit.start(), end)
+
+
+def all_matches(pattern: re.Pattern[str], text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), each match found as first_match finds one. A pattern with lead
+    words never matches the empty string, and after a match that is not empty finditer goes
+    on from its end: a search from there. The text is looked at once, not once per match."""
+    opening, ascii_only = _opening_by_id(pattern)
+    if opening is None or (ascii_only and not text.isascii()):
+        yield from pattern.finditer(text)
+        return
+    folded = fold(text) if folded is None else folded
+    if len(folded) != len(text):
+        yield from pattern.finditer(text)
+        return
+    at, size = 0, len(text)
+    while at < size and (found := _tried(pattern, opening, text, folded, 0, at, size)) is not None:
+        yield found
+        at = found.end()
 
 
 class LineScreen:
@@ -233,3 +349,54 @@ def _item_needs(op: Any, av: Any) -> frozenset[str] | None:
             return None  # one branch needs nothing: the alternation needs nothing
         return frozenset(word for words in branches if words for word in words)
     return None  # a class, an assertion, a back-reference: no word of its own
+
+
+_ZERO_WIDTH = frozenset(getattr(_ops, name) for name in ("AT", "ASSERT", "ASSERT_NOT")) if _parser else frozenset()
+_REPEATS = frozenset(getattr(_ops, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")) \
+    if _parser else frozenset()
+
+
+def _leads(items: Any) -> frozenset[str] | None:
+    """Words one of which every match of this sequence of pattern items opens with, or None:
+    the literal characters that open it, past its zero-width assertions; an item that may
+    match nothing (`(pre-?)?training`) adds its words to those of the items after it."""
+    run = ""
+    for index, (op, av) in enumerate(items):
+        char = chr(av) if op is _ops.LITERAL else ""
+        # As in _needs: a character `re` matches only as fold() leaves it.
+        if char and (char.isascii() or char.lower() == char == char.upper()):
+            run += char.lower()
+            continue
+        if run:  # the words of what follows go on from it (the parser cuts `hf|huggingface` to h(f|uggingface))
+            rest = _leads(items[index:])
+            return frozenset(run + word for word in rest) if rest and _DIGIT not in rest else frozenset([run])
+        if op in _ZERO_WIDTH:
+            continue
+        if op in _REPEATS and av[0] == 0:  # taken or not: its words, or those of what follows
+            body, rest = _leads(av[2]), _leads(items[index + 1:])
+            return None if body is None or rest is None else body | rest
+        return _item_leads(op, av)
+    return frozenset([run]) if run else None
+
+
+# How the parser spells a class of decimal digits: `\\d` and `[0-9]`.
+_DIGIT_CLASSES = ([(_ops.CATEGORY, _ops.CATEGORY_DIGIT)], [(_ops.RANGE, (48, 57))]) if _parser else ()
+
+
+def _item_leads(op: Any, av: Any) -> frozenset[str] | None:
+    """The words one parsed item (a group, a repeat, an alternation) opens with, or None."""
+    if op is _ops.SUBPATTERN:
+        return _leads(av[3])
+    if op is _ops.ATOMIC_GROUP:
+        return _leads(av)
+    if op is _ops.IN and av in _DIGIT_CLASSES:
+        return frozenset([_DIGIT])
+    if op in _REPEATS:
+        low, _, body = av
+        return _leads(body) if low >= 1 else None
+    if op is _ops.BRANCH:
+        branches = [_leads(branch) for branch in av[1]]
+        if any(words is None for words in branches):
+            return None
+        return frozenset(word for words in branches if words for word in words)
+    return None
