@@ -114,3 +114,13 @@ def hf_home(tmp_path, monkeypatch) -> Path:
     # A FORCE_COLOR in the environment that runs the tests would colour every table.
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     return home
+
+
+@pytest.fixture
+def brief_backoff(monkeypatch):
+    """Backoff steps a tenth as long, where what is tested is that faults are outlasted,
+    not how long the waits are (test_retry.py holds the policy's own numbers)."""
+    import openness.sources.retry as retry
+
+    real = retry.backoff_s
+    monkeypatch.setattr(retry, "backoff_s", lambda attempt, policy, rng: real(attempt, policy, rng) / 10)

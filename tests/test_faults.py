@@ -103,7 +103,7 @@ def test_refused_connections_fail_each_model_at_once_with_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_batch_of_twenty_comes_back_whole_when_one_request_in_five_fails(hub, seed):
+def test_a_batch_of_twenty_comes_back_whole_when_one_request_in_five_fails(hub, seed, brief_backoff):
     hub.fail_rate, hub.fail_seed = 0.2, seed
     run = cli("score", *TWENTY, "-f", "json", endpoint=hub.url)
     assert run.code == 0, run.stderr

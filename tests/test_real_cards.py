@@ -190,7 +190,7 @@ def _real_ids(count: int) -> list[str]:
     return [f"{p.parent.parent.name}/{p.parent.name}" for p in infos][:count]
 
 
-def test_a_batch_is_scored_whole_when_one_request_in_five_fails(real_hub, flaky_hub, tmp_path):
+def test_a_batch_is_scored_whole_when_one_request_in_five_fails(real_hub, flaky_hub, tmp_path, brief_backoff):
     ids = _real_ids(12)
     clean = cli("score", *ids, "-f", "json", endpoint=real_hub)
     flaky = cli("score", *ids, "-f", "json", "--refresh", endpoint=flaky_hub)
