@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, contains
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 try:  # CPython's own regex parser: the pattern as `re` reads it
     import re._constants as _ops  # type: ignore[import-not-found]
@@ -72,20 +72,30 @@ def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 
 _NOWHERE: tuple[()] = ()
 _NO_LINES: frozenset[int] = frozenset()
-# id(pattern) -> (pattern, needles(pattern)): needles() is cached by the pattern, and hashing
-# a compiled pattern hashes its code each time; the vocabulary's patterns live as long as
-# the process, so their ids are stable (each is kept here, so no id is reused while cached).
-_BY_ID: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 _BY_ID_CAP = 4096
+T = TypeVar("T")
 
 
-def _needles_by_id(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    known = _BY_ID.get(id(pattern))
-    if known is None:
-        if len(_BY_ID) >= _BY_ID_CAP:  # patterns made on the fly: start over rather than grow
-            _BY_ID.clear()
-        known = _BY_ID[id(pattern)] = (pattern, needles(pattern))
-    return known[1]
+class _ByPattern(Generic[T]):
+    """compute(pattern), once per pattern, looked up by its id: hashing a compiled pattern
+    hashes its code each time. The vocabulary's patterns live as long as the process, and
+    each is kept here beside its value, so no id is reused while cached; past _BY_ID_CAP
+    patterns (made on the fly) the memory starts over rather than grow."""
+
+    def __init__(self, compute: Callable[[re.Pattern[str]], T]) -> None:
+        self._compute = compute
+        self._known: dict[int, tuple[re.Pattern[str], T]] = {}
+
+    def get(self, pattern: re.Pattern[str]) -> T:
+        known = self._known.get(id(pattern))
+        if known is None:
+            if len(self._known) >= _BY_ID_CAP:
+                self._known.clear()
+            known = self._known[id(pattern)] = (pattern, self._compute(pattern))
+        return known[1]
+
+
+_needles_by_id = _ByPattern(needles).get  # a bound method: called as cheaply as a function
 
 
 def might_match(pattern: re.Pattern[str], text: str, folded: str | None = None) -> bool:
@@ -144,22 +154,14 @@ def _opening(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join([*map(re.escape, filter(None, words)), *("0123456789" if _DIGIT in words else "")]))
 
 
-# id(pattern) -> (pattern, the opening pattern of its lead words or None, whether the
-# opening holds only for ASCII texts: `\\d` matches other digits), as _BY_ID.
-_OPENINGS_BY_ID: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = {}
-
-
-def _opening_by_id(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
+def _opening_of(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
     """The opening pattern of `pattern`'s lead words (None without them), and whether it
     holds only for ASCII texts (a lead digit: `\\d` matches other digits too)."""
-    known = _OPENINGS_BY_ID.get(id(pattern))
-    if known is None:
-        if len(_OPENINGS_BY_ID) >= _BY_ID_CAP:
-            _OPENINGS_BY_ID.clear()
-        words = leads(pattern)
-        known = _OPENINGS_BY_ID[id(pattern)] = (pattern, _opening(words) if words else None,
-                                                 words is not None and _DIGIT in words)
-    return known[1], known[2]
+    words = leads(pattern)
+    return _opening(words) if words else None, words is not None and _DIGIT in words
+
+
+_opening_by_id = _ByPattern(_opening_of).get
 
 
 def first_match(pattern: re.Pattern[str], text: str, folded: str | None = None,
