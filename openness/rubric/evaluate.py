@@ -158,17 +158,12 @@ def axis_conditions(rubric: Rubric, name: AxisName, profile: Profile) -> list[st
     return list(dict.fromkeys(names))
 
 
-def findings(rubric: Rubric, name: AxisName, profile: Profile, signals: dict[str, Any], *,
-             open_word: bool = True, card_unread: str | None = None) -> list[Finding]:
+def _findings(plan: _Plan, signals: dict[str, Any], *, open_word: bool = True,
+              card_unread: str | None = None) -> list[Finding]:
     """One finding per condition of the axis. `open_word`: whether the level reached is
     called open, without which the profile's own conditions do not apply. A remark (a
     condition that only adds a note when it holds) that does not hold is not applicable:
     nothing to note, nothing to change."""
-    return _findings(_plan(rubric, name, profile), signals, open_word=open_word, card_unread=card_unread)
-
-
-def _findings(plan: _Plan, signals: dict[str, Any], *, open_word: bool = True,
-              card_unread: str | None = None) -> list[Finding]:
     return [_finding(c, condition, signals, card_unread=card_unread, applies=open_word or always, remark=remark)
             for c, condition, always, remark in plan.conditions]
 
