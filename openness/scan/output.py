@@ -139,6 +139,7 @@ class ScanWriter:
             self._open_text(resume)
 
     def _open_parquet(self, resume: bool) -> None:
+        pq = _pyarrow()  # first: without pyarrow, the one-line error that says how to get it
         import pyarrow as pa
 
         self._schema = pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in self.columns],
@@ -149,7 +150,6 @@ class ScanWriter:
         self._parts.mkdir(exist_ok=True)
         kept = finished_parts(self.path)
         self._next_part = int(kept[-1].name.split("-")[1].split(".")[0]) + 1 if kept else 0
-        pq = _pyarrow()
         kept_files = ([self.path] if resume and os.path.exists(self.path) else []) + [str(k) for k in kept]
         self.written += sum(pq.ParquetFile(f).metadata.num_rows for f in kept_files)
 
