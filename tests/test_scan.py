@@ -272,6 +272,27 @@ def test_card_code_that_loads_this_very_repo_shows_the_weights_when_no_file_list
     assert found["ncco/other"]["weights"] == "unknown"
 
 
+def test_a_dotted_capital_i_before_the_loading_code_neither_hides_it_nor_loops(tmp_path, monkeypatch):
+    # "İ" lower-cases to two characters: places found in the lower-cased card stood past the
+    # line they named, and past the card's end the same place was found again, for ever.
+    import openness.evidence.extractors as extractors
+
+    tries = []
+
+    def counted(*args, **kwargs):
+        tries.append(args)
+        assert len(tries) <= 3, "the loading line is looked for again and again"
+        return first_match(*args, **kwargs)
+
+    first_match = extractors.first_match
+    monkeypatch.setattr(extractors, "first_match", counted)
+    loads = "İstanbul İzmir " + "İ" * 300 + "\n\n```python\nmodel = AutoModel.from_pretrained(\"ncco/loader\")\n```"
+    found = scan_rows(tmp_path, [row("ncco/loader", card("license: apache-2.0", loads))])
+    assert (found["ncco/loader"]["weights"], found["ncco/loader"]["weights_level"]) == ("open", 3)
+    said = json.dumps(json.loads(found["ncco/loader"]["evidence"])["weights"])
+    assert "loads this repository" in said and "AutoModel.from" in said, said
+
+
 def test_a_fault_on_one_card_costs_that_row_only(tmp_path, monkeypatch):
     import openness.scan.batch as batch
 

@@ -152,7 +152,9 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     """The first card line, code blocks included (that is where loading code is), that
     names this repo and loads or downloads it. Only the lines holding the id are tried."""
     text = snapshot.card.text or ""
-    lowered, own = text.lower(), snapshot.repo_id.lower()
+    # fold(), not lower(): "İ" lower-cases to two characters, and every place found in
+    # `lowered` must be the same place in `text`.
+    lowered, own = fold(text), snapshot.repo_id.lower()
     at_id = lowered.find(own)
     if at_id < 0:
         return None
