@@ -789,7 +789,7 @@ def run_score(request: ScoreRequest) -> int:
     try:
         with _progress_bar(len(ids), request.quiet, address) as advance:
             if streams:
-                streamed = _stream_json(ids, options, advance)
+                streamed = _stream_report(ids, options, advance, fmt)
             else:
                 report = compare(ids, on_scored=advance, **options)  # type: ignore[arg-type]
     except (UnknownProfile, UnknownRubric, UserRubricError) as exc:  # a broken packaged rubric is EXIT_INTERNAL
@@ -840,32 +840,35 @@ def run_score(request: ScoreRequest) -> int:
 
 
 def _streams(request: ScoreRequest, fmt: "Format", gates: "list[Gate]") -> bool:
-    """Whether the report can be written model by model as the batch is scored: JSON, in
-    the order asked, with nothing that needs every card at once (sorting, groups, gates,
-    `check`'s paths). A batch then holds no scorecard it has written."""
+    """Whether the report can be written model by model as the batch is scored: JSON or
+    CSV, in the order asked, with nothing that needs every card at once (sorting, groups,
+    gates, `check`'s paths). A batch then holds no scorecard it has written."""
     from openness.options import Format
 
-    return fmt is Format.json and request.sort is None and request.group_by is None and not gates \
+    return fmt in (Format.json, Format.csv) and request.sort is None and request.group_by is None and not gates \
         and request.check_paths is None
 
 
 @dataclass
 class _Streamed:
-    """A JSON report written model by model to a temporary file, and what stderr says of it."""
+    """A JSON or CSV report written model by model to a temporary file, and what stderr says of it."""
 
     spool: "IO[str]"
     failed: "list[Scorecard]"
     count: int
 
 
-def _stream_json(ids: list[str], options: dict, advance: "Callable[[Scorecard], None]") -> _Streamed:
-    """Score `ids`, each scorecard's JSON written to a temporary file as soon as it and
-    those before it are done: no batch is held in memory, and the file goes to --output
-    or stdout only once the batch is through (an interrupted run still writes nothing).
-    Only the failed cards are kept, for their lines on stderr."""
+def _stream_report(ids: list[str], options: dict, advance: "Callable[[Scorecard], None]",
+                   fmt: "Format") -> _Streamed:
+    """Score `ids`, each scorecard's JSON (or CSV row) written to a temporary file as soon
+    as it and those before it are done: no batch is held in memory, and the file goes to
+    --output or stdout only once the batch is through (an interrupted run still writes
+    nothing). Only the failed cards are kept, for their lines on stderr."""
     import tempfile
 
     from openness.api import compare_streaming
+    from openness.options import Format
+    from openness.render.csv import csv_pieces
     from openness.render.json import json_pieces
     from openness.version import __version__
 
@@ -880,7 +883,9 @@ def _stream_json(ids: list[str], options: dict, advance: "Callable[[Scorecard], 
 
     try:
         with compare_streaming(ids, on_scored=advance, **options) as batch:
-            streamed.spool.writelines(json_pieces(__version__, batch.rubric, cards(batch)))
+            pieces = json_pieces(__version__, batch.rubric, cards(batch)) if fmt is Format.json \
+                else csv_pieces(cards(batch), other_rubrics=bool(options["rubrics"]))
+            streamed.spool.writelines(pieces)
     except BaseException:
         streamed.spool.close()
         raise

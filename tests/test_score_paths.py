@@ -177,6 +177,48 @@ def test_streamed_json_on_stdout_and_in_a_file_is_the_report_compare_gives(hub_u
     assert "3 of 4 models scored" in written.stderr
 
 
+
+def test_streamed_csv_is_the_report_compare_gives_failures_first_and_with_a_framework(hub_url, tmp_path,
+                                                                                    monkeypatch) -> None:
+    from helpers import cli
+
+    import openness.api
+    from openness.api import compare
+    from openness.options import Format
+    from openness.render import render
+
+    # A failed model first: the header waits for the first card judged under MOF.
+    ids = ["nosuch/model", "openlab/atlas-7b", "adapterco/tiny-lora", "oddco/binary-card"]
+    expected = render(compare(ids, endpoint=hub_url, repos=False, rubrics=["mof"]), Format.csv)
+    assert expected.startswith("repo_id,") and ",mof," in expected.split("\n")[0] + ","
+    monkeypatch.setattr(openness.api, "compare", None)  # a batch held whole is never made
+    printed = cli("score", *ids, "--format", "csv", "--framework", "mof", "--no-repos", endpoint=hub_url)
+    assert printed.code == 1 and printed.stdout == expected and "nosuch/model" in printed.stderr
+    out = tmp_path / "report.csv"
+    written = cli("score", *ids, "--framework", "mof", "--no-repos", "-o", str(out), endpoint=hub_url)
+    assert written.code == 1 and out.read_text(encoding="utf-8") == expected
+    assert "3 of 4 models scored" in written.stderr
+
+
+def test_csv_pieces_of_a_batch_read_as_the_whole_csv_and_come_a_row_at_a_time(tmp_path) -> None:
+    from openness.api import compare
+    from openness.cache import DiskCache
+    from openness.render.csv import csv_pieces, render_csv
+    from openness.sources.cached import CachedHubSource
+
+    hub, ids = _hub_of(4)
+    source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
+    failed = ["nosuch/a", "nosuch/b"]
+    for rubrics, batch, pieces_expected in (([], ids, 1 + 4), (["mof", "g7"], ids, 4), ([], [*failed, *ids], 1 + 6),
+                                            (["mof"], [*failed, *ids], 4), (["mof"], failed, 1), ([], [], 1)):
+        report = compare(batch, source=source, repos=False, rubrics=rubrics)
+        pieces = list(csv_pieces(iter(report.scorecards), other_rubrics=bool(rubrics)))
+        assert "".join(pieces) == render_csv(report), (rubrics, batch)
+        # the header alone, or with the cards held for it; then a row a piece
+        assert len(pieces) == pieces_expected, (rubrics, batch, pieces)
+        assert [c.status for c in report.scorecards].count("scored") == len([b for b in batch if b in ids])
+
+
 def test_snapshots_asked_ahead_are_asked_once_and_in_the_order_given(tmp_path) -> None:
     from openness.api import compare
     from openness.cache import DiskCache
