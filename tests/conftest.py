@@ -27,14 +27,6 @@ os.environ["GITHUB_API_URL"] = CLOSED_GITHUB_URL
 _SESSION_HF_HOME = tempfile.mkdtemp(prefix="openness-hf-home-")
 os.environ["HF_HOME"] = _SESSION_HF_HOME
 atexit.register(shutil.rmtree, _SESSION_HF_HOME, ignore_errors=True)
-# A machine that tells Python to write no bytecode (PYTHONDONTWRITEBYTECODE, as CI's does)
-# makes each test worker, and each `python -m openness` a test starts, compile the package
-# from source again: a fifth of a second a process. The processes this run starts write it
-# to a folder of the run's own instead, never beside the sources, and read it from there.
-if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
-    os.environ.pop("PYTHONDONTWRITEBYTECODE")
-    os.environ["PYTHONPYCACHEPREFIX"] = _PYCACHE = tempfile.mkdtemp(prefix="openness-pycache-")
-    atexit.register(shutil.rmtree, _PYCACHE, ignore_errors=True)
 
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
