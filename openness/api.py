@@ -284,7 +284,7 @@ def compare_streaming(repo_ids: Iterable[str] | str, *, profile: str = "default"
                       max_wait_s: float | None = None, rubrics: Sequence[str] = ()) -> Iterator[Streamed]:
     """`compare`, with the scorecards handed on in order as they finish instead of kept in
     a Report: a writer that sends each one on holds no batch in memory (`openness score
-    --format json` does). Arguments and errors as for `compare`; use it as a context
+    --format json` and `--format csv` do). Arguments and errors as for `compare`; use it as a context
     manager, and read `cards` inside it."""
     from openness.run import ScoringRun
 

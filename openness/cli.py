@@ -861,14 +861,16 @@ class _Streamed:
 def _stream_report(ids: list[str], options: dict, advance: "Callable[[Scorecard], None]",
                    fmt: "Format") -> _Streamed:
     """Score `ids`, each scorecard's JSON (or CSV row) written to a temporary file as soon
-    as it and those before it are done: no batch is held in memory, and the file goes to
-    --output or stdout only once the batch is through (an interrupted run still writes
-    nothing). Only the failed cards are kept, for their lines on stderr."""
+    as it and those before it are done (CSV rows from the first card judged under the
+    other rubrics asked for, which shows the header's columns): no batch is held in
+    memory, and the file goes to --output or stdout only once the batch is through (an
+    interrupted run still writes nothing). Only the failed cards are kept, for their
+    lines on stderr."""
     import tempfile
 
     from openness.api import compare_streaming
     from openness.options import Format
-    from openness.render.csv import csv_pieces
+    from openness.render.csv import batch_csv_pieces
     from openness.render.json import json_pieces
     from openness.version import __version__
 
@@ -884,12 +886,18 @@ def _stream_report(ids: list[str], options: dict, advance: "Callable[[Scorecard]
     try:
         with compare_streaming(ids, on_scored=advance, **options) as batch:
             pieces = json_pieces(__version__, batch.rubric, cards(batch)) if fmt is Format.json \
-                else csv_pieces(cards(batch), other_rubrics=bool(options["rubrics"]))
+                else batch_csv_pieces(cards(batch), other_rubrics=_other_rubrics(options["rubrics"]))
             streamed.spool.writelines(pieces)
     except BaseException:
         streamed.spool.close()
         raise
     return streamed
+
+
+def _other_rubrics(names: "list[str]") -> bool:
+    """Whether `names` asks for a rubric besides the axes ("openness" is the axes
+    themselves), as openness.assess.frameworks_named reads them."""
+    return any(name.strip() not in ("", "openness") for name in names)
 
 
 def _finish_streamed(request: ScoreRequest, streamed: _Streamed, output: str | None, fmt: "Format") -> int:

@@ -1,6 +1,7 @@
 """The fast paths of `openness score` (issue 17): each gives what the slow path would."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -177,7 +178,6 @@ def test_streamed_json_on_stdout_and_in_a_file_is_the_report_compare_gives(hub_u
     assert "3 of 4 models scored" in written.stderr
 
 
-
 def test_streamed_csv_is_the_report_compare_gives_failures_first_and_with_a_framework(hub_url, tmp_path,
                                                                                     monkeypatch) -> None:
     from helpers import cli
@@ -203,20 +203,51 @@ def test_streamed_csv_is_the_report_compare_gives_failures_first_and_with_a_fram
 def test_csv_pieces_of_a_batch_read_as_the_whole_csv_and_come_a_row_at_a_time(tmp_path) -> None:
     from openness.api import compare
     from openness.cache import DiskCache
-    from openness.render.csv import csv_pieces, render_csv
+    from openness.render.csv import batch_csv_pieces, render_csv
     from openness.sources.cached import CachedHubSource
 
     hub, ids = _hub_of(4)
     source = CachedHubSource(hub, DiskCache(tmp_path, endpoint="http://127.0.0.1:1"))  # type: ignore[arg-type]
     failed = ["nosuch/a", "nosuch/b"]
-    for rubrics, batch, pieces_expected in (([], ids, 1 + 4), (["mof", "g7"], ids, 4), ([], [*failed, *ids], 1 + 6),
-                                            (["mof"], [*failed, *ids], 4), (["mof"], failed, 1), ([], [], 1)):
+    # How many cards had been read when each piece came: the header comes before any card
+    # when no other rubric is asked; with one, the failed cards wait for the first judged.
+    for rubrics, batch, read_at_each_piece in (
+            ([], ids, [0, 1, 2, 3, 4]), (["mof", "g7"], ids, [1, 2, 3, 4]),
+            ([], [*failed, *ids], [0, 1, 2, 3, 4, 5, 6]), (["mof"], [*failed, *ids], [3, 4, 5, 6]),
+            (["mof"], failed, [2]), ([], [], [0])):
         report = compare(batch, source=source, repos=False, rubrics=rubrics)
-        pieces = list(csv_pieces(iter(report.scorecards), other_rubrics=bool(rubrics)))
+        read: list[object] = []
+
+        def handed() -> Iterator[object]:
+            for card in report.scorecards:
+                read.append(card)
+                yield card
+
+        pieces, seen = [], []
+        for piece in batch_csv_pieces(handed(), other_rubrics=bool(rubrics)):  # type: ignore[arg-type]
+            pieces.append(piece)
+            seen.append(len(read))
         assert "".join(pieces) == render_csv(report), (rubrics, batch)
-        # the header alone, or with the cards held for it; then a row a piece
-        assert len(pieces) == pieces_expected, (rubrics, batch, pieces)
-        assert [c.status for c in report.scorecards].count("scored") == len([b for b in batch if b in ids])
+        assert seen == read_at_each_piece, (rubrics, batch)
+
+
+def test_asking_for_the_openness_rubric_by_name_still_streams_csv_a_row_at_a_time(hub_url, monkeypatch) -> None:
+    from helpers import cli
+
+    import openness.render.csv as csv_module
+
+    # "openness" names the axes themselves: no card has results, and none may be held for them.
+    held_for_results = []
+    real = csv_module.batch_csv_pieces
+
+    def watched(cards, *, other_rubrics):
+        held_for_results.append(other_rubrics)
+        return real(cards, other_rubrics=other_rubrics)
+
+    monkeypatch.setattr(csv_module, "batch_csv_pieces", watched)
+    run = cli("score", "openlab/atlas-7b", "adapterco/tiny-lora", "-F", "openness", "-f", "csv", "--no-repos",
+              endpoint=hub_url)
+    assert run.code == 0 and held_for_results == [False] and run.stdout.startswith("repo_id,")
 
 
 def test_snapshots_asked_ahead_are_asked_once_and_in_the_order_given(tmp_path) -> None:

@@ -153,19 +153,19 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     names this repo and loads or downloads it. Only the lines holding the id are tried."""
     text = snapshot.card.text or ""
     # fold(), not lower(): "İ" lower-cases to two characters, and every place found in
-    # `lowered` must be the same place in `text`.
-    lowered, own = fold(text), snapshot.repo_id.lower()
-    at_id = lowered.find(own)
+    # `folded` must be the same place in `text`.
+    folded, own = fold(text), fold(snapshot.repo_id)
+    at_id = folded.find(own)
     if at_id < 0:
         return None
-    front_end = lowered.find("\n---", 3) if lowered.startswith("---") else -1  # front matter is no code
+    front_end = folded.find("\n---", 3) if folded.startswith("---") else -1  # front matter is no code
     loader = _loader_pattern(vocab.weight_files.loads_repo)
     while at_id >= 0:
         start = text.rfind("\n", 0, at_id) + 1
         end = len(text) if (newline := text.find("\n", at_id)) < 0 else newline
         if start > front_end and first_match(loader, text, None, start, end):
             return Line(text.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
-        at_id = lowered.find(own, end)
+        at_id = folded.find(own, end)
     return None
 
 

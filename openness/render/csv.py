@@ -22,7 +22,7 @@ def render_csv(report: ReportData) -> str:
     return _lines(csv_columns(report.scorecards), report.scorecards, header=True)
 
 
-def csv_pieces(cards: Iterable[Scorecard], *, other_rubrics: bool) -> Iterator[str]:
+def batch_csv_pieces(cards: Iterable[Scorecard], *, other_rubrics: bool) -> Iterator[str]:
     """The CSV of one batch's cards in pieces, a row as each card comes, so a writer holds
     no batch (openness.cli streams `score --format csv` this way): the text render_csv
     gives for them. `other_rubrics`: whether the batch is judged under rubrics besides the
