@@ -147,6 +147,15 @@ def test_architecture_and_usage_information_come_from_the_files_or_the_card():
     assert findings(found["org/sections"])["usage_public"] == "met"
 
 
+
+@pytest.mark.parametrize("brk", ["\x0c", "\x0b", "\x85", "\u2028", "\u2029", "\x1c", "\x1e"])
+def test_the_code_example_is_named_at_the_line_the_card_numbers_it_whatever_breaks_the_text(brk):
+    # str.splitlines() also breaks at these (editors, git and the card parser do not): each
+    # one put the code example a line further down than it stands.
+    found = signals(snap("org/snippet", f"A model.{brk}More words.\n\n```python\nmodel = load()\n```\n"))
+    assert found["eu.usage_public_as"] == "a code example at README.md line 5"
+
+
 def test_systemic_risk_is_unknown_without_both_counts_and_not_met_above_ten_to_the_25():
     unknown = OPEN_CARD.replace(" trained on 2T tokens", "")
     found = judged(snap("org/unknown", unknown), snap("org/huge", OPEN_CARD.replace("7B", "400B").replace("2T", "15T")))

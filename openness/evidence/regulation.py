@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any
 
-from openness.evidence.card import Line, ParsedCard, plain
+from openness.evidence.card import Line, ParsedCard, plain, split_lines
 from openness.evidence.extractors import Extracted, at, quote
 from openness.models import ModelSnapshot
 
@@ -407,7 +407,9 @@ def _code_snippet(snapshot: ModelSnapshot) -> int | None:
     text = snapshot.card.text if snapshot.card.status == "ok" else None
     if not text or ("```" not in text and "~~~" not in text):  # no fence anywhere: no line to look for
         return None
-    for number, line in enumerate(text.splitlines()[:20_000], start=1):
+    # split_lines, not str.splitlines(): that also breaks at \x0c, \x85, \u2028 and more, and
+    # numbered the lines after one apart from the card's own.
+    for number, line in enumerate(split_lines(text)[:20_000], start=1):
         if ("```" in line or "~~~" in line) and _FENCE_LINE.match(line):
             return number
     return None
