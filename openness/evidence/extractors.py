@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
+from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, breaks_as_newlines, plain, split_lines
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
 from openness.evidence.screen import LineScreen, first_match, fold, search
@@ -153,18 +153,18 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     names this repo and loads or downloads it. Only the lines holding the id are tried."""
     text = snapshot.card.text or ""
     # fold(), not lower(): "İ" lower-cases to two characters, and every place found in
-    # `lowered` must be the same place in `text`.
-    lowered, own = fold(text), snapshot.repo_id.lower()
+    # `lowered` must be the same place in `text`. Its lines are the card's: a lone "\r" ends one too.
+    lowered, own = breaks_as_newlines(fold(text)), snapshot.repo_id.lower()
     at_id = lowered.find(own)
     if at_id < 0:
         return None
     front_end = lowered.find("\n---", 3) if lowered.startswith("---") else -1  # front matter is no code
     loader = _loader_pattern(vocab.weight_files.loads_repo)
     while at_id >= 0:
-        start = text.rfind("\n", 0, at_id) + 1
-        end = len(text) if (newline := text.find("\n", at_id)) < 0 else newline
+        start = lowered.rfind("\n", 0, at_id) + 1
+        end = len(text) if (newline := lowered.find("\n", at_id)) < 0 else newline
         if start > front_end and first_match(loader, text, None, start, end):
-            return Line(text.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
+            return Line(lowered.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
         at_id = lowered.find(own, end)
     return None
 
