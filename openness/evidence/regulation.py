@@ -24,6 +24,7 @@ from typing import Any
 
 from openness.evidence.card import Line, ParsedCard, plain, split_lines
 from openness.evidence.extractors import Extracted, at, quote
+from openness.evidence.screen import fold
 from openness.models import ModelSnapshot
 
 # Hub tasks that generate language (text, code, speech, audio) or images or video: the
@@ -147,7 +148,9 @@ def size_value(match: re.Match[str]) -> int | None:
     """The number a _SIZE match stands for, or None beyond what could be real."""
     if match.group(3):
         return int(match.group(3).replace(",", ""))
-    number, unit = match.group(1), match.group(2).lower()
+    # fold(), not lower(): `re` ignoring case matches "ı", "İ", "ſ" and "K" to i, s and k, and
+    # lower() leaves "mıllion" a unit _UNITS does not hold (a KeyError that cost the card).
+    number, unit = match.group(1), fold(match.group(2))
     whole, _, frac = number.partition(".")
     scale = _UNITS[unit]
     return int(whole) * scale + (int(frac) * scale) // (10 ** len(frac)) if frac else int(whole) * scale
