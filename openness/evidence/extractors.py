@@ -619,9 +619,16 @@ def _data_lines_among(prose: Prose, vocab: Vocabulary, sentence: re.Pattern[str]
     list or table each found line introduces."""
     card = prose.card
     candidates = set(in_sections)
+    # A paragraph's lines are added once: adding them for each of its lines holding a word
+    # was quadratic on a paragraph of thousands of such lines ("trained on" on every line).
+    taken: set[int] = set()  # the paragraphs (by id) whose lines are in
     for number in hits:
         para = prose.paragraphs.get(number)
-        candidates.update(para.starts if para is not None else (number,))  # every line of its paragraph
+        if para is None:
+            candidates.add(number)
+        elif id(para) not in taken:
+            taken.add(id(para))
+            candidates.update(para.starts)  # every line of its paragraph
     lines, numbers, by_number = card.lines, card.numbers, card.by_number
     found: list[Line] = []
     resume = 0  # lines before this one were taken as a list's items
