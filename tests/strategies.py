@@ -36,10 +36,15 @@ MARKUP = ["|", "\\", "\\|", "`", "```", "*", "_", "[", "]", "(", ")", "![x](java
 SPREADSHEET = ["=", "+", "-", "@", '=HYPERLINK("http://evil.example","x")', "=cmd|' /C calc'!A0", "+1",
                "-1", "@SUM(A1)", "'", "'="]
 UNICODE = ["\u202e", "\u2066", "\ufeff", "\u200b", "\u00a0", "\u3000", "é", "中文", "🤖", "\ufffd", "\U0010ffff"]
+# Letters whose case changes move text about: "İ" lower-cases to two characters, and `re`
+# ignoring case takes "İ", "ı", "ſ" and the Kelvin sign for i, s and k (which lower() does
+# not make them); a combining dot, a ligature and "ß" that upper-case to two; a final sigma.
+CASE_SHIFTS = ["\u0130", "\u0131", "\u017f", "\u212a", "7 bİllion", "6.9 mıllion", "3 thouſand", "i\u0307", "ß", "\ufb01",
+               "\u03a3", "\u03c2"]
 # A JSON `"\ud800"` escape in the Hub's cardData, or the same YAML escape in front matter,
 # becomes a lone surrogate in a Python str: it cannot be written out as UTF-8.
 SURROGATES = ["\ud800", "\udfff", "\udc80"]
-PIECES = CONTROLS + MARKUP + SPREADSHEET + UNICODE
+PIECES = CONTROLS + MARKUP + SPREADSHEET + UNICODE + CASE_SHIFTS
 
 
 def texts(*, surrogates: bool = False, max_pieces: int = 8) -> st.SearchStrategy[str]:
@@ -61,6 +66,7 @@ CARD_LINES = [
     "We trained on The Pile and C4, filtered and deduplicated, 1.5T tokens.",
     "The model was trained on a mix of publicly available online data.",
     "We release intermediate checkpoints.", "| a | b |", "",
+    "A 6.9 bıllion parameters model trained on 1.4 trİllion tokens.",
 ]
 # Front-matter lines: wrong types, aliases, tags, a YAML escape that makes a lone surrogate.
 FRONT_MATTER_LINES = ["license: mit", "license: other", "license: 3", "license_name: \"evil\\ud800\"",

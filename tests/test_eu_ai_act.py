@@ -55,6 +55,19 @@ def test_parameters_and_training_tokens_are_read_from_the_card(text, params, tok
     assert "6 x" in found["eu.training_compute_as"]
 
 
+
+@pytest.mark.parametrize("text, params, tokens", [
+    ("A 6.9 bıllion parameters model trained on 1.4 trıllion tokens.", 6_900_000_000, 1_400_000_000_000),
+    ("A 7 mİllion parameters model trained on 300 thouſand tokens.", 7_000_000, None),  # too few to be a run
+    ("| Params | Tokens |\n|---|---|\n| 7 bİllion | 2 \u212a |\n", 7 * 10**9, None),
+])
+def test_a_unit_spelt_with_letters_re_reads_as_ascii_is_read_not_a_failure(text, params, tokens):
+    # `re` ignoring case matches "ı", "İ", "ſ" and the Kelvin sign to i, s and k; lower()
+    # left "bıllion" a unit the table does not hold, and the KeyError cost the whole card.
+    found = signals(snap("org/model", text))
+    assert (found["eu.parameters"], found["eu.training_tokens"]) == (params, tokens)
+
+
 def test_a_family_table_gives_the_row_of_the_models_own_size():
     table = ("| Size | Params | Tokens |\n|---|---|---|\n| 1B | 1,100,000,000 | 3T |\n"
              "| 7B | 6,700,000,000 | 2.5T |\n| 70B | 69,000,000,000 | 2T |\n\nTrained on 2.5T tokens.\n")
@@ -145,6 +158,15 @@ def test_architecture_and_usage_information_come_from_the_files_or_the_card():
     assert findings(found["org/snippet"])["usage_public"] == "met"
     assert findings(found["org/sections"])["architecture_public"] == "met"
     assert findings(found["org/sections"])["usage_public"] == "met"
+
+
+
+@pytest.mark.parametrize("brk", ["\x0c", "\x0b", "\x85", "\u2028", "\u2029", "\x1c", "\x1e"])
+def test_the_code_example_is_named_at_the_line_the_card_numbers_it_whatever_breaks_the_text(brk):
+    # str.splitlines() also breaks at these (editors, git and the card parser do not): each
+    # one put the code example a line further down than it stands.
+    found = signals(snap("org/snippet", f"A model.{brk}More words.\n\n```python\nmodel = load()\n```\n"))
+    assert found["eu.usage_public_as"] == "a code example at README.md line 5"
 
 
 def test_systemic_risk_is_unknown_without_both_counts_and_not_met_above_ten_to_the_25():

@@ -300,3 +300,14 @@ def test_a_repository_for_both_training_and_inference_is_training_code():
 def test_a_generic_phrase_may_carry_a_word_or_two_but_needs_the_word_data():
     assert signals_of("## Training data\nTrained on our internal Orca-style dataset.\n")["data.unreleased"] == 1
     assert signals_of("## Training\nWe trained it on our in-house Dataflow Unit.\n")["data.unreleased"] == 0
+
+
+def test_the_loading_code_of_a_card_whose_lines_end_in_a_lone_carriage_return_is_quoted_from_its_line():
+    # A lone "\r" ends a line for the card parser (and editors); the line holding the repo's
+    # id was cut at "\n" only, so the whole card read as line 1 and was quoted from its start.
+    text = "# Model\r\rSome words.\r\r```python\rmodel = AutoModel.from_pretrained(\"t/m\")\r```\r"
+    snap = snapshot(text, siblings=()).model_copy(update={"listing_seen": False})
+    found = [e for e in extract_evidence(snap, VOCAB, LICENCES).evidence
+             if e.signal == "weights.files" and "loads this repository" in e.detail]
+    assert [e.source for e in found] == ["README.md line 6"]
+    assert "Some words" not in found[0].detail and "from_pretrained" in found[0].detail.replace(" ", "_")

@@ -308,3 +308,13 @@ DOCUMENTED = {**OSAI_OPEN, "docs.paper": 1, "docs.paper_as": "arXiv:2402.00838",
 def test_osai_documentation(changes, expected):
     result = judge_framework(FRAMEWORKS["osai"], {**DOCUMENTED, **changes})
     assert {name: result.dimensions[name].verdict for name in expected} == expected
+
+
+def test_an_install_command_ends_at_a_lone_carriage_return_like_any_line():
+    # A lone "\r" ends a line for the card parser; the command was read on past it, so the
+    # next line's words ("Olmo-7B is ...") became packages the card installs.
+    assert _package_signals("```\rpip install torch\rOlmo-7B is the model.\r```\r")["access.package_as"] == "none"
+    snap = ModelSnapshot(repo_id="acme/Olmo-7B", sha="0" * 40, siblings=["README.md"],
+                         card=CardFile(status="ok", text="# M\r\r```\rpip install ai2-olmo\r```\r"))
+    found = extract_evidence(snap, load_vocabulary(), load_licences()).evidence
+    assert [e.source for e in found if e.signal == "access.package"] == ["README.md line 4"]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from openness.evidence.card import breaks_as_newlines
 from openness.evidence.extractors import CodeFindings, Extracted, listing
 from openness.evidence.screen import fold
 from openness.evidence.terms import Vocabulary
@@ -88,11 +89,11 @@ def _own_packages(snapshot: ModelSnapshot) -> dict[str, str]:
     family = _NAME_PARTS.findall(name)[:1]  # the model's family (OLMo of OLMo-7B), not its other words
     model_parts = {p for p in [*_NAME_PARTS.findall(owner), *family] if len(p) >= _MIN_PART}
     found: dict[str, str] = {}
-    line, counted_to = 1, 0
+    line, counted_to, lines = 1, 0, breaks_as_newlines(text)  # the card's lines, counted at "\n"
     for count, match in enumerate(_install_commands(text)):
         if count >= _MAX_INSTALLS:
             break
-        line, counted_to = line + text.count("\n", counted_to, match.start()), match.start()
+        line, counted_to = line + lines.count("\n", counted_to, match.start()), match.start()
         command = _COMMAND_END.split(match.group(1), maxsplit=1)[0]  # not a comment or the next command
         for word in command.split():
             package = _PACKAGE_NAME.match(word)
@@ -110,7 +111,9 @@ def _own_packages(snapshot: ModelSnapshot) -> dict[str, str]:
 def _install_commands(text: str) -> Iterator[re.Match[str]]:
     """_INSTALL.finditer(text), tried only on the lines that hold "install" (a match never
     leaves its line): running it over the whole card tried its opening at every character."""
-    folded = fold(text)  # as `re` ignores case; the same length as the text
+    # As `re` ignores case, with the card's line breaks made "\n" (a lone "\r" ends a line
+    # too, and the command on it): the same length as the text.
+    folded = breaks_as_newlines(fold(text))
     at = folded.find(_WORD)
     while at >= 0:
         start = folded.rfind("\n", 0, at) + 1

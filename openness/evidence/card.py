@@ -151,6 +151,13 @@ def split_lines(text: str) -> list[str]:
     return raw[:-1] if raw[-1] == "" else raw
 
 
+def breaks_as_newlines(text: str) -> str:
+    """The text with every line break split_lines reads made one "\\n" in place ("\\r\\n" becomes
+    " \\n", a lone "\\r" "\\n"): the same length, so a place found in it is the same place in
+    `text`, and its lines, split and counted at "\\n", are the card's lines."""
+    return text.replace("\r\n", " \n").replace("\r", "\n") if "\r" in text else text
+
+
 def parse_card(text: str) -> ParsedCard:
     """Split a card into body lines (outside code fences), sections and links."""
     raw = split_lines(text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, plain, split_lines
+from openness.evidence.card import Line, Link, ParsedCard, Section, body_start, breaks_as_newlines, plain, split_lines
 from openness.evidence.lineage import sibling_entry
 from openness.evidence.prose import Prose
 from openness.evidence.screen import LineScreen, first_match, fold, search
@@ -153,18 +153,18 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     names this repo and loads or downloads it. Only the lines holding the id are tried."""
     text = snapshot.card.text or ""
     # fold(), not lower(): "İ" lower-cases to two characters, and every place found in
-    # `folded` must be the same place in `text`.
-    folded, own = fold(text), fold(snapshot.repo_id)
+    # `folded` must be the same place in `text`. Its lines are the card's: a lone "\r" ends one too.
+    folded, own = breaks_as_newlines(fold(text)), fold(snapshot.repo_id)
     at_id = folded.find(own)
     if at_id < 0:
         return None
     front_end = folded.find("\n---", 3) if folded.startswith("---") else -1  # front matter is no code
     loader = _loader_pattern(vocab.weight_files.loads_repo)
     while at_id >= 0:
-        start = text.rfind("\n", 0, at_id) + 1
-        end = len(text) if (newline := text.find("\n", at_id)) < 0 else newline
+        start = folded.rfind("\n", 0, at_id) + 1
+        end = len(text) if (newline := folded.find("\n", at_id)) < 0 else newline
         if start > front_end and first_match(loader, text, None, start, end):
-            return Line(text.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
+            return Line(folded.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
         at_id = folded.find(own, end)
     return None
 
@@ -619,9 +619,16 @@ def _data_lines_among(prose: Prose, vocab: Vocabulary, sentence: re.Pattern[str]
     list or table each found line introduces."""
     card = prose.card
     candidates = set(in_sections)
+    # A paragraph's lines are added once: adding them for each of its lines holding a word
+    # was quadratic on a paragraph of thousands of such lines ("trained on" on every line).
+    taken: set[int] = set()  # the paragraphs (by id) whose lines are in
     for number in hits:
         para = prose.paragraphs.get(number)
-        candidates.update(para.starts if para is not None else (number,))  # every line of its paragraph
+        if para is None:
+            candidates.add(number)
+        elif id(para) not in taken:
+            taken.add(id(para))
+            candidates.update(para.starts)  # every line of its paragraph
     lines, numbers, by_number = card.lines, card.numbers, card.by_number
     found: list[Line] = []
     resume = 0  # lines before this one were taken as a list's items

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any
 
-from openness.evidence.card import Line, ParsedCard, plain
+from openness.evidence.card import Line, ParsedCard, plain, split_lines
 from openness.evidence.extractors import Extracted, at, quote
+from openness.evidence.screen import fold
 from openness.models import ModelSnapshot
 
 # Hub tasks that generate language (text, code, speech, audio) or images or video: the
@@ -147,7 +148,9 @@ def size_value(match: re.Match[str]) -> int | None:
     """The number a _SIZE match stands for, or None beyond what could be real."""
     if match.group(3):
         return int(match.group(3).replace(",", ""))
-    number, unit = match.group(1), match.group(2).lower()
+    # fold(), not lower(): `re` ignoring case matches "ı", "İ", "ſ" and "K" to i, s and k, and
+    # lower() leaves "mıllion" a unit _UNITS does not hold (a KeyError that cost the card).
+    number, unit = match.group(1), fold(match.group(2))
     whole, _, frac = number.partition(".")
     scale = _UNITS[unit]
     return int(whole) * scale + (int(frac) * scale) // (10 ** len(frac)) if frac else int(whole) * scale
@@ -407,7 +410,9 @@ def _code_snippet(snapshot: ModelSnapshot) -> int | None:
     text = snapshot.card.text if snapshot.card.status == "ok" else None
     if not text or ("```" not in text and "~~~" not in text):  # no fence anywhere: no line to look for
         return None
-    for number, line in enumerate(text.splitlines()[:20_000], start=1):
+    # split_lines, not str.splitlines(): that also breaks at \x0c, \x85, \u2028 and more, and
+    # numbered the lines after one apart from the card's own.
+    for number, line in enumerate(split_lines(text)[:20_000], start=1):
         if ("```" in line or "~~~" in line) and _FENCE_LINE.match(line):
             return number
     return None
