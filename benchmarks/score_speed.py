@@ -15,8 +15,8 @@ port in 8950-8959, and GITHUB_API_URL at the stand-in GitHub (../shared/github/s
           third-party text), each with a base model and datasets, at --latency-ms;
           wall time, CPU (the score process with its workers; the stand-in's apart),
           requests, and the network floor = requests / jobs x latency. Each run is
-          printed with the load average before it: the 1-minute figure counts the
-          previous run's threads too, and OPENNESS_PROCESSES decides by it (openness.run)
+          printed with the load average before it (the 1-minute figure counts the
+          previous run's threads too)
   memory  peak RSS of each cold run (os.wait4), and its growth per model
   cpu     (--cpu) the CPU part alone: snapshots cached, verdict cache cleared, with
           worker processes on and off (OPENNESS_PROCESSES=0), for the break-even
@@ -281,7 +281,7 @@ def cold(trees: dict[str, Path], args: argparse.Namespace, shared: Path, work: P
     if not root.is_dir():
         build_synthetic_root(root, max(sizes))
     ids = sorted(f"{p.parent.parent.name}/{p.parent.name}" for p in (root / "models").glob("synth-org-*/*/info.json"))
-    processes = f"OPENNESS_PROCESSES={args.processes}" if args.processes is not None else "worker processes by load"
+    processes = f"OPENNESS_PROCESSES={args.processes}" if args.processes is not None else "worker processes: one a core"
     print(f"\n## cold batches: synthetic models at {args.latency_ms:g} ms a request, --no-repos, jobs {args.jobs}, "
           f"{processes}; {_load()}")
     print("tree       models   wall s   CPU s  CPU ms/model  hub CPU s  requests  in flight  floor s  wall/floor  peak RSS MB  output")
@@ -364,8 +364,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--sizes", default="250,500,1000", help="cold batch sizes (default: 250,500,1000)")
     ap.add_argument("--cold-repeats", type=int, default=1,
                     help="cold runs of each tree, alternating (a busy machine's wall times vary run to run)")
-    ap.add_argument("--processes", help="OPENNESS_PROCESSES for the cold runs (default: unset, so each run decides "
-                                        "by the load average, which the previous run's threads raise)")
+    ap.add_argument("--processes", help="OPENNESS_PROCESSES for the cold runs (default: unset: one worker a core, "
+                                        "as openness.run.worker_count decides)")
     ap.add_argument("--cpu-sizes", default="25,50,100,250")
     ap.add_argument("--latency-ms", type=float, default=50.0)
     ap.add_argument("--jobs", type=int, default=16)

@@ -503,9 +503,15 @@ off from a few dozen models on two cores)."""
 
 def worker_count(models: int) -> int:
     """How many worker processes a batch of `models` to judge gets: one a core, when there
-    are two cores or more, enough models, and a core to spare (the load average leaves one
-    idle: on a machine busy with other work, workers only add pickling and forks, measured
-    with benchmarks/score_speed.py); OPENNESS_PROCESSES overrides."""
+    are two cores or more and enough models; OPENNESS_PROCESSES overrides.
+
+    Other work on the machine is no reason to judge in-process: the scheduler shares the
+    cores by task, so the batch's own processes still get more of them than one process
+    would. Measured with benchmarks/score_speed.py (1,000 models at 50 ms, 2 cores), wall
+    time over the network floor with workers and without: 1.67-1.70 / 1.91-2.26 with
+    the benchmark's own stand-in Hub beside it, 1.73-1.83 / 2.07-2.10 with one core kept
+    busy by another process, 1.94-2.11 / 2.70-2.78 with both. (It used to read the load average,
+    which a previous run of the tool itself raises for a minute.)"""
     import os
 
     asked = os.environ.get(PROCESSES_VARIABLE, "").strip()
@@ -515,11 +521,7 @@ def worker_count(models: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        busy = 0.0
-    return cores if cores > 1 and models >= MIN_MODELS_FOR_PROCESSES and busy <= cores - 1 else 0
+    return cores if cores > 1 and models >= MIN_MODELS_FOR_PROCESSES else 0
 
 
 _NOT_RUN = object()

@@ -259,10 +259,9 @@ def test_worker_processes_only_for_a_batch_that_pays_for_them(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
     assert worker_count(MIN_MODELS_FOR_PROCESSES) == 2 and worker_count(MIN_MODELS_FOR_PROCESSES - 1) == 0
-    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))  # no core to spare
-    assert worker_count(1000) == 0
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))  # a busy machine: its cores are still shared
+    assert worker_count(1000) == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert worker_count(1000) == 0
     monkeypatch.setenv("OPENNESS_PROCESSES", "3")
     assert worker_count(1) == 3
