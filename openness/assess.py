@@ -24,6 +24,7 @@ from openness.evidence import EvidenceSet, extract_evidence
 from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings, lookup_failure
 from openness.evidence.repos import repo_findings
 from openness.evidence.lineage import DeclaredParent
+from openness.options import other_rubric_names
 from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, ErrorInfo, Evidence,
                              LineageEntry, ModelSnapshot, RepoEntry, RubricRef, Scorecard)
 from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
@@ -76,7 +77,7 @@ class Judge:
 def frameworks_named(names: Sequence[str]) -> tuple[Framework, ...]:
     """The rubrics with dimensions of their own that `names` asks for, each once, in order;
     "all" is every one found. "openness" is the axes themselves: nothing to add."""
-    asked = [n.strip() for n in names if n.strip() and n.strip() != "openness"]
+    asked = other_rubric_names(names)
     if not asked:
         return ()
     found = load_frameworks()

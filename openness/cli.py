@@ -869,7 +869,7 @@ def _stream_report(ids: list[str], options: dict, advance: "Callable[[Scorecard]
     import tempfile
 
     from openness.api import compare_streaming
-    from openness.options import Format
+    from openness.options import Format, other_rubric_names
     from openness.render.csv import batch_csv_pieces
     from openness.render.json import json_pieces
     from openness.version import __version__
@@ -886,18 +886,12 @@ def _stream_report(ids: list[str], options: dict, advance: "Callable[[Scorecard]
     try:
         with compare_streaming(ids, on_scored=advance, **options) as batch:
             pieces = json_pieces(__version__, batch.rubric, cards(batch)) if fmt is Format.json \
-                else batch_csv_pieces(cards(batch), other_rubrics=_other_rubrics(options["rubrics"]))
+                else batch_csv_pieces(cards(batch), other_rubrics=bool(other_rubric_names(options["rubrics"])))
             streamed.spool.writelines(pieces)
     except BaseException:
         streamed.spool.close()
         raise
     return streamed
-
-
-def _other_rubrics(names: "list[str]") -> bool:
-    """Whether `names` asks for a rubric besides the axes ("openness" is the axes
-    themselves), as openness.assess.frameworks_named reads them."""
-    return any(name.strip() not in ("", "openness") for name in names)
 
 
 def _finish_streamed(request: ScoreRequest, streamed: _Streamed, output: str | None, fmt: "Format") -> int:

@@ -5,6 +5,7 @@ them without loading the scorer.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 
 
@@ -41,3 +42,13 @@ class GroupKey(str, Enum):
     weights = "weights"
     data = "data"
     code = "code"
+
+
+AXES_RUBRIC = "openness"
+"""The rubric of the three axes themselves: naming it asks for nothing besides them."""
+
+
+def other_rubric_names(names: Sequence[str]) -> list[str]:
+    """The rubric names in `names` that ask for something besides the axes, stripped, in
+    order ("all" stands for every one)."""
+    return [n.strip() for n in names if n.strip() and n.strip() != AXES_RUBRIC]
