@@ -24,7 +24,7 @@ from openness.evidence import EvidenceSet, extract_evidence
 from openness.evidence.datasets import DatasetLookup, dataset_entry, dataset_findings, lookup_failure
 from openness.evidence.repos import repo_findings
 from openness.evidence.lineage import DeclaredParent
-from openness.options import other_rubric_names
+from openness.options import AXES_RUBRIC, other_rubric_names
 from openness.models import (AxisName, AxisVerdict, CodeRepoSnapshot, DatasetEntry, ErrorInfo, Evidence,
                              LineageEntry, ModelSnapshot, RepoEntry, RubricRef, Scorecard)
 from openness.rubric import evaluate, load_licences, load_rubric, load_vocabulary
@@ -85,7 +85,7 @@ def frameworks_named(names: Sequence[str]) -> tuple[Framework, ...]:
         return tuple(found.values())
     missing = [n for n in asked if n not in found]
     if missing:
-        known = ", ".join(["openness", *found])
+        known = ", ".join([AXES_RUBRIC, *found])
         raise UnknownRubric(f"no rubric named {quoted(missing[0])} (known: {known})")
     return tuple(found[n] for n in dict.fromkeys(asked))
 

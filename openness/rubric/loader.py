@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from openness.errors import RubricError, UserRubricError
 from openness.evidence.terms import Licences, Vocabulary
+from openness.options import AXES_RUBRIC
 from openness.rubric.schema import Framework, Rubric
 
 RUBRIC_FILE = "openness.yaml"
@@ -129,7 +130,7 @@ def _framework(path: Path, found: dict[str, Framework]) -> Framework | None:
     framework = _load(path, Framework)
     if framework.id != path.stem:
         raise RubricError(f"{path.name}: id {framework.id!r} must be the file's name ({path.stem!r})")
-    if framework.id in found or framework.id == "openness":
+    if framework.id in found or framework.id == AXES_RUBRIC:
         raise RubricError(f"{path}: a rubric named {framework.id!r} is already loaded")
     _refuse_old_axis_signals(path, framework)
     unknown = sorted({c.signal for c in framework.conditions.values()} - produced_signals() - AXIS_SIGNALS)
