@@ -311,3 +311,32 @@ def test_the_loading_code_of_a_card_whose_lines_end_in_a_lone_carriage_return_is
              if e.signal == "weights.files" and "loads this repository" in e.detail]
     assert [e.source for e in found] == ["README.md line 6"]
     assert "Some words" not in found[0].detail and "from_pretrained" in found[0].detail.replace(" ", "_")
+
+
+def _loading_lines(text: str) -> list[str]:
+    snap = snapshot(text, siblings=()).model_copy(update={"listing_seen": False})
+    return [e.source for e in extract_evidence(snap, VOCAB, LICENCES).evidence
+            if e.signal == "weights.files" and "loads this repository" in e.detail]
+
+
+def test_loading_code_after_front_matter_closed_by_dots_is_found_before_a_later_rule():
+    # The front matter ended at the next line opening with "---", so a block closed by
+    # "..." (as YAML allows and the card parser reads) ran on to a markdown rule below the
+    # loading code, and the code counted as front matter.
+    text = ("---\nlicense: mit\n...\n# Model\n\n```python\nAutoModel.from_pretrained(\"t/m\")\n```\n"
+            "\n---\n\nMore words.\n")
+    assert _loading_lines(text) == ["README.md line 7"]
+
+
+def test_a_line_of_more_than_three_dashes_does_not_end_the_front_matter():
+    # Only a line that is "---" or "..." closes the block; "-----" did, so the front matter
+    # after it (here a loading call, as a widget's text might hold) counted as card code.
+    text = "---\nlicense: mit\n-----\nAutoModel.from_pretrained(\"t/m\")\n---\n# Model\n\nWords.\n"
+    assert _loading_lines(text) == []
+
+
+def test_loading_code_in_a_card_whose_front_matter_is_never_closed_is_body_as_the_parser_reads_it():
+    # No line closes the block (a heading's "-----" underline does not), so the parser reads
+    # the whole card as body; the loading code above the underline is code in the card.
+    text = "---\nlicense: mit\n# Model\n\n```python\nAutoModel.from_pretrained(\"t/m\")\n```\n\nUse\n-----\n"
+    assert _loading_lines(text) == ["README.md line 6"]

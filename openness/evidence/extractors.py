@@ -158,15 +158,26 @@ def _line_loading_repo(snapshot: ModelSnapshot, vocab: Vocabulary) -> Line | Non
     at_id = folded.find(own)
     if at_id < 0:
         return None
-    front_end = folded.find("\n---", 3) if folded.startswith("---") else -1  # front matter is no code
+    body = _body_offset(folded)  # front matter is no code
     loader = _loader_pattern(vocab.weight_files.loads_repo)
     while at_id >= 0:
         start = folded.rfind("\n", 0, at_id) + 1
         end = len(text) if (newline := folded.find("\n", at_id)) < 0 else newline
-        if start > front_end and first_match(loader, text, None, start, end):
+        if start >= body and first_match(loader, text, None, start, end):
             return Line(folded.count("\n", 0, start) + 1, text[start:end].rstrip("\r"), "")
         at_id = folded.find(own, end)
     return None
+
+
+def _body_offset(folded: str) -> int:
+    """Where the body starts in a card whose line breaks are all "\n": after its front
+    matter, read as the card parser reads it (`body_start`: closed by `---` or `...`, and
+    no front matter at all when never closed), not at the next line that opens with "---"."""
+    if "---" not in folded[:folded.find("\n") + 1 or len(folded)]:
+        return 0  # the first line is not `---`: no front matter, and no need to split the card
+    lines = folded.split("\n")
+    first = body_start(lines)
+    return sum(map(len, lines[:first])) + first
 
 
 @lru_cache(maxsize=8)
