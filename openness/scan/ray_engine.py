@@ -15,6 +15,7 @@ folder, `s3://...`): they come from the user, never from a card.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import warnings
 from collections.abc import Iterator
@@ -72,8 +73,8 @@ def _schema(columns: tuple[str, ...]) -> Any:
 def run_scan_on_ray(request: ScanRequest, progress: Progress | None = None) -> ScanTally:
     """The scan on Ray; the output file is written by the driver as rows arrive."""
     ray = _ray()
-    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")
     if not ray.is_initialized():
+        _without_default_auth_notice()
         ray.init(address=os.environ.get("RAY_ADDRESS") or None, include_dashboard=False,
                  log_to_driver=False, configure_logging=False,
                  **({"num_cpus": max(2, request.jobs)} if request.jobs and not os.environ.get("RAY_ADDRESS") else {}))
@@ -124,11 +125,26 @@ def _cpus(ray: Any) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
+class _DefaultAuthNotice(logging.Filter):
+    """Drops Ray's notice that the local instance it starts uses token authentication, its
+    own default (named by the function that logs it: any other line of that logger stays)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.funcName != "_warn_token_auth_enabled"
+
+
+def _without_default_auth_notice() -> None:
+    """Keep the local instance's start quiet on stderr, which is for the scan's own lines.
+    (RAY_BACKEND_LOG_LEVEL is left alone: setting it makes Ray's C++ side print a line
+    saying so.)"""
+    logger = logging.getLogger("ray._private.authentication.authentication_token_setup")
+    if not any(isinstance(f, _DefaultAuthNotice) for f in logger.filters):
+        logger.addFilter(_DefaultAuthNotice())
+
+
 def _quiet(ray: Any) -> None:
     """Ray Data's own progress bars and log lines off: the scan's output is the rows, and
     stderr is for the scan's own lines."""
-    import logging
-
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     logging.getLogger("ray").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
