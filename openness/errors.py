@@ -28,6 +28,9 @@ class InvalidModelId(OpennessError):
         self.text = text
         self.why = why
 
+    def __reduce__(self) -> tuple[type["InvalidModelId"], tuple[str, str]]:
+        return type(self), (self.text, self.why)  # pickled by its own two arguments, not its message
+
 
 class SourceError(OpennessError):
     """Fetching facts about a model failed."""
@@ -37,6 +40,12 @@ class SourceError(OpennessError):
     def __init__(self, repo: str, message: str) -> None:
         super().__init__(f"{repo}: {message}")
         self.repo = repo
+        self.message = message
+
+    def __reduce__(self) -> tuple[type["SourceError"], tuple[str, str]]:
+        # An exception pickles as its class and args, here the one joined message, which the
+        # two-argument constructor cannot take back: a scan's answer crossing processes.
+        return type(self), (self.repo, self.message)
 
 
 class ModelNotFound(SourceError):

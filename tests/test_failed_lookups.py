@@ -88,3 +88,23 @@ def test_a_parent_that_is_not_there_leaves_the_own_stage_and_says_so(hub):
         assert verdict.verdict != "unknown"
     reasons = " | ".join(card.axes["data"].reasons)
     assert "lineage/does-not-exist could not be resolved" in reasons
+
+
+def test_a_failed_lookup_crosses_processes_as_the_same_error():
+    # assess.py's values are picklable so that a scan may judge in other processes; a
+    # failed lookup pickled as its one joined message, which its constructor (a repo and
+    # a message) cannot take back.
+    import pickle
+
+    from openness.errors import LASTING_ERRORS, InvalidModelId, NotCached, RateLimited, SourceError
+
+    errors = [HubUnavailable("dataset org/corpus", "HTTP 503: every try"), RateLimited("org/m", "429"),
+              NotCached("org/m", "offline"), SourceError("org/m", "a: b: c"),
+              *(kind("org/x", f"{name} it is") for name, kind in LASTING_ERRORS.items())]
+    for error in errors:
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error) and back.repo == error.repo
+        assert lookup_failure(back) == lookup_failure(error)
+    invalid = pickle.loads(pickle.dumps(InvalidModelId("a b", "holds a space")))
+    assert type(invalid) is InvalidModelId and (invalid.text, invalid.why) == ("a b", "holds a space")
+    assert str(invalid) == str(InvalidModelId("a b", "holds a space"))
