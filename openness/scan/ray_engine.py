@@ -19,6 +19,7 @@ import logging
 import os
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from openness.scan.batch import Pending, score_batch
@@ -74,10 +75,10 @@ def run_scan_on_ray(request: ScanRequest, progress: Progress | None = None) -> S
     """The scan on Ray; the output file is written by the driver as rows arrive."""
     ray = _ray()
     if not ray.is_initialized():
-        _without_default_auth_notice()
-        ray.init(address=os.environ.get("RAY_ADDRESS") or None, include_dashboard=False,
-                 log_to_driver=False, configure_logging=False,
-                 **({"num_cpus": max(2, request.jobs)} if request.jobs and not os.environ.get("RAY_ADDRESS") else {}))
+        with _without_default_auth_notice():
+            ray.init(address=os.environ.get("RAY_ADDRESS") or None, include_dashboard=False,
+                     log_to_driver=False, configure_logging=False,
+                     **({"num_cpus": max(2, request.jobs)} if request.jobs and not os.environ.get("RAY_ADDRESS") else {}))
     _quiet(ray)
     inputs = list(request.inputs)
     ids = frozenset(str(i).lower() for batch in ray.data.read_parquet(inputs, columns=[ID_COLUMN]).iter_batches(
@@ -125,21 +126,32 @@ def _cpus(ray: Any) -> int:
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
 
 
+_DEFAULT_AUTH_NOTICE = "Token authentication is enabled for this Ray cluster"
+
+
 class _DefaultAuthNotice(logging.Filter):
     """Drops Ray's notice that the local instance it starts uses token authentication, its
-    own default (named by the function that logs it: any other line of that logger stays)."""
+    own default (known by the function that logs it, or by its opening words should that
+    be renamed); any other line of that logger stays, its notice of the mode turned off too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.funcName != "_warn_token_auth_enabled"
+        return not (record.funcName == "_warn_token_auth_enabled"
+                    or str(record.msg).startswith(_DEFAULT_AUTH_NOTICE))
 
 
-def _without_default_auth_notice() -> None:
-    """Keep the local instance's start quiet on stderr, which is for the scan's own lines.
-    (RAY_BACKEND_LOG_LEVEL is left alone: setting it makes Ray's C++ side print a line
-    saying so.)"""
+@contextmanager
+def _without_default_auth_notice() -> Iterator[None]:
+    """Keep the local instance's start quiet on stderr, which is for the scan's own lines;
+    only while it starts (a caller's own ray.init later is left as Ray has it).
+    RAY_BACKEND_LOG_LEVEL is left alone: setting it makes Ray's C++ side print a line
+    saying so."""
     logger = logging.getLogger("ray._private.authentication.authentication_token_setup")
-    if not any(isinstance(f, _DefaultAuthNotice) for f in logger.filters):
-        logger.addFilter(_DefaultAuthNotice())
+    notice = _DefaultAuthNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
 
 
 def _quiet(ray: Any) -> None:
