@@ -170,9 +170,9 @@ class ScoringRun:
             self._workers.close(wait=not interrupted)
 
     def use_processes(self, models: int) -> int:
-        """Judge in worker processes when `models` are enough to pay for starting them
+        """Read cards in worker processes when `models` are enough to pay for starting them
         (see `worker_count`); call it on the main thread, before the batch is scored.
-        Returns how many were started (0: judging stays in this process)."""
+        Returns how many were started (0: cards are read in this process)."""
         count = worker_count(models)
         if count and self._workers is None:
             self._workers = _Workers.start(self.judge, count)
@@ -491,7 +491,7 @@ def _as_dependencies(deps: "Iterable[Dependency | None]") -> "tuple[Dependency, 
 # ---- worker processes for the CPU part -----------------------------------------------------
 
 PROCESSES_VARIABLE = "OPENNESS_PROCESSES"
-"""0: judge in this process; N: N worker processes whatever the batch; unset: automatic."""
+"""0: read cards in this process; N: N worker processes whatever the batch; unset: automatic."""
 MIN_MODELS_FOR_PROCESSES = 48
 """Models to judge below which worker processes cost more than they save (measured with
 benchmarks/score_speed.py --only cpu: forking two workers and shipping cards to them pays
@@ -546,9 +546,11 @@ class _Workers:
     are judged where the answers to its lookups are, in the run: sending the card, its
     evidence and those answers to a worker again, and the verdicts back, cost the run's
     process more than judging them (1,000 models at 50 ms, 2 cores: 10-15% less CPU a
-    model, wall over the network floor 1.74-2.10 against 1.97-2.25, same output). Any failure of the pool itself (it cannot start, a
-    worker dies, a value does not pickle) turns it off and the run judges in-process: the
-    output is the same either way."""
+    model, wall over the network floor 1.74-2.10 against 1.97-2.25, same output).
+
+    Any failure of the pool itself (it cannot start, a worker dies, a value does not
+    pickle) turns it off and the run reads cards in-process: the output is the same either
+    way."""
 
     def __init__(self, pool: "Executor", count: int) -> None:
         self._pool: Executor | None = pool

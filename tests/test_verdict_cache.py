@@ -225,7 +225,7 @@ def test_worker_processes_give_what_judging_in_process_gives(tmp_path, monkeypat
     from openness.run import ScoringRun
 
     hub = Hub()
-    hub.datasets["data/gone"] = ModelNotFound("dataset data/gone", "no such dataset")  # an error crosses too
+    hub.datasets["data/gone"] = ModelNotFound("dataset data/gone", "no such dataset")  # a failed lookup too
     hub.models["org/child"] = (card("org/base", ("data/set", "data/gone")), SHA)
     refs = [ModelRef.parse(i) for i in ("org/child", "org/other", "org/missing")]
     judge = Judge.load()
