@@ -328,6 +328,12 @@ def test_loading_code_after_front_matter_closed_by_dots_is_found_before_a_later_
     assert _loading_lines(text) == ["README.md line 7"]
 
 
+def test_front_matter_whose_lines_end_in_crlf_or_a_lone_cr_ends_where_the_parser_ends_it():
+    for brk in ("\r\n", "\r"):
+        text = brk.join(["---", "license: mit", "...", "AutoModel.from_pretrained(\"t/m\")", "", "---", ""])
+        assert _loading_lines(text) == ["README.md line 4"], repr(brk)
+
+
 def test_a_line_of_more_than_three_dashes_does_not_end_the_front_matter():
     # Only a line that is "---" or "..." closes the block; "-----" did, so the front matter
     # after it (here a loading call, as a widget's text might hold) counted as card code.

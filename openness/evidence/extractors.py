@@ -173,7 +173,7 @@ def _body_offset(folded: str) -> int:
     """Where the body starts in a card whose line breaks are all "\n": after its front
     matter, read as the card parser reads it (`body_start`: closed by `---` or `...`, and
     no front matter at all when never closed), not at the next line that opens with "---"."""
-    if "---" not in folded[:folded.find("\n") + 1 or len(folded)]:
+    if folded.find("---", 0, folded.find("\n") + 1 or len(folded)) < 0:
         return 0  # the first line is not `---`: no front matter, and no need to split the card
     lines = folded.split("\n")
     first = body_start(lines)
