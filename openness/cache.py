@@ -363,6 +363,12 @@ class DiskCache(_Store):
         """Whether a snapshot of `repo_id` at `sha` is on disk (looked at, not read)."""
         return self.access.reads and not self.refresh and self._snapshot_path("model", repo_id, sha).is_file()
 
+    def may_hold_model(self, repo_id: str, sha: str) -> bool:
+        """Whether `model(repo_id, sha)` may find a snapshot: a file in this identity's tree
+        or the shared one (looked at, not read; an unreadable one is still counted)."""
+        return self.access.reads and not self.refresh and any(
+            self._snapshot_path("model", repo_id, sha, base).is_file() for base in dict.fromkeys((self._base, self._shared)))
+
     def for_identity(self, token: str) -> "DiskCache":
         """The same cache for a run reading with `token`: it keeps what it reads apart
         (under a hash of the token) and is answered no lasting error another identity met."""

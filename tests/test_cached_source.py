@@ -167,3 +167,31 @@ def test_a_dataset_is_kept_by_commit_and_prose_names_cost_nothing(tmp_path):
     with pytest.raises(Exception, match="not a Hub dataset id"):
         cached(tmp_path, hub).fetch_dataset("The Pile")
     assert hub.asked == Counter(dataset=1)
+
+
+def test_is_cached_says_whether_fetching_asks_the_hub_without_reading_the_snapshot(tmp_path, monkeypatch):
+    # The batch's estimate of its requests (the rate-limit notice) asks this of every model
+    # before the run, which reads each snapshot anyway: it looks at files, never reads one.
+    hub = FakeHub()
+    hub.missing.add("org/gone")
+    cached(tmp_path, hub).fetch(REF)
+    with pytest.raises(ModelNotFound):
+        cached(tmp_path, hub).fetch(ModelRef.parse("org/gone"))
+    token = FakeHub(token="hf_secret")  # its own tree, falling back to the shared one
+    situations = [(cached(tmp_path, hub), ref) for ref in ("org/model", "org/gone", "org/new", f"org/model@{SHA}",
+                                                             f"org/model@{OTHER_SHA}")]
+    situations += [(cached(tmp_path, token), "org/model"), (cached(tmp_path, hub, offline=True), "org/never-seen")]
+    answers = []
+    for source, text in situations:
+        with monkeypatch.context() as patch:
+            patch.setattr(DiskCache, "model", lambda *a: pytest.fail("is_cached read a snapshot"))
+            said = source.is_cached(ModelRef.parse(text))
+        asked = sum(h.asked.total() for h in (hub, token))
+        try:
+            source.fetch(ModelRef.parse(text))
+        except (ModelNotFound, NotCached):
+            pass
+        costs_nothing = sum(h.asked.total() for h in (hub, token)) == asked
+        assert said == costs_nothing, text
+        answers.append(said)
+    assert answers == [True, True, False, True, False, True, True]

@@ -118,11 +118,19 @@ class CachedHubSource:
 
     # -- MetadataSource ---------------------------------------------------------------
     def is_cached(self, ref: ModelRef) -> bool:
-        """True when fetching `ref` costs no request: its snapshot, or its failure, is cached."""
-        try:
-            return self._cached_model(ref) is not None
-        except SourceError:
+        """True when fetching `ref` costs no request: its snapshot, or its failure, is cached,
+        or nothing is ever asked (offline). For a batch's estimate of its requests: the
+        snapshot's file is looked at, not read (the run reads it once, when it needs it)."""
+        cache = self._cache
+        if cache.offline:
             return True
+        sha = ref.revision if is_commit(ref.revision) else None
+        if sha is None:
+            answer = cache.ref("model", ref.repo_id, ref.revision)
+            if answer is None or answer.error_kind:
+                return answer is not None
+            sha = answer.sha
+        return cache.may_hold_model(ref.repo_id, sha) if sha else False
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         cached = self._cached_model(ref)
