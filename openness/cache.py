@@ -360,12 +360,8 @@ class DiskCache(_Store):
         return self._base
 
     def holds_model(self, repo_id: str, sha: str) -> bool:
-        """Whether a snapshot of `repo_id` at `sha` is on disk (looked at, not read)."""
-        return self.access.reads and not self.refresh and self._snapshot_path("model", repo_id, sha).is_file()
-
-    def may_hold_model(self, repo_id: str, sha: str) -> bool:
-        """Whether `model(repo_id, sha)` may find a snapshot: a file in this identity's tree
-        or the shared one (looked at, not read; an unreadable one is still counted)."""
+        """Whether `model(repo_id, sha)` finds a snapshot on disk, in this identity's tree or
+        the shared one (looked at, not read: an unreadable one counts too)."""
         return self.access.reads and not self.refresh and any(
             self._snapshot_path("model", repo_id, sha, base).is_file() for base in dict.fromkeys((self._base, self._shared)))
 

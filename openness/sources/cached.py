@@ -121,16 +121,10 @@ class CachedHubSource:
         """True when fetching `ref` costs no request: its snapshot, or its failure, is cached,
         or nothing is ever asked (offline). For a batch's estimate of its requests: the
         snapshot's file is looked at, not read (the run reads it once, when it needs it)."""
-        cache = self._cache
-        if cache.offline:
+        if self._cache.offline:
             return True
-        sha = ref.revision if is_commit(ref.revision) else None
-        if sha is None:
-            answer = cache.ref("model", ref.repo_id, ref.revision)
-            if answer is None or answer.error_kind:
-                return answer is not None
-            sha = answer.sha
-        return cache.may_hold_model(ref.repo_id, sha) if sha else False
+        state = self.known_state("model", str(ref))  # a commit, a remembered failure ("!..."), or None
+        return state is not None and (state.startswith("!") or self._cache.holds_model(ref.repo_id, state))
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
         cached = self._cached_model(ref)
