@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from openness.cache import DiskCache, VerdictCache, is_commit
+from openness.cache import DiskCache, RefAnswer, VerdictCache, is_commit
 from openness.errors import NotCached, SourceError
 from openness.models import CardFile, DatasetSnapshot, LicenceText, ModelRef, ModelSnapshot
 from openness.sources.hub import HubFacts, check_dataset_id, model_snapshot
@@ -95,20 +95,20 @@ class CachedHubSource:
                 ref = ModelRef.parse(name)
             except Exception:  # the fetch says why
                 return None
-            if is_commit(ref.revision):
-                return ref.revision
-            answer = self._cache.ref("model", ref.repo_id, ref.revision)
-        elif kind == "dataset":
-            try:
-                check_dataset_id(name)
-            except SourceError:
-                return None
-            answer = self._cache.ref("dataset", name, None)
-        else:
+            return self._model_state(ref)
+        if kind != "dataset":
             return None
-        if answer is None:
+        try:
+            check_dataset_id(name)
+        except SourceError:
             return None
-        return f"!{answer.error_kind}" if answer.error_kind else answer.sha
+        return _state(self._cache.ref("dataset", name, None))
+
+    def _model_state(self, ref: ModelRef) -> str | None:
+        """known_state of a model already parsed."""
+        if is_commit(ref.revision):
+            return ref.revision
+        return _state(self._cache.ref("model", ref.repo_id, ref.revision))
 
     def holds(self, ref: ModelRef, sha: str) -> bool:
         """Whether fetching `ref` again, now known to be at `sha`, costs no request: its
@@ -123,7 +123,7 @@ class CachedHubSource:
         snapshot's file is looked at, not read (the run reads it once, when it needs it)."""
         if self._cache.offline:
             return True
-        state = self.known_state("model", str(ref))  # a commit, a remembered failure ("!..."), or None
+        state = self._model_state(ref)  # a commit, a remembered failure ("!..."), or None
         return state is not None and (state.startswith("!") or self._cache.holds_model(ref.repo_id, state))
 
     def fetch(self, ref: ModelRef) -> ModelSnapshot:
@@ -192,3 +192,11 @@ class CachedHubSource:
         if cache.offline:
             raise NotCached(str(ref), "not in the cache, and the Hub is not used offline")
         return None
+
+
+def _state(answer: RefAnswer | None) -> str | None:
+    """A remembered ref as openness.run states a dependency: its commit, `!` and its lasting
+    error, or None when there is none."""
+    if answer is None:
+        return None
+    return f"!{answer.error_kind}" if answer.error_kind else answer.sha
